@@ -1,0 +1,19 @@
+//! Verification of the smes event log, with no database dependency.
+//!
+//! This crate is what an auditor embeds to check the record without trusting the server that
+//! holds it. Its design choice: everything it checks is computed from bytes exactly as the log
+//! stores them. The canonical record ([`record`]) is written once at append time and never
+//! re-encoded, so a verifier never depends on a database, a JSON library or a clock agreeing with
+//! the writer about how to format anything.
+//!
+//! - [`record`]: the canonical event record, the bytes that are stored and hashed.
+//! - [`chain`]: the hash chain over those records and its streaming verifier.
+//! - [`merkle`]: the RFC 9162 Merkle tree over the log: roots, an incremental frontier, proofs.
+
+pub mod chain;
+pub mod merkle;
+pub mod record;
+
+pub use chain::{ChainError, ChainVerifier, GENESIS_HASH, Hash, StoredRow, VerifiedChain, record_hash};
+pub use merkle::{MerkleError, MerkleFrontier, merkle_root, verify_consistency, verify_inclusion};
+pub use record::{EventRecord, GENESIS_HASH_HEX, RECORD_FORMAT, RecordMetadata};
