@@ -1,0 +1,698 @@
+//! Between the store's types and the canonical record bytes: validation of what is appended,
+//! sealing (encoding and hashing) of new records, and decoding of stored ones.
+//!
+//! Backends share this module so that every backend writes byte-identical records for the same
+//! input, and a log copied between backends verifies unchanged.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use jiff::Timestamp;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use smes_verify::{EventRecord, Hash, RECORD_FORMAT, RecordMetadata, record_hash};
+use uuid::Uuid;
+
+use crate::error::{Error, InvalidInput};
+use crate::event::{
+    AppendRequest, MAX_EVENT_TYPE_BYTES, MAX_EVENTS_PER_APPEND, MAX_PAYLOAD_BYTES, Metadata, Payload, RecordedEvent,
+};
+use crate::upcast::Upcasters;
+
+/// Earliest business or record time accepted: 1000-01-01T00:00:00Z, in microseconds.
+const MIN_TIME_MICROS: i64 = -30_610_224_000_000_000;
+/// Latest accepted: 9999-12-31T23:59:59.999999Z, in microseconds.
+const MAX_TIME_MICROS: i64 = 253_402_300_799_999_999;
+
+/// An event that passed validation, with its canonical payload.
+#[derive(Debug)]
+pub(crate) struct ValidatedEvent {
+    pub(crate) event_type: String,
+    pub(crate) schema_version: u32,
+    pub(crate) payload: Box<RawValue>,
+    pub(crate) occurred_at_micros: i64,
+    pub(crate) occurred_at_text: String,
+}
+
+/// An append request that passed validation.
+#[derive(Debug)]
+pub(crate) struct ValidatedAppend {
+    pub(crate) request: AppendRequest,
+    pub(crate) events: Vec<ValidatedEvent>,
+    pub(crate) record_metadata: RecordMetadata<'static>,
+    /// SHA-256 over the stream and the events: tells a retried command from a reused id.
+    pub(crate) digest: Hash,
+}
+
+/// Checks an append request and puts its payloads in canonical form (compact JSON, object keys
+/// sorted). Errors name the field, e.g. `events[2].payload`.
+pub(crate) fn validate(request: AppendRequest) -> Result<ValidatedAppend, InvalidInput> {
+    if request.events.is_empty() {
+        return Err(InvalidInput::new("events", "an append needs at least one event"));
+    }
+    if request.events.len() > MAX_EVENTS_PER_APPEND {
+        return Err(InvalidInput::new(
+            "events",
+            format!(
+                "{} events in one append; at most {MAX_EVENTS_PER_APPEND} are accepted",
+                request.events.len()
+            ),
+        ));
+    }
+    request.metadata.validate()?;
+    let mut digest = Sha256::new();
+    digest.update(request.stream.as_str().as_bytes());
+    digest.update([0]);
+    let mut events = Vec::with_capacity(request.events.len());
+    for (index, event) in request.events.iter().enumerate() {
+        let validated = validate_event(index, event)?;
+        digest.update(validated.event_type.as_bytes());
+        digest.update([0]);
+        digest.update(validated.schema_version.to_be_bytes());
+        digest.update(validated.occurred_at_micros.to_be_bytes());
+        digest.update(validated.payload.get().as_bytes());
+        digest.update([0]);
+        events.push(validated);
+    }
+    let record_metadata = record_metadata(&request.metadata);
+    Ok(ValidatedAppend {
+        request,
+        events,
+        record_metadata,
+        digest: digest.finalize().into(),
+    })
+}
+
+fn validate_event(index: usize, event: &crate::event::NewEvent) -> Result<ValidatedEvent, InvalidInput> {
+    let field = |name: &str| format!("events[{index}].{name}");
+    let event_type = &event.event_type;
+    let type_ok = !event_type.is_empty()
+        && event_type.len() <= MAX_EVENT_TYPE_BYTES
+        && event_type.starts_with(|c: char| c.is_ascii_alphabetic())
+        && event_type
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    if !type_ok {
+        return Err(InvalidInput::new(
+            field("event_type"),
+            format!(
+                "the event type {event_type:?} must be 1 to {MAX_EVENT_TYPE_BYTES} ASCII letters, digits, '_', '.' or '-', starting with a letter"
+            ),
+        ));
+    }
+    if event.schema_version == 0 {
+        return Err(InvalidInput::new(field("schema_version"), "schema versions start at 1"));
+    }
+    if event.payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(InvalidInput::new(
+            field("payload"),
+            format!(
+                "the payload is {} bytes; at most {MAX_PAYLOAD_BYTES} are accepted",
+                event.payload.len()
+            ),
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_str(&event.payload)
+        .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
+    if !value.is_object() {
+        return Err(InvalidInput::new(field("payload"), "the payload must be a JSON object"));
+    }
+    let payload = serde_json::value::to_raw_value(&value)
+        .map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?;
+    if payload.get().len() > MAX_PAYLOAD_BYTES {
+        return Err(InvalidInput::new(
+            field("payload"),
+            "the canonical payload is larger than 1 MiB",
+        ));
+    }
+    let occurred_at_micros = checked_micros(event.occurred_at).ok_or_else(|| {
+        InvalidInput::new(
+            field("occurred_at"),
+            format!("{} is outside the years 1000 to 9999", event.occurred_at),
+        )
+    })?;
+    Ok(ValidatedEvent {
+        event_type: event_type.clone(),
+        schema_version: event.schema_version,
+        payload,
+        occurred_at_micros,
+        occurred_at_text: format_micros(occurred_at_micros),
+    })
+}
+
+fn record_metadata(metadata: &Metadata) -> RecordMetadata<'static> {
+    let id = |id: Option<Uuid>| id.map(|id| Cow::Owned(id.hyphenated().to_string()));
+    RecordMetadata {
+        actor: Cow::Owned(metadata.actor.clone()),
+        role: Cow::Owned(metadata.role.clone()),
+        command_id: id(metadata.command_id),
+        correlation_id: id(metadata.correlation_id),
+        causation_id: id(metadata.causation_id),
+        reason: metadata.reason.clone().map(Cow::Owned),
+        source: Cow::Owned(metadata.source.clone()),
+    }
+}
+
+/// The time in whole microseconds, if it lies in the accepted range.
+pub(crate) fn checked_micros(time: Timestamp) -> Option<i64> {
+    let micros = time.as_microsecond();
+    (MIN_TIME_MICROS..=MAX_TIME_MICROS).contains(&micros).then_some(micros)
+}
+
+/// Formats microseconds since 1970 as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (fixed width, so that text
+/// order is time order).
+pub(crate) fn format_micros(micros: i64) -> String {
+    let seconds = micros.div_euclid(1_000_000);
+    let fraction = micros.rem_euclid(1_000_000);
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    let mut text = String::with_capacity(27);
+    write!(
+        text,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction:06}Z",
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    )
+    .expect("writing to a String cannot fail");
+    text
+}
+
+/// Parses the fixed-width form written by [`format_micros`]; anything else goes through jiff's
+/// RFC 3339 parser.
+pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
+    fn digits(bytes: &[u8]) -> Option<i64> {
+        bytes.iter().try_fold(0i64, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
+        })
+    }
+    let bytes = text.as_bytes();
+    let fixed = bytes.len() == 27
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+        && bytes[13] == b':'
+        && bytes[16] == b':'
+        && bytes[19] == b'.'
+        && bytes[26] == b'Z';
+    if fixed {
+        let (year, month, day) = (digits(&bytes[0..4])?, digits(&bytes[5..7])?, digits(&bytes[8..10])?);
+        let (hour, minute, second) = (
+            digits(&bytes[11..13])?,
+            digits(&bytes[14..16])?,
+            digits(&bytes[17..19])?,
+        );
+        let fraction = digits(&bytes[20..26])?;
+        if (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second < 60 {
+            let days = days_from_civil(year, month, day);
+            let micros = ((days * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000) + fraction;
+            return Timestamp::from_microsecond(micros).ok();
+        }
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A new record, encoded and hashed.
+#[derive(Debug)]
+pub(crate) struct SealedRecord {
+    pub(crate) record: String,
+    pub(crate) hash: Hash,
+}
+
+/// Where a new event goes in the log.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement<'a> {
+    pub(crate) position: u64,
+    pub(crate) stream: &'a str,
+    pub(crate) version: u64,
+    pub(crate) event_id: Uuid,
+    pub(crate) recorded_at_text: &'a str,
+    pub(crate) prev_hash_hex: &'a str,
+}
+
+/// Encodes one new event as its canonical record and hashes it.
+pub(crate) fn seal(placement: Placement<'_>, event: &ValidatedEvent, metadata: &RecordMetadata<'_>) -> SealedRecord {
+    let mut id_buffer = Uuid::encode_buffer();
+    let record = EventRecord {
+        format: RECORD_FORMAT,
+        position: placement.position,
+        stream: Cow::Borrowed(placement.stream),
+        version: placement.version,
+        id: Cow::Borrowed(placement.event_id.hyphenated().encode_lower(&mut id_buffer)),
+        event_type: Cow::Borrowed(&event.event_type),
+        schema_version: event.schema_version,
+        occurred_at: Cow::Borrowed(&event.occurred_at_text),
+        recorded_at: Cow::Borrowed(placement.recorded_at_text),
+        metadata: RecordMetadata {
+            actor: Cow::Borrowed(&metadata.actor),
+            role: Cow::Borrowed(&metadata.role),
+            command_id: metadata.command_id.as_deref().map(Cow::Borrowed),
+            correlation_id: metadata.correlation_id.as_deref().map(Cow::Borrowed),
+            causation_id: metadata.causation_id.as_deref().map(Cow::Borrowed),
+            reason: metadata.reason.as_deref().map(Cow::Borrowed),
+            source: Cow::Borrowed(&metadata.source),
+        },
+        payload: &event.payload,
+        prev_hash: Cow::Borrowed(placement.prev_hash_hex),
+    }
+    .encode();
+    let hash = record_hash(record.as_bytes());
+    SealedRecord { record, hash }
+}
+
+/// The fields of a stored record, borrowed from its text where possible.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Decoded<'a> {
+    pub(crate) position: u64,
+    pub(crate) stream: Cow<'a, str>,
+    pub(crate) version: u64,
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) event_type: Cow<'a, str>,
+    pub(crate) schema_version: u32,
+    pub(crate) occurred_at: Cow<'a, str>,
+    pub(crate) recorded_at: Cow<'a, str>,
+    pub(crate) metadata: RecordMetadata<'a>,
+    pub(crate) payload: &'a str,
+    pub(crate) prev_hash: Cow<'a, str>,
+}
+
+impl<'a> From<EventRecord<'a>> for Decoded<'a> {
+    fn from(record: EventRecord<'a>) -> Self {
+        Decoded {
+            position: record.position,
+            stream: record.stream,
+            version: record.version,
+            id: record.id,
+            event_type: record.event_type,
+            schema_version: record.schema_version,
+            occurred_at: record.occurred_at,
+            recorded_at: record.recorded_at,
+            metadata: record.metadata,
+            payload: record.payload.get(),
+            prev_hash: record.prev_hash,
+        }
+    }
+}
+
+/// Decodes a stored record into a [`RecordedEvent`], upcasting its payload.
+pub(crate) fn decode(
+    position: u64,
+    record_text: &str,
+    hash: &[u8],
+    upcasters: &Upcasters,
+) -> Result<RecordedEvent, Error> {
+    let corrupt = |detail: String| Error::CorruptRecord { position, detail };
+    let record = match fast_decode(record_text) {
+        Some(record) => record,
+        None => {
+            let record = EventRecord::decode(record_text).map_err(|error| corrupt(error.to_string()))?;
+            if record.format != RECORD_FORMAT {
+                return Err(corrupt(format!("unknown record format {}", record.format)));
+            }
+            Decoded::from(record)
+        }
+    };
+    let hash: Hash = hash
+        .try_into()
+        .map_err(|_| corrupt(format!("the stored hash has {} bytes, not 32", hash.len())))?;
+    let mut prev_hash = [0u8; 32];
+    hex::decode_to_slice(record.prev_hash.as_bytes(), &mut prev_hash)
+        .map_err(|error| corrupt(format!("prev_hash: {error}")))?;
+    let event_id = Uuid::try_parse(&record.id).map_err(|error| corrupt(format!("id: {error}")))?;
+    let occurred_at = parse_time(&record.occurred_at).ok_or_else(|| corrupt("occurred_at is not a time".into()))?;
+    let recorded_at = parse_time(&record.recorded_at).ok_or_else(|| corrupt("recorded_at is not a time".into()))?;
+    let parse_id = |id: &Option<Cow<'_, str>>, name: &str| -> Result<Option<Uuid>, Error> {
+        id.as_deref()
+            .map(|text| Uuid::try_parse(text).map_err(|error| corrupt(format!("metadata.{name}: {error}"))))
+            .transpose()
+    };
+    let metadata = Metadata {
+        command_id: parse_id(&record.metadata.command_id, "command_id")?,
+        correlation_id: parse_id(&record.metadata.correlation_id, "correlation_id")?,
+        causation_id: parse_id(&record.metadata.causation_id, "causation_id")?,
+        actor: record.metadata.actor.into_owned(),
+        role: record.metadata.role.into_owned(),
+        reason: record.metadata.reason.map(Cow::into_owned),
+        source: record.metadata.source.into_owned(),
+    };
+    let event_type = record.event_type.into_owned();
+    let (schema_version, payload) = match upcasters
+        .upcast(&event_type, record.schema_version, record.payload)
+        .map_err(|detail| Error::Upcast {
+            position,
+            event_type: event_type.clone(),
+            schema_version: record.schema_version,
+            detail,
+        })? {
+        Some(upcast) => upcast,
+        None => (record.schema_version, Payload::from_stored(record.payload)),
+    };
+    Ok(RecordedEvent {
+        position: record.position,
+        stream: record.stream.into_owned(),
+        version: record.version,
+        event_id,
+        event_type,
+        schema_version,
+        stored_schema_version: record.schema_version,
+        payload,
+        metadata,
+        occurred_at,
+        recorded_at,
+        prev_hash,
+        hash,
+    })
+}
+
+/// The length of a record's fixed tail: `,"prev_hash":"` + 64 hex digits + `"}`.
+const PREV_HASH_TAIL: usize = 14 + 64 + 2;
+
+/// Decodes a record written in the canonical layout without a general JSON parser: the keys come
+/// in a fixed order, and `prev_hash`, the last one, has a fixed length, so the payload's extent is
+/// known without scanning it. The payload is not re-validated (see [`crate::event::Payload`]).
+/// Returns `None` for
+/// anything that does not follow the layout exactly; the caller then uses the strict decoder,
+/// which gives the same record or says what is wrong. Reads take this path; verification always
+/// uses the strict decoder.
+pub(crate) fn fast_decode(text: &str) -> Option<Decoded<'_>> {
+    let tail_start = text.len().checked_sub(PREV_HASH_TAIL)?;
+    let tail = text.get(tail_start..)?;
+    let prev_hash = tail.strip_prefix(r#","prev_hash":""#)?.strip_suffix(r#""}"#)?;
+    if prev_hash.len() != 64 || !prev_hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut cursor = Cursor {
+        text: &text[..tail_start],
+        at: 0,
+    };
+    cursor.literal(r#"{"format":"#)?;
+    if cursor.number()? != u64::from(RECORD_FORMAT) {
+        return None;
+    }
+    cursor.literal(r#","position":"#)?;
+    let position = cursor.number()?;
+    cursor.literal(r#","stream":"#)?;
+    let stream = cursor.string()?;
+    cursor.literal(r#","version":"#)?;
+    let version = cursor.number()?;
+    cursor.literal(r#","id":"#)?;
+    let id = cursor.string()?;
+    cursor.literal(r#","type":"#)?;
+    let event_type = cursor.string()?;
+    cursor.literal(r#","schema_version":"#)?;
+    let schema_version = u32::try_from(cursor.number()?).ok()?;
+    cursor.literal(r#","occurred_at":"#)?;
+    let occurred_at = cursor.string()?;
+    cursor.literal(r#","recorded_at":"#)?;
+    let recorded_at = cursor.string()?;
+    cursor.literal(r#","metadata":{"actor":"#)?;
+    let actor = cursor.string()?;
+    cursor.literal(r#","role":"#)?;
+    let role = cursor.string()?;
+    cursor.literal(r#","command_id":"#)?;
+    let command_id = cursor.optional_string()?;
+    cursor.literal(r#","correlation_id":"#)?;
+    let correlation_id = cursor.optional_string()?;
+    cursor.literal(r#","causation_id":"#)?;
+    let causation_id = cursor.optional_string()?;
+    cursor.literal(r#","reason":"#)?;
+    let reason = cursor.optional_string()?;
+    cursor.literal(r#","source":"#)?;
+    let source = cursor.string()?;
+    cursor.literal(r#"},"payload":"#)?;
+    let payload = cursor.rest();
+    if !payload.starts_with('{') || !payload.ends_with('}') {
+        return None;
+    }
+    Some(Decoded {
+        position,
+        stream,
+        version,
+        id,
+        event_type,
+        schema_version,
+        occurred_at,
+        recorded_at,
+        metadata: RecordMetadata {
+            actor,
+            role,
+            command_id,
+            correlation_id,
+            causation_id,
+            reason,
+            source,
+        },
+        payload,
+        prev_hash: Cow::Borrowed(prev_hash),
+    })
+}
+
+/// A position in a record being decoded by [`fast_decode`].
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn literal(&mut self, literal: &str) -> Option<()> {
+        self.text[self.at..]
+            .starts_with(literal)
+            .then(|| self.at += literal.len())
+    }
+
+    fn number(&mut self) -> Option<u64> {
+        let digits = self.text[self.at..].bytes().take_while(u8::is_ascii_digit).count();
+        // JSON numbers have no leading zeros; anything else goes to the strict decoder.
+        if digits == 0 || digits > 20 || (digits > 1 && self.text.as_bytes()[self.at] == b'0') {
+            return None;
+        }
+        let number = self.text[self.at..self.at + digits].parse().ok()?;
+        self.at += digits;
+        Some(number)
+    }
+
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        let start = self.at;
+        let mut index = start + 1;
+        let mut escaped = false;
+        loop {
+            match *bytes.get(index)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    index += 2;
+                }
+                byte if byte < 0x20 => return None,
+                _ => index += 1,
+            }
+        }
+        self.at = index + 1;
+        if escaped {
+            serde_json::from_str::<String>(&self.text[start..=index])
+                .ok()
+                .map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(&self.text[start + 1..index]))
+        }
+    }
+
+    fn optional_string(&mut self) -> Option<Option<Cow<'a, str>>> {
+        if self.literal("null").is_some() {
+            return Some(None);
+        }
+        self.string().map(Some)
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.text[self.at..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{ExpectedVersion, NewEvent, StreamName};
+    use proptest::prelude::*;
+    use smes_verify::GENESIS_HASH_HEX;
+
+    fn request(payload: &str) -> AppendRequest {
+        AppendRequest::new(
+            StreamName::new("s-1").unwrap(),
+            ExpectedVersion::Any,
+            vec![NewEvent::new(
+                "Happened",
+                1,
+                payload,
+                "2013-05-01T12:00:00Z".parse().unwrap(),
+            )],
+            Metadata::new("actor-1", "secretariat", "test"),
+        )
+    }
+
+    #[test]
+    fn payloads_are_made_canonical() {
+        let validated = validate(request(r#"{ "b": [1, 2], "a": {"d": null, "c": "x"} }"#)).unwrap();
+        assert_eq!(
+            validated.events[0].payload.get(),
+            r#"{"a":{"c":"x","d":null},"b":[1,2]}"#
+        );
+    }
+
+    #[test]
+    fn bad_payloads_are_refused_with_the_field() {
+        let error = validate(request("{not json")).unwrap_err();
+        assert_eq!(error.field, "events[0].payload");
+        assert!(error.reason.starts_with("the payload is not valid JSON"), "{error}");
+        let error = validate(request("[1,2]")).unwrap_err();
+        assert_eq!(error.reason, "the payload must be a JSON object");
+    }
+
+    #[test]
+    fn fixed_time_format_round_trips() {
+        let time: Timestamp = "2013-10-17T09:30:05.123456Z".parse().unwrap();
+        let text = format_micros(time.as_microsecond());
+        assert_eq!(text, "2013-10-17T09:30:05.123456Z");
+        assert_eq!(parse_time(&text), Some(time));
+        assert_eq!(format_micros(0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(format_micros(MIN_TIME_MICROS), "1000-01-01T00:00:00.000000Z");
+        assert_eq!(format_micros(MAX_TIME_MICROS), "9999-12-31T23:59:59.999999Z");
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9-]{1,20}",
+            any::<String>(),
+            Just("quote \" backslash \\ newline \n tab \t é ñ 中".to_owned()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn fast_decoding_equals_strict_decoding(
+            position in 1u64..u64::MAX,
+            version in 1u64..u64::MAX,
+            schema_version in 1u32..u32::MAX,
+            stream in any_text(),
+            event_type in "[A-Za-z][A-Za-z0-9_.-]{0,30}",
+            actor in any_text(),
+            reason in proptest::option::of(any_text()),
+            command_id in proptest::option::of(any::<u128>()),
+            payload in proptest::collection::btree_map(any_text(), any_text(), 0..4),
+            prev in any::<[u8; 32]>(),
+        ) {
+            let payload = serde_json::value::to_raw_value(&payload).unwrap();
+            let id_text = Uuid::from_u128(position.into()).to_string();
+            let record = EventRecord {
+                format: RECORD_FORMAT,
+                position,
+                stream: stream.as_str().into(),
+                version,
+                id: id_text.as_str().into(),
+                event_type: event_type.as_str().into(),
+                schema_version,
+                occurred_at: "2013-01-01T00:00:00.000000Z".into(),
+                recorded_at: "2013-01-02T00:00:00.000000Z".into(),
+                metadata: RecordMetadata {
+                    actor: actor.as_str().into(),
+                    role: "secretariat".into(),
+                    command_id: command_id.map(|id| Uuid::from_u128(id).to_string().into()),
+                    correlation_id: None,
+                    causation_id: command_id.map(|id| Uuid::from_u128(!id).to_string().into()),
+                    reason: reason.as_deref().map(Into::into),
+                    source: "cli".into(),
+                },
+                payload: &payload,
+                prev_hash: hex::encode(prev).into(),
+            }
+            .encode();
+            let fast = fast_decode(&record).expect("the canonical layout decodes fast");
+            let strict = Decoded::from(EventRecord::decode(&record).unwrap());
+            prop_assert_eq!(fast, strict);
+        }
+
+        #[test]
+        fn fast_decoding_never_accepts_what_strict_decoding_refuses(index in 0usize..400, byte in 0x20u8..0x7f) {
+            let payload = RawValue::from_string(r#"{"a":"b\"c","n":[1,2]}"#.to_owned()).unwrap();
+            let record = EventRecord {
+                format: RECORD_FORMAT,
+                position: 12,
+                stream: "activity-1".into(),
+                version: 3,
+                id: "00000000-0000-0000-0000-000000000001".into(),
+                event_type: "Happened".into(),
+                schema_version: 1,
+                occurred_at: "2013-01-01T00:00:00.000000Z".into(),
+                recorded_at: "2013-01-02T00:00:00.000000Z".into(),
+                metadata: RecordMetadata {
+                    actor: "a".into(),
+                    role: "r".into(),
+                    reason: Some("why \"so\"".into()),
+                    source: "s".into(),
+                    ..RecordMetadata::default()
+                },
+                payload: &payload,
+                prev_hash: GENESIS_HASH_HEX.into(),
+            }
+            .encode();
+            let mut bytes = record.into_bytes();
+            let index = index % bytes.len();
+            bytes[index] = byte;
+            let text = String::from_utf8(bytes).unwrap();
+            if let Some(fast) = fast_decode(&text) {
+                // The fast path does not validate the payload (only its braces): with that
+                // exception, whatever it accepts the strict decoder accepts identically.
+                match EventRecord::decode(&text) {
+                    Ok(strict) => prop_assert_eq!(fast, Decoded::from(strict)),
+                    Err(_) => prop_assert!(
+                        serde_json::from_str::<&RawValue>(fast.payload).is_err(),
+                        "fast accepted what strict refuses outside the payload: {}", text
+                    ),
+                }
+            }
+        }
+
+        #[test]
+        fn time_text_matches_jiff_and_parses_back(micros in MIN_TIME_MICROS..=MAX_TIME_MICROS) {
+            let time = Timestamp::from_microsecond(micros).unwrap();
+            let text = format_micros(micros);
+            let jiff_text = time.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string();
+            prop_assert_eq!(&text, &jiff_text);
+            prop_assert_eq!(parse_time(&text), Some(time));
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The conformance suite: one set of tests, written once, that every backend runs.
+//!
+//! A backend's test file implements [`Backend`] (how to make a fresh store, and the raw access
+//! that tamper and upcasting tests need to bypass the store) and adds one line:
+//!
+//! ```ignore
+//! smes_eventlog::conformance_suite!(my_backend());
+//! ```
+//!
+//! which expands to one `#[tokio::test]` per case below.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use jiff::{SignedDuration, Timestamp};
+use smes_verify::{ChainError, EventRecord, GENESIS_HASH_HEX, RECORD_FORMAT, RecordMetadata, record_hash};
+use uuid::Uuid;
+
+use crate::clock::{SequentialIds, SteppingClock};
+use crate::error::Error;
+use crate::event::{AppendRequest, ExpectedVersion, Metadata, NewEvent, StreamName};
+use crate::store::{EventStore, StoreOptions};
+use crate::upcast::Upcasters;
+
+/// A row written around the store, as a backend's raw SQL would.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// Position column.
+    pub position: u64,
+    /// Stream column.
+    pub stream: String,
+    /// Version column.
+    pub version: u64,
+    /// Event type column.
+    pub event_type: String,
+    /// Business time column, microseconds.
+    pub occurred_at_micros: i64,
+    /// Record time column, microseconds.
+    pub recorded_at_micros: i64,
+    /// The canonical record.
+    pub record: String,
+    /// Its hash.
+    pub hash: [u8; 32],
+}
+
+/// What a backend gives the suite.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// The backend's store.
+    type Store: EventStore + 'static;
+
+    /// A fresh, empty log opened with `options`.
+    async fn fresh(&self, options: StoreOptions) -> Self::Store;
+    /// The same log opened again (a new process would see this), with `options`.
+    async fn reopen(&self, store: &Self::Store, options: StoreOptions) -> Self::Store;
+    /// Inserts a row with raw SQL, around the store's writer.
+    async fn insert_raw(&self, store: &Self::Store, row: RawRow);
+    /// Replaces the stored record at `position` with raw SQL, bypassing the triggers.
+    async fn overwrite_record(&self, store: &Self::Store, position: u64, record: String);
+    /// Deletes the event at `position` with raw SQL, bypassing the triggers.
+    async fn delete_raw(&self, store: &Self::Store, position: u64);
+    /// Tries an UPDATE and a DELETE on the events table as a client would; returns the errors.
+    async fn try_update_and_delete(&self, store: &Self::Store) -> (Option<String>, Option<String>);
+}
+
+/// Options with a fixed clock (starting 2013-01-01, one millisecond a reading) and sequential ids.
+pub fn fixed_options() -> StoreOptions {
+    StoreOptions {
+        clock: Arc::new(SteppingClock::new(
+            "2013-01-01T00:00:00Z".parse().expect("a time"),
+            SignedDuration::from_millis(1),
+        )),
+        ids: Arc::new(SequentialIds::default()),
+        upcasters: Arc::new(Upcasters::new()),
+        create: true,
+    }
+}
+
+fn stream(name: &str) -> StreamName {
+    StreamName::new(name).expect("a valid stream name")
+}
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("a time")
+}
+
+fn event(n: u64) -> NewEvent {
+    NewEvent::new(
+        "Happened",
+        1,
+        format!(r#"{{"n":{n},"text":"event {n}"}}"#),
+        at("2013-03-01T00:00:00Z"),
+    )
+}
+
+fn request(name: &str, expected: ExpectedVersion, count: u64) -> AppendRequest {
+    AppendRequest::new(
+        stream(name),
+        expected,
+        (1..=count).map(event).collect(),
+        Metadata::new("actor-1", "secretariat", "test"),
+    )
+}
+
+/// Appends, reads back by stream and by position, with every field as written.
+pub async fn append_and_read_back<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let first = store
+        .append(request("activity-1", ExpectedVersion::NoStream, 2))
+        .await
+        .unwrap();
+    assert_eq!((first.first_position, first.last_position), (1, 2));
+    assert_eq!((first.first_version, first.last_version), (1, 2));
+    assert!(!first.replayed);
+    let second = store
+        .append(request("activity-2", ExpectedVersion::Any, 1))
+        .await
+        .unwrap();
+    assert_eq!(second.first_position, 3);
+    let third = store
+        .append(request("activity-1", ExpectedVersion::Exact(2), 1))
+        .await
+        .unwrap();
+    assert_eq!((third.first_position, third.first_version), (4, 3));
+
+    let events = store.read_stream(&stream("activity-1"), 1, 100).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.position).collect::<Vec<_>>(), [1, 2, 4]);
+    assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), [1, 2, 3]);
+    let from_two = store.read_stream(&stream("activity-1"), 2, 1).await.unwrap();
+    assert_eq!(from_two.len(), 1);
+    assert_eq!(from_two[0].version, 2);
+
+    let all = store.read_all(1, 100).await.unwrap();
+    assert_eq!(all.len(), 4);
+    let e = &all[0];
+    assert_eq!(e.event_type, "Happened");
+    assert_eq!(e.payload.get(), r#"{"n":1,"text":"event 1"}"#);
+    assert_eq!(e.event_id, Uuid::from_u128(1));
+    assert_eq!(e.occurred_at, at("2013-03-01T00:00:00Z"));
+    assert_eq!(e.recorded_at, at("2013-01-01T00:00:00Z"));
+    assert_eq!(e.metadata, Metadata::new("actor-1", "secretariat", "test"));
+    assert_eq!(hex::encode(e.prev_hash), GENESIS_HASH_HEX);
+    for pair in all.windows(2) {
+        assert_eq!(pair[1].prev_hash, pair[0].hash, "each event links to the one before");
+        assert!(pair[1].recorded_at >= pair[0].recorded_at);
+    }
+    let head = store.head().await.unwrap();
+    assert_eq!((head.position, head.hash), (4, all[3].hash));
+    assert!(store.read_all(5, 100).await.unwrap().is_empty());
+    assert_eq!(store.read_all(3, 100).await.unwrap()[0].position, 3);
+}
+
+/// Fixed clock and ids give the same hashes every time: the canonical encoding is stable.
+pub async fn hashes_are_deterministic<B: Backend>(backend: &B) {
+    let mut heads = Vec::new();
+    for _ in 0..2 {
+        let store = backend.fresh(fixed_options()).await;
+        store.append(request("s", ExpectedVersion::NoStream, 3)).await.unwrap();
+        heads.push(store.head().await.unwrap().hash);
+    }
+    assert_eq!(heads[0], heads[1]);
+}
+
+/// A wrong expected version writes nothing and names stream, expected and actual versions.
+pub async fn version_conflicts<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 2)).await.unwrap();
+    let cases = [
+        (
+            ExpectedVersion::NoStream,
+            "version conflict on stream s: expected no stream, but the stream is at version 2",
+        ),
+        (
+            ExpectedVersion::Exact(1),
+            "version conflict on stream s: expected version 1, but the stream is at version 2",
+        ),
+        (
+            ExpectedVersion::Exact(3),
+            "version conflict on stream s: expected version 3, but the stream is at version 2",
+        ),
+    ];
+    for (expected, message) in cases {
+        let error = store.append(request("s", expected, 1)).await.unwrap_err();
+        assert!(matches!(error, Error::VersionConflict { actual: 2, .. }), "{error}");
+        assert_eq!(error.to_string(), message);
+    }
+    let error = store
+        .append(request("new", ExpectedVersion::Exact(1), 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::VersionConflict { actual: 0, .. }), "{error}");
+    assert_eq!(store.head().await.unwrap().position, 2, "nothing was written");
+}
+
+/// Many tasks appending with the same expected version: exactly one wins each version.
+pub async fn concurrent_appenders_one_winner_per_version<B: Backend>(backend: &B) {
+    let store = Arc::new(backend.fresh(fixed_options()).await);
+    for round in 0..5u64 {
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let store = Arc::clone(&store);
+            let expected = if round == 0 {
+                ExpectedVersion::NoStream
+            } else {
+                ExpectedVersion::Exact(round)
+            };
+            tasks.push(tokio::spawn(async move {
+                store.append(request("shared", expected, 1)).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => wins += 1,
+                Err(error) => assert!(error.is_version_conflict(), "{error}"),
+            }
+        }
+        assert_eq!(wins, 1, "round {round}: exactly one append wins");
+    }
+    let events = store.read_stream(&stream("shared"), 1, 100).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    store.verify().await.unwrap();
+}
+
+/// A batch commits each request on its own terms.
+pub async fn batch_results_are_independent<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let results = store
+        .append_batch(vec![
+            request("a", ExpectedVersion::NoStream, 2),
+            request("b", ExpectedVersion::Exact(7), 1),
+            request("a", ExpectedVersion::Exact(2), 1),
+            AppendRequest::new(stream("c"), ExpectedVersion::Any, vec![], Metadata::new("x", "y", "z")),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(results[0].as_ref().unwrap().last_position, 2);
+    assert!(results[1].as_ref().unwrap_err().is_version_conflict());
+    assert_eq!(results[2].as_ref().unwrap().first_position, 3);
+    assert!(matches!(results[3], Err(Error::InvalidInput(_))));
+    assert_eq!(store.head().await.unwrap().position, 3);
+}
+
+/// The same command id is written once: in one process, after a restart, and when racing.
+pub async fn idempotent_command_ids<B: Backend>(backend: &B) {
+    let store = Arc::new(backend.fresh(fixed_options()).await);
+    let command_id = Uuid::from_u128(0xc0ffee);
+    let with_id = |expected| {
+        let mut req = request("s", expected, 2);
+        req.metadata = req.metadata.with_command_id(command_id);
+        req
+    };
+    let first = store.append(with_id(ExpectedVersion::NoStream)).await.unwrap();
+    let again = store.append(with_id(ExpectedVersion::NoStream)).await.unwrap();
+    assert!(again.replayed);
+    assert_eq!(
+        (
+            again.first_position,
+            again.last_position,
+            again.last_version,
+            again.recorded_at
+        ),
+        (
+            first.first_position,
+            first.last_position,
+            first.last_version,
+            first.recorded_at
+        )
+    );
+    assert_eq!(store.head().await.unwrap().position, 2);
+    assert_eq!(
+        store.command_outcome(command_id).await.unwrap().unwrap().last_position,
+        2
+    );
+    assert!(store.command_outcome(Uuid::from_u128(1)).await.unwrap().is_none());
+
+    let mut different = request("s", ExpectedVersion::Any, 1);
+    different.metadata = different.metadata.with_command_id(command_id);
+    let error = store.append(different).await.unwrap_err();
+    assert!(matches!(error, Error::CommandIdReused { .. }), "{error}");
+
+    let reopened = backend.reopen(&store, fixed_options()).await;
+    let after_restart = reopened.append(with_id(ExpectedVersion::NoStream)).await.unwrap();
+    assert!(after_restart.replayed);
+    assert_eq!(reopened.head().await.unwrap().position, 2);
+
+    let race_id = Uuid::from_u128(0xbeef);
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = Arc::clone(&store);
+        tasks.push(tokio::spawn(async move {
+            let mut req = request("raced", ExpectedVersion::Any, 1);
+            req.metadata = req.metadata.with_command_id(race_id);
+            store.append(req).await.unwrap()
+        }));
+    }
+    let mut fresh_writes = 0;
+    for task in tasks {
+        if !task.await.unwrap().replayed {
+            fresh_writes += 1;
+        }
+    }
+    assert_eq!(fresh_writes, 1);
+    assert_eq!(store.read_stream(&stream("raced"), 1, 100).await.unwrap().len(), 1);
+}
+
+/// Reads from any position, in pages and as a stream, see every event once, in order.
+pub async fn reads_from_any_position<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    for i in 0..25 {
+        store
+            .append(request(&format!("s-{}", i % 4), ExpectedVersion::Any, 100))
+            .await
+            .unwrap();
+    }
+    for from in [1u64, 2, 999, 1000, 1001, 2500, 2501] {
+        let streamed: Vec<u64> = store
+            .stream_all(from)
+            .map_ok(|event| event.position)
+            .try_collect()
+            .await
+            .unwrap();
+        let expected: Vec<u64> = (from..=2500).collect();
+        assert_eq!(streamed, expected, "stream_all from {from}");
+    }
+    let mut paged = Vec::new();
+    let mut next = 1;
+    loop {
+        let page = store.read_all(next, 333).await.unwrap();
+        let Some(last) = page.last() else { break };
+        next = last.position + 1;
+        paged.extend(page.iter().map(|event| event.position));
+    }
+    assert_eq!(paged, (1..=2500).collect::<Vec<_>>());
+}
+
+/// Old payload versions inserted with raw SQL are upcast on every read path; verify still hashes
+/// the stored bytes.
+pub async fn upcasting_on_every_read_path<B: Backend>(backend: &B) {
+    let upcasters = Upcasters::new().register("CounterpartJoined", 1, |mut payload| {
+        let name = payload["nm"].take();
+        let object = payload.as_object_mut().ok_or("not an object")?;
+        object.remove("nm");
+        object.insert("name".into(), name);
+        Ok(payload)
+    });
+    let options = StoreOptions {
+        upcasters: Arc::new(upcasters),
+        ..fixed_options()
+    };
+    let store = backend.fresh(options).await;
+    // Two v1 rows written around the store, as an older program would have.
+    let mut prev = GENESIS_HASH_HEX.to_owned();
+    for position in 1..=2u64 {
+        let payload =
+            serde_json::value::RawValue::from_string(format!(r#"{{"nm":"Counterpart {position}"}}"#)).unwrap();
+        let record = EventRecord {
+            format: RECORD_FORMAT,
+            position,
+            stream: "counterpart-1".into(),
+            version: position,
+            id: Uuid::from_u128(1000 + u128::from(position)).to_string().into(),
+            event_type: "CounterpartJoined".into(),
+            schema_version: 1,
+            occurred_at: "2012-10-17T00:00:00.000000Z".into(),
+            recorded_at: "2012-10-18T00:00:00.000000Z".into(),
+            metadata: RecordMetadata {
+                actor: "actor-0".into(),
+                role: "secretariat".into(),
+                source: "import".into(),
+                ..RecordMetadata::default()
+            },
+            payload: &payload,
+            prev_hash: prev.clone().into(),
+        }
+        .encode();
+        let hash = record_hash(record.as_bytes());
+        prev = hex::encode(hash);
+        backend
+            .insert_raw(
+                &store,
+                RawRow {
+                    position,
+                    stream: "counterpart-1".into(),
+                    version: position,
+                    event_type: "CounterpartJoined".into(),
+                    occurred_at_micros: at("2012-10-17T00:00:00Z").as_microsecond(),
+                    recorded_at_micros: at("2012-10-18T00:00:00Z").as_microsecond(),
+                    record,
+                    hash,
+                },
+            )
+            .await;
+    }
+    store
+        .append(request("counterpart-1", ExpectedVersion::Exact(2), 1))
+        .await
+        .unwrap();
+
+    let check = |events: &[crate::RecordedEvent]| {
+        assert_eq!(events.len(), 3);
+        for event in &events[..2] {
+            assert_eq!(event.schema_version, 2);
+            assert_eq!(event.stored_schema_version, 1);
+            assert!(
+                event.payload.get().contains(r#""name":"Counterpart"#),
+                "{}",
+                event.payload
+            );
+        }
+        assert_eq!(events[2].schema_version, 1, "other types are untouched");
+    };
+    check(&store.read_stream(&stream("counterpart-1"), 1, 10).await.unwrap());
+    check(&store.read_all(1, 10).await.unwrap());
+    let streamed: Vec<_> = store.stream_all(1).try_collect().await.unwrap();
+    check(&streamed);
+    assert_eq!(store.verify().await.unwrap().events, 3);
+}
+
+/// Verify names the first position whose bytes were changed, and the position after a deletion.
+pub async fn verify_detects_tampering<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 5)).await.unwrap();
+    let verified = store.verify().await.unwrap();
+    assert_eq!(verified.events, 5);
+    assert_eq!(verified.head, store.head().await.unwrap().hash);
+
+    let tampered = backend.fresh(fixed_options()).await;
+    tampered
+        .append(request("s", ExpectedVersion::NoStream, 5))
+        .await
+        .unwrap();
+    let record = raw_record(&tampered, 3).await;
+    backend
+        .overwrite_record(&tampered, 3, record.replacen(r#""n":3"#, r#""n":4"#, 1))
+        .await;
+    let error = tampered.verify().await.unwrap_err();
+    match error {
+        Error::Chain(ChainError::HashMismatch { position, .. }) => assert_eq!(position, 3),
+        other => panic!("expected a hash mismatch at 3, got {other}"),
+    }
+
+    let deleted = backend.fresh(fixed_options()).await;
+    deleted
+        .append(request("s", ExpectedVersion::NoStream, 5))
+        .await
+        .unwrap();
+    backend.delete_raw(&deleted, 2).await;
+    let error = deleted.verify().await.unwrap_err();
+    match error {
+        Error::Chain(chain) => {
+            assert_eq!(chain, ChainError::Gap { expected: 2, found: 3 });
+            assert!(chain.to_string().starts_with("position 3:"), "{chain}");
+        }
+        other => panic!("expected a gap, got {other}"),
+    }
+}
+
+async fn raw_record<S: EventStore>(store: &S, position: u64) -> String {
+    // Rebuild the stored record from what the store reads back (no upcasters are registered, so
+    // the payload is the stored one).
+    let event = store.read_all(position, 1).await.unwrap().remove(0);
+    let metadata = &event.metadata;
+    EventRecord {
+        format: RECORD_FORMAT,
+        position: event.position,
+        stream: event.stream.as_str().into(),
+        version: event.version,
+        id: event.event_id.to_string().into(),
+        event_type: event.event_type.as_str().into(),
+        schema_version: event.stored_schema_version,
+        occurred_at: crate::codec::format_micros(event.occurred_at.as_microsecond()).into(),
+        recorded_at: crate::codec::format_micros(event.recorded_at.as_microsecond()).into(),
+        metadata: RecordMetadata {
+            actor: metadata.actor.as_str().into(),
+            role: metadata.role.as_str().into(),
+            command_id: metadata.command_id.map(|id| id.to_string().into()),
+            correlation_id: metadata.correlation_id.map(|id| id.to_string().into()),
+            causation_id: metadata.causation_id.map(|id| id.to_string().into()),
+            reason: metadata.reason.as_deref().map(Into::into),
+            source: metadata.source.as_str().into(),
+        },
+        payload: &serde_json::value::RawValue::from_string(event.payload.get().to_owned()).unwrap(),
+        prev_hash: hex::encode(event.prev_hash).into(),
+    }
+    .encode()
+}
+
+/// The stored record is exactly what was hashed: re-encoding what was read gives the same hash.
+pub async fn stored_bytes_are_the_hashed_bytes<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let mut req = request("s", ExpectedVersion::NoStream, 1);
+    req.metadata = req
+        .metadata
+        .with_command_id(Uuid::from_u128(7))
+        .with_reason("approved by Decision N° 5");
+    req.metadata.correlation_id = Some(Uuid::from_u128(8));
+    store.append(req).await.unwrap();
+    let event = store.read_all(1, 1).await.unwrap().remove(0);
+    assert_eq!(record_hash(raw_record(&store, 1).await.as_bytes()), event.hash);
+}
+
+/// The events table refuses UPDATE and DELETE from ordinary clients.
+pub async fn updates_and_deletes_are_refused<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 2)).await.unwrap();
+    let (update, delete) = backend.try_update_and_delete(&store).await;
+    let update = update.expect("UPDATE must fail");
+    let delete = delete.expect("DELETE must fail");
+    assert!(update.contains("append-only"), "{update}");
+    assert!(delete.contains("append-only"), "{delete}");
+    assert_eq!(store.verify().await.unwrap().events, 2);
+}
+
+/// Bad input is refused with the field named, and nothing is written.
+pub async fn bad_input_is_refused<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 1)).await.unwrap();
+    let head_before = store.head().await.unwrap();
+    let metadata = || Metadata::new("actor-1", "secretariat", "test");
+    let with_event = |event: NewEvent| AppendRequest::new(stream("s"), ExpectedVersion::Any, vec![event], metadata());
+    let when = at("2013-03-01T00:00:00Z");
+    let cases: Vec<(AppendRequest, &str)> = vec![
+        (
+            with_event(NewEvent::new("Happened", 1, "{\"a\":", when)),
+            "events[0].payload",
+        ),
+        (
+            with_event(NewEvent::new("Happened", 1, "\"text\"", when)),
+            "events[0].payload",
+        ),
+        (with_event(NewEvent::new("", 1, "{}", when)), "events[0].event_type"),
+        (
+            with_event(NewEvent::new("Has space", 1, "{}", when)),
+            "events[0].event_type",
+        ),
+        (
+            with_event(NewEvent::new("Happened", 0, "{}", when)),
+            "events[0].schema_version",
+        ),
+        (
+            with_event(NewEvent::new(
+                "Happened",
+                1,
+                format!(r#"{{"big":"{}"}}"#, "x".repeat(1024 * 1024)),
+                when,
+            )),
+            "events[0].payload",
+        ),
+        (
+            with_event(NewEvent::new("Happened", 1, "{}", at("0900-01-01T00:00:00Z"))),
+            "events[0].occurred_at",
+        ),
+        (
+            AppendRequest::new(stream("s"), ExpectedVersion::Any, vec![], metadata()),
+            "events",
+        ),
+        (
+            AppendRequest::new(
+                stream("s"),
+                ExpectedVersion::Any,
+                vec![event(1)],
+                Metadata::new("", "secretariat", "test"),
+            ),
+            "actor",
+        ),
+        (
+            AppendRequest::new(
+                stream("s"),
+                ExpectedVersion::Any,
+                (0..100_001).map(event).collect(),
+                metadata(),
+            ),
+            "events",
+        ),
+    ];
+    for (request, field) in cases {
+        match store.append(request).await {
+            Err(Error::InvalidInput(invalid)) => assert_eq!(invalid.field, field, "{invalid}"),
+            other => panic!("expected invalid input in {field}, got {other:?}"),
+        }
+    }
+    assert!(StreamName::new("").is_err());
+    assert!(StreamName::new(" padded").is_err());
+    assert!(StreamName::new("x".repeat(201)).is_err());
+    assert!(StreamName::new("line\nbreak").is_err());
+    assert_eq!(store.head().await.unwrap(), head_before, "nothing was written");
+    store.verify().await.unwrap();
+}
+
+/// Record time never goes backwards, even when the clock does.
+pub async fn record_time_never_decreases<B: Backend>(backend: &B) {
+    let clock = Arc::new(SteppingClock::new(at("2020-01-01T00:00:00Z"), SignedDuration::ZERO));
+    let options = StoreOptions {
+        clock: clock.clone(),
+        ..fixed_options()
+    };
+    let store = backend.fresh(options).await;
+    store.append(request("s", ExpectedVersion::Any, 1)).await.unwrap();
+    clock.set(at("2019-06-01T00:00:00Z"));
+    let outcome = store.append(request("s", ExpectedVersion::Any, 1)).await.unwrap();
+    assert_eq!(outcome.recorded_at, at("2020-01-01T00:00:00Z"));
+    store.verify().await.unwrap();
+}
+
+/// An empty log verifies as zero events with the genesis head.
+pub async fn empty_log_verifies<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let verified = store.verify().await.unwrap();
+    assert_eq!(verified.events, 0);
+    assert_eq!(hex::encode(verified.head), GENESIS_HASH_HEX);
+    assert_eq!(store.head().await.unwrap().position, 0);
+    assert!(store.read_all(1, 10).await.unwrap().is_empty());
+}
+
+/// Expands to one test per conformance case for the backend that `$backend` builds.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($backend:expr) => {
+        $crate::conformance_suite!(@cases $backend;
+            append_and_read_back,
+            hashes_are_deterministic,
+            version_conflicts,
+            concurrent_appenders_one_winner_per_version,
+            batch_results_are_independent,
+            idempotent_command_ids,
+            reads_from_any_position,
+            upcasting_on_every_read_path,
+            verify_detects_tampering,
+            stored_bytes_are_the_hashed_bytes,
+            updates_and_deletes_are_refused,
+            bad_input_is_refused,
+            record_time_never_decreases,
+            empty_log_verifies,
+        );
+    };
+    (@cases $backend:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let backend = $backend;
+                $crate::conformance::$case(&backend).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,157 @@
+//! The event store's errors.
+
+use smes_verify::ChainError;
+use uuid::Uuid;
+
+use crate::event::ExpectedVersion;
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Input the store refused: which field, and what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidInput {
+    /// The field, e.g. `stream`, `events[3].payload`.
+    pub field: String,
+    /// What was wrong.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// An invalid-input error for `field`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Everything that can go wrong in the event store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The stream was not at the expected version; nothing was written.
+    #[error("version conflict on stream {stream}: expected {expected}, but the stream is at version {actual}")]
+    VersionConflict {
+        /// The stream.
+        stream: String,
+        /// What the append expected.
+        expected: ExpectedVersion,
+        /// The stream's actual version.
+        actual: u64,
+    },
+    /// The append was refused because of its input; nothing was written.
+    #[error("invalid append: {0}")]
+    InvalidInput(#[from] InvalidInput),
+    /// A command id was reused for a different append; nothing was written.
+    #[error(
+        "command {command_id} was already appended to stream {stream} with different events; a command id may be used for one append only"
+    )]
+    CommandIdReused {
+        /// The reused command id.
+        command_id: Uuid,
+        /// The stream of the first append.
+        stream: String,
+    },
+    /// The database could not be opened or created.
+    #[error("cannot open the event log at {location}")]
+    Open {
+        /// The URL or path.
+        location: String,
+        /// Why.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database was written by a newer version of smes.
+    #[error(
+        "the event log at {location} has schema version {found}, newer than the newest this program knows ({supported}); use a newer smes"
+    )]
+    FutureSchema {
+        /// The URL or path.
+        location: String,
+        /// The newest migration applied to the database.
+        found: i64,
+        /// The newest migration this program has.
+        supported: i64,
+    },
+    /// Applying the schema failed.
+    #[error("cannot migrate the event log schema")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A database error.
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// A database error on the direct SQLite path.
+    #[error("SQLite error")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value had an unexpected SQLite type.
+    #[error("unexpected SQLite value")]
+    SqliteValue(#[from] rusqlite::types::FromSqlError),
+    /// A stored record could not be decoded.
+    #[error("the stored record at position {position} cannot be decoded: {detail}")]
+    CorruptRecord {
+        /// Where.
+        position: u64,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// Upcasting a stored payload to the current schema failed.
+    #[error("cannot upcast {event_type} v{schema_version} at position {position}: {detail}")]
+    Upcast {
+        /// Where.
+        position: u64,
+        /// The event type.
+        event_type: String,
+        /// The version that could not be upcast.
+        schema_version: u32,
+        /// Why.
+        detail: String,
+    },
+    /// A payload did not have the shape its reader expected.
+    #[error("the payload of {event_type} at position {position} does not match its type: {detail}")]
+    Payload {
+        /// Where.
+        position: u64,
+        /// The event type.
+        event_type: String,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// There is no log at the given location, and creating one was not asked for.
+    #[error("no event log at {location}; create one with `smes init`")]
+    NotFound {
+        /// The URL or path.
+        location: String,
+    },
+    /// The location is not one this backend can hold a log in.
+    #[error("unsupported event log location {location}: {reason}")]
+    UnsupportedLocation {
+        /// The URL or path.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+    /// The store's writer stopped (the process is shutting down or the writer thread failed).
+    #[error("the event log's writer has stopped; nothing more can be appended by this process")]
+    WriterStopped,
+    /// A group commit failed because of another request's database error; nothing was written.
+    #[error("the transaction this append shared with others failed, and nothing was written: {detail}")]
+    GroupCommitFailed {
+        /// The database error.
+        detail: String,
+    },
+    /// The store's clock gave a time outside the years 1000 to 9999.
+    #[error("the store's clock is outside the years 1000 to 9999")]
+    ClockOutOfRange,
+    /// Verification found the chain broken.
+    #[error("verification failed: {0}")]
+    Chain(#[from] ChainError),
+}
+
+impl Error {
+    /// Whether this error is a version conflict (the caller may reload, decide again and retry).
+    pub fn is_version_conflict(&self) -> bool {
+        matches!(self, Error::VersionConflict { .. })
+    }
+}

@@ -1,0 +1,33 @@
+//! The smes event store: an append-only, hash-chained log of immutable events.
+//!
+//! Everything the programme's people see is rebuilt from this log, so the log is built to be
+//! trusted: positions are gapless and follow commit order, appends are atomic and idempotent,
+//! and every event is stored as canonical bytes whose SHA-256 links to the event before it
+//! (see [`smes_verify`]). The design choice that shapes the crate: a backend never re-encodes
+//! a stored record. It writes the canonical bytes once, hashes exactly those, and reads decode
+//! them, so verification never depends on how a database formats data.
+//!
+//! - [`EventStore`]: the trait every backend implements; its guarantees are listed there and
+//!   checked by the [`conformance`] suite (feature `conformance`).
+//! - [`SqliteEventStore`]: the embedded default.
+//! - [`Upcasters`]: old payload versions are brought up to date on every read path.
+//! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
+
+pub mod clock;
+mod codec;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod error;
+pub mod event;
+pub mod sqlite;
+pub mod store;
+pub mod upcast;
+
+pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
+pub use error::{Error, InvalidInput, Result};
+pub use event::{
+    AppendOutcome, AppendRequest, ExpectedVersion, Head, Metadata, NewEvent, Payload, RecordedEvent, StreamName,
+};
+pub use sqlite::{Durability, SqliteConfig, SqliteEventStore};
+pub use store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
+pub use upcast::Upcasters;

@@ -1,0 +1,458 @@
+//! The embedded SQLite backend: the default, for one office on one machine.
+//!
+//! sqlx opens the database, applies the embedded migrations and pools the read connections. The
+//! two hot paths go through SQLite's C API (rusqlite over the same SQLite build): the single
+//! writer thread ([`writer`]), and page reads, which borrow a pooled connection's handle and
+//! decode rows in place instead of copying each row through sqlx's row channel. The reasons and
+//! figures are in docs/eventlog.md.
+
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::{StreamExt, stream};
+use rusqlite::OpenFlags;
+use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::codec;
+use crate::error::{Error, Result};
+use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName};
+use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
+use crate::upcast::Upcasters;
+use writer::Writer;
+
+/// The schema migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// The writer's page cache, in KiB.
+pub const WRITER_CACHE_KIB: u32 = 64 * 1024;
+
+/// Rows per page read ahead by `stream_all`, and how many pages may wait for the consumer.
+const READ_AHEAD_PAGE: usize = 2_000;
+const READ_AHEAD_PAGES: usize = 2;
+
+/// How many rows verification reads per page.
+const VERIFY_PAGE: u64 = 10_000;
+
+/// How durable a commit is. `Full` (the default) syncs the write-ahead log at every commit, so a
+/// commit that returned survives a power loss. `Normal` syncs only at checkpoints: faster, but a
+/// power loss (not a process crash) may lose the last commits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`.
+    Normal,
+}
+
+/// SQLite-specific settings.
+#[derive(Debug, Clone)]
+pub struct SqliteConfig {
+    /// How durable commits are.
+    pub durability: Durability,
+    /// How long a writer waits for another process's write transaction before failing.
+    pub busy_timeout: Duration,
+    /// How many read connections to pool.
+    pub read_connections: u32,
+}
+
+impl Default for SqliteConfig {
+    fn default() -> Self {
+        SqliteConfig {
+            durability: Durability::Full,
+            busy_timeout: Duration::from_secs(10),
+            read_connections: 4,
+        }
+    }
+}
+
+/// An event log in a SQLite database file (WAL mode).
+pub struct SqliteEventStore {
+    location: String,
+    path: PathBuf,
+    writer: Writer,
+    readers: SqlitePool,
+    upcasters: Arc<Upcasters>,
+}
+
+impl std::fmt::Debug for SqliteEventStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteEventStore")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteEventStore {
+    /// Opens (or, with `options.create`, creates) the log at a `sqlite://path` URL or a plain path.
+    pub async fn open(location: &str, options: StoreOptions) -> Result<Self> {
+        Self::open_with(location, options, SqliteConfig::default()).await
+    }
+
+    /// Opens the log with explicit SQLite settings.
+    pub async fn open_with(location: &str, options: StoreOptions, config: SqliteConfig) -> Result<Self> {
+        let open_error = |source: sqlx::Error| Error::Open {
+            location: location.to_owned(),
+            source,
+        };
+        let url = if location.starts_with("sqlite:") {
+            location.to_owned()
+        } else {
+            format!("sqlite://{location}")
+        };
+        let connect_options = SqliteConnectOptions::from_str(&url).map_err(open_error)?;
+        let path = connect_options.get_filename().to_path_buf();
+        if url.contains(":memory:") || path.as_os_str().is_empty() {
+            return Err(Error::UnsupportedLocation {
+                location: location.to_owned(),
+                reason: "an event log needs a database file; in-memory databases are not supported".into(),
+            });
+        }
+        if !options.create && !path.exists() {
+            return Err(Error::NotFound {
+                location: location.to_owned(),
+            });
+        }
+        let synchronous = match config.durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        };
+        let connect_options = connect_options
+            .create_if_missing(options.create)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .busy_timeout(config.busy_timeout);
+
+        // Schema work goes through a one-connection pool: sqlx's pool-based calls keep this
+        // future `Send` for callers inside async traits.
+        let setup = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect_options.clone())
+            .await
+            .map_err(open_error)?;
+        let prepared = prepare_schema(&setup, location).await;
+        setup.close().await;
+        prepared?;
+
+        let writer_connection = open_writer(&path, config.durability, config.busy_timeout)?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(config.read_connections.max(1))
+            .connect_with(connect_options.create_if_missing(false))
+            .await
+            .map_err(open_error)?;
+        Ok(SqliteEventStore {
+            location: location.to_owned(),
+            path,
+            writer: Writer::start(writer_connection, options.clock, options.ids),
+            readers,
+            upcasters: options.upcasters,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `read` on a pooled read connection through SQLite's C API.
+    async fn with_reader<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send) -> Result<T> {
+        let mut pooled = self.readers.acquire().await?;
+        let mut handle = pooled.lock_handle().await?;
+        // SAFETY: the handle is locked out of sqlx's worker thread for as long as `handle`
+        // lives, and the rusqlite connection (which does not own the handle and does not close
+        // it) is dropped before it.
+        let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+        let result = read(&connection);
+        drop(connection);
+        drop(handle);
+        result
+    }
+}
+
+/// Refuses databases written by a newer smes, then applies the embedded migrations and records
+/// the log's id.
+async fn prepare_schema(pool: &SqlitePool, location: &str) -> Result<()> {
+    let open_error = |source: sqlx::Error| Error::Open {
+        location: location.to_owned(),
+        source,
+    };
+    let has_migrations: bool =
+        sqlx::query_scalar("SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_one(pool)
+            .await
+            .map_err(open_error)?;
+    if has_migrations {
+        let found: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+            .fetch_one(pool)
+            .await?;
+        let supported = MIGRATOR.iter().map(|migration| migration.version).max().unwrap_or(0);
+        if let Some(found) = found
+            && found > supported
+        {
+            return Err(Error::FutureSchema {
+                location: location.to_owned(),
+                found,
+                supported,
+            });
+        }
+    }
+    MIGRATOR.run(pool).await?;
+    sqlx::query("INSERT OR IGNORE INTO log_meta (key, value) VALUES ('log_id', ?1), ('record_format', ?2)")
+        .bind(Uuid::new_v4().to_string())
+        .bind(smes_verify::RECORD_FORMAT.to_string())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+fn open_writer(path: &Path, durability: Durability, busy_timeout: Duration) -> Result<rusqlite::Connection> {
+    let connection = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(busy_timeout)?;
+    let synchronous = match durability {
+        Durability::Full => "FULL",
+        Durability::Normal => "NORMAL",
+    };
+    // A 64 MiB page cache keeps the (stream, version) index pages that appends touch in memory.
+    connection.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
+    ))?;
+    Ok(connection)
+}
+
+fn read_page(
+    connection: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    upcasters: &Upcasters,
+) -> Result<Vec<RecordedEvent>> {
+    let mut statement = connection.prepare(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut events = Vec::new();
+    while let Some(row) = rows.next()? {
+        let position: u64 = row.get(0)?;
+        let record = row.get_ref(1)?.as_str()?;
+        let hash = row.get_ref(2)?.as_blob()?;
+        events.push(codec::decode(position, record, hash, upcasters)?);
+    }
+    Ok(events)
+}
+
+/// A stored row, copied out of SQLite but not yet decoded.
+struct StoredEvent {
+    position: u64,
+    record: String,
+    hash: Vec<u8>,
+}
+
+fn read_stored_page(connection: &rusqlite::Connection, from_position: u64, limit: usize) -> Result<Vec<StoredEvent>> {
+    let mut statement = connection
+        .prepare_cached("SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2")?;
+    let mut rows = statement.query(rusqlite::params![from_position, to_limit(limit)])?;
+    let mut page = Vec::with_capacity(limit.min(DEFAULT_PAGE_SIZE));
+    while let Some(row) = rows.next()? {
+        page.push(StoredEvent {
+            position: row.get(0)?,
+            record: row.get_ref(1)?.as_str()?.to_owned(),
+            hash: row.get_ref(2)?.as_blob()?.to_vec(),
+        });
+    }
+    Ok(page)
+}
+
+/// Reads pages of stored rows ahead of the consumer, on another task, until the end of the log
+/// or until the consumer goes away.
+async fn read_ahead(readers: SqlitePool, from_position: u64, pages: mpsc::Sender<Result<Vec<StoredEvent>>>) {
+    let mut next = from_position;
+    loop {
+        let page = async {
+            let mut pooled = readers.acquire().await?;
+            let mut handle = pooled.lock_handle().await?;
+            // SAFETY: as in `SqliteEventStore::with_reader`.
+            let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+            let page = read_stored_page(&connection, next, READ_AHEAD_PAGE);
+            drop(connection);
+            drop(handle);
+            page
+        }
+        .await;
+        let last = match &page {
+            Ok(rows) if rows.is_empty() => return,
+            Ok(rows) => rows.last().map(|row| row.position),
+            Err(_) => None,
+        };
+        let failed = last.is_none();
+        if pages.send(page).await.is_err() || failed {
+            return;
+        }
+        next = last.expect("a non-empty page") + 1;
+    }
+}
+
+fn to_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl EventStore for SqliteEventStore {
+    async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
+        let appends = requests
+            .into_iter()
+            .map(|request| codec::validate(request).map_err(Error::from))
+            .collect();
+        self.writer.append(appends).await
+    }
+
+    async fn read_stream(&self, stream: &StreamName, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let upcasters = &self.upcasters;
+        self.with_reader(|connection| {
+            read_page(
+                connection,
+                "SELECT position, record, hash FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3",
+                rusqlite::params![stream.as_str(), from_version, to_limit(limit)],
+                upcasters,
+            )
+        })
+        .await
+    }
+
+    async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let upcasters = &self.upcasters;
+        self.with_reader(|connection| {
+            read_page(
+                connection,
+                "SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2",
+                rusqlite::params![from_position, to_limit(limit)],
+                upcasters,
+            )
+        })
+        .await
+    }
+
+    async fn head(&self) -> Result<Head> {
+        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&self.readers)
+            .await?;
+        match row {
+            None => Ok(Head {
+                position: 0,
+                hash: smes_verify::GENESIS_HASH,
+            }),
+            Some(row) => {
+                let position: i64 = row.try_get(0)?;
+                let hash: Vec<u8> = row.try_get(1)?;
+                let position = position as u64;
+                let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
+                    position,
+                    detail: "the stored hash is not 32 bytes".into(),
+                })?;
+                Ok(Head { position, hash })
+            }
+        }
+    }
+
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>> {
+        let row = sqlx::query(
+            "SELECT stream, first_position, last_position, first_version, last_version, recorded_at \
+             FROM commands WHERE command_id = ?1",
+        )
+        .bind(command_id.hyphenated().to_string())
+        .fetch_optional(&self.readers)
+        .await?;
+        row.map(|row| -> Result<AppendOutcome> {
+            let recorded_at: i64 = row.try_get(5)?;
+            Ok(AppendOutcome {
+                stream: row.try_get(0)?,
+                first_position: row.try_get::<i64, _>(1)? as u64,
+                last_position: row.try_get::<i64, _>(2)? as u64,
+                first_version: row.try_get::<i64, _>(3)? as u64,
+                last_version: row.try_get::<i64, _>(4)? as u64,
+                recorded_at: jiff::Timestamp::from_microsecond(recorded_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                replayed: true,
+            })
+        })
+        .transpose()
+    }
+
+    /// Reads ahead on another task while the caller decodes: SQLite's stepping and the decoding
+    /// of records run on two threads of a multi-threaded runtime.
+    fn stream_all(&self, from_position: u64) -> EventStream<'_> {
+        let readers = self.readers.clone();
+        let upcasters = Arc::clone(&self.upcasters);
+        let pages = stream::unfold(None, move |receiver: Option<mpsc::Receiver<_>>| {
+            let readers = readers.clone();
+            async move {
+                let mut receiver = match receiver {
+                    Some(receiver) => receiver,
+                    None => {
+                        let (sender, receiver) = mpsc::channel(READ_AHEAD_PAGES);
+                        tokio::spawn(read_ahead(readers, from_position.max(1), sender));
+                        receiver
+                    }
+                };
+                let page = receiver.recv().await?;
+                Some((page, Some(receiver)))
+            }
+        });
+        let events = pages.flat_map(move |page| {
+            let decoded: Vec<Result<RecordedEvent>> = match page {
+                Ok(rows) => rows
+                    .iter()
+                    .map(|row| codec::decode(row.position, &row.record, &row.hash, &upcasters))
+                    .collect(),
+                Err(error) => vec![Err(error)],
+            };
+            stream::iter(decoded)
+        });
+        Box::pin(events)
+    }
+
+    async fn verify(&self) -> Result<VerifiedChain> {
+        let head = self.head().await?;
+        let mut verifier = ChainVerifier::new();
+        let mut next = 1u64;
+        // Positions are checked by the verifier: the page query does not assume they are gapless.
+        loop {
+            let (checked, last) = self
+                .with_reader(|connection| {
+                    let mut statement = connection.prepare_cached(
+                        "SELECT position, stream, version, record, hash FROM events \
+                         WHERE position >= ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
+                    )?;
+                    let mut rows = statement.query(rusqlite::params![next, head.position, VERIFY_PAGE])?;
+                    let mut checked = 0u64;
+                    let mut last = 0u64;
+                    while let Some(row) = rows.next()? {
+                        let position: u64 = row.get(0)?;
+                        verifier.check(&StoredRow {
+                            position,
+                            stream: row.get_ref(1)?.as_str()?,
+                            version: row.get(2)?,
+                            record: row.get_ref(3)?.as_str()?,
+                            hash: row.get_ref(4)?.as_blob()?,
+                        })?;
+                        checked += 1;
+                        last = position;
+                    }
+                    Ok((checked, last))
+                })
+                .await?;
+            if checked < VERIFY_PAGE {
+                break;
+            }
+            next = last + 1;
+        }
+        Ok(verifier.finish())
+    }
+}

@@ -1,0 +1,289 @@
+//! The single writer of a SQLite log: one connection on its own thread, group commit.
+//!
+//! Appends from every task of the process queue on a channel. The writer takes whatever is
+//! queued, opens one `BEGIN IMMEDIATE` transaction (which also serialises writers in other
+//! processes, with a busy timeout), checks each request on its own (idempotency, expected
+//! version), assigns positions and hashes from the head it read inside the transaction, and
+//! commits once. Requests that arrive while a commit is being made to disk share the next one.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use smes_verify::{GENESIS_HASH, Hash};
+use tokio::sync::oneshot;
+
+use crate::clock::{Clock, IdSource};
+use crate::codec::{self, Placement, ValidatedAppend};
+use crate::error::{Error, Result};
+use crate::event::AppendOutcome;
+
+/// The most events one group commit takes before it commits.
+const MAX_GROUP_EVENTS: usize = 200_000;
+
+/// A request for the writer thread.
+struct Job {
+    appends: Vec<Result<ValidatedAppend>>,
+    reply: oneshot::Sender<Result<Vec<Result<AppendOutcome>>>>,
+}
+
+/// The handle through which the store sends appends to its writer thread.
+pub(crate) struct Writer {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Starts the writer thread on an open connection.
+    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>, ids: Arc<dyn IdSource>) -> Writer {
+        let (jobs, queue) = channel();
+        let thread = std::thread::Builder::new()
+            .name("smes-sqlite-writer".into())
+            .spawn(move || run(connection, queue, clock.as_ref(), ids.as_ref()))
+            .expect("the writer thread starts");
+        Writer {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues appends and waits for their outcomes.
+    pub(crate) async fn append(&self, appends: Vec<Result<ValidatedAppend>>) -> Result<Vec<Result<AppendOutcome>>> {
+        let (reply, answer) = oneshot::channel();
+        let jobs = self.jobs.as_ref().expect("the writer is running while the store lives");
+        jobs.send(Job { appends, reply }).map_err(|_| Error::WriterStopped)?;
+        answer.await.map_err(|_| Error::WriterStopped)?
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread once the queued jobs are done.
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, ids: &dyn IdSource) {
+    while let Ok(first) = queue.recv() {
+        let mut queued_events = count_events(&first);
+        let mut group = vec![first];
+        while queued_events < MAX_GROUP_EVENTS {
+            match queue.try_recv() {
+                Ok(job) => {
+                    queued_events += count_events(&job);
+                    group.push(job);
+                }
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        let mut appends: Vec<Result<ValidatedAppend>> = Vec::new();
+        let mut sizes = Vec::with_capacity(group.len());
+        let mut replies = Vec::with_capacity(group.len());
+        for job in group {
+            sizes.push(job.appends.len());
+            appends.extend(job.appends);
+            replies.push(job.reply);
+        }
+        match commit_group(&mut connection, appends, clock, ids) {
+            Ok(outcomes) => {
+                let mut outcomes = outcomes.into_iter();
+                for (reply, size) in replies.into_iter().zip(sizes) {
+                    let _ = reply.send(Ok(outcomes.by_ref().take(size).collect()));
+                }
+            }
+            Err(error) => {
+                let detail = error.to_string();
+                let mut replies = replies.into_iter();
+                if let Some(first) = replies.next() {
+                    let _ = first.send(Err(error));
+                }
+                for reply in replies {
+                    let _ = reply.send(Err(Error::GroupCommitFailed { detail: detail.clone() }));
+                }
+            }
+        }
+    }
+}
+
+fn count_events(job: &Job) -> usize {
+    job.appends
+        .iter()
+        .map(|append| append.as_ref().map_or(0, |append| append.events.len()))
+        .sum()
+}
+
+/// Writes a group of appends in one transaction. Request-level failures (conflicts, reused
+/// command ids, invalid input) are results; a database failure rolls everything back.
+fn commit_group(
+    connection: &mut Connection,
+    appends: Vec<Result<ValidatedAppend>>,
+    clock: &dyn Clock,
+    ids: &dyn IdSource,
+) -> Result<Vec<Result<AppendOutcome>>> {
+    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let head: Option<(u64, Vec<u8>, i64)> = transaction
+        .prepare_cached("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    let (mut position, mut prev_hash, last_recorded) = match head {
+        Some((position, hash, recorded_at)) => {
+            let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
+                position,
+                detail: "the stored hash is not 32 bytes".into(),
+            })?;
+            (position, hash, recorded_at)
+        }
+        None => (0, GENESIS_HASH, i64::MIN),
+    };
+    // Record time never goes backwards, whatever the clock says.
+    let now = codec::checked_micros(clock.now()).ok_or(Error::ClockOutOfRange)?;
+    let recorded_at = now.max(last_recorded);
+    let recorded_at_text = codec::format_micros(recorded_at);
+    let recorded_at_time = Timestamp::from_microsecond(recorded_at).expect("checked range");
+
+    let mut results = Vec::with_capacity(appends.len());
+    let mut prev_hash_hex = [0u8; 64];
+    for append in appends {
+        let append = match append {
+            Ok(append) => append,
+            Err(error) => {
+                results.push(Err(error));
+                continue;
+            }
+        };
+        let stream = append.request.stream.as_str();
+        let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
+        if let Some(command_id) = &command_id
+            && let Some(earlier) = earlier_outcome(&transaction, command_id)?
+        {
+            results.push(if earlier.digest == append.digest {
+                Ok(earlier.outcome)
+            } else {
+                Err(Error::CommandIdReused {
+                    command_id: append.request.metadata.command_id.expect("present"),
+                    stream: earlier.outcome.stream,
+                })
+            });
+            continue;
+        }
+        let actual: u64 = transaction
+            .prepare_cached("SELECT version FROM events WHERE stream = ?1 ORDER BY version DESC LIMIT 1")?
+            .query_row([stream], |row| row.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if !append.request.expected_version.admits(actual) {
+            results.push(Err(Error::VersionConflict {
+                stream: stream.to_owned(),
+                expected: append.request.expected_version,
+                actual,
+            }));
+            continue;
+        }
+        let first_position = position + 1;
+        let mut insert = transaction.prepare_cached(
+            "INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (index, event) in append.events.iter().enumerate() {
+            position += 1;
+            let version = actual + 1 + index as u64;
+            hex::encode_to_slice(prev_hash, &mut prev_hash_hex).expect("64 hex digits");
+            let sealed = codec::seal(
+                Placement {
+                    position,
+                    stream,
+                    version,
+                    event_id: ids.next_id(),
+                    recorded_at_text: &recorded_at_text,
+                    prev_hash_hex: std::str::from_utf8(&prev_hash_hex).expect("hex is ASCII"),
+                },
+                event,
+                &append.record_metadata,
+            );
+            insert.execute(params![
+                position,
+                stream,
+                version,
+                event.event_type,
+                event.occurred_at_micros,
+                recorded_at,
+                sealed.record,
+                sealed.hash.as_slice(),
+            ])?;
+            prev_hash = sealed.hash;
+        }
+        let outcome = AppendOutcome {
+            stream: stream.to_owned(),
+            first_position,
+            last_position: position,
+            first_version: actual + 1,
+            last_version: actual + append.events.len() as u64,
+            recorded_at: recorded_at_time,
+            replayed: false,
+        };
+        if let Some(command_id) = &command_id {
+            transaction
+                .prepare_cached(
+                    "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, \
+                     last_version, recorded_at, request_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    command_id,
+                    stream,
+                    outcome.first_position,
+                    outcome.last_position,
+                    outcome.first_version,
+                    outcome.last_version,
+                    recorded_at,
+                    append.digest.as_slice(),
+                ])?;
+        }
+        results.push(Ok(outcome));
+    }
+    transaction.commit()?;
+    Ok(results)
+}
+
+struct EarlierAppend {
+    outcome: AppendOutcome,
+    digest: Vec<u8>,
+}
+
+fn earlier_outcome(connection: &Connection, command_id: &str) -> Result<Option<EarlierAppend>> {
+    let earlier = connection
+        .prepare_cached(
+            "SELECT stream, first_position, last_position, first_version, last_version, recorded_at, request_digest \
+             FROM commands WHERE command_id = ?1",
+        )?
+        .query_row([command_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, u64>(1)?,
+                row.get::<_, u64>(2)?,
+                row.get::<_, u64>(3)?,
+                row.get::<_, u64>(4)?,
+                row.get::<_, i64>(5)?,
+                row.get::<_, Vec<u8>>(6)?,
+            ))
+        })
+        .optional()?;
+    Ok(earlier.map(
+        |(stream, first_position, last_position, first_version, last_version, recorded_at, digest)| EarlierAppend {
+            outcome: AppendOutcome {
+                stream,
+                first_position,
+                last_position,
+                first_version,
+                last_version,
+                recorded_at: Timestamp::from_microsecond(recorded_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                replayed: true,
+            },
+            digest,
+        },
+    ))
+}

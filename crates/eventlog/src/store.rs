@@ -1,0 +1,112 @@
+//! The event-store trait every backend implements, and the options every backend takes.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures_core::Stream;
+use futures_util::{TryStreamExt, stream};
+use smes_verify::VerifiedChain;
+use uuid::Uuid;
+
+use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
+use crate::error::Result;
+use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName};
+use crate::upcast::Upcasters;
+
+/// A stream of events read from the log.
+pub type EventStream<'a> = Pin<Box<dyn Stream<Item = Result<RecordedEvent>> + Send + 'a>>;
+
+/// How many events a page of [`EventStore::stream_all`] holds.
+pub const DEFAULT_PAGE_SIZE: usize = 1000;
+
+/// An append-only, hash-chained event log.
+///
+/// # Guarantees every backend gives (checked by [`crate::conformance`])
+/// - An append writes all of its events or none, in one transaction.
+/// - Global positions start at 1, are gapless and follow commit order: a reader that has seen
+///   position N has seen every event before N. `recorded_at` never decreases as positions grow.
+///   An append returns once its events have their positions; a backend that sequences events
+///   right after commit waits for its sequencer before it answers.
+/// - Stream versions start at 1 and are gapless; an append whose expected version does not
+///   match writes nothing and fails with [`crate::Error::VersionConflict`].
+/// - An append that carries a command id already appended writes nothing and returns the first
+///   append's outcome (with `replayed` set), across restarts and concurrent races.
+/// - Each event's hash is the SHA-256 of its canonical record, which names the previous hash;
+///   the record is stored exactly as hashed.
+/// - Every read path upcasts old payloads with the store's [`Upcasters`].
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Appends several independent requests in one transaction (group commit). Each request is
+    /// checked on its own: the result of each is in the returned vector, in order. The outer
+    /// error means nothing at all was written.
+    async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>>;
+
+    /// Appends one request.
+    async fn append(&self, request: AppendRequest) -> Result<AppendOutcome> {
+        let mut results = self.append_batch(vec![request]).await?;
+        results.pop().expect("one result per request")
+    }
+
+    /// Reads a stream's events from `from_version` (inclusive), at most `limit` of them.
+    async fn read_stream(&self, stream: &StreamName, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
+
+    /// Reads one page of the whole log: events from `from_position` (inclusive), at most `limit`.
+    async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
+
+    /// The last position and its hash.
+    async fn head(&self) -> Result<Head>;
+
+    /// The outcome of an earlier append that carried `command_id`, if there was one.
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>>;
+
+    /// Walks the whole hash chain; fails with [`crate::Error::Chain`] naming the first position
+    /// that does not verify.
+    async fn verify(&self) -> Result<VerifiedChain>;
+
+    /// The whole log from `from_position` as a stream, read page by page so memory stays bounded.
+    fn stream_all(&self, from_position: u64) -> EventStream<'_> {
+        let pages = stream::try_unfold(from_position.max(1), move |next| async move {
+            let page = self.read_all(next, DEFAULT_PAGE_SIZE).await?;
+            let Some(last) = page.last() else {
+                return Ok::<_, crate::Error>(None);
+            };
+            let after = last.position + 1;
+            Ok(Some((stream::iter(page.into_iter().map(Ok::<_, crate::Error>)), after)))
+        });
+        Box::pin(pages.try_flatten())
+    }
+}
+
+/// What every backend is opened with: its clock, its id source and its upcasters.
+#[derive(Clone)]
+pub struct StoreOptions {
+    /// Where record times come from.
+    pub clock: Arc<dyn Clock>,
+    /// Where event ids come from.
+    pub ids: Arc<dyn IdSource>,
+    /// How old payloads are brought up to date when read.
+    pub upcasters: Arc<Upcasters>,
+    /// Whether to create the log if it does not exist (otherwise opening a missing log fails).
+    pub create: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
+            upcasters: Arc::new(Upcasters::new()),
+            create: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreOptions")
+            .field("upcasters", &self.upcasters)
+            .field("create", &self.create)
+            .finish_non_exhaustive()
+    }
+}
