@@ -1,0 +1,409 @@
+//! The activity aggregate: a seminar, workshop, business meeting, mission, fair, technical
+//! assistance, study or dissemination effort (`activity-<uuid>`).
+//!
+//! An activity is proposed, then approved into a work programme, rejected or deferred; it is
+//! rescheduled, held or cancelled; indicators are defined for it and results recorded against
+//! them, by period, broken down by sex and by Member State. Facts from other streams reach the
+//! decider through commands: the work programme's status for approvals, and the existing
+//! activities that a proposal may duplicate.
+
+mod decide;
+mod facts;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+pub use decide::ActivityDecider;
+pub use facts::{
+    ActivityOutline, ActivityStatus, MemberStateShare, Output, ParticipantCounts, Proposer, SexShare,
+    find_duplicate_activities,
+};
+
+use crate::ids::{ActivityId, IndicatorId, NeedId};
+use crate::values::{
+    ActivityKind, Correction, Decision, MemberStateCode, Money, Period, ThematicArea, WorkProgrammeYear,
+};
+use crate::work_programme::WorkProgrammeStatus;
+
+/// Proposes a new activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposeActivity {
+    /// The new activity's id.
+    pub activity: ActivityId,
+    /// What kind of activity.
+    pub kind: ActivityKind,
+    /// Its title.
+    pub title: String,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The needs it answers, if any.
+    pub answers_needs: Vec<NeedId>,
+    /// The Member State hosting it.
+    pub host: MemberStateCode,
+    /// Who proposed it.
+    pub proposed_by: Proposer,
+    /// When it is planned.
+    pub planned: Period,
+    /// What it is estimated to cost.
+    pub estimated_cost: Money,
+    /// When it was proposed.
+    pub proposed_on: Date,
+    /// Look-up: the existing activities in the same thematic area and host Member State.
+    pub existing_activities: Vec<ActivityOutline>,
+    /// Why to record the proposal although it may duplicate others; without it a possible
+    /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`].
+    pub duplicate_override: Option<String>,
+}
+
+/// Approves an activity into a work programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApproveActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The work programme's year.
+    pub work_programme: WorkProgrammeYear,
+    /// Look-up: that work programme's current status.
+    pub work_programme_status: WorkProgrammeStatus,
+    /// The approving decision.
+    pub decision: Decision,
+}
+
+/// Rejects or defers a proposed activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideAgainstActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub rationale: String,
+    /// When.
+    pub decided_on: Date,
+}
+
+/// Moves an activity to new dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RescheduleActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The new planned period.
+    pub planned: Period,
+    /// Why.
+    pub reason: String,
+}
+
+/// Records that an approved activity took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// When it actually took place.
+    pub held: Period,
+    /// Who took part.
+    pub participants: ParticipantCounts,
+    /// What it produced.
+    pub outputs: Vec<Output>,
+}
+
+/// Calls off an activity that has not taken place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub cancelled_on: Date,
+}
+
+/// Defines a results indicator for an activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefineIndicator {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The new indicator's id.
+    pub indicator: IndicatorId,
+    /// What it measures, such as "officials trained".
+    pub name: String,
+    /// Its unit, such as "people" or "%".
+    pub unit: String,
+    /// The value before the activity.
+    pub baseline: Decimal,
+    /// The value aimed at.
+    pub target: Decimal,
+    /// Whether higher values are better.
+    pub higher_is_better: bool,
+}
+
+/// Records, or corrects, the result of an indicator for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordResult {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// The period measured.
+    pub period: Period,
+    /// The measured value.
+    pub value: Decimal,
+    /// The value by sex, when measured (adds up to `value`).
+    pub by_sex: Vec<SexShare<Decimal>>,
+    /// The value by Member State, when measured (adds up to `value`).
+    pub by_member_state: Vec<MemberStateShare<Decimal>>,
+    /// For a correction of a recorded result: what is corrected, why, and from when.
+    pub correction: Option<Correction>,
+}
+
+/// Commands of the activity aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivityCommand {
+    /// See [`ProposeActivity`].
+    Propose(ProposeActivity),
+    /// See [`ApproveActivity`].
+    Approve(ApproveActivity),
+    /// Rejects the activity; see [`DecideAgainstActivity`].
+    Reject(DecideAgainstActivity),
+    /// Defers the decision; see [`DecideAgainstActivity`].
+    Defer(DecideAgainstActivity),
+    /// See [`RescheduleActivity`].
+    Reschedule(RescheduleActivity),
+    /// See [`HoldActivity`].
+    Hold(HoldActivity),
+    /// See [`CancelActivity`].
+    Cancel(CancelActivity),
+    /// See [`DefineIndicator`].
+    DefineIndicator(DefineIndicator),
+    /// Records a new result, or corrects one when `correction` is set; see [`RecordResult`].
+    RecordResult(RecordResult),
+}
+
+/// An activity was proposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityProposed {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Its kind.
+    pub kind: ActivityKind,
+    /// Its title.
+    pub title: String,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The needs it answers.
+    pub answers_needs: Vec<NeedId>,
+    /// Its host Member State.
+    pub host: MemberStateCode,
+    /// Who proposed it.
+    pub proposed_by: Proposer,
+    /// When it is planned.
+    pub planned: Period,
+    /// Its estimated cost.
+    pub estimated_cost: Money,
+    /// When it was proposed.
+    pub proposed_on: Date,
+}
+
+/// A proposal was recorded although it may duplicate other activities, for the reason given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateWarningOverridden {
+    /// The activity proposed.
+    pub activity: ActivityId,
+    /// The existing activities it may duplicate.
+    pub duplicates: Vec<ActivityId>,
+    /// Why it was recorded anyway.
+    pub reason: String,
+}
+
+/// An activity was approved into a work programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityApproved {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The work programme's year.
+    pub work_programme: WorkProgrammeYear,
+    /// The approving decision.
+    pub decision: Decision,
+}
+
+/// An activity was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRejected {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub rationale: String,
+    /// When.
+    pub decided_on: Date,
+}
+
+/// The decision on an activity was deferred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityDeferred {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub rationale: String,
+    /// When.
+    pub decided_on: Date,
+}
+
+/// An activity was moved to new dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRescheduled {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The new planned period.
+    pub planned: Period,
+    /// Why.
+    pub reason: String,
+}
+
+/// An activity took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityHeld {
+    /// The activity.
+    pub activity: ActivityId,
+    /// When.
+    pub held: Period,
+    /// Who took part.
+    pub participants: ParticipantCounts,
+    /// What it produced.
+    pub outputs: Vec<Output>,
+}
+
+/// An activity was called off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityCancelled {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub cancelled_on: Date,
+}
+
+/// A results indicator was defined for an activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorDefined {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// What it measures.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// The value before the activity.
+    pub baseline: Decimal,
+    /// The value aimed at.
+    pub target: Decimal,
+    /// Whether higher values are better.
+    pub higher_is_better: bool,
+}
+
+/// A result was recorded against an indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultRecorded {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// The period measured.
+    pub period: Period,
+    /// The measured value.
+    pub value: Decimal,
+    /// The value by sex.
+    pub by_sex: Vec<SexShare<Decimal>>,
+    /// The value by Member State.
+    pub by_member_state: Vec<MemberStateShare<Decimal>>,
+}
+
+/// A recorded result was corrected: the new figures replace the old from the correction's
+/// effective date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultCorrected {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// The period measured.
+    pub period: Period,
+    /// The corrected value.
+    pub value: Decimal,
+    /// The corrected value by sex.
+    pub by_sex: Vec<SexShare<Decimal>>,
+    /// The corrected value by Member State.
+    pub by_member_state: Vec<MemberStateShare<Decimal>>,
+    /// What is corrected, why, and from when.
+    pub correction: Correction,
+}
+
+/// Events of the activity aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivityEvent {
+    /// See [`ActivityProposed`].
+    Proposed(ActivityProposed),
+    /// See [`DuplicateWarningOverridden`].
+    DuplicateWarningOverridden(DuplicateWarningOverridden),
+    /// See [`ActivityApproved`].
+    Approved(ActivityApproved),
+    /// See [`ActivityRejected`].
+    Rejected(ActivityRejected),
+    /// See [`ActivityDeferred`].
+    Deferred(ActivityDeferred),
+    /// See [`ActivityRescheduled`].
+    Rescheduled(ActivityRescheduled),
+    /// See [`ActivityHeld`].
+    Held(ActivityHeld),
+    /// See [`ActivityCancelled`].
+    Cancelled(ActivityCancelled),
+    /// See [`IndicatorDefined`].
+    IndicatorDefined(IndicatorDefined),
+    /// See [`ResultRecorded`].
+    ResultRecorded(ResultRecorded),
+    /// See [`ResultCorrected`].
+    ResultCorrected(ResultCorrected),
+}
+
+/// What is known of an activity once proposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// Its host Member State.
+    pub host: MemberStateCode,
+    /// When it was proposed.
+    pub proposed_on: Date,
+    /// Its current planned period.
+    pub planned: Period,
+    /// Where it stands.
+    pub status: ActivityStatus,
+    /// The work programme it was approved into.
+    pub approved_into: Option<WorkProgrammeYear>,
+    /// The indicators defined, in order.
+    pub indicators: Vec<IndicatorId>,
+    /// The (indicator, period) pairs with a recorded result.
+    pub results: Vec<(IndicatorId, Period)>,
+}
+
+/// The folded state of one activity stream: `None` until proposed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Activity {
+    /// The record, once proposed.
+    pub record: Option<ActivityRecord>,
+}
+
+impl Activity {
+    /// What the duplicate rule needs of this activity, for the app's look-ups.
+    pub fn outline(&self) -> Option<ActivityOutline> {
+        self.record.as_ref().map(|record| ActivityOutline {
+            activity: record.activity,
+            thematic_area: record.thematic_area,
+            host: record.host,
+            planned: record.planned,
+            status: record.status,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

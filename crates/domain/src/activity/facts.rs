@@ -1,0 +1,213 @@
+//! The activity's own value types: who proposed it, where it stands, what came out of it, and
+//! the pure duplicate rule.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DomainError, Result};
+use crate::ids::{ActivityId, CounterpartId};
+use crate::values::{MemberStateCode, OutputKind, Period, Sex, ThematicArea, require_distinct, require_text};
+
+/// Who proposed an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "proposer", content = "counterpart", rename_all = "kebab-case")]
+pub enum Proposer {
+    /// A counterpart.
+    Counterpart(CounterpartId),
+    /// The Permanent Secretariat.
+    Secretariat,
+}
+
+/// Where an activity stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActivityStatus {
+    /// Proposed, not yet decided.
+    Proposed,
+    /// Decision postponed.
+    Deferred,
+    /// Approved into a work programme.
+    Approved,
+    /// Rejected.
+    Rejected,
+    /// Took place.
+    Held,
+    /// Called off.
+    Cancelled,
+}
+
+impl ActivityStatus {
+    /// Whether an activity with this status can still take place, and so can be duplicated.
+    pub fn is_live(self) -> bool {
+        !matches!(self, Self::Rejected | Self::Cancelled)
+    }
+}
+
+impl fmt::Display for ActivityStatus {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Self::Proposed => "proposed",
+            Self::Deferred => "deferred",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Held => "held",
+            Self::Cancelled => "cancelled",
+        })
+    }
+}
+
+/// What the duplicate rule needs to know of an existing activity; the app looks these up
+/// (for example from a projection of activities by area and host) and passes them in
+/// [`super::ProposeActivity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivityOutline {
+    /// The existing activity.
+    pub activity: ActivityId,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// Its host Member State.
+    pub host: MemberStateCode,
+    /// Its planned period.
+    pub planned: Period,
+    /// Where it stands.
+    pub status: ActivityStatus,
+}
+
+/// The existing activities a new one may duplicate: those in the same thematic area, hosted by
+/// the same Member State, with overlapping planned periods, that were neither rejected nor
+/// cancelled. The activity itself is never its own duplicate.
+pub fn find_duplicate_activities(
+    activity: ActivityId,
+    thematic_area: ThematicArea,
+    host: MemberStateCode,
+    planned: &Period,
+    existing: &[ActivityOutline],
+) -> Vec<ActivityId> {
+    existing
+        .iter()
+        .filter(|outline| {
+            outline.activity != activity
+                && outline.status.is_live()
+                && outline.thematic_area == thematic_area
+                && outline.host == host
+                && outline.planned.overlaps(planned)
+        })
+        .map(|outline| outline.activity)
+        .collect()
+}
+
+/// Something an activity produced and published: a report, a presentation or a video.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Output {
+    /// Report, presentation or video.
+    pub kind: OutputKind,
+    /// Its title.
+    pub title: String,
+    /// Where it is published: an `http://` or `https://` link.
+    pub link: String,
+}
+
+impl Output {
+    /// Checks the title and the link.
+    pub fn validate(&self) -> Result<()> {
+        require_text("output title", &self.title)?;
+        if !(self.link.starts_with("https://") || self.link.starts_with("http://"))
+            || self.link.contains(char::is_whitespace)
+        {
+            return Err(DomainError::InvalidValue {
+                field: "output link",
+                value: self.link.clone(),
+                reason: "expected an http:// or https:// link without spaces".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A figure for one sex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SexShare<T> {
+    /// The sex.
+    pub sex: Sex,
+    /// The figure.
+    pub value: T,
+}
+
+/// A figure for one Member State.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MemberStateShare<T> {
+    /// The Member State.
+    pub member_state: MemberStateCode,
+    /// The figure.
+    pub value: T,
+}
+
+/// How many people took part in an activity, by sex and by Member State. Both breakdowns
+/// count the same people, so their totals must agree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ParticipantCounts {
+    /// Participants by sex, each sex once.
+    pub by_sex: Vec<SexShare<u32>>,
+    /// Participants by Member State, each state once.
+    pub by_member_state: Vec<MemberStateShare<u32>>,
+}
+
+impl ParticipantCounts {
+    /// The total by sex.
+    pub fn total(&self) -> u32 {
+        self.by_sex.iter().map(|share| share.value).sum()
+    }
+
+    /// Checks that each sex and state is listed once and that the totals agree.
+    pub fn validate(&self, activity: ActivityId) -> Result<()> {
+        let sexes: Vec<Sex> = self.by_sex.iter().map(|share| share.sex).collect();
+        require_distinct("participants by sex", &sexes)?;
+        let states: Vec<MemberStateCode> = self.by_member_state.iter().map(|share| share.member_state).collect();
+        require_distinct("participants by member state", &states)?;
+        let by_member_state = self.by_member_state.iter().map(|share| share.value).sum();
+        if self.total() != by_member_state {
+            return Err(DomainError::ParticipantTotalsDisagree {
+                activity,
+                by_sex: self.total(),
+                by_member_state,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A result's breakdowns must list each sex and state once and, when given, add up to the
+/// result's value.
+pub(super) fn check_result_breakdowns(
+    activity: ActivityId,
+    indicator: crate::ids::IndicatorId,
+    value: Decimal,
+    by_sex: &[SexShare<Decimal>],
+    by_member_state: &[MemberStateShare<Decimal>],
+) -> Result<()> {
+    let sexes: Vec<Sex> = by_sex.iter().map(|share| share.sex).collect();
+    require_distinct("result by sex", &sexes)?;
+    let states: Vec<MemberStateCode> = by_member_state.iter().map(|share| share.member_state).collect();
+    require_distinct("result by member state", &states)?;
+    let totals = [
+        ("by sex", by_sex.iter().map(|share| share.value).collect::<Vec<_>>()),
+        (
+            "by Member State",
+            by_member_state.iter().map(|share| share.value).collect(),
+        ),
+    ];
+    for (breakdown, values) in totals {
+        let total: Decimal = values.iter().sum();
+        if !values.is_empty() && total != value {
+            return Err(DomainError::BreakdownDoesNotAddUp {
+                activity,
+                indicator,
+                breakdown,
+                total,
+                value,
+            });
+        }
+    }
+    Ok(())
+}

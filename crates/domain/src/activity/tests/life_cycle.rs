@@ -1,0 +1,158 @@
+//! Holding, rescheduling and cancelling.
+
+use super::*;
+
+#[test]
+fn a_rejected_activity_cannot_be_held_approved_or_rescheduled() {
+    let rejected_error = DomainError::ActivityRejected {
+        activity: activity_id(1),
+    };
+    ActivityDecider::given([proposed(), rejected()])
+        .when(hold(participants(), vec![report()]))
+        .then_error(rejected_error.clone());
+    ActivityDecider::given([proposed(), rejected()])
+        .when(approve(WorkProgrammeStatus::Open))
+        .then_error(rejected_error.clone());
+    ActivityDecider::given([proposed(), rejected()])
+        .when(ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned: may_2013(),
+            reason: "try again".to_owned(),
+        }))
+        .then_error(rejected_error);
+}
+
+#[test]
+fn an_activity_not_yet_approved_cannot_be_held() {
+    ActivityDecider::given([proposed()])
+        .when(hold(participants(), vec![]))
+        .then_error(DomainError::ActivityNotApproved {
+            activity: activity_id(1),
+        });
+}
+
+#[test]
+fn an_approved_activity_is_held_once_with_participants_and_outputs() {
+    let state = ActivityDecider::given([proposed(), approved()])
+        .when(hold(participants(), vec![report()]))
+        .then([held()]);
+    assert_eq!(state.record.unwrap().status, ActivityStatus::Held);
+    assert_eq!(participants().total(), 58);
+    ActivityDecider::given([proposed(), approved(), held()])
+        .when(hold(participants(), vec![report()]))
+        .then_error(DomainError::ActivityAlreadyHeld {
+            activity: activity_id(1),
+        });
+}
+
+#[test]
+fn participant_totals_by_sex_and_by_member_state_agree() {
+    let mut counts = participants();
+    counts.by_member_state[0].value = 39;
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(counts, vec![]))
+        .then_error(DomainError::ParticipantTotalsDisagree {
+            activity: activity_id(1),
+            by_sex: 58,
+            by_member_state: 57,
+        });
+    let mut repeated = participants();
+    repeated.by_sex[1].sex = Sex::Female;
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(repeated, vec![]))
+        .then_error(DomainError::DuplicateEntry {
+            field: "participants by sex",
+            value: "female".to_owned(),
+        });
+}
+
+#[test]
+fn outputs_have_a_title_and_a_web_link() {
+    let mut bad_link = report();
+    bad_link.link = "www.sela.org/report".to_owned();
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(participants(), vec![bad_link]))
+        .then_error(DomainError::InvalidValue {
+            field: "output link",
+            value: "www.sela.org/report".to_owned(),
+            reason: "expected an http:// or https:// link without spaces".to_owned(),
+        });
+    let mut untitled = report();
+    untitled.title.clear();
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(participants(), vec![untitled]))
+        .then_error(DomainError::EmptyField { field: "output title" });
+}
+
+#[test]
+fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
+    let june = period(day(2013, 6, 10), day(2013, 6, 12));
+    let state = ActivityDecider::given([proposed(), approved()])
+        .when(ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned: june,
+            reason: "venue unavailable in May".to_owned(),
+        }))
+        .then([ActivityEvent::Rescheduled(ActivityRescheduled {
+            activity: activity_id(1),
+            planned: june,
+            reason: "venue unavailable in May".to_owned(),
+        })]);
+    assert_eq!(state.outline().unwrap().planned, june);
+    ActivityDecider::given([proposed()])
+        .when(ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned: june,
+            reason: String::new(),
+        }))
+        .then_error(DomainError::EmptyField {
+            field: "rescheduling reason",
+        });
+    ActivityDecider::given([proposed(), approved(), held()])
+        .when(ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned: june,
+            reason: "too late".to_owned(),
+        }))
+        .then_error(DomainError::ActivityAlreadyHeld {
+            activity: activity_id(1),
+        });
+}
+
+#[test]
+fn an_activity_not_yet_held_is_cancelled_once_with_a_reason() {
+    ActivityDecider::given([proposed(), approved()])
+        .when(cancel())
+        .then([cancelled()]);
+    ActivityDecider::given([proposed(), approved(), cancelled()])
+        .when(cancel())
+        .then_error(DomainError::ActivityCancelled {
+            activity: activity_id(1),
+        });
+    ActivityDecider::given([proposed(), approved(), held()])
+        .when(cancel())
+        .then_error(DomainError::ActivityAlreadyHeld {
+            activity: activity_id(1),
+        });
+    ActivityDecider::given([proposed()])
+        .when(ActivityCommand::Cancel(CancelActivity {
+            activity: activity_id(1),
+            reason: " ".to_owned(),
+            cancelled_on: day(2013, 4, 1),
+        }))
+        .then_error(DomainError::EmptyField {
+            field: "cancellation reason",
+        });
+    ActivityDecider::given([proposed()])
+        .when(ActivityCommand::Cancel(CancelActivity {
+            activity: activity_id(1),
+            reason: "early".to_owned(),
+            cancelled_on: day(2013, 1, 1),
+        }))
+        .then_error(DomainError::DateBeforeStart {
+            what: "cancellation",
+            date: day(2013, 1, 1),
+            record: format!("activity {}", activity_id(1)),
+            since: day(2013, 1, 15),
+        });
+}

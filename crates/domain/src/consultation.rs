@@ -1,0 +1,443 @@
+//! The consultation aggregate: a regular meeting with counterparts that evaluates the
+//! programme's achievements and identifies the needs the Work Programme should address
+//! (`consultation-<uuid>`).
+//!
+//! Whether a participant was an active counterpart on the day is a fact of other streams: the
+//! app looks up each participant's [`CounterpartStanding`] and passes it in
+//! [`HoldConsultation`], and the decider checks it.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::counterpart::CounterpartStanding;
+use crate::decider::Decider;
+use crate::error::{DomainError, Result};
+use crate::ids::{ActivityId, ConsultationId, CounterpartId, NeedId};
+use crate::values::{MemberStateCode, Priority, ThematicArea, require_distinct, require_non_empty, require_text};
+
+/// What an evaluation of achievements is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "subject", content = "activity", rename_all = "kebab-case")]
+pub enum EvaluationSubject {
+    /// One activity.
+    Activity(ActivityId),
+    /// The programme as a whole.
+    Programme,
+}
+
+/// A score from 1 (poor) to 5 (excellent) on one criterion, such as relevance.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RatingFields")]
+pub struct Rating {
+    criterion: String,
+    score: u8,
+}
+
+/// The serde form of [`Rating`], checked on the way in.
+#[derive(Deserialize)]
+struct RatingFields {
+    criterion: String,
+    score: u8,
+}
+
+impl TryFrom<RatingFields> for Rating {
+    type Error = DomainError;
+
+    fn try_from(fields: RatingFields) -> Result<Self> {
+        Rating::new(fields.criterion, fields.score)
+    }
+}
+
+impl Rating {
+    /// Builds a rating, refusing an empty criterion or a score outside 1 to 5.
+    pub fn new(criterion: String, score: u8) -> Result<Self> {
+        require_text("rating criterion", &criterion)?;
+        if !(1..=5).contains(&score) {
+            return Err(DomainError::RatingOutOfRange { criterion, score });
+        }
+        Ok(Self { criterion, score })
+    }
+
+    /// The criterion rated.
+    pub fn criterion(&self) -> &str {
+        &self.criterion
+    }
+
+    /// The score, 1 to 5.
+    pub fn score(&self) -> u8 {
+        self.score
+    }
+}
+
+/// Plans a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleConsultation {
+    /// The new consultation's id.
+    pub consultation: ConsultationId,
+    /// What it is, such as "Regional consultation on SME financing".
+    pub title: String,
+    /// The planned date.
+    pub scheduled_for: Date,
+    /// The planned venue.
+    pub venue: String,
+}
+
+/// Records that a consultation took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldConsultation {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When it took place.
+    pub held_on: Date,
+    /// Where.
+    pub venue: String,
+    /// The participating counterparts, each with its standing as looked up by the app.
+    pub participants: Vec<CounterpartStanding>,
+    /// The reference of the minutes.
+    pub minutes_reference: String,
+}
+
+/// Records a need identified in a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentifyNeed {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// The new need's id.
+    pub need: NeedId,
+    /// The participating counterparts that raised it.
+    pub raised_by: Vec<CounterpartId>,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The Member States it concerns.
+    pub member_states: Vec<MemberStateCode>,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// What is needed.
+    pub description: String,
+}
+
+/// Records an evaluation of achievements made in a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluateAchievements {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// What was evaluated.
+    pub subject: EvaluationSubject,
+    /// The findings.
+    pub findings: String,
+    /// Scores by criterion, each criterion once.
+    pub ratings: Vec<Rating>,
+}
+
+/// Closes a consultation: no more needs or evaluations are recorded in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseConsultation {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When it was closed.
+    pub closed_on: Date,
+}
+
+/// Commands of the consultation aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsultationCommand {
+    /// See [`ScheduleConsultation`].
+    Schedule(ScheduleConsultation),
+    /// See [`HoldConsultation`].
+    Hold(HoldConsultation),
+    /// See [`IdentifyNeed`].
+    IdentifyNeed(IdentifyNeed),
+    /// See [`EvaluateAchievements`].
+    EvaluateAchievements(EvaluateAchievements),
+    /// See [`CloseConsultation`].
+    Close(CloseConsultation),
+}
+
+/// A consultation was scheduled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationScheduled {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// What it is.
+    pub title: String,
+    /// The planned date.
+    pub scheduled_for: Date,
+    /// The planned venue.
+    pub venue: String,
+}
+
+/// A consultation took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationHeld {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When.
+    pub held_on: Date,
+    /// Where.
+    pub venue: String,
+    /// The counterparts that took part.
+    pub participants: Vec<CounterpartId>,
+    /// The reference of the minutes.
+    pub minutes_reference: String,
+}
+
+/// A need was identified in a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedIdentified {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// The need.
+    pub need: NeedId,
+    /// The counterparts that raised it.
+    pub raised_by: Vec<CounterpartId>,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The Member States it concerns.
+    pub member_states: Vec<MemberStateCode>,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// What is needed.
+    pub description: String,
+}
+
+/// Achievements were evaluated in a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AchievementsEvaluated {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// What was evaluated.
+    pub subject: EvaluationSubject,
+    /// The findings.
+    pub findings: String,
+    /// Scores by criterion.
+    pub ratings: Vec<Rating>,
+}
+
+/// A consultation was closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationClosed {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When.
+    pub closed_on: Date,
+}
+
+/// Events of the consultation aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsultationEvent {
+    /// See [`ConsultationScheduled`].
+    Scheduled(ConsultationScheduled),
+    /// See [`ConsultationHeld`].
+    Held(ConsultationHeld),
+    /// See [`NeedIdentified`].
+    NeedIdentified(NeedIdentified),
+    /// See [`AchievementsEvaluated`].
+    AchievementsEvaluated(AchievementsEvaluated),
+    /// See [`ConsultationClosed`].
+    Closed(ConsultationClosed),
+}
+
+/// What is known of a consultation that took place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldRecord {
+    /// When it took place.
+    pub held_on: Date,
+    /// Who took part.
+    pub participants: Vec<CounterpartId>,
+}
+
+/// The folded state of one consultation stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Consultation {
+    /// The planned date, once scheduled.
+    pub scheduled_for: Option<Date>,
+    /// The meeting, once held.
+    pub held: Option<HeldRecord>,
+    /// The needs identified, in order.
+    pub needs: Vec<NeedId>,
+    /// How many evaluations were recorded.
+    pub evaluations: usize,
+    /// When it was closed, if it was.
+    pub closed_on: Option<Date>,
+}
+
+/// The consultation decider.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsultationDecider;
+
+/// The meeting of a consultation that was held and is not closed.
+fn open_meeting(state: &Consultation, consultation: ConsultationId) -> Result<&HeldRecord> {
+    if state.closed_on.is_some() {
+        return Err(DomainError::ConsultationClosed { consultation });
+    }
+    state
+        .held
+        .as_ref()
+        .ok_or(DomainError::ConsultationNotHeld { consultation })
+}
+
+fn decide_hold(state: &Consultation, hold: &HoldConsultation) -> Result<ConsultationEvent> {
+    let consultation = hold.consultation;
+    if state.scheduled_for.is_none() {
+        return Err(DomainError::ConsultationNotScheduled { consultation });
+    }
+    if let Some(held) = &state.held {
+        return Err(DomainError::ConsultationAlreadyHeld {
+            consultation,
+            held_on: held.held_on,
+        });
+    }
+    require_text("venue", &hold.venue)?;
+    require_text("minutes reference", &hold.minutes_reference)?;
+    let participants: Vec<CounterpartId> = hold.participants.iter().map(|standing| standing.counterpart).collect();
+    require_non_empty("participants", &participants)?;
+    require_distinct("participants", &participants)?;
+    if let Some(inactive) = hold
+        .participants
+        .iter()
+        .find(|standing| !standing.is_active_on(hold.held_on))
+    {
+        return Err(DomainError::ParticipantNotActive {
+            consultation,
+            counterpart: inactive.counterpart,
+            on: hold.held_on,
+        });
+    }
+    Ok(ConsultationEvent::Held(ConsultationHeld {
+        consultation,
+        held_on: hold.held_on,
+        venue: hold.venue.clone(),
+        participants,
+        minutes_reference: hold.minutes_reference.clone(),
+    }))
+}
+
+fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<ConsultationEvent> {
+    let consultation = identify.consultation;
+    let meeting = open_meeting(state, consultation)?;
+    if state.needs.contains(&identify.need) {
+        return Err(DomainError::NeedAlreadyIdentified {
+            consultation,
+            need: identify.need,
+        });
+    }
+    require_non_empty("raised by", &identify.raised_by)?;
+    require_distinct("raised by", &identify.raised_by)?;
+    if let Some(outsider) = identify
+        .raised_by
+        .iter()
+        .find(|counterpart| !meeting.participants.contains(counterpart))
+    {
+        return Err(DomainError::NeedRaisedByNonParticipant {
+            consultation,
+            need: identify.need,
+            counterpart: *outsider,
+        });
+    }
+    require_non_empty("need member states", &identify.member_states)?;
+    require_distinct("need member states", &identify.member_states)?;
+    require_text("need description", &identify.description)?;
+    Ok(ConsultationEvent::NeedIdentified(NeedIdentified {
+        consultation,
+        need: identify.need,
+        raised_by: identify.raised_by.clone(),
+        thematic_area: identify.thematic_area,
+        member_states: identify.member_states.clone(),
+        priority: identify.priority,
+        description: identify.description.clone(),
+    }))
+}
+
+impl Decider for ConsultationDecider {
+    type Id = ConsultationId;
+    type State = Consultation;
+    type Command = ConsultationCommand;
+    type Event = ConsultationEvent;
+
+    const STREAM_PREFIX: &'static str = "consultation";
+
+    fn target(command: &ConsultationCommand) -> ConsultationId {
+        match command {
+            ConsultationCommand::Schedule(command) => command.consultation,
+            ConsultationCommand::Hold(command) => command.consultation,
+            ConsultationCommand::IdentifyNeed(command) => command.consultation,
+            ConsultationCommand::EvaluateAchievements(command) => command.consultation,
+            ConsultationCommand::Close(command) => command.consultation,
+        }
+    }
+
+    fn decide(state: &Consultation, command: &ConsultationCommand) -> Result<Vec<ConsultationEvent>> {
+        let event = match command {
+            ConsultationCommand::Schedule(schedule) => {
+                if state.scheduled_for.is_some() {
+                    return Err(DomainError::ConsultationAlreadyScheduled {
+                        consultation: schedule.consultation,
+                    });
+                }
+                require_text("consultation title", &schedule.title)?;
+                require_text("venue", &schedule.venue)?;
+                ConsultationEvent::Scheduled(ConsultationScheduled {
+                    consultation: schedule.consultation,
+                    title: schedule.title.clone(),
+                    scheduled_for: schedule.scheduled_for,
+                    venue: schedule.venue.clone(),
+                })
+            }
+            ConsultationCommand::Hold(hold) => decide_hold(state, hold)?,
+            ConsultationCommand::IdentifyNeed(identify) => decide_need(state, identify)?,
+            ConsultationCommand::EvaluateAchievements(evaluate) => {
+                open_meeting(state, evaluate.consultation)?;
+                require_text("findings", &evaluate.findings)?;
+                let criteria: Vec<&str> = evaluate.ratings.iter().map(Rating::criterion).collect();
+                require_distinct("rating criteria", &criteria)?;
+                ConsultationEvent::AchievementsEvaluated(AchievementsEvaluated {
+                    consultation: evaluate.consultation,
+                    subject: evaluate.subject,
+                    findings: evaluate.findings.clone(),
+                    ratings: evaluate.ratings.clone(),
+                })
+            }
+            ConsultationCommand::Close(close) => {
+                let meeting = open_meeting(state, close.consultation)?;
+                if close.closed_on < meeting.held_on {
+                    return Err(DomainError::DateBeforeStart {
+                        what: "closing",
+                        date: close.closed_on,
+                        record: format!("consultation {}", close.consultation),
+                        since: meeting.held_on,
+                    });
+                }
+                ConsultationEvent::Closed(ConsultationClosed {
+                    consultation: close.consultation,
+                    closed_on: close.closed_on,
+                })
+            }
+        };
+        Ok(vec![event])
+    }
+
+    fn evolve(mut state: Consultation, event: &ConsultationEvent) -> Consultation {
+        match event {
+            ConsultationEvent::Scheduled(scheduled) => {
+                state.scheduled_for = Some(scheduled.scheduled_for);
+            }
+            ConsultationEvent::Held(held) => {
+                state.held = Some(HeldRecord {
+                    held_on: held.held_on,
+                    participants: held.participants.clone(),
+                });
+            }
+            ConsultationEvent::NeedIdentified(identified) => {
+                if !state.needs.contains(&identified.need) {
+                    state.needs.push(identified.need);
+                }
+            }
+            ConsultationEvent::AchievementsEvaluated(_) => state.evaluations += 1,
+            ConsultationEvent::Closed(closed) => state.closed_on = Some(closed.closed_on),
+        }
+        state
+    }
+}
+
+#[cfg(test)]
+mod tests;

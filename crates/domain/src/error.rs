@@ -1,0 +1,612 @@
+//! The domain's one error type.
+//!
+//! Every variant names what was wrong and where: the field, the record (by id) and the values
+//! involved, so the caller can show it without more context. Value errors come from
+//! constructors; the others are invariants enforced by deciders.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::ids::{
+    ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
+    IndicatorId, NeedId, OfferId, RequestId, ReviewId,
+};
+use crate::values::{Currency, MemberStateCode, Money, Period, WorkProgrammeYear};
+use crate::work_programme::WorkProgrammeStatus;
+
+/// A result whose error is a [`DomainError`].
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;
+
+/// A record that may duplicate another, named in duplicate warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordRef {
+    /// An activity.
+    Activity(ActivityId),
+    /// A cooperation offer.
+    Offer(OfferId),
+}
+
+impl std::fmt::Display for RecordRef {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordRef::Activity(id) => write!(formatter, "activity {id}"),
+            RecordRef::Offer(id) => write!(formatter, "offer {id}"),
+        }
+    }
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// Everything the domain can refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DomainError {
+    // Values.
+    /// A value did not have the expected form.
+    #[error("invalid {field} {value:?}: {reason}")]
+    InvalidValue {
+        /// The field or kind of value.
+        field: &'static str,
+        /// The text given.
+        value: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// An id was the nil UUID.
+    #[error("the {kind} id must not be the nil UUID")]
+    NilId {
+        /// The kind of id.
+        kind: &'static str,
+    },
+    /// Required free text was empty.
+    #[error("{field} must not be empty")]
+    EmptyField {
+        /// The field.
+        field: &'static str,
+    },
+    /// A list held the same value twice.
+    #[error("{field} lists {value} more than once")]
+    DuplicateEntry {
+        /// The field.
+        field: &'static str,
+        /// The repeated value.
+        value: String,
+    },
+    /// A period ended before it started.
+    #[error("period starts on {start} but ends earlier, on {end}")]
+    PeriodEndsBeforeStart {
+        /// First day given.
+        start: Date,
+        /// Last day given.
+        end: Date,
+    },
+    /// A negative amount of money.
+    #[error("amount {amount} {currency} is negative")]
+    NegativeAmount {
+        /// The amount.
+        amount: Decimal,
+        /// Its currency.
+        currency: Currency,
+    },
+    /// An amount grew beyond what a decimal holds.
+    #[error("amount in {currency} is too large")]
+    AmountOverflow {
+        /// The currency.
+        currency: Currency,
+    },
+    /// Two amounts in different currencies were combined without a rate.
+    #[error("cannot combine {left} with {right} without a recorded exchange rate")]
+    CurrencyMismatch {
+        /// The first currency.
+        left: Currency,
+        /// The second currency.
+        right: Currency,
+    },
+    /// An exchange rate was applied to an amount in another currency.
+    #[error("exchange rate {rate_from}->{rate_to} cannot convert an amount in {amount_currency}")]
+    ExchangeRateDoesNotApply {
+        /// The amount's currency.
+        amount_currency: Currency,
+        /// The rate's source currency.
+        rate_from: Currency,
+        /// The rate's target currency.
+        rate_to: Currency,
+    },
+    /// A line of the Member State membership file could not be read.
+    #[error("member-states file, line {line}: {reason}")]
+    MembershipFile {
+        /// The 1-based line number.
+        line: usize,
+        /// What was wrong.
+        reason: String,
+    },
+
+    // Member State.
+    /// A state joined the system while already a member.
+    #[error("Member State {code} is already a member of the system")]
+    AlreadyMember {
+        /// The state.
+        code: MemberStateCode,
+    },
+    /// A state left the system while not a member.
+    #[error("{code} cannot leave the system: it is not a member")]
+    NotMember {
+        /// The state.
+        code: MemberStateCode,
+    },
+    /// A membership change dated before the previous one.
+    #[error("Member State {code}: change dated {date} comes before the previous change on {previous}")]
+    MembershipChangeOutOfOrder {
+        /// The state.
+        code: MemberStateCode,
+        /// The date given.
+        date: Date,
+        /// The date of the previous change.
+        previous: Date,
+    },
+    /// A command named a different state than the stream holds.
+    #[error("command is for Member State {given} but the stream holds {recorded}")]
+    MemberStateMismatch {
+        /// The state named by the command.
+        given: MemberStateCode,
+        /// The state recorded in the stream.
+        recorded: MemberStateCode,
+    },
+
+    // Counterpart.
+    /// A counterpart joined twice.
+    #[error("counterpart {counterpart} has already joined")]
+    CounterpartAlreadyJoined {
+        /// The counterpart.
+        counterpart: CounterpartId,
+    },
+    /// A command for a counterpart that never joined.
+    #[error("counterpart {counterpart} has not joined")]
+    CounterpartNotJoined {
+        /// The counterpart.
+        counterpart: CounterpartId,
+    },
+    /// A command for a counterpart that withdrew.
+    #[error("counterpart {counterpart} withdrew on {withdrew_on}")]
+    CounterpartWithdrawn {
+        /// The counterpart.
+        counterpart: CounterpartId,
+        /// When it withdrew.
+        withdrew_on: Date,
+    },
+    /// A national counterpart without a Member State, or a regional or international one with.
+    #[error(
+        "counterpart {counterpart}: a {kind} counterpart {}",
+        if *kind_is_national { "must belong to a Member State" } else { "must not belong to a Member State" }
+    )]
+    CounterpartMemberStateMismatch {
+        /// The counterpart.
+        counterpart: CounterpartId,
+        /// Its kind, as a slug.
+        kind: &'static str,
+        /// Whether that kind is national.
+        kind_is_national: bool,
+    },
+    /// A dated fact placed before the record it belongs to began.
+    #[error("{what} on {date} is before {since}, when {record} began")]
+    DateBeforeStart {
+        /// What was being dated.
+        what: &'static str,
+        /// The date given.
+        date: Date,
+        /// The record, such as `counterpart <id>`.
+        record: String,
+        /// When the record began.
+        since: Date,
+    },
+    /// A focal point change naming the person already in the role.
+    #[error("counterpart {counterpart}: the new focal point is the current one")]
+    FocalPointUnchanged {
+        /// The counterpart.
+        counterpart: CounterpartId,
+    },
+
+    // Consultation.
+    /// A consultation scheduled twice.
+    #[error("consultation {consultation} is already scheduled")]
+    ConsultationAlreadyScheduled {
+        /// The consultation.
+        consultation: ConsultationId,
+    },
+    /// A command for a consultation never scheduled.
+    #[error("consultation {consultation} has not been scheduled")]
+    ConsultationNotScheduled {
+        /// The consultation.
+        consultation: ConsultationId,
+    },
+    /// A consultation held twice.
+    #[error("consultation {consultation} was already held on {held_on}")]
+    ConsultationAlreadyHeld {
+        /// The consultation.
+        consultation: ConsultationId,
+        /// When it was held.
+        held_on: Date,
+    },
+    /// Needs or evaluations recorded for a consultation not yet held.
+    #[error("consultation {consultation} has not been held yet")]
+    ConsultationNotHeld {
+        /// The consultation.
+        consultation: ConsultationId,
+    },
+    /// A command for a closed consultation.
+    #[error("consultation {consultation} is closed")]
+    ConsultationClosed {
+        /// The consultation.
+        consultation: ConsultationId,
+    },
+    /// A participant that had not joined, or had withdrawn, on the consultation's date.
+    #[error("consultation {consultation}: counterpart {counterpart} was not an active counterpart on {on}")]
+    ParticipantNotActive {
+        /// The consultation.
+        consultation: ConsultationId,
+        /// The counterpart.
+        counterpart: CounterpartId,
+        /// The consultation date.
+        on: Date,
+    },
+    /// A need identified twice in the same consultation.
+    #[error("consultation {consultation}: need {need} is already identified")]
+    NeedAlreadyIdentified {
+        /// The consultation.
+        consultation: ConsultationId,
+        /// The need.
+        need: NeedId,
+    },
+    /// A need raised by a counterpart that did not take part.
+    #[error("consultation {consultation}: need {need} is raised by counterpart {counterpart}, which did not take part")]
+    NeedRaisedByNonParticipant {
+        /// The consultation.
+        consultation: ConsultationId,
+        /// The need.
+        need: NeedId,
+        /// The counterpart.
+        counterpart: CounterpartId,
+    },
+    /// A rating outside 1 to 5.
+    #[error("rating of {criterion:?} is {score}; ratings run from 1 to 5")]
+    RatingOutOfRange {
+        /// The criterion rated.
+        criterion: String,
+        /// The score given.
+        score: u8,
+    },
+
+    // Activity.
+    /// An activity proposed twice.
+    #[error("activity {activity} is already proposed")]
+    ActivityAlreadyProposed {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A command for an activity never proposed.
+    #[error("activity {activity} has not been proposed")]
+    ActivityNotProposed {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// An activity approved twice.
+    #[error("activity {activity} is already approved into the {year} work programme")]
+    ActivityAlreadyApproved {
+        /// The activity.
+        activity: ActivityId,
+        /// The work programme it was approved into.
+        year: WorkProgrammeYear,
+    },
+    /// A command that needs an approved activity.
+    #[error("activity {activity} has not been approved")]
+    ActivityNotApproved {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A command for a rejected activity.
+    #[error("activity {activity} was rejected")]
+    ActivityRejected {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A command for a cancelled activity.
+    #[error("activity {activity} was cancelled")]
+    ActivityCancelled {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// A command for an activity already held.
+    #[error("activity {activity} was already held")]
+    ActivityAlreadyHeld {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// Results recorded for an activity not yet held.
+    #[error("activity {activity} has not been held yet")]
+    ActivityNotHeld {
+        /// The activity.
+        activity: ActivityId,
+    },
+    /// Approval into a work programme that is not open.
+    #[error("work programme {year} is {status}, not open for approvals")]
+    WorkProgrammeNotOpen {
+        /// The work programme.
+        year: WorkProgrammeYear,
+        /// Its status, as looked up by the app.
+        status: WorkProgrammeStatus,
+    },
+    /// A new record looks like existing ones and no override reason was given.
+    #[error("{record} may duplicate {}; give a reason to record it anyway", list(duplicates))]
+    PossibleDuplicate {
+        /// The record being created.
+        record: RecordRef,
+        /// The existing records it may duplicate.
+        duplicates: Vec<RecordRef>,
+    },
+    /// Participant counts by sex and by Member State give different totals.
+    #[error("activity {activity}: participants by sex total {by_sex} but by Member State total {by_member_state}")]
+    ParticipantTotalsDisagree {
+        /// The activity.
+        activity: ActivityId,
+        /// The total by sex.
+        by_sex: u32,
+        /// The total by Member State.
+        by_member_state: u32,
+    },
+    /// An indicator defined twice.
+    #[error("activity {activity}: indicator {indicator} is already defined")]
+    IndicatorAlreadyDefined {
+        /// The activity.
+        activity: ActivityId,
+        /// The indicator.
+        indicator: IndicatorId,
+    },
+    /// A result for an indicator never defined.
+    #[error("activity {activity}: indicator {indicator} is not defined")]
+    IndicatorNotDefined {
+        /// The activity.
+        activity: ActivityId,
+        /// The indicator.
+        indicator: IndicatorId,
+    },
+    /// A result whose breakdown does not add up to its value.
+    #[error("activity {activity}, indicator {indicator}: {breakdown} totals {total} but the value is {value}")]
+    BreakdownDoesNotAddUp {
+        /// The activity.
+        activity: ActivityId,
+        /// The indicator.
+        indicator: IndicatorId,
+        /// Which breakdown: `by sex` or `by Member State`.
+        breakdown: &'static str,
+        /// The breakdown's total.
+        total: Decimal,
+        /// The value recorded.
+        value: Decimal,
+    },
+    /// A result for the same indicator and period recorded twice (correct it instead).
+    #[error("activity {activity}, indicator {indicator}: a result for {period} is already recorded")]
+    ResultAlreadyRecorded {
+        /// The activity.
+        activity: ActivityId,
+        /// The indicator.
+        indicator: IndicatorId,
+        /// The period.
+        period: Period,
+    },
+    /// A correction of a result never recorded.
+    #[error("activity {activity}, indicator {indicator}: no result for {period} to correct")]
+    ResultNotRecorded {
+        /// The activity.
+        activity: ActivityId,
+        /// The indicator.
+        indicator: IndicatorId,
+        /// The period.
+        period: Period,
+    },
+
+    // Work programme.
+    /// A work programme opened twice.
+    #[error("work programme {year} is already opened")]
+    WorkProgrammeAlreadyOpened {
+        /// The year.
+        year: WorkProgrammeYear,
+    },
+    /// A command for a work programme never opened.
+    #[error("work programme {year} has not been opened")]
+    WorkProgrammeNotOpened {
+        /// The year.
+        year: WorkProgrammeYear,
+    },
+    /// A work programme adopted twice.
+    #[error("work programme {year} is already adopted")]
+    WorkProgrammeAlreadyAdopted {
+        /// The year.
+        year: WorkProgrammeYear,
+    },
+    /// A command for a closed work programme.
+    #[error("work programme {year} is closed")]
+    WorkProgrammeClosed {
+        /// The year.
+        year: WorkProgrammeYear,
+    },
+
+    // Funding.
+    /// An offer recorded twice.
+    #[error("offer {offer} is already recorded")]
+    OfferAlreadyRecorded {
+        /// The offer.
+        offer: OfferId,
+    },
+    /// A command for an offer never recorded.
+    #[error("offer {offer} has not been recorded")]
+    OfferNotRecorded {
+        /// The offer.
+        offer: OfferId,
+    },
+    /// A commitment made twice.
+    #[error("offer {offer}: commitment {commitment} already exists")]
+    CommitmentAlreadyMade {
+        /// The offer.
+        offer: OfferId,
+        /// The commitment.
+        commitment: CommitmentId,
+    },
+    /// A payment or expense against an unknown commitment.
+    #[error("offer {offer}: no commitment {commitment}")]
+    CommitmentNotFound {
+        /// The offer.
+        offer: OfferId,
+        /// The commitment.
+        commitment: CommitmentId,
+    },
+    /// A commitment larger than what is left of the offer.
+    #[error("offer {offer}: commitment of {requested} exceeds the {available} still available")]
+    CommitmentExceedsOffer {
+        /// The offer.
+        offer: OfferId,
+        /// The commitment, in the offer's currency.
+        requested: Money,
+        /// What is left of the offer.
+        available: Money,
+    },
+    /// An amount in another currency than the offer's without a rate to convert it.
+    #[error("offer {offer}: amount in {given} needs a recorded {given}->{offer_currency} rate")]
+    ExchangeRateMissing {
+        /// The offer.
+        offer: OfferId,
+        /// The amount's currency.
+        given: Currency,
+        /// The offer's currency.
+        offer_currency: Currency,
+    },
+    /// A disbursement larger than what is left of the commitment.
+    #[error("commitment {commitment}: disbursement of {requested} exceeds the {available} not yet disbursed")]
+    DisbursementExceedsCommitment {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// The disbursement.
+        requested: Money,
+        /// What is left to disburse.
+        available: Money,
+    },
+    /// An expenditure larger than what was disbursed and not yet spent.
+    #[error("commitment {commitment}: expenditure of {requested} exceeds the {available} disbursed and not yet spent")]
+    ExpenditureExceedsDisbursement {
+        /// The commitment.
+        commitment: CommitmentId,
+        /// The expenditure.
+        requested: Money,
+        /// What is disbursed and unspent.
+        available: Money,
+    },
+    /// An in-kind contribution valued twice (revalue it instead).
+    #[error("in-kind contribution {contribution} is already valued")]
+    ContributionAlreadyValued {
+        /// The contribution.
+        contribution: ContributionId,
+    },
+    /// A revaluation of an in-kind contribution never valued.
+    #[error("in-kind contribution {contribution} has not been valued")]
+    ContributionNotValued {
+        /// The contribution.
+        contribution: ContributionId,
+    },
+    /// The same source's rate for the same date recorded twice.
+    #[error("a {from}->{to} rate for {date} from {rate_source:?} is already recorded")]
+    ExchangeRateAlreadyRecorded {
+        /// The currency converted from.
+        from: Currency,
+        /// The currency converted to.
+        to: Currency,
+        /// The rate's date.
+        date: Date,
+        /// The rate's source.
+        rate_source: String,
+    },
+
+    // Cooperation source.
+    /// A cooperation source registered twice.
+    #[error("cooperation source {cooperation_source} is already registered")]
+    CooperationSourceAlreadyRegistered {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+    },
+    /// A command for a cooperation source never registered.
+    #[error("cooperation source {cooperation_source} has not been registered")]
+    CooperationSourceNotRegistered {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+    },
+    /// A request for assistance made twice.
+    #[error("cooperation source {cooperation_source}: request {request} was already made")]
+    AssistanceRequestAlreadyMade {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+        /// The request.
+        request: AssistanceRequestId,
+    },
+    /// An answer to a request for assistance never made.
+    #[error("cooperation source {cooperation_source}: no request {request}")]
+    AssistanceRequestNotFound {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+        /// The request.
+        request: AssistanceRequestId,
+    },
+    /// A request for assistance answered twice.
+    #[error("cooperation source {cooperation_source}: request {request} was already answered")]
+    AssistanceRequestAlreadyAnswered {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+        /// The request.
+        request: AssistanceRequestId,
+    },
+
+    // Request.
+    /// A request for support received twice.
+    #[error("request {request} is already received")]
+    RequestAlreadyReceived {
+        /// The request.
+        request: RequestId,
+    },
+    /// A command for a request never received.
+    #[error("request {request} has not been received")]
+    RequestNotReceived {
+        /// The request.
+        request: RequestId,
+    },
+    /// A command for a closed request.
+    #[error("request {request} is closed")]
+    RequestClosed {
+        /// The request.
+        request: RequestId,
+    },
+
+    // Programme review.
+    /// A review opened twice.
+    #[error("programme review {review} is already opened")]
+    ReviewAlreadyOpened {
+        /// The review.
+        review: ReviewId,
+    },
+    /// A command for a review never opened.
+    #[error("programme review {review} has not been opened")]
+    ReviewNotOpened {
+        /// The review.
+        review: ReviewId,
+    },
+    /// A command for a closed review.
+    #[error("programme review {review} is closed")]
+    ReviewClosed {
+        /// The review.
+        review: ReviewId,
+    },
+    /// A review closed before any findings were recorded.
+    #[error("programme review {review} has no findings yet and cannot be closed")]
+    ReviewWithoutFindings {
+        /// The review.
+        review: ReviewId,
+    },
+}

@@ -1,0 +1,2 @@
+mod in_kind_and_rates;
+mod offer;

@@ -1,0 +1,117 @@
+use serde_json::json;
+
+use super::*;
+use crate::activity::{ActivityEvent, ActivityProposed, Proposer};
+use crate::counterpart::{CounterpartDetails, CounterpartEvent, CounterpartJoined};
+use crate::testing::fixtures::*;
+use crate::values::{ActivityKind, CounterpartKind, ThematicArea};
+
+fn proposed() -> ActivityEvent {
+    ActivityEvent::Proposed(ActivityProposed {
+        activity: activity_id(1),
+        kind: ActivityKind::TrainingWorkshop,
+        title: "Workshop on public policies for SMEs".to_owned(),
+        thematic_area: ThematicArea::PublicPolicies,
+        answers_needs: vec![need_id(20)],
+        host: state("BO"),
+        proposed_by: Proposer::Secretariat,
+        planned: period(day(2013, 8, 5), day(2013, 8, 7)),
+        estimated_cost: money(18_500, "USD"),
+        proposed_on: day(2013, 2, 1),
+    })
+}
+
+fn joined() -> CounterpartEvent {
+    CounterpartEvent::Joined(CounterpartJoined {
+        counterpart: counterpart_id(1),
+        details: CounterpartDetails {
+            name: "Cámara de Industria".to_owned(),
+            kind: CounterpartKind::Private,
+            member_state: Some(state("BO")),
+            thematic_areas: vec![ThematicArea::Financing],
+        },
+        focal_point: sealed(10),
+        joined_on: day(2012, 11, 5),
+    })
+}
+
+#[test]
+fn the_stored_shape_of_a_proposal_is_frozen() {
+    let (event_type, schema_version, payload) = encode(&proposed());
+    assert_eq!((event_type, schema_version), ("ActivityProposed", 1));
+    insta::assert_json_snapshot!("activity_proposed_v1", payload);
+}
+
+#[test]
+fn focal_points_are_stored_only_sealed() {
+    let (event_type, _, payload) = encode(&joined());
+    assert_eq!(event_type, "CounterpartJoined");
+    assert_eq!(
+        payload["focal_point"],
+        json!({
+            "person": person_id(10),
+            "key_id": "key-10",
+            "nonce": "bm9uY2U=",
+            "ciphertext": "Y2lwaGVydGV4dA==",
+        })
+    );
+}
+
+#[test]
+fn unknown_types_and_versions_are_refused_by_name() {
+    let (_, _, payload) = encode(&proposed());
+    assert_eq!(
+        decode::<ActivityEvent>("ActivityPostponed", 1, &payload),
+        Err(DecodeError::UnknownEventType {
+            aggregate: "activity",
+            event_type: "ActivityPostponed".to_owned(),
+        })
+    );
+    assert_eq!(
+        decode::<ActivityEvent>("ActivityProposed", 2, &payload),
+        Err(DecodeError::UnsupportedSchemaVersion {
+            event_type: "ActivityProposed",
+            schema_version: 2,
+            latest: 1,
+        })
+    );
+    // An event of another aggregate is not an activity event.
+    let (event_type, schema_version, payload) = encode(&joined());
+    assert!(matches!(
+        decode::<ActivityEvent>(event_type, schema_version, &payload),
+        Err(DecodeError::UnknownEventType { .. })
+    ));
+}
+
+#[test]
+fn payloads_are_checked_as_they_are_decoded() {
+    let (event_type, schema_version, mut payload) = encode(&proposed());
+    payload["host"] = json!("bo");
+    let error = decode::<ActivityEvent>(event_type, schema_version, &payload).unwrap_err();
+    assert!(
+        matches!(&error, DecodeError::InvalidPayload { event_type: "ActivityProposed", reason, .. } if reason.contains("upper-case")),
+        "{error}"
+    );
+    let (_, _, mut payload) = encode(&proposed());
+    payload["planned"] = json!({"start": "2013-08-07", "end": "2013-08-05"});
+    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload).is_err());
+    let (_, _, mut payload) = encode(&proposed());
+    payload["unexpected"] = json!(true);
+    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload).is_err());
+}
+
+#[test]
+fn the_catalogue_names_every_event_once() {
+    let catalogue = catalogue();
+    let mut names: Vec<&str> = catalogue.iter().map(|(_, name, _)| *name).collect();
+    names.sort_unstable();
+    let count = names.len();
+    names.dedup();
+    assert_eq!(names.len(), count, "a stored name is used twice");
+    let listing = catalogue
+        .iter()
+        .map(|(aggregate, name, version)| format!("{aggregate:<22} {name} v{version}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("catalogue", listing);
+}
