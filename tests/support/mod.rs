@@ -1,0 +1,48 @@
+//! Shared helpers of the end-to-end tests: the real `smes` binary, built once per test process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The path of the `smes` binary, built (or found up to date) by cargo on first use.
+pub fn smes_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "smes-cli", "--bin", "smes"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the smes binary failed");
+        // Test binaries live in target/<profile>/deps; the binary one level up.
+        let deps = std::env::current_exe().expect("the test's own path");
+        let binary = deps
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>")
+            .join(format!("smes{}", std::env::consts::EXE_SUFFIX));
+        assert!(binary.exists(), "no smes binary at {}", binary.display());
+        binary
+    })
+}
+
+/// Runs `smes` with `args` in `dir`, with no database URL inherited from the environment.
+pub fn smes(dir: &Path, args: &[&str]) -> Output {
+    Command::new(smes_binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SMES_DATABASE_URL")
+        .output()
+        .expect("smes runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
