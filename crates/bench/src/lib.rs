@@ -406,15 +406,14 @@ impl RowPages {
 /// A fresh database with the store's schema, opened raw with the store's durability settings.
 fn raw_target(path: &std::path::Path) -> Result<Connection, BenchError> {
     let connection = Connection::open(path)?;
-    connection.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{};
+    connection.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
          CREATE TABLE events (
              position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
              event_type TEXT NOT NULL, occurred_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
              record TEXT NOT NULL, hash BLOB NOT NULL CHECK (length(hash) = 32),
              UNIQUE (stream, version)) STRICT;",
-        smes_eventlog::sqlite::WRITER_CACHE_KIB
-    ))?;
+    )?;
     Ok(connection)
 }
 

@@ -28,13 +28,41 @@ impl Clock for SystemClock {
     }
 }
 
-/// Random (version 4) UUIDs.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct RandomIds;
+/// Random (version 4) UUIDs from the operating system's random source.
+///
+/// Bytes are fetched 4 KiB at a time: one system call serves 256 ids (a call per id cost about
+/// 0.45 µs, a large share of a bulk append's budget).
+#[derive(Debug, Default)]
+pub struct RandomIds {
+    pool: Mutex<RandomPool>,
+}
+
+#[derive(Debug)]
+struct RandomPool {
+    bytes: Box<[u8; 4096]>,
+    used: usize,
+}
+
+impl Default for RandomPool {
+    fn default() -> Self {
+        RandomPool {
+            bytes: Box::new([0; 4096]),
+            used: 4096,
+        }
+    }
+}
 
 impl IdSource for RandomIds {
     fn next_id(&self) -> Uuid {
-        Uuid::new_v4()
+        let mut pool = self.pool.lock().expect("id pool lock");
+        if pool.used == pool.bytes.len() {
+            getrandom::fill(pool.bytes.as_mut_slice()).expect("the operating system's random source works");
+            pool.used = 0;
+        }
+        let start = pool.used;
+        pool.used += 16;
+        let bytes: [u8; 16] = pool.bytes[start..start + 16].try_into().expect("16 bytes");
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 }
 
@@ -91,6 +119,14 @@ mod tests {
         let clock = SteppingClock::new(start, SignedDuration::from_secs(1));
         assert_eq!(clock.now(), start);
         assert_eq!(clock.now().to_string(), "2013-01-01T00:00:01Z");
+    }
+
+    #[test]
+    fn random_ids_are_version_4_and_distinct() {
+        let ids = RandomIds::default();
+        let drawn: std::collections::HashSet<Uuid> = (0..1000).map(|_| ids.next_id()).collect();
+        assert_eq!(drawn.len(), 1000);
+        assert!(drawn.iter().all(|id| id.get_version_num() == 4));
     }
 
     #[test]

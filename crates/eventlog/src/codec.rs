@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use smes_verify::{EventRecord, Hash, RECORD_FORMAT, RecordMetadata, record_hash};
 use uuid::Uuid;
 
+use crate::clock::IdSource;
 use crate::error::{Error, InvalidInput};
 use crate::event::{
     AppendRequest, MAX_EVENT_TYPE_BYTES, MAX_EVENTS_PER_APPEND, MAX_PAYLOAD_BYTES, Metadata, Payload, RecordedEvent,
@@ -24,14 +25,15 @@ const MIN_TIME_MICROS: i64 = -30_610_224_000_000_000;
 /// Latest accepted: 9999-12-31T23:59:59.999999Z, in microseconds.
 const MAX_TIME_MICROS: i64 = 253_402_300_799_999_999;
 
-/// An event that passed validation, with its canonical payload.
+/// An event that passed validation, with its canonical payload and, already encoded, every
+/// part of its record that does not depend on its place in the log.
 #[derive(Debug)]
 pub(crate) struct ValidatedEvent {
     pub(crate) event_type: String,
-    pub(crate) schema_version: u32,
     pub(crate) payload: Box<RawValue>,
     pub(crate) occurred_at_micros: i64,
-    pub(crate) occurred_at_text: String,
+    /// `,"id":"…","type":…,"schema_version":…,"occurred_at":"…","recorded_at":"`
+    pub(crate) encoded_identity: String,
 }
 
 /// An append request that passed validation.
@@ -39,14 +41,17 @@ pub(crate) struct ValidatedEvent {
 pub(crate) struct ValidatedAppend {
     pub(crate) request: AppendRequest,
     pub(crate) events: Vec<ValidatedEvent>,
-    pub(crate) record_metadata: RecordMetadata<'static>,
+    /// The stream name as a JSON string.
+    pub(crate) encoded_stream: String,
+    /// The metadata as the JSON object every record of this append carries.
+    pub(crate) encoded_metadata: String,
     /// SHA-256 over the stream and the events: tells a retried command from a reused id.
     pub(crate) digest: Hash,
 }
 
 /// Checks an append request and puts its payloads in canonical form (compact JSON, object keys
 /// sorted). Errors name the field, e.g. `events[2].payload`.
-pub(crate) fn validate(request: AppendRequest) -> Result<ValidatedAppend, InvalidInput> {
+pub(crate) fn validate(request: AppendRequest, ids: &dyn IdSource) -> Result<ValidatedAppend, InvalidInput> {
     if request.events.is_empty() {
         return Err(InvalidInput::new("events", "an append needs at least one event"));
     }
@@ -65,25 +70,37 @@ pub(crate) fn validate(request: AppendRequest) -> Result<ValidatedAppend, Invali
     digest.update([0]);
     let mut events = Vec::with_capacity(request.events.len());
     for (index, event) in request.events.iter().enumerate() {
-        let validated = validate_event(index, event)?;
+        let validated = validate_event(index, event, ids.next_id())?;
         digest.update(validated.event_type.as_bytes());
         digest.update([0]);
-        digest.update(validated.schema_version.to_be_bytes());
+        digest.update(event.schema_version.to_be_bytes());
         digest.update(validated.occurred_at_micros.to_be_bytes());
         digest.update(validated.payload.get().as_bytes());
         digest.update([0]);
         events.push(validated);
     }
-    let record_metadata = record_metadata(&request.metadata);
+    let encoded_stream = json_string(request.stream.as_str());
+    let encoded_metadata =
+        serde_json::to_string(&record_metadata(&request.metadata)).expect("metadata always serialises");
     Ok(ValidatedAppend {
         request,
         events,
-        record_metadata,
+        encoded_stream,
+        encoded_metadata,
         digest: digest.finalize().into(),
     })
 }
 
-fn validate_event(index: usize, event: &crate::event::NewEvent) -> Result<ValidatedEvent, InvalidInput> {
+/// A string as JSON, escaped exactly as the record encoder escapes it.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string always serialises")
+}
+
+fn validate_event(
+    index: usize,
+    event: &crate::event::NewEvent,
+    event_id: Uuid,
+) -> Result<ValidatedEvent, InvalidInput> {
     let field = |name: &str| format!("events[{index}].{name}");
     let event_type = &event.event_type;
     let type_ok = !event_type.is_empty()
@@ -112,13 +129,21 @@ fn validate_event(index: usize, event: &crate::event::NewEvent) -> Result<Valida
             ),
         ));
     }
-    let value: serde_json::Value = serde_json::from_str(&event.payload)
+    let raw: &RawValue = serde_json::from_str(&event.payload)
         .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
-    if !value.is_object() {
+    if !raw.get().starts_with('{') {
         return Err(InvalidInput::new(field("payload"), "the payload must be a JSON object"));
     }
-    let payload = serde_json::value::to_raw_value(&value)
-        .map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?;
+    // Most payloads arrive canonical already (serialised from a serde_json::Value); the others
+    // are parsed and written again.
+    let payload = if is_canonical_json(raw.get()) {
+        raw.to_owned()
+    } else {
+        let value: serde_json::Value = serde_json::from_str(raw.get())
+            .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
+        serde_json::value::to_raw_value(&value)
+            .map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
+    };
     if payload.get().len() > MAX_PAYLOAD_BYTES {
         return Err(InvalidInput::new(
             field("payload"),
@@ -131,13 +156,99 @@ fn validate_event(index: usize, event: &crate::event::NewEvent) -> Result<Valida
             format!("{} is outside the years 1000 to 9999", event.occurred_at),
         )
     })?;
+    let encoded_identity = format!(
+        r#","id":"{}","type":{},"schema_version":{},"occurred_at":"{}","recorded_at":""#,
+        event_id.hyphenated(),
+        json_string(event_type),
+        event.schema_version,
+        format_micros(occurred_at_micros),
+    );
     Ok(ValidatedEvent {
         event_type: event_type.clone(),
-        schema_version: event.schema_version,
         payload,
         occurred_at_micros,
-        occurred_at_text: format_micros(occurred_at_micros),
+        encoded_identity,
     })
+}
+
+/// Whether valid JSON `text` is already in canonical form, byte for byte what serde_json writes
+/// for the same value: no white space, object keys in strictly increasing byte order, integers
+/// only (floats may print differently), and strings without escapes (serde_json may escape
+/// differently than the input did). Anything it is unsure of is "not canonical", which only
+/// costs a round trip.
+fn is_canonical_json(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // For each open object: the last key seen and whether the next string is a key.
+    let mut objects: Vec<(Option<&[u8]>, bool)> = Vec::new();
+    let mut in_array_or_value = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'{' => {
+                objects.push((None, true));
+                in_array_or_value.push(b'{');
+                index += 1;
+            }
+            b'}' => {
+                objects.pop();
+                in_array_or_value.pop();
+                index += 1;
+            }
+            b'[' => {
+                in_array_or_value.push(b'[');
+                index += 1;
+            }
+            b']' => {
+                in_array_or_value.pop();
+                index += 1;
+            }
+            b',' => {
+                if in_array_or_value.last() == Some(&b'{')
+                    && let Some(object) = objects.last_mut()
+                {
+                    object.1 = true;
+                }
+                index += 1;
+            }
+            b':' => index += 1,
+            b'"' => {
+                let start = index + 1;
+                let Some(length) = bytes[start..].iter().position(|&b| b == b'"' || b == b'\\') else {
+                    return false;
+                };
+                if bytes[start + length] == b'\\' {
+                    return false;
+                }
+                let string = &bytes[start..start + length];
+                if in_array_or_value.last() == Some(&b'{')
+                    && let Some(object) = objects.last_mut()
+                    && object.1
+                {
+                    if object.0.is_some_and(|previous| previous >= string) {
+                        return false;
+                    }
+                    *object = (Some(string), false);
+                }
+                index = start + length + 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = index;
+                index += usize::from(bytes[index] == b'-');
+                let digits = bytes[index..].iter().take_while(|b| b.is_ascii_digit()).count();
+                index += digits;
+                let is_integer = digits > 0 && !matches!(bytes.get(index), Some(b'.' | b'e' | b'E'));
+                // Small integers print as written, except "-0".
+                if !is_integer || digits > 18 || &bytes[start..index] == b"-0" {
+                    return false;
+                }
+            }
+            b't' | b'f' | b'n' => {
+                index += bytes[index..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn record_metadata(metadata: &Metadata) -> RecordMetadata<'static> {
@@ -254,39 +365,37 @@ pub(crate) struct SealedRecord {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placement<'a> {
     pub(crate) position: u64,
-    pub(crate) stream: &'a str,
     pub(crate) version: u64,
-    pub(crate) event_id: Uuid,
     pub(crate) recorded_at_text: &'a str,
     pub(crate) prev_hash_hex: &'a str,
 }
 
 /// Encodes one new event as its canonical record and hashes it.
-pub(crate) fn seal(placement: Placement<'_>, event: &ValidatedEvent, metadata: &RecordMetadata<'_>) -> SealedRecord {
-    let mut id_buffer = Uuid::encode_buffer();
-    let record = EventRecord {
-        format: RECORD_FORMAT,
-        position: placement.position,
-        stream: Cow::Borrowed(placement.stream),
-        version: placement.version,
-        id: Cow::Borrowed(placement.event_id.hyphenated().encode_lower(&mut id_buffer)),
-        event_type: Cow::Borrowed(&event.event_type),
-        schema_version: event.schema_version,
-        occurred_at: Cow::Borrowed(&event.occurred_at_text),
-        recorded_at: Cow::Borrowed(placement.recorded_at_text),
-        metadata: RecordMetadata {
-            actor: Cow::Borrowed(&metadata.actor),
-            role: Cow::Borrowed(&metadata.role),
-            command_id: metadata.command_id.as_deref().map(Cow::Borrowed),
-            correlation_id: metadata.correlation_id.as_deref().map(Cow::Borrowed),
-            causation_id: metadata.causation_id.as_deref().map(Cow::Borrowed),
-            reason: metadata.reason.as_deref().map(Cow::Borrowed),
-            source: Cow::Borrowed(&metadata.source),
-        },
-        payload: &event.payload,
-        prev_hash: Cow::Borrowed(placement.prev_hash_hex),
-    }
-    .encode();
+///
+/// The bytes are those [`EventRecord::encode`] gives for the same fields (a property test holds
+/// the two together); they are assembled from parts encoded at validation, so that the single
+/// writer only copies bytes and hashes.
+pub(crate) fn seal(placement: Placement<'_>, append: &ValidatedAppend, event: &ValidatedEvent) -> SealedRecord {
+    use std::fmt::Write as _;
+    let payload = event.payload.get();
+    let mut record = String::with_capacity(
+        160 + append.encoded_stream.len()
+            + event.encoded_identity.len()
+            + append.encoded_metadata.len()
+            + payload.len(),
+    );
+    write!(
+        record,
+        r#"{{"format":{RECORD_FORMAT},"position":{},"stream":{},"version":{}{}{}","metadata":{},"payload":{payload},"prev_hash":"{}"}}"#,
+        placement.position,
+        append.encoded_stream,
+        placement.version,
+        event.encoded_identity,
+        placement.recorded_at_text,
+        append.encoded_metadata,
+        placement.prev_hash_hex,
+    )
+    .expect("writing to a String cannot fail");
     let hash = record_hash(record.as_bytes());
     SealedRecord { record, hash }
 }
@@ -550,6 +659,10 @@ mod tests {
     use proptest::prelude::*;
     use smes_verify::GENESIS_HASH_HEX;
 
+    fn validate_with_ids(request: AppendRequest) -> Result<ValidatedAppend, InvalidInput> {
+        validate(request, &crate::clock::SequentialIds::default())
+    }
+
     fn request(payload: &str) -> AppendRequest {
         AppendRequest::new(
             StreamName::new("s-1").unwrap(),
@@ -566,7 +679,7 @@ mod tests {
 
     #[test]
     fn payloads_are_made_canonical() {
-        let validated = validate(request(r#"{ "b": [1, 2], "a": {"d": null, "c": "x"} }"#)).unwrap();
+        let validated = validate_with_ids(request(r#"{ "b": [1, 2], "a": {"d": null, "c": "x"} }"#)).unwrap();
         assert_eq!(
             validated.events[0].payload.get(),
             r#"{"a":{"c":"x","d":null},"b":[1,2]}"#
@@ -575,10 +688,10 @@ mod tests {
 
     #[test]
     fn bad_payloads_are_refused_with_the_field() {
-        let error = validate(request("{not json")).unwrap_err();
+        let error = validate_with_ids(request("{not json")).unwrap_err();
         assert_eq!(error.field, "events[0].payload");
         assert!(error.reason.starts_with("the payload is not valid JSON"), "{error}");
-        let error = validate(request("[1,2]")).unwrap_err();
+        let error = validate_with_ids(request("[1,2]")).unwrap_err();
         assert_eq!(error.reason, "the payload must be a JSON object");
     }
 
@@ -593,6 +706,40 @@ mod tests {
         assert_eq!(format_micros(MAX_TIME_MICROS), "9999-12-31T23:59:59.999999Z");
     }
 
+    /// Whether a value holds only what [`is_canonical_json`] is sure of: integers of at most 18
+    /// digits, no floats, strings and keys without characters that need escaping.
+    fn only_plain_scalars(value: &serde_json::Value) -> bool {
+        let plain = |text: &str| !text.chars().any(|c| c == '"' || c == '\\' || c.is_control());
+        match value {
+            serde_json::Value::Number(number) => number
+                .as_i64()
+                .is_some_and(|n| n.unsigned_abs() < 1_000_000_000_000_000_000),
+            serde_json::Value::String(text) => plain(text),
+            serde_json::Value::Array(items) => items.iter().all(only_plain_scalars),
+            serde_json::Value::Object(map) => map.iter().all(|(key, item)| plain(key) && only_plain_scalars(item)),
+            serde_json::Value::Null | serde_json::Value::Bool(_) => true,
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(serde_json::Value::from),
+            any_text().prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(any_text(), inner, 0..4)
+                    .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
     fn any_text() -> impl Strategy<Value = String> {
         prop_oneof![
             "[a-z0-9-]{1,20}",
@@ -602,6 +749,66 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn sealed_records_are_the_canonical_encoding(
+            stream in any_text().prop_filter_map("a valid stream name", |name| StreamName::new(name).ok()),
+            event_type in "[A-Za-z][A-Za-z0-9_.-]{0,30}",
+            schema_version in 1u32..u32::MAX,
+            actor in any_text().prop_filter("actor", |text| !text.trim().is_empty() && text.len() <= 200 && !text.chars().any(char::is_control)),
+            reason in proptest::option::of(any_text()),
+            payload in proptest::collection::btree_map(any_text(), any_text(), 0..4),
+            position in 1u64..u64::MAX,
+            version in 1u64..u64::MAX,
+            occurred in MIN_TIME_MICROS..=MAX_TIME_MICROS,
+            prev in any::<[u8; 32]>(),
+        ) {
+            let mut metadata = Metadata::new(actor, "secretariat", "cli");
+            metadata.reason = reason;
+            metadata.command_id = Some(Uuid::from_u128(u128::from(position)));
+            let occurred_at = Timestamp::from_microsecond(occurred).unwrap();
+            let event = NewEvent::from_value(event_type, schema_version, &serde_json::to_value(&payload).unwrap(), occurred_at);
+            let validated = validate_with_ids(AppendRequest::new(stream, ExpectedVersion::Any, vec![event], metadata)).unwrap();
+            let prev_hex = hex::encode(prev);
+            let sealed = seal(
+                Placement { position, version, recorded_at_text: "2013-01-02T03:04:05.000006Z", prev_hash_hex: &prev_hex },
+                &validated,
+                &validated.events[0],
+            );
+            let decoded = EventRecord::decode(&sealed.record).unwrap();
+            prop_assert_eq!(decoded.encode(), sealed.record.clone());
+            prop_assert_eq!((decoded.position, decoded.version, decoded.schema_version), (position, version, schema_version));
+            prop_assert_eq!(decoded.stream.as_ref(), validated.request.stream.as_str());
+            prop_assert_eq!(decoded.occurred_at.as_ref(), format_micros(occurred));
+            prop_assert_eq!(decoded.metadata.actor.as_ref(), validated.request.metadata.actor.as_str());
+            prop_assert_eq!(decoded.prev_hash.as_ref(), prev_hex.as_str());
+            prop_assert_eq!(sealed.hash, record_hash(sealed.record.as_bytes()));
+        }
+
+        #[test]
+        fn the_canonical_check_agrees_with_a_round_trip(value in json_value()) {
+            let canonical = serde_json::to_string(&value).unwrap();
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            for text in [canonical.clone(), pretty] {
+                let round_trip = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
+                if is_canonical_json(&text) {
+                    prop_assert_eq!(&text, &round_trip);
+                }
+            }
+            // Integers, plain strings and sorted keys: what serde_json writes is recognised.
+            if only_plain_scalars(&value) {
+                prop_assert!(is_canonical_json(&canonical), "{}", canonical);
+            }
+        }
+
+        #[test]
+        fn the_canonical_check_never_accepts_a_text_that_would_change(text in r#"\{("[a-c]{0,2}":(-?[0-9]{1,3}|"[a-c\\\\]{0,2}"|\[\]|null|true|1\.0) ?,?){0,4}\}"#) {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+                && is_canonical_json(&text)
+            {
+                prop_assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            }
+        }
+
         #[test]
         fn fast_decoding_equals_strict_decoding(
             position in 1u64..u64::MAX,

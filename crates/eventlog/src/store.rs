@@ -95,7 +95,7 @@ impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             clock: Arc::new(SystemClock),
-            ids: Arc::new(RandomIds),
+            ids: Arc::new(RandomIds::default()),
             upcasters: Arc::new(Upcasters::new()),
             create: false,
         }

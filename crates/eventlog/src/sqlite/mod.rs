@@ -22,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName};
@@ -31,9 +32,6 @@ use writer::Writer;
 
 /// The schema migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-
-/// The writer's page cache, in KiB.
-pub const WRITER_CACHE_KIB: u32 = 64 * 1024;
 
 /// Rows per page read ahead by `stream_all`, and how many pages may wait for the consumer.
 const READ_AHEAD_PAGE: usize = 2_000;
@@ -82,6 +80,7 @@ pub struct SqliteEventStore {
     writer: Writer,
     readers: SqlitePool,
     upcasters: Arc<Upcasters>,
+    ids: Arc<dyn IdSource>,
 }
 
 impl std::fmt::Debug for SqliteEventStore {
@@ -152,7 +151,8 @@ impl SqliteEventStore {
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
-            writer: Writer::start(writer_connection, options.clock, options.ids),
+            writer: Writer::start(writer_connection, options.clock),
+            ids: options.ids,
             readers,
             upcasters: options.upcasters,
         })
@@ -224,9 +224,8 @@ fn open_writer(path: &Path, durability: Durability, busy_timeout: Duration) -> R
         Durability::Full => "FULL",
         Durability::Normal => "NORMAL",
     };
-    // A 64 MiB page cache keeps the (stream, version) index pages that appends touch in memory.
     connection.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};"
     ))?;
     Ok(connection)
 }
@@ -309,7 +308,7 @@ impl EventStore for SqliteEventStore {
     async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
         let appends = requests
             .into_iter()
-            .map(|request| codec::validate(request).map_err(Error::from))
+            .map(|request| codec::validate(request, self.ids.as_ref()).map_err(Error::from))
             .collect();
         self.writer.append(appends).await
     }

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use smes_verify::{GENESIS_HASH, Hash};
 use tokio::sync::oneshot;
 
-use crate::clock::{Clock, IdSource};
+use crate::clock::Clock;
 use crate::codec::{self, Placement, ValidatedAppend};
 use crate::error::{Error, Result};
 use crate::event::AppendOutcome;
@@ -26,7 +26,15 @@ const MAX_GROUP_EVENTS: usize = 200_000;
 /// A request for the writer thread.
 struct Job {
     appends: Vec<Result<ValidatedAppend>>,
-    reply: oneshot::Sender<Result<Vec<Result<AppendOutcome>>>>,
+    reply: oneshot::Sender<Reply>,
+}
+
+/// The outcome of each append of a job, and the appends themselves, handed back so that their
+/// memory is freed by the thread that allocated it rather than by the writer (freeing another
+/// thread's allocations contends on the allocator's locks, measurably so in bulk appends).
+struct Reply {
+    outcomes: Result<Vec<Result<AppendOutcome>>>,
+    spent: Vec<ValidatedAppend>,
 }
 
 /// The handle through which the store sends appends to its writer thread.
@@ -37,11 +45,11 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on an open connection.
-    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>, ids: Arc<dyn IdSource>) -> Writer {
+    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>) -> Writer {
         let (jobs, queue) = channel();
         let thread = std::thread::Builder::new()
             .name("smes-sqlite-writer".into())
-            .spawn(move || run(connection, queue, clock.as_ref(), ids.as_ref()))
+            .spawn(move || run(connection, queue, clock.as_ref()))
             .expect("the writer thread starts");
         Writer {
             jobs: Some(jobs),
@@ -54,7 +62,9 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let jobs = self.jobs.as_ref().expect("the writer is running while the store lives");
         jobs.send(Job { appends, reply }).map_err(|_| Error::WriterStopped)?;
-        answer.await.map_err(|_| Error::WriterStopped)?
+        let Reply { outcomes, spent } = answer.await.map_err(|_| Error::WriterStopped)?;
+        drop(spent);
+        outcomes
     }
 }
 
@@ -68,7 +78,7 @@ impl Drop for Writer {
     }
 }
 
-fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, ids: &dyn IdSource) {
+fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock) {
     while let Ok(first) = queue.recv() {
         let mut queued_events = count_events(&first);
         let mut group = vec![first];
@@ -81,31 +91,39 @@ fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, ids:
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let mut appends: Vec<Result<ValidatedAppend>> = Vec::new();
-        let mut sizes = Vec::with_capacity(group.len());
-        let mut replies = Vec::with_capacity(group.len());
+        let valid: Vec<&ValidatedAppend> = group
+            .iter()
+            .flat_map(|job| job.appends.iter().filter_map(|append| append.as_ref().ok()))
+            .collect();
+        let committed = commit_group(&mut connection, &valid, clock);
+        drop(valid);
+        let mut outcomes = match committed {
+            Ok(outcomes) => Ok(outcomes.into_iter()),
+            Err(error) => Err((error.to_string(), Some(error))),
+        };
         for job in group {
-            sizes.push(job.appends.len());
-            appends.extend(job.appends);
-            replies.push(job.reply);
-        }
-        match commit_group(&mut connection, appends, clock, ids) {
-            Ok(outcomes) => {
-                let mut outcomes = outcomes.into_iter();
-                for (reply, size) in replies.into_iter().zip(sizes) {
-                    let _ = reply.send(Ok(outcomes.by_ref().take(size).collect()));
+            let mut spent = Vec::with_capacity(job.appends.len());
+            let mut results = Vec::with_capacity(job.appends.len());
+            for append in job.appends {
+                match append {
+                    Err(error) => results.push(Err(error)),
+                    Ok(append) => {
+                        spent.push(append);
+                        if let Ok(outcomes) = &mut outcomes {
+                            results.push(outcomes.next().expect("one outcome per valid append"));
+                        }
+                    }
                 }
             }
-            Err(error) => {
-                let detail = error.to_string();
-                let mut replies = replies.into_iter();
-                if let Some(first) = replies.next() {
-                    let _ = first.send(Err(error));
-                }
-                for reply in replies {
-                    let _ = reply.send(Err(Error::GroupCommitFailed { detail: detail.clone() }));
-                }
-            }
+            let outcomes = match &mut outcomes {
+                Ok(_) => Ok(results),
+                // The first job hears the database's own error, the others that they shared it.
+                Err((detail, error)) => Err(match error.take() {
+                    Some(error) => error,
+                    None => Error::GroupCommitFailed { detail: detail.clone() },
+                }),
+            };
+            let _ = job.reply.send(Reply { outcomes, spent });
         }
     }
 }
@@ -121,9 +139,8 @@ fn count_events(job: &Job) -> usize {
 /// command ids, invalid input) are results; a database failure rolls everything back.
 fn commit_group(
     connection: &mut Connection,
-    appends: Vec<Result<ValidatedAppend>>,
+    appends: &[&ValidatedAppend],
     clock: &dyn Clock,
-    ids: &dyn IdSource,
 ) -> Result<Vec<Result<AppendOutcome>>> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let head: Option<(u64, Vec<u8>, i64)> = transaction
@@ -148,14 +165,7 @@ fn commit_group(
 
     let mut results = Vec::with_capacity(appends.len());
     let mut prev_hash_hex = [0u8; 64];
-    for append in appends {
-        let append = match append {
-            Ok(append) => append,
-            Err(error) => {
-                results.push(Err(error));
-                continue;
-            }
-        };
+    for &append in appends {
         let stream = append.request.stream.as_str();
         let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
         if let Some(command_id) = &command_id
@@ -196,14 +206,12 @@ fn commit_group(
             let sealed = codec::seal(
                 Placement {
                     position,
-                    stream,
                     version,
-                    event_id: ids.next_id(),
                     recorded_at_text: &recorded_at_text,
                     prev_hash_hex: std::str::from_utf8(&prev_hash_hex).expect("hex is ASCII"),
                 },
+                append,
                 event,
-                &append.record_metadata,
             );
             insert.execute(params![
                 position,
