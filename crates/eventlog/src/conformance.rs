@@ -604,6 +604,63 @@ pub async fn record_time_never_decreases<B: Backend>(backend: &B) {
     store.verify().await.unwrap();
 }
 
+/// Tree heads at any size, inclusion proofs of any event and consistency proofs between any two
+/// sizes verify against the RFC 6962 tree over the events' hashes.
+pub async fn merkle_tree_heads_and_proofs<B: Backend>(backend: &B) {
+    use smes_verify::merkle::{leaf_hash, merkle_root};
+    let store = backend.fresh(fixed_options()).await;
+    assert_eq!(
+        store.tree_head(None).await.unwrap().root,
+        smes_verify::merkle::empty_root()
+    );
+    // 700 events: several stored subtrees (256 and 512 leaves) and a ragged right edge.
+    for i in 0..7 {
+        store
+            .append(request(&format!("s-{i}"), ExpectedVersion::Any, 100))
+            .await
+            .unwrap();
+    }
+    let events = store.read_all(1, 1000).await.unwrap();
+    let leaves: Vec<_> = events.iter().map(|event| leaf_hash(&event.hash)).collect();
+    let head = store.tree_head(None).await.unwrap();
+    assert_eq!(head.size, 700);
+    assert_eq!(head.root, merkle_root(&leaves));
+    let sizes = [1u64, 2, 3, 255, 256, 257, 300, 511, 512, 513, 699, 700];
+    for &size in &sizes {
+        let tree = store.tree_head(Some(size)).await.unwrap();
+        assert_eq!(tree.root, merkle_root(&leaves[..size as usize]), "root at {size}");
+        for position in [1, size / 2 + 1, size] {
+            let proof = store.inclusion_proof(position, size).await.unwrap();
+            smes_verify::verify_inclusion(&leaves[position as usize - 1], position - 1, size, &proof, &tree.root)
+                .unwrap_or_else(|error| panic!("inclusion of {position} in {size}: {error}"));
+        }
+        for &old in sizes.iter().filter(|&&old| old <= size) {
+            let old_tree = store.tree_head(Some(old)).await.unwrap();
+            let proof = store.consistency_proof(old, size).await.unwrap();
+            smes_verify::verify_consistency(old, size, &old_tree.root, &tree.root, &proof)
+                .unwrap_or_else(|error| panic!("consistency {old} → {size}: {error}"));
+        }
+    }
+    assert!(matches!(
+        store.tree_head(Some(701)).await,
+        Err(Error::BeyondHead { .. })
+    ));
+    assert!(matches!(
+        store.inclusion_proof(0, 10).await,
+        Err(Error::BeyondHead { .. })
+    ));
+    assert!(matches!(
+        store.inclusion_proof(11, 10).await,
+        Err(Error::BeyondHead { .. })
+    ));
+    assert!(matches!(
+        store.consistency_proof(5, 701).await,
+        Err(Error::BeyondHead { .. })
+    ));
+    assert!(matches!(store.consistency_proof(6, 5).await, Err(Error::Proof(_))));
+    store.verify().await.unwrap();
+}
+
 /// An empty log verifies as zero events with the genesis head.
 pub async fn empty_log_verifies<B: Backend>(backend: &B) {
     let store = backend.fresh(fixed_options()).await;
@@ -632,6 +689,7 @@ macro_rules! conformance_suite {
             updates_and_deletes_are_refused,
             bad_input_is_refused,
             record_time_never_decreases,
+            merkle_tree_heads_and_proofs,
             empty_log_verifies,
         );
     };

@@ -144,6 +144,25 @@ pub enum Error {
     /// The store's clock gave a time outside the years 1000 to 9999.
     #[error("the store's clock is outside the years 1000 to 9999")]
     ClockOutOfRange,
+    /// The stored Merkle tree is inconsistent with the log.
+    #[error("Merkle tree: {detail}")]
+    MerkleState {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A tree size or position beyond the log's head was asked for.
+    #[error("the log has {head} events; {what} {value} is beyond it")]
+    BeyondHead {
+        /// What was asked for (`tree size`, `position`).
+        what: &'static str,
+        /// The value asked for.
+        value: u64,
+        /// The log's head position.
+        head: u64,
+    },
+    /// A proof could not be made for the sizes or position given.
+    #[error("cannot make that proof: {0}")]
+    Proof(#[from] smes_verify::MerkleError),
     /// Verification found the chain broken.
     #[error("verification failed: {0}")]
     Chain(#[from] ChainError),

@@ -357,3 +357,12 @@ pub struct Head {
     /// The hash at that position ([`smes_verify::GENESIS_HASH`] for an empty log).
     pub hash: Hash,
 }
+
+/// The Merkle tree head of the log at some size: what a checkpoint signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeHead {
+    /// The number of events (leaves).
+    pub size: u64,
+    /// The RFC 6962 root over their leaves.
+    pub root: Hash,
+}

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
-use smes_verify::VerifiedChain;
+use smes_verify::{Hash, VerifiedChain};
 use uuid::Uuid;
 
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
-use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName};
+use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
 use crate::upcast::Upcasters;
 
 /// A stream of events read from the log.
@@ -61,8 +61,21 @@ pub trait EventStore: Send + Sync {
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>>;
 
     /// Walks the whole hash chain; fails with [`crate::Error::Chain`] naming the first position
-    /// that does not verify.
+    /// that does not verify. Also checks that the stored Merkle tree's head is the one the
+    /// events give.
     async fn verify(&self) -> Result<VerifiedChain>;
+
+    /// The Merkle tree head at `size` events (the log's head when `None`). Leaf `i` is
+    /// `SHA-256(0x00 ‖ hash of the event at position i + 1)` (RFC 6962).
+    async fn tree_head(&self, size: Option<u64>) -> Result<TreeHead>;
+
+    /// The inclusion proof of the event at `position` in the tree of `tree_size` events
+    /// (RFC 9162 §2.1.3), nearest sibling first.
+    async fn inclusion_proof(&self, position: u64, tree_size: u64) -> Result<Vec<Hash>>;
+
+    /// The consistency proof between the trees of `old_size` and `new_size` events
+    /// (RFC 9162 §2.1.4).
+    async fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>>;
 
     /// The whole log from `from_position` as a stream, read page by page so memory stays bounded.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {

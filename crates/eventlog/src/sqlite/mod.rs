@@ -6,6 +6,7 @@
 //! decode rows in place instead of copying each row through sqlx's row channel. The reasons and
 //! figures are in docs/eventlog.md.
 
+mod merkle;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::{StreamExt, stream};
 use rusqlite::OpenFlags;
+use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -25,9 +27,10 @@ use uuid::Uuid;
 use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName};
+use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
+use merkle::CatchUp;
 use writer::Writer;
 
 /// The schema migrations, embedded in the binary.
@@ -36,9 +39,6 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/
 /// Rows per page read ahead by `stream_all`, and how many pages may wait for the consumer.
 const READ_AHEAD_PAGE: usize = 2_000;
 const READ_AHEAD_PAGES: usize = 2;
-
-/// How many rows verification reads per page.
-const VERIFY_PAGE: u64 = 10_000;
 
 /// How durable a commit is. `Full` (the default) syncs the write-ahead log at every commit, so a
 /// commit that returned survives a power loss. `Normal` syncs only at checkpoints: faster, but a
@@ -52,9 +52,23 @@ pub enum Durability {
     Normal,
 }
 
+/// When the Merkle tree over the log is kept up to date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TreeMaintenance {
+    /// In every append's transaction (the default): the tree always covers the whole log.
+    #[default]
+    Incremental,
+    /// Not by this writer: the next incremental writer catches the tree up in its transaction,
+    /// and roots and proofs asked for meanwhile are computed from the events (correct, slower).
+    /// For bulk loads that are checked afterwards, and to measure what the tree costs.
+    Deferred,
+}
+
 /// SQLite-specific settings.
 #[derive(Debug, Clone)]
 pub struct SqliteConfig {
+    /// When the Merkle tree is kept up to date.
+    pub tree: TreeMaintenance,
     /// How durable commits are.
     pub durability: Durability,
     /// How long a writer waits for another process's write transaction before failing.
@@ -66,6 +80,7 @@ pub struct SqliteConfig {
 impl Default for SqliteConfig {
     fn default() -> Self {
         SqliteConfig {
+            tree: TreeMaintenance::Incremental,
             durability: Durability::Full,
             busy_timeout: Duration::from_secs(10),
             read_connections: 4,
@@ -151,7 +166,7 @@ impl SqliteEventStore {
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
-            writer: Writer::start(writer_connection, options.clock),
+            writer: Writer::start(writer_connection, options.clock, config.tree),
             ids: options.ids,
             readers,
             upcasters: options.upcasters,
@@ -251,28 +266,69 @@ fn read_page(
 /// A stored row, copied out of SQLite but not yet decoded.
 struct StoredEvent {
     position: u64,
+    stream: String,
+    version: u64,
     record: String,
     hash: Vec<u8>,
 }
 
-fn read_stored_page(connection: &rusqlite::Connection, from_position: u64, limit: usize) -> Result<Vec<StoredEvent>> {
-    let mut statement = connection
-        .prepare_cached("SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2")?;
-    let mut rows = statement.query(rusqlite::params![from_position, to_limit(limit)])?;
+impl StoredEvent {
+    fn row(&self) -> StoredRow<'_> {
+        StoredRow {
+            position: self.position,
+            stream: &self.stream,
+            version: self.version,
+            record: &self.record,
+            hash: &self.hash,
+        }
+    }
+}
+
+fn read_stored_page(
+    connection: &rusqlite::Connection,
+    from_position: u64,
+    until_position: u64,
+    limit: usize,
+) -> Result<Vec<StoredEvent>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT position, stream, version, record, hash FROM events \
+         WHERE position >= ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
+    )?;
+    let mut rows = statement.query(rusqlite::params![from_position, until_position, to_limit(limit)])?;
     let mut page = Vec::with_capacity(limit.min(DEFAULT_PAGE_SIZE));
     while let Some(row) = rows.next()? {
         page.push(StoredEvent {
             position: row.get(0)?,
-            record: row.get_ref(1)?.as_str()?.to_owned(),
-            hash: row.get_ref(2)?.as_blob()?.to_vec(),
+            stream: row.get_ref(1)?.as_str()?.to_owned(),
+            version: row.get(2)?,
+            record: row.get_ref(3)?.as_str()?.to_owned(),
+            hash: row.get_ref(4)?.as_blob()?.to_vec(),
         });
     }
     Ok(page)
 }
 
-/// Reads pages of stored rows ahead of the consumer, on another task, until the end of the log
-/// or until the consumer goes away.
-async fn read_ahead(readers: SqlitePool, from_position: u64, pages: mpsc::Sender<Result<Vec<StoredEvent>>>) {
+/// The highest position SQLite can hold.
+const LAST_POSSIBLE_POSITION: u64 = i64::MAX as u64;
+
+/// Starts reading pages of stored rows `from_position..=until_position` ahead of the consumer, on
+/// another task; the task stops at the end or when the receiver is dropped.
+fn spawn_read_ahead(
+    readers: SqlitePool,
+    from_position: u64,
+    until_position: u64,
+) -> mpsc::Receiver<Result<Vec<StoredEvent>>> {
+    let (sender, receiver) = mpsc::channel(READ_AHEAD_PAGES);
+    tokio::spawn(read_ahead(readers, from_position, until_position, sender));
+    receiver
+}
+
+async fn read_ahead(
+    readers: SqlitePool,
+    from_position: u64,
+    until_position: u64,
+    pages: mpsc::Sender<Result<Vec<StoredEvent>>>,
+) {
     let mut next = from_position;
     loop {
         let page = async {
@@ -280,7 +336,7 @@ async fn read_ahead(readers: SqlitePool, from_position: u64, pages: mpsc::Sender
             let mut handle = pooled.lock_handle().await?;
             // SAFETY: as in `SqliteEventStore::with_reader`.
             let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-            let page = read_stored_page(&connection, next, READ_AHEAD_PAGE);
+            let page = read_stored_page(&connection, next, until_position, READ_AHEAD_PAGE);
             drop(connection);
             drop(handle);
             page
@@ -394,11 +450,7 @@ impl EventStore for SqliteEventStore {
             async move {
                 let mut receiver = match receiver {
                     Some(receiver) => receiver,
-                    None => {
-                        let (sender, receiver) = mpsc::channel(READ_AHEAD_PAGES);
-                        tokio::spawn(read_ahead(readers, from_position.max(1), sender));
-                        receiver
-                    }
+                    None => spawn_read_ahead(readers, from_position.max(1), LAST_POSSIBLE_POSITION),
                 };
                 let page = receiver.recv().await?;
                 Some((page, Some(receiver)))
@@ -419,39 +471,136 @@ impl EventStore for SqliteEventStore {
 
     async fn verify(&self) -> Result<VerifiedChain> {
         let head = self.head().await?;
+        // The stored tree is read first: it may only lag the events, never lead them.
+        let stored_tree = self.with_reader(merkle::load_frontier).await?;
         let mut verifier = ChainVerifier::new();
-        let mut next = 1u64;
+        // The tree the events give, rebuilt as they are walked, with its large subtrees.
+        let mut tree = smes_verify::MerkleFrontier::new();
+        let mut tree_at_stored_size = (stored_tree.size() == 0).then(smes_verify::merkle::empty_root);
+        let mut large_subtrees = std::collections::HashMap::new();
         // Positions are checked by the verifier: the page query does not assume they are gapless.
-        loop {
-            let (checked, last) = self
-                .with_reader(|connection| {
-                    let mut statement = connection.prepare_cached(
-                        "SELECT position, stream, version, record, hash FROM events \
-                         WHERE position >= ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
-                    )?;
-                    let mut rows = statement.query(rusqlite::params![next, head.position, VERIFY_PAGE])?;
-                    let mut checked = 0u64;
-                    let mut last = 0u64;
-                    while let Some(row) = rows.next()? {
-                        let position: u64 = row.get(0)?;
-                        verifier.check(&StoredRow {
-                            position,
-                            stream: row.get_ref(1)?.as_str()?,
-                            version: row.get(2)?,
-                            record: row.get_ref(3)?.as_str()?,
-                            hash: row.get_ref(4)?.as_blob()?,
-                        })?;
-                        checked += 1;
-                        last = position;
+        // Pages are read ahead on another task while this one checks them.
+        let mut pages = spawn_read_ahead(self.readers.clone(), 1, head.position);
+        while let Some(page) = pages.recv().await {
+            for stored in page? {
+                verifier.check(&stored.row())?;
+                let hash = Hash::try_from(stored.hash.as_slice()).expect("the verifier checked the hash");
+                tree.push_with(smes_verify::merkle::leaf_hash(&hash), |start, end, subtree| {
+                    let level = (end - start).trailing_zeros();
+                    if level >= merkle::STORED_LEVEL {
+                        large_subtrees.insert((level, start >> level), *subtree);
                     }
-                    Ok((checked, last))
-                })
-                .await?;
-            if checked < VERIFY_PAGE {
-                break;
+                });
+                if tree.size() == stored_tree.size() {
+                    tree_at_stored_size = Some(tree.root());
+                }
             }
-            next = last + 1;
         }
-        Ok(verifier.finish())
+        let verified = verifier.finish();
+        let tree_error = |detail: String| Err(Error::MerkleState { detail });
+        match tree_at_stored_size {
+            None => {
+                return tree_error(format!(
+                    "the stored Merkle tree covers {} events but the log has {}",
+                    stored_tree.size(),
+                    verified.events
+                ));
+            }
+            Some(root) if root != stored_tree.root() => {
+                return tree_error(format!(
+                    "the stored Merkle frontier at size {} has root {} but the events give {}",
+                    stored_tree.size(),
+                    hex::encode(stored_tree.root()),
+                    hex::encode(root)
+                ));
+            }
+            Some(_) => {}
+        }
+        // Every stored subtree must be the one the events give (there are n / 256 of them).
+        let stored_nodes = self
+            .with_reader(|connection| {
+                let mut statement = connection.prepare("SELECT level, idx, hash FROM merkle_nodes")?;
+                let nodes = statement
+                    .query_map([], |row| {
+                        Ok((row.get::<_, u32>(0)?, row.get::<_, u64>(1)?, row.get::<_, Vec<u8>>(2)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(nodes)
+            })
+            .await?;
+        for (level, index, hash) in stored_nodes {
+            if large_subtrees.get(&(level, index)).map(|expected| expected.as_slice()) != Some(hash.as_slice()) {
+                let start = index << level;
+                return tree_error(format!(
+                    "the stored Merkle node for leaves {start}..{} does not match the events",
+                    start + (1 << level)
+                ));
+            }
+        }
+        Ok(verified)
+    }
+
+    async fn tree_head(&self, size: Option<u64>) -> Result<TreeHead> {
+        let head = self.head().await?.position;
+        let size = size.unwrap_or(head);
+        if size > head {
+            return Err(Error::BeyondHead {
+                what: "tree size",
+                value: size,
+                head,
+            });
+        }
+        self.with_reader(|connection| {
+            let mut frontier = merkle::load_frontier(connection)?;
+            if frontier.size() <= size {
+                merkle::catch_up(connection, &mut frontier, size, CatchUp::InMemory)?;
+                return Ok(TreeHead {
+                    size,
+                    root: frontier.root(),
+                });
+            }
+            let root = merkle_root_with(size, |start, end| merkle::subtree(connection, start, end))?;
+            Ok(TreeHead { size, root })
+        })
+        .await
+    }
+
+    async fn inclusion_proof(&self, position: u64, tree_size: u64) -> Result<Vec<Hash>> {
+        let head = self.head().await?.position;
+        if tree_size > head {
+            return Err(Error::BeyondHead {
+                what: "tree size",
+                value: tree_size,
+                head,
+            });
+        }
+        if position == 0 || position > tree_size {
+            return Err(Error::BeyondHead {
+                what: "position",
+                value: position,
+                head: tree_size,
+            });
+        }
+        self.with_reader(|connection| {
+            inclusion_proof_with(position - 1, tree_size, |start, end| {
+                merkle::subtree(connection, start, end)
+            })
+        })
+        .await
+    }
+
+    async fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>> {
+        let head = self.head().await?.position;
+        if new_size > head {
+            return Err(Error::BeyondHead {
+                what: "tree size",
+                value: new_size,
+                head,
+            });
+        }
+        self.with_reader(|connection| {
+            consistency_proof_with(old_size, new_size, |start, end| merkle::subtree(connection, start, end))
+        })
+        .await
     }
 }

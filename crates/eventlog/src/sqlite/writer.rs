@@ -15,6 +15,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use smes_verify::{GENESIS_HASH, Hash};
 use tokio::sync::oneshot;
 
+use super::TreeMaintenance;
+use super::merkle::{self, CatchUp};
 use crate::clock::Clock;
 use crate::codec::{self, Placement, ValidatedAppend};
 use crate::error::{Error, Result};
@@ -45,11 +47,11 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on an open connection.
-    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>) -> Writer {
+    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>, tree: TreeMaintenance) -> Writer {
         let (jobs, queue) = channel();
         let thread = std::thread::Builder::new()
             .name("smes-sqlite-writer".into())
-            .spawn(move || run(connection, queue, clock.as_ref()))
+            .spawn(move || run(connection, queue, clock.as_ref(), tree))
             .expect("the writer thread starts");
         Writer {
             jobs: Some(jobs),
@@ -78,7 +80,7 @@ impl Drop for Writer {
     }
 }
 
-fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock) {
+fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, tree: TreeMaintenance) {
     while let Ok(first) = queue.recv() {
         let mut queued_events = count_events(&first);
         let mut group = vec![first];
@@ -95,7 +97,7 @@ fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock) {
             .iter()
             .flat_map(|job| job.appends.iter().filter_map(|append| append.as_ref().ok()))
             .collect();
-        let committed = commit_group(&mut connection, &valid, clock);
+        let committed = commit_group(&mut connection, &valid, clock, tree);
         drop(valid);
         let mut outcomes = match committed {
             Ok(outcomes) => Ok(outcomes.into_iter()),
@@ -141,6 +143,7 @@ fn commit_group(
     connection: &mut Connection,
     appends: &[&ValidatedAppend],
     clock: &dyn Clock,
+    tree: TreeMaintenance,
 ) -> Result<Vec<Result<AppendOutcome>>> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let head: Option<(u64, Vec<u8>, i64)> = transaction
@@ -157,6 +160,19 @@ fn commit_group(
         }
         None => (0, GENESIS_HASH, i64::MIN),
     };
+    let mut frontier = match tree {
+        TreeMaintenance::Incremental => {
+            let mut frontier = merkle::load_frontier(&transaction)?;
+            let stored_size = frontier.size();
+            merkle::catch_up(&transaction, &mut frontier, position, CatchUp::Store)?;
+            if frontier.size() != stored_size {
+                merkle::save_frontier(&transaction, &frontier)?;
+            }
+            Some(frontier)
+        }
+        TreeMaintenance::Deferred => None,
+    };
+    let initial_tree_size = frontier.as_ref().map_or(0, |frontier| frontier.size());
     // Record time never goes backwards, whatever the clock says.
     let now = codec::checked_micros(clock.now()).ok_or(Error::ClockOutOfRange)?;
     let recorded_at = now.max(last_recorded);
@@ -223,6 +239,9 @@ fn commit_group(
                 sealed.record,
                 sealed.hash.as_slice(),
             ])?;
+            if let Some(frontier) = &mut frontier {
+                merkle::push_leaf(&transaction, frontier, &sealed.hash)?;
+            }
             prev_hash = sealed.hash;
         }
         let outcome = AppendOutcome {
@@ -252,6 +271,11 @@ fn commit_group(
                 ])?;
         }
         results.push(Ok(outcome));
+    }
+    if let Some(frontier) = &frontier
+        && frontier.size() != initial_tree_size
+    {
+        merkle::save_frontier(&transaction, frontier)?;
     }
     transaction.commit()?;
     Ok(results)
