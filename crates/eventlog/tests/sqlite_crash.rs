@@ -18,6 +18,31 @@ use uuid::Uuid;
 const REQUESTS_PER_BATCH: u64 = 5;
 const EVENTS_PER_REQUEST: u64 = 20;
 
+/// The command id of request `k` of batch `batch` of child run `run`.
+fn command_id(run: u64, batch: u64, k: u64) -> Uuid {
+    Uuid::from_u128((u128::from(run) << 64) | u128::from(batch * REQUESTS_PER_BATCH + k))
+}
+
+/// Request `k` of batch `batch` of child run `run`: the same every time it is built.
+fn child_request(run: u64, batch: u64, k: u64) -> AppendRequest {
+    let events = (0..EVENTS_PER_REQUEST)
+        .map(|n| {
+            NewEvent::new(
+                "Happened",
+                1,
+                format!(r#"{{"run":{run},"batch":{batch},"n":{n},"pad":"{}"}}"#, "x".repeat(200)),
+                "2013-01-01T00:00:00Z".parse().unwrap(),
+            )
+        })
+        .collect();
+    AppendRequest::new(
+        StreamName::new(format!("stream-{}", k % 3)).unwrap(),
+        ExpectedVersion::Any,
+        events,
+        Metadata::new("crash-test", "secretariat", "test").with_command_id(command_id(run, batch, k)),
+    )
+}
+
 /// The child: appends batches until killed, printing each batch's command ids once committed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_child() {
@@ -31,30 +56,10 @@ async fn crash_child() {
     };
     let store = SqliteEventStore::open(&path, options).await.unwrap();
     for batch in 0u64.. {
-        let requests: Vec<AppendRequest> = (0..REQUESTS_PER_BATCH)
-            .map(|k| {
-                let command_id = Uuid::from_u128((u128::from(run) << 64) | u128::from(batch * REQUESTS_PER_BATCH + k));
-                let events = (0..EVENTS_PER_REQUEST)
-                    .map(|n| {
-                        NewEvent::new(
-                            "Happened",
-                            1,
-                            format!(r#"{{"run":{run},"batch":{batch},"n":{n},"pad":"{}"}}"#, "x".repeat(200)),
-                            "2013-01-01T00:00:00Z".parse().unwrap(),
-                        )
-                    })
-                    .collect();
-                AppendRequest::new(
-                    StreamName::new(format!("stream-{}", k % 3)).unwrap(),
-                    ExpectedVersion::Any,
-                    events,
-                    Metadata::new("crash-test", "secretariat", "test").with_command_id(command_id),
-                )
-            })
-            .collect();
+        let requests: Vec<AppendRequest> = (0..REQUESTS_PER_BATCH).map(|k| child_request(run, batch, k)).collect();
         let outcomes = store.append_batch(requests).await.unwrap();
         let ids: Vec<String> = (0..REQUESTS_PER_BATCH)
-            .map(|k| Uuid::from_u128((u128::from(run) << 64) | u128::from(batch * REQUESTS_PER_BATCH + k)).to_string())
+            .map(|k| command_id(run, batch, k).to_string())
             .collect();
         for outcome in outcomes {
             outcome.unwrap();
@@ -146,6 +151,21 @@ async fn killed_writers_lose_nothing_acknowledged() {
         assert!(per_command.contains_key(id), "acknowledged command {id} is in the log");
     }
     assert!(!acknowledged.is_empty(), "the children acknowledged some batches");
+
+    // A command a killed process committed is recognised by this process: written once.
+    let first: Uuid = acknowledged[0].parse().unwrap();
+    let bits = first.as_u128();
+    let (run, index) = ((bits >> 64) as u64, bits as u64);
+    let retried = store
+        .append(child_request(
+            run,
+            index / REQUESTS_PER_BATCH,
+            index % REQUESTS_PER_BATCH,
+        ))
+        .await
+        .unwrap();
+    assert!(retried.replayed, "a retried command is not written twice");
+    assert_eq!(store.head().await.unwrap().position, verified.events);
     eprintln!(
         "{iterations} kills: {} acknowledged commands, {} commands and {} events in the log, chain verified",
         acknowledged.len(),
