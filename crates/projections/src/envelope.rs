@@ -1,0 +1,241 @@
+//! What the folds read: one decoded domain event with the facts of its log record.
+
+use jiff::Timestamp;
+use serde_json::Value;
+use smes_domain::activity::ActivityEvent;
+use smes_domain::consultation::ConsultationEvent;
+use smes_domain::cooperation_source::CooperationSourceEvent;
+use smes_domain::counterpart::CounterpartEvent;
+use smes_domain::funding::{ExchangeRateEvent, InKindContributionEvent, OfferEvent};
+use smes_domain::member_state::MemberStateEvent;
+use smes_domain::programme_review::ProgrammeReviewEvent;
+use smes_domain::request::RequestEvent;
+use smes_domain::stored::{self, StoredEvent};
+use smes_domain::work_programme::WorkProgrammeEvent;
+use smes_eventlog::RecordedEvent;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// A domain event of any aggregate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainEvent {
+    /// A Member State joined or left.
+    MemberState(MemberStateEvent),
+    /// A counterpart's event.
+    Counterpart(CounterpartEvent),
+    /// A consultation's event.
+    Consultation(ConsultationEvent),
+    /// An activity's event.
+    Activity(ActivityEvent),
+    /// A work programme's event.
+    WorkProgramme(WorkProgrammeEvent),
+    /// A cooperation offer's event.
+    Offer(OfferEvent),
+    /// An in-kind contribution's event.
+    InKindContribution(InKindContributionEvent),
+    /// An exchange rate was recorded.
+    ExchangeRate(ExchangeRateEvent),
+    /// A cooperation source's event.
+    CooperationSource(CooperationSourceEvent),
+    /// A request's event.
+    Request(RequestEvent),
+    /// A programme review's event.
+    ProgrammeReview(ProgrammeReviewEvent),
+}
+
+impl DomainEvent {
+    /// Decodes a stored event of any aggregate. `Ok(None)` means no aggregate knows the type.
+    pub fn decode(
+        event_type: &str,
+        schema_version: u32,
+        payload: &Value,
+    ) -> std::result::Result<Option<Self>, stored::DecodeError> {
+        fn attempt<E: StoredEvent>(
+            event_type: &str,
+            schema_version: u32,
+            payload: &Value,
+            wrap: fn(E) -> DomainEvent,
+        ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
+            E::EVENT_TYPES
+                .iter()
+                .any(|(name, _)| *name == event_type)
+                .then(|| stored::decode::<E>(event_type, schema_version, payload).map(wrap))
+        }
+
+        let decoded = attempt(event_type, schema_version, payload, DomainEvent::MemberState)
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview));
+        decoded.transpose()
+    }
+
+    /// Encodes the event into its stored type, schema version and payload.
+    pub fn encode(&self) -> (&'static str, u32, Value) {
+        match self {
+            DomainEvent::MemberState(event) => stored::encode(event),
+            DomainEvent::Counterpart(event) => stored::encode(event),
+            DomainEvent::Consultation(event) => stored::encode(event),
+            DomainEvent::Activity(event) => stored::encode(event),
+            DomainEvent::WorkProgramme(event) => stored::encode(event),
+            DomainEvent::Offer(event) => stored::encode(event),
+            DomainEvent::InKindContribution(event) => stored::encode(event),
+            DomainEvent::ExchangeRate(event) => stored::encode(event),
+            DomainEvent::CooperationSource(event) => stored::encode(event),
+            DomainEvent::Request(event) => stored::encode(event),
+            DomainEvent::ProgrammeReview(event) => stored::encode(event),
+        }
+    }
+}
+
+/// One event as the folds see it: the decoded domain event and the record facts that the
+/// as-of cuts and the decision trace need. Personal data stays sealed inside the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// Global log position (from 1, gapless, commit order).
+    pub position: u64,
+    /// The stream, such as `activity-<uuid>`.
+    pub stream: String,
+    /// Version within the stream.
+    pub version: u64,
+    /// The event's id, which corrections name.
+    pub event_id: Uuid,
+    /// The stored type, such as `ActivityApproved`.
+    pub event_type: String,
+    /// Business time: when it happened.
+    pub occurred_at: Timestamp,
+    /// Record time: when the log learned it.
+    pub recorded_at: Timestamp,
+    /// Pseudonymous id of who recorded it.
+    pub actor: String,
+    /// Their role.
+    pub role: String,
+    /// Why, where the command gave a reason.
+    pub reason: Option<String>,
+    /// The hash of the stored record, as lower-case hex.
+    pub hash: String,
+    /// The decoded event.
+    pub event: DomainEvent,
+}
+
+impl Envelope {
+    /// Reads a recorded event: decodes its payload with the domain's stored shapes. An event
+    /// type no aggregate knows is an error naming the position.
+    pub fn from_recorded(recorded: &RecordedEvent) -> Result<Self> {
+        let payload: Value = serde_json::from_str(recorded.payload.get()).map_err(|error| Error::PayloadNotJson {
+            position: recorded.position,
+            event_type: recorded.event_type.clone(),
+            detail: error.to_string(),
+        })?;
+        let event = DomainEvent::decode(&recorded.event_type, recorded.schema_version, &payload)
+            .map_err(|source| Error::Decode {
+                position: recorded.position,
+                event_type: recorded.event_type.clone(),
+                source,
+            })?
+            .ok_or_else(|| Error::UnknownEventType {
+                position: recorded.position,
+                event_type: recorded.event_type.clone(),
+            })?;
+        Ok(Envelope {
+            position: recorded.position,
+            stream: recorded.stream.clone(),
+            version: recorded.version,
+            event_id: recorded.event_id,
+            event_type: recorded.event_type.clone(),
+            occurred_at: recorded.occurred_at,
+            recorded_at: recorded.recorded_at,
+            actor: recorded.metadata.actor.clone(),
+            role: recorded.metadata.role.clone(),
+            reason: recorded.metadata.reason.clone(),
+            hash: to_hex(&recorded.hash),
+            event,
+        })
+    }
+}
+
+/// Lower-case hex of a hash.
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use smes_eventlog::{Metadata, Payload, Upcasters};
+
+    use super::*;
+
+    /// A recorded event with the given type and payload text. The store alone makes
+    /// payloads; an upcaster from a made-up version 0 hands back the text as a payload.
+    fn recorded(event_type: &str, payload: &str) -> RecordedEvent {
+        let upcast = Upcasters::new()
+            .register(event_type, 0, Ok)
+            .upcast(event_type, 0, payload)
+            .expect("the test payloads are JSON objects")
+            .expect("the step applies");
+        let payload: Payload = upcast.1;
+        RecordedEvent {
+            position: 7,
+            stream: "member-state-VE".to_owned(),
+            version: 1,
+            event_id: Uuid::from_u128(7),
+            event_type: event_type.to_owned(),
+            schema_version: 1,
+            stored_schema_version: 1,
+            payload,
+            metadata: Metadata::new("actor-9", "secretariat", "import").with_reason("from the 1975 list"),
+            occurred_at: Timestamp::UNIX_EPOCH,
+            recorded_at: Timestamp::UNIX_EPOCH,
+            prev_hash: [0; 32],
+            hash: [0xab; 32],
+        }
+    }
+
+    #[test]
+    fn recorded_events_become_envelopes_and_unknown_types_name_their_position() {
+        let joined = r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"Panama Convention"}"#;
+        let envelope = Envelope::from_recorded(&recorded("MemberStateJoined", joined)).unwrap();
+        assert_eq!(envelope.position, 7);
+        assert_eq!(envelope.actor, "actor-9");
+        assert_eq!(envelope.reason.as_deref(), Some("from the 1975 list"));
+        assert_eq!(envelope.hash, "ab".repeat(32));
+        assert!(matches!(envelope.event, DomainEvent::MemberState(_)));
+
+        let unknown = Envelope::from_recorded(&recorded("CometSighted", "{}")).unwrap_err();
+        assert_eq!(
+            unknown,
+            Error::UnknownEventType {
+                position: 7,
+                event_type: "CometSighted".to_owned()
+            }
+        );
+        assert!(unknown.to_string().contains("position 7"));
+        let invalid = Envelope::from_recorded(&recorded("MemberStateJoined", r#"{"code":"ve"}"#)).unwrap_err();
+        assert!(matches!(invalid, Error::Decode { position: 7, .. }));
+    }
+
+    #[test]
+    fn hex_is_lower_case_and_two_digits_per_byte() {
+        assert_eq!(to_hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
+
+    #[test]
+    fn unknown_types_decode_to_none_and_bad_payloads_to_errors() {
+        assert_eq!(DomainEvent::decode("NoSuchEvent", 1, &Value::Null), Ok(None));
+        assert!(DomainEvent::decode("ActivityApproved", 1, &Value::Null).is_err());
+    }
+}

@@ -1,0 +1,348 @@
+//! The work programme of a year: its activities with their status, area, host, dates, the
+//! needs they answer, the approving decision, budget, funding by source and funding gap, and
+//! totals per thematic area and per Member State.
+//!
+//! The fold keeps every year, every activity and all funding, so one model answers for any
+//! year; [`WorkProgrammeModel::year`] is the view of one. Money stays apart by currency;
+//! a view asked for in a report currency converts an amount only with a rate recorded in the
+//! log and dated on or before the amount's value date, and leaves the rest in its currency.
+//! Activities appear in the year they were approved into; an approval whose proposal is not
+//! among the events folded appears as a partial line (`proposal_known: false`).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use smes_domain::activity::ActivityEvent;
+use smes_domain::funding::ExchangeRateEvent;
+use smes_domain::ids::{ActivityId, NeedId};
+use smes_domain::values::{
+    ActivityKind, Currency, Decision, MemberStateCode, Money, Period, ThematicArea, WorkProgrammeYear,
+};
+use smes_domain::work_programme::WorkProgrammeEvent;
+
+use crate::activities::{ActivityBook, ActivityEntry, ActivityState};
+use crate::amounts::{Amounts, FundingSource, RateTable};
+use crate::envelope::{DomainEvent, Envelope};
+use crate::funding::FundingFigures;
+use crate::ledger::FundingLedger;
+use crate::projection::Projection;
+
+/// Where a work programme stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum YearStatus {
+    /// Only later events of it were folded, or activities were approved into it before it
+    /// was opened in the events folded.
+    #[default]
+    Unknown,
+    /// Open for proposals and approvals.
+    Open,
+    /// Adopted by a decision.
+    Adopted,
+    /// Closed.
+    Closed,
+}
+
+/// A budget revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRevision {
+    /// The revised budget.
+    pub budget: Money,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub revised_on: Date,
+}
+
+/// What is known of one year's work programme itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct YearRecord {
+    /// Where it stands.
+    pub status: YearStatus,
+    /// When it was opened.
+    pub opened_on: Option<Date>,
+    /// The current budget: the estimate or the latest revision.
+    pub budget: Option<Money>,
+    /// The revisions, in log order.
+    pub revisions: Vec<BudgetRevision>,
+    /// The adopting decision.
+    pub adopted_by: Option<Decision>,
+    /// When it was closed.
+    pub closed_on: Option<Date>,
+}
+
+/// The work programme read model: every year, activity, funding fact and exchange rate.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WorkProgrammeModel {
+    /// The years, with their own records.
+    pub years: BTreeMap<WorkProgrammeYear, YearRecord>,
+    /// Every activity.
+    pub activities: ActivityBook,
+    /// Every offer, commitment and contribution: the funding ledger.
+    pub funding: FundingLedger,
+    /// The exchange rates recorded.
+    pub rates: RateTable,
+}
+
+impl Projection for WorkProgrammeModel {
+    fn apply(&mut self, envelope: &Envelope) {
+        match &envelope.event {
+            DomainEvent::WorkProgramme(event) => self.apply_year(event),
+            DomainEvent::Activity(event) => {
+                self.activities.apply(envelope, event);
+                if let ActivityEvent::Approved(approved) = event {
+                    self.years.entry(approved.work_programme).or_default();
+                }
+            }
+            DomainEvent::Offer(_) | DomainEvent::InKindContribution(_) => self.funding.apply(envelope),
+            DomainEvent::ExchangeRate(ExchangeRateEvent::Recorded(recorded)) => self.rates.record(&recorded.rate),
+            _ => {}
+        }
+    }
+}
+
+impl WorkProgrammeModel {
+    fn apply_year(&mut self, event: &WorkProgrammeEvent) {
+        match event {
+            WorkProgrammeEvent::Opened(opened) => {
+                let record = self.years.entry(opened.year).or_default();
+                record.opened_on = Some(opened.opened_on);
+                record.budget = Some(opened.estimated_budget.clone());
+                if record.status == YearStatus::Unknown {
+                    record.status = YearStatus::Open;
+                }
+            }
+            WorkProgrammeEvent::Adopted(adopted) => {
+                let record = self.years.entry(adopted.year).or_default();
+                record.adopted_by = Some(adopted.decision.clone());
+                record.status = YearStatus::Adopted;
+            }
+            WorkProgrammeEvent::Revised(revised) => {
+                let record = self.years.entry(revised.year).or_default();
+                record.budget = Some(revised.revised_budget.clone());
+                record.revisions.push(BudgetRevision {
+                    budget: revised.revised_budget.clone(),
+                    reason: revised.reason.clone(),
+                    revised_on: revised.revised_on,
+                });
+            }
+            WorkProgrammeEvent::Closed(closed) => {
+                let record = self.years.entry(closed.year).or_default();
+                record.closed_on = Some(closed.closed_on);
+                record.status = YearStatus::Closed;
+            }
+        }
+    }
+
+    /// The work programme of one year; amounts are converted into `report_currency` where a
+    /// recorded rate applies, or all kept in their own currencies when it is `None`.
+    pub fn year(&self, year: WorkProgrammeYear, report_currency: Option<Currency>) -> WorkProgrammeView {
+        let record = self.years.get(&year).cloned().unwrap_or_default();
+        let activities: Vec<ActivityLine> = self
+            .activities
+            .iter()
+            .filter(|entry| entry.work_programme == Some(year))
+            .map(|entry| self.line(entry, self.funding.book.for_activity(entry.activity), report_currency))
+            .collect();
+        let mut totals = Totals::default();
+        for line in &activities {
+            let figures = line.figures();
+            totals.overall.add_all(&figures);
+            if let Some(area) = line.thematic_area {
+                totals.by_thematic_area.entry(area).or_default().add_all(&figures);
+            }
+            if let Some(host) = line.host {
+                totals.by_member_state.entry(host).or_default().add_all(&figures);
+            }
+        }
+        WorkProgrammeView {
+            year,
+            report_currency,
+            status: record.status,
+            budget: record.budget,
+            adopted_by: record.adopted_by,
+            activities,
+            totals,
+        }
+    }
+
+    /// The years known, in order.
+    pub fn years(&self) -> impl Iterator<Item = WorkProgrammeYear> + '_ {
+        self.years.keys().copied()
+    }
+
+    fn line(
+        &self,
+        entry: &ActivityEntry,
+        funding: BTreeMap<FundingSource, FundingFigures>,
+        report_currency: Option<Currency>,
+    ) -> ActivityLine {
+        let convert = |amounts: &Amounts| match report_currency {
+            Some(currency) => amounts.converted(&self.rates, currency),
+            None => amounts.clone(),
+        };
+        let funding: BTreeMap<FundingSource, FundingFigures> = funding
+            .into_iter()
+            .map(|(source, figures)| {
+                let figures = FundingFigures {
+                    committed: convert(&figures.committed),
+                    disbursed: convert(&figures.disbursed),
+                    spent: convert(&figures.spent),
+                    in_kind: convert(&figures.in_kind),
+                };
+                (source, figures)
+            })
+            .collect();
+        let budget = entry.budget.as_ref().map(|budget| {
+            report_currency
+                .and_then(|currency| self.rates.convert(budget, currency))
+                .unwrap_or_else(|| budget.clone())
+        });
+        let (funding_gap, unconverted_funding) = self.gap(budget.as_ref(), &funding);
+        ActivityLine {
+            activity: entry.activity,
+            proposal_known: entry.proposal_known,
+            title: entry.title.clone(),
+            kind: entry.kind,
+            status: entry.status,
+            thematic_area: entry.thematic_area,
+            host: entry.host,
+            planned: entry.planned,
+            held: entry.held,
+            answers_needs: entry.answers_needs.clone(),
+            decision: entry.decision.clone(),
+            budget,
+            funding,
+            funding_gap,
+            unconverted_funding,
+        }
+    }
+
+    /// The budget less what is committed and given in kind, counted in the budget's currency
+    /// (other currencies converted where a recorded rate applies), never below zero; and the
+    /// funding that could not be counted for lack of a rate.
+    fn gap(
+        &self,
+        budget: Option<&Money>,
+        funding: &BTreeMap<FundingSource, FundingFigures>,
+    ) -> (Option<Money>, Amounts) {
+        let mut unconverted = Amounts::new();
+        let Some(budget) = budget else {
+            return (None, unconverted);
+        };
+        let mut covered = Decimal::ZERO;
+        for figures in funding.values() {
+            for money in figures.committed.iter().chain(figures.in_kind.iter()) {
+                match self.rates.convert(money, budget.currency()) {
+                    Some(converted) => covered = covered.checked_add(converted.amount()).unwrap_or(covered),
+                    None => unconverted.add(money),
+                }
+            }
+        }
+        let remaining = (budget.amount() - covered).max(Decimal::ZERO);
+        let gap = Money::new(remaining, budget.currency(), budget.value_date()).ok();
+        (gap, unconverted)
+    }
+}
+
+/// One activity of a year's work programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityLine {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Whether its proposal is among the events folded.
+    pub proposal_known: bool,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its kind.
+    pub kind: Option<ActivityKind>,
+    /// Where it stands.
+    pub status: ActivityState,
+    /// Its thematic area.
+    pub thematic_area: Option<ThematicArea>,
+    /// Its host.
+    pub host: Option<MemberStateCode>,
+    /// When it is planned.
+    pub planned: Option<Period>,
+    /// When it took place.
+    pub held: Option<Period>,
+    /// The needs it answers.
+    pub answers_needs: Vec<NeedId>,
+    /// The approving decision.
+    pub decision: Option<Decision>,
+    /// Its budget (estimated cost).
+    pub budget: Option<Money>,
+    /// Its funding, by source.
+    pub funding: BTreeMap<FundingSource, FundingFigures>,
+    /// What is not yet covered by commitments and in-kind contributions.
+    pub funding_gap: Option<Money>,
+    /// Funding in currencies with no rate into the budget's currency, left out of the gap.
+    pub unconverted_funding: Amounts,
+}
+
+impl ActivityLine {
+    fn figures(&self) -> Figures {
+        let mut figures = Figures::default();
+        if let Some(budget) = &self.budget {
+            figures.budget.add(budget);
+        }
+        if let Some(gap) = &self.funding_gap {
+            figures.funding_gap.add(gap);
+        }
+        for funding in self.funding.values() {
+            figures.funding.add_all(funding);
+        }
+        figures
+    }
+}
+
+/// Summed figures of several activities, by currency.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    /// Budgets.
+    pub budget: Amounts,
+    /// Funding.
+    pub funding: FundingFigures,
+    /// Funding gaps.
+    pub funding_gap: Amounts,
+}
+
+impl Figures {
+    fn add_all(&mut self, other: &Figures) {
+        self.budget.add_all(&other.budget);
+        self.funding.add_all(&other.funding);
+        self.funding_gap.add_all(&other.funding_gap);
+    }
+}
+
+/// A year's totals.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Totals {
+    /// All activities.
+    pub overall: Figures,
+    /// By thematic area.
+    pub by_thematic_area: BTreeMap<ThematicArea, Figures>,
+    /// By host Member State.
+    pub by_member_state: BTreeMap<MemberStateCode, Figures>,
+}
+
+/// The work programme of one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkProgrammeView {
+    /// The year.
+    pub year: WorkProgrammeYear,
+    /// The currency amounts were converted into, where a rate applied.
+    pub report_currency: Option<Currency>,
+    /// Where it stands.
+    pub status: YearStatus,
+    /// Its budget.
+    pub budget: Option<Money>,
+    /// The adopting decision.
+    pub adopted_by: Option<Decision>,
+    /// Its activities, by id.
+    pub activities: Vec<ActivityLine>,
+    /// Totals.
+    pub totals: Totals,
+}
