@@ -8,8 +8,8 @@ CREATE TABLE merkle_nodes (
     PRIMARY KEY (level, idx)
 ) STRICT, WITHOUT ROWID;
 
--- The right edge of the tree (one subtree hash per set bit of its size, largest first),
--- rewritten by every append so that the root at the head costs at most 63 hashes.
+-- The right edge of the tree (one subtree hash per set bit of its size, largest first), saved
+-- whenever a stored subtree completes: at most 255 leaves, hashed from the events, lie beyond it.
 CREATE TABLE merkle_frontier (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
     size      INTEGER NOT NULL,

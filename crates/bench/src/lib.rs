@@ -59,6 +59,12 @@ pub enum BenchError {
     /// A temporary file or directory could not be made.
     #[error("temporary files")]
     Io(#[from] std::io::Error),
+    /// The command service refused a command.
+    #[error("command service")]
+    App(#[from] smes_app::Error),
+    /// A benchmark command line did not parse.
+    #[error("benchmark command: {0}")]
+    Command(String),
     /// A record read back did not decode.
     #[error("record decode")]
     Decode(#[from] serde_json::Error),
@@ -305,6 +311,32 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
         goal: None,
     });
 
+    // The command service: load, decide, append, durable commit; alone and 16 at once.
+    let commands = (single * 2).max(160);
+    let figures = command_service(&dir.path().join("commands.db"), commands).await?;
+    let fsync_rate = raw_fsync_rate(&dir.path().join("fsync.bin"), single)?;
+    measurements.push(Measurement {
+        name: "commands through the command service, one at a time",
+        value: figures.sequential,
+        unit: "commands/s",
+        goal: Some(ratio_goal(figures.sequential, raw_single, 0.5)),
+    });
+    measurements.push(Measurement {
+        name: "commands through the command service, 16 concurrent clients",
+        value: figures.concurrent,
+        unit: "commands/s",
+        goal: Some((
+            format!("> the raw fsync rate ({} fsyncs/s)", format_figure(fsync_rate)),
+            figures.concurrent > fsync_rate,
+        )),
+    });
+    measurements.push(Measurement {
+        name: "raw fsync rate of the disk (4 KiB write + fdatasync)",
+        value: fsync_rate,
+        unit: "fsyncs/s",
+        goal: None,
+    });
+
     Ok(Report {
         events,
         batch,
@@ -365,6 +397,98 @@ async fn timed_bulk_append(store: &SqliteEventStore, events: u64, batch: u64) ->
         results?.into_iter().collect::<Result<Vec<_>, _>>()?;
     }
     Ok(rate(events, started.elapsed()))
+}
+
+/// Commands per second through the command service, one at a time and from 16 clients.
+struct CommandFigures {
+    sequential: f64,
+    concurrent: f64,
+}
+
+/// A command that opens a new stream (a national request for support), as the CLI would send it.
+fn request_command(n: u64) -> Result<smes_app::CommandLine, BenchError> {
+    let line = format!(
+        concat!(
+            r#"{{"kind":"receive-request","request":"{}","#,
+            r#""from":{{"party":"member-state","member_state":"GY"}},"thematic_area":"financing","#,
+            r#""description":"Support for a national SME guarantee fund, request {}","received_on":"2013-02-01"}}"#
+        ),
+        uuid::Uuid::from_u128(0x5e1a_0000_0000_4000_8000_0000_0000_0000 | u128::from(n)),
+        n
+    );
+    smes_app::CommandLine::parse(&line).map_err(BenchError::Command)
+}
+
+async fn command_service(path: &std::path::Path, commands: u64) -> Result<CommandFigures, BenchError> {
+    use smes_app::{App, CommandContext, CommandService, InMemoryKeyStore, OsRandom, Sealer, Source};
+    use std::sync::Arc;
+    let options = StoreOptions {
+        create: true,
+        ..StoreOptions::default()
+    };
+    let store = SqliteEventStore::open(&path.display().to_string(), options).await?;
+    let service = CommandService::new(
+        Arc::new(store),
+        Arc::new(smes_eventlog::SystemClock),
+        Arc::new(smes_eventlog::RandomIds::default()),
+    );
+    let sealer = Arc::new(Sealer::new(
+        Arc::new(InMemoryKeyStore::new(OsRandom)),
+        Arc::new(OsRandom),
+    ));
+    let app = Arc::new(App::new(service, sealer));
+    let context = |n: u64| CommandContext {
+        command_id: Some(uuid::Uuid::from_u128(u128::from(n) + 1)),
+        ..CommandContext::new("actor-bench", "secretariat", Source::Cli)
+    };
+
+    let half = commands / 2;
+    let started = Instant::now();
+    for n in 0..half {
+        app.run(&context(n), &request_command(n)?.command).await?;
+    }
+    let sequential = rate(half, started.elapsed());
+
+    let clients = 16u64;
+    let per_client = (commands - half).div_ceil(clients);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let app = Arc::clone(&app);
+        tasks.push(tokio::spawn(async move {
+            for k in 0..per_client {
+                let n = half + client * per_client + k;
+                app.run(&context(n), &request_command(n)?.command).await?;
+            }
+            Ok::<(), BenchError>(())
+        }));
+    }
+    for task in tasks {
+        task.await
+            .map_err(|error| BenchError::Io(std::io::Error::other(error)))??;
+    }
+    let concurrent = rate(per_client * clients, started.elapsed());
+    Ok(CommandFigures { sequential, concurrent })
+}
+
+/// How many 4 KiB write-and-fdatasync rounds per second the disk takes: the ceiling of one
+/// durable commit at a time.
+fn raw_fsync_rate(path: &std::path::Path, rounds: u64) -> Result<f64, BenchError> {
+    use std::io::{Seek, Write};
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let block = [0x5a_u8; 4096];
+    let started = Instant::now();
+    for _ in 0..rounds {
+        file.seek(std::io::SeekFrom::Start(0))?;
+        file.write_all(&block)?;
+        file.sync_data()?;
+    }
+    Ok(rate(rounds, started.elapsed()))
 }
 
 fn rate(count: u64, elapsed: Duration) -> f64 {

@@ -3,13 +3,21 @@
 //! A thin binary: it parses arguments, opens the event log, calls library code and prints.
 //! Errors go to standard error with their whole cause chain and a non-zero exit code.
 
+mod audit;
+mod commands;
+mod demo;
+mod history;
+mod import;
+mod wiring;
+
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use smes_eventlog::{EventStore, Metadata, Payload, RecordedEvent, SqliteEventStore, StoreOptions, StreamName};
+use smes_eventlog::{EventStore, Metadata, Payload, RandomIds, RecordedEvent, SqliteEventStore, StreamName};
 
 /// The record of the SELA-SMEs Programme, kept as an immutable, verifiable event log.
 #[derive(Debug, Parser)]
@@ -18,6 +26,14 @@ struct Cli {
     /// The event log: `sqlite://PATH` (or a plain path).
     #[arg(long, global = true, env = "SMES_DATABASE_URL", default_value = "sqlite://smes.db")]
     database: String,
+
+    /// Who runs the command: a pseudonymous actor id, never a name.
+    #[arg(long, global = true, env = "SMES_ACTOR", default_value = "actor-cli")]
+    actor: String,
+
+    /// The actor's role.
+    #[arg(long, global = true, env = "SMES_ROLE", default_value = "secretariat")]
+    role: String,
 
     #[command(subcommand)]
     command: Command,
@@ -41,8 +57,48 @@ enum Command {
     },
     /// Walk the hash chain and report the first position that does not verify.
     Verify,
+    /// Write a sample of the programme's first year to a fresh log and print a summary.
+    Demo,
+    /// Show a stream's events readably, with who recorded each and why.
+    History {
+        /// The stream, such as `activity-<uuid>` or `work-programme-2013`.
+        stream: String,
+    },
+    /// Apply a JSON Lines file of commands, one a line (docs/import.md); a bad line is
+    /// reported and skipped, and importing a file again applies nothing twice.
+    Import {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// Actors: register a person who records commands; prints the pseudonymous id to pass as
+    /// `--actor` (the name is kept sealed in the key store, never in the log).
+    #[command(subcommand)]
+    Actor(ActorCommand),
+    /// One subcommand per domain command: `smes counterpart join ...`, `smes activity approve ...`.
+    #[command(flatten)]
+    Domain(Box<commands::DomainCommand>),
+    /// The checkpoint signing key: create it, or print its public key for auditors.
+    #[command(subcommand)]
+    Key(audit::KeyCommand),
+    /// Print a signed checkpoint (origin, size, Merkle root) of the log.
+    Checkpoint(audit::CheckpointArgs),
+    /// Print an inclusion or consistency proof as JSON (docs/audit.md).
+    #[command(subcommand)]
+    Prove(audit::ProveCommand),
+    /// Auditors' offline checks of checkpoints and proofs: no database needed.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Measure the event log's speed against raw SQLite on a temporary database.
     Bench(smes_bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ActorCommand {
+    /// Register an actor by name.
+    Register {
+        /// The person's name.
+        name: String,
+    },
 }
 
 #[tokio::main]
@@ -58,6 +114,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    let actor = wiring::Actor {
+        actor: cli.actor.clone(),
+        role: cli.role.clone(),
+    };
     match cli.command {
         Command::Init => {
             let store = open(&cli.database, true).await?;
@@ -81,6 +141,41 @@ async fn run(cli: Cli) -> Result<()> {
                 hex::encode(verified.head)
             );
         }
+        Command::Demo => {
+            print!("{}", demo::run(&cli.database).await?);
+        }
+        Command::History { stream } => {
+            let store = open(&cli.database, false).await?;
+            let sealer = wiring::open_sealer(&store).await?;
+            print!("{}", history::render(&store, &sealer, &stream).await?);
+        }
+        Command::Import { file } => {
+            let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
+            let summary = import::run(&app, &actor, &file).await?;
+            print!("{summary}");
+            if !summary.failed.is_empty() {
+                anyhow::bail!("{} of the lines of {} failed", summary.failed.len(), file.display());
+            }
+        }
+        Command::Domain(command) => {
+            let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
+            print!("{}", command.invocation(&app).run(&app, &actor).await?);
+        }
+        Command::Actor(ActorCommand::Register { name }) => {
+            let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
+            let person = smes_app::personal_data::person_id(app.service().new_id())?;
+            println!("{}", app.sealer().register_actor(person, &name).await?);
+        }
+        Command::Key(command) => audit::key(command)?,
+        Command::Checkpoint(args) => {
+            let store = open(&cli.database, false).await?;
+            audit::checkpoint(&store, args).await?;
+        }
+        Command::Prove(command) => {
+            let store = open(&cli.database, false).await?;
+            audit::prove(&store, command).await?;
+        }
+        Command::Audit(command) => audit::audit(command)?,
         Command::Bench(args) => {
             let report = smes_bench::run(&args).await?;
             print!("{report}");
@@ -90,11 +185,7 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn open(database: &str, create: bool) -> Result<SqliteEventStore> {
-    let options = StoreOptions {
-        create,
-        ..StoreOptions::default()
-    };
-    Ok(SqliteEventStore::open(database, options).await?)
+    wiring::open_store(database, create).await
 }
 
 /// One line of `smes log`.

@@ -335,6 +335,36 @@ pub async fn reads_from_any_position<B: Backend>(backend: &B) {
     assert_eq!(paged, (1..=2500).collect::<Vec<_>>());
 }
 
+/// A reader streaming the log while another task appends sees, every time, a gapless prefix.
+pub async fn streaming_while_appending_sees_a_gapless_prefix<B: Backend>(backend: &B) {
+    let store = Arc::new(backend.fresh(fixed_options()).await);
+    let appender = {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            for i in 0..60 {
+                store
+                    .append(request(&format!("s-{}", i % 7), ExpectedVersion::Any, 100))
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let mut longest = 0;
+    while !appender.is_finished() || longest < 6000 {
+        let positions: Vec<u64> = store
+            .stream_all(1)
+            .map_ok(|event| event.position)
+            .try_collect()
+            .await
+            .unwrap();
+        let expected: Vec<u64> = (1..=positions.len() as u64).collect();
+        assert_eq!(positions, expected, "a stream is a gapless prefix of the log");
+        longest = longest.max(positions.len());
+    }
+    appender.await.unwrap();
+    assert_eq!(longest, 6000);
+}
+
 /// Old payload versions inserted with raw SQL are upcast on every read path; verify still hashes
 /// the stored bytes.
 pub async fn upcasting_on_every_read_path<B: Backend>(backend: &B) {
@@ -487,7 +517,8 @@ async fn raw_record<S: EventStore>(store: &S, position: u64) -> String {
     .encode()
 }
 
-/// The stored record is exactly what was hashed: re-encoding what was read gives the same hash.
+/// The stored record is exactly what was hashed: its SHA-256 is the event's hash, and it is the
+/// canonical encoding of what was read.
 pub async fn stored_bytes_are_the_hashed_bytes<B: Backend>(backend: &B) {
     let store = backend.fresh(fixed_options()).await;
     let mut req = request("s", ExpectedVersion::NoStream, 1);
@@ -498,7 +529,10 @@ pub async fn stored_bytes_are_the_hashed_bytes<B: Backend>(backend: &B) {
     req.metadata.correlation_id = Some(Uuid::from_u128(8));
     store.append(req).await.unwrap();
     let event = store.read_all(1, 1).await.unwrap().remove(0);
-    assert_eq!(record_hash(raw_record(&store, 1).await.as_bytes()), event.hash);
+    let stored = store.stored_record(1).await.unwrap().expect("a record at position 1");
+    assert_eq!(record_hash(stored.as_bytes()), event.hash);
+    assert_eq!(stored, raw_record(&store, 1).await);
+    assert!(store.stored_record(2).await.unwrap().is_none());
 }
 
 /// The events table refuses UPDATE and DELETE from ordinary clients.
@@ -683,6 +717,7 @@ macro_rules! conformance_suite {
             batch_results_are_independent,
             idempotent_command_ids,
             reads_from_any_position,
+            streaming_while_appending_sees_a_gapless_prefix,
             upcasting_on_every_read_path,
             verify_detects_tampering,
             stored_bytes_are_the_hashed_bytes,

@@ -65,6 +65,10 @@ pub trait EventStore: Send + Sync {
     /// events give.
     async fn verify(&self) -> Result<VerifiedChain>;
 
+    /// The canonical record stored at `position`, exactly as stored and hashed (for proofs an
+    /// auditor checks by hashing it), or `None` beyond the head.
+    async fn stored_record(&self, position: u64) -> Result<Option<String>>;
+
     /// The Merkle tree head at `size` events (the log's head when `None`). Leaf `i` is
     /// `SHA-256(0x00 ‖ hash of the event at position i + 1)` (RFC 6962).
     async fn tree_head(&self, size: Option<u64>) -> Result<TreeHead>;

@@ -5,8 +5,8 @@
 //! about an event is checked against its 32-byte hash (itself the SHA-256 of the stored
 //! record). Perfect subtrees of [`STORED_LEVEL`] levels or more are stored as they complete
 //! (one row per 256 events); smaller ones are hashed on demand from at most 128 event hashes.
-//! The frontier (the right edge) is rewritten in every append transaction, so the root at the
-//! head is always at hand.
+//! The frontier (the right edge) is stored whenever a stored subtree completes, so at most 255
+//! leaves separate it from the head; readers and writers catch those up from the event hashes.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use smes_verify::merkle::{leaf_hash, merkle_root, node_hash};
@@ -43,8 +43,8 @@ pub(crate) fn save_frontier(connection: &Connection, frontier: &MerkleFrontier) 
     Ok(())
 }
 
-/// Appends one event's leaf, storing every large subtree it completes.
-pub(crate) fn push_leaf(connection: &Connection, frontier: &mut MerkleFrontier, event_hash: &Hash) -> Result<()> {
+/// Appends one event's leaf, storing every large subtree it completes; says whether it stored any.
+pub(crate) fn push_leaf(connection: &Connection, frontier: &mut MerkleFrontier, event_hash: &Hash) -> Result<bool> {
     let mut stored = Vec::new();
     frontier.push_with(leaf_hash(event_hash), |start, end, hash| {
         let level = (end - start).trailing_zeros();
@@ -52,14 +52,14 @@ pub(crate) fn push_leaf(connection: &Connection, frontier: &mut MerkleFrontier, 
             stored.push((level, start >> level, *hash));
         }
     });
-    if !stored.is_empty() {
-        let mut insert =
-            connection.prepare_cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
-        for (level, index, hash) in stored {
-            insert.execute(params![level, index, hash.as_slice()])?;
-        }
+    if stored.is_empty() {
+        return Ok(false);
     }
-    Ok(())
+    let mut insert = connection.prepare_cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+    for (level, index, hash) in stored {
+        insert.execute(params![level, index, hash.as_slice()])?;
+    }
+    Ok(true)
 }
 
 /// What [`catch_up`] does with the subtrees it completes.
@@ -84,8 +84,10 @@ pub(crate) fn catch_up(connection: &Connection, frontier: &mut MerkleFrontier, h
     }
     while frontier.size() < head {
         let hashes: Vec<Vec<u8>> = connection
-            .prepare_cached("SELECT hash FROM events WHERE position > ?1 ORDER BY position LIMIT 10000")?
-            .query_map([frontier.size()], |row| row.get(0))?
+            .prepare_cached(
+                "SELECT hash FROM events WHERE position > ?1 AND position <= ?2 ORDER BY position LIMIT 10000",
+            )?
+            .query_map([frontier.size(), head], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         if hashes.is_empty() {
             break;
@@ -96,7 +98,11 @@ pub(crate) fn catch_up(connection: &Connection, frontier: &mut MerkleFrontier, h
                 detail: "the stored hash is not 32 bytes".into(),
             })?;
             match mode {
-                CatchUp::Store => push_leaf(connection, frontier, &hash)?,
+                CatchUp::Store => {
+                    if push_leaf(connection, frontier, &hash)? {
+                        save_frontier(connection, frontier)?;
+                    }
+                }
                 CatchUp::InMemory => frontier.push(leaf_hash(&hash)),
             }
         }

@@ -1,12 +1,13 @@
 //! The embedded SQLite backend: the default, for one office on one machine.
 //!
-//! sqlx opens the database, applies the embedded migrations and pools the read connections. The
-//! two hot paths go through SQLite's C API (rusqlite over the same SQLite build): the single
-//! writer thread ([`writer`]), and page reads, which borrow a pooled connection's handle and
-//! decode rows in place instead of copying each row through sqlx's row channel. The reasons and
-//! figures are in docs/eventlog.md.
+//! sqlx opens the database and applies the embedded migrations. Appends and reads go through
+//! SQLite's C API (rusqlite over the same SQLite build): the single writer thread ([`writer`])
+//! and a pool of read connections used on the calling thread ([`readers`]), because every sqlx
+//! call crosses threads twice before SQLite does any work. The reasons and figures are in
+//! docs/eventlog.md.
 
 mod merkle;
+mod readers;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -16,10 +17,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::{StreamExt, stream};
-use rusqlite::OpenFlags;
+use readers::ReaderPool;
+use rusqlite::{OpenFlags, OptionalExtension};
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -73,7 +74,7 @@ pub struct SqliteConfig {
     pub durability: Durability,
     /// How long a writer waits for another process's write transaction before failing.
     pub busy_timeout: Duration,
-    /// How many read connections to pool.
+    /// How many idle read connections to keep open for reuse.
     pub read_connections: u32,
 }
 
@@ -93,7 +94,7 @@ pub struct SqliteEventStore {
     location: String,
     path: PathBuf,
     writer: Writer,
-    readers: SqlitePool,
+    readers: Arc<ReaderPool>,
     upcasters: Arc<Upcasters>,
     ids: Arc<dyn IdSource>,
 }
@@ -158,11 +159,7 @@ impl SqliteEventStore {
         prepared?;
 
         let writer_connection = open_writer(&path, config.durability, config.busy_timeout)?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(config.read_connections.max(1))
-            .connect_with(connect_options.create_if_missing(false))
-            .await
-            .map_err(open_error)?;
+        let readers = ReaderPool::new(&path, config.busy_timeout, config.read_connections as usize);
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
@@ -178,18 +175,9 @@ impl SqliteEventStore {
         &self.path
     }
 
-    /// Runs `read` on a pooled read connection through SQLite's C API.
+    /// Runs `read` on a pooled read connection (see [`readers`] for why not sqlx's pool).
     async fn with_reader<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send) -> Result<T> {
-        let mut pooled = self.readers.acquire().await?;
-        let mut handle = pooled.lock_handle().await?;
-        // SAFETY: the handle is locked out of sqlx's worker thread for as long as `handle`
-        // lives, and the rusqlite connection (which does not own the handle and does not close
-        // it) is dropped before it.
-        let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-        let result = read(&connection);
-        drop(connection);
-        drop(handle);
-        result
+        self.readers.read(read)
     }
 }
 
@@ -251,7 +239,7 @@ fn read_page(
     params: impl rusqlite::Params,
     upcasters: &Upcasters,
 ) -> Result<Vec<RecordedEvent>> {
-    let mut statement = connection.prepare(sql)?;
+    let mut statement = connection.prepare_cached(sql)?;
     let mut rows = statement.query(params)?;
     let mut events = Vec::new();
     while let Some(row) = rows.next()? {
@@ -308,51 +296,78 @@ fn read_stored_page(
     Ok(page)
 }
 
-/// The highest position SQLite can hold.
-const LAST_POSSIBLE_POSITION: u64 = i64::MAX as u64;
-
 /// Starts reading pages of stored rows `from_position..=until_position` ahead of the consumer, on
-/// another task; the task stops at the end or when the receiver is dropped.
+/// a blocking thread; it stops at the end or when the receiver is dropped.
 fn spawn_read_ahead(
-    readers: SqlitePool,
+    readers: Arc<ReaderPool>,
     from_position: u64,
     until_position: u64,
 ) -> mpsc::Receiver<Result<Vec<StoredEvent>>> {
-    let (sender, receiver) = mpsc::channel(READ_AHEAD_PAGES);
-    tokio::spawn(read_ahead(readers, from_position, until_position, sender));
+    let (pages, receiver) = mpsc::channel(READ_AHEAD_PAGES);
+    tokio::task::spawn_blocking(move || {
+        let mut next = from_position;
+        loop {
+            let page = readers.read(|connection| read_stored_page(connection, next, until_position, READ_AHEAD_PAGE));
+            let last = match &page {
+                Ok(rows) if rows.is_empty() => return,
+                Ok(rows) => rows.last().map(|row| row.position),
+                Err(_) => None,
+            };
+            let failed = last.is_none();
+            if pages.blocking_send(page).is_err() || failed {
+                return;
+            }
+            next = last.expect("a non-empty page") + 1;
+        }
+    });
     receiver
 }
 
-async fn read_ahead(
-    readers: SqlitePool,
+/// How many threads `stream_all` reads and decodes with.
+const DECODING_READERS: usize = 2;
+
+/// Starts the readers of `stream_all`: reader `w` reads and decodes the pages of positions
+/// `from + k * READ_AHEAD_PAGE ..` for every `k` with `k % DECODING_READERS == w`, and stops after
+/// the first page that is not full (the end of the log as it read it) or after an error.
+fn spawn_decoding_readers(
+    readers: Arc<ReaderPool>,
+    upcasters: Arc<Upcasters>,
     from_position: u64,
-    until_position: u64,
-    pages: mpsc::Sender<Result<Vec<StoredEvent>>>,
-) {
-    let mut next = from_position;
-    loop {
-        let page = async {
-            let mut pooled = readers.acquire().await?;
-            let mut handle = pooled.lock_handle().await?;
-            // SAFETY: as in `SqliteEventStore::with_reader`.
-            let connection = unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-            let page = read_stored_page(&connection, next, until_position, READ_AHEAD_PAGE);
-            drop(connection);
-            drop(handle);
-            page
-        }
-        .await;
-        let last = match &page {
-            Ok(rows) if rows.is_empty() => return,
-            Ok(rows) => rows.last().map(|row| row.position),
-            Err(_) => None,
-        };
-        let failed = last.is_none();
-        if pages.send(page).await.is_err() || failed {
-            return;
-        }
-        next = last.expect("a non-empty page") + 1;
-    }
+) -> Vec<mpsc::Receiver<Result<Vec<RecordedEvent>>>> {
+    (0..DECODING_READERS)
+        .map(|worker| {
+            let (pages, receiver) = mpsc::channel(READ_AHEAD_PAGES);
+            let readers = Arc::clone(&readers);
+            let upcasters = Arc::clone(&upcasters);
+            tokio::task::spawn_blocking(move || {
+                let page_size = READ_AHEAD_PAGE as u64;
+                let mut start = from_position + worker as u64 * page_size;
+                loop {
+                    let page = readers.read(|connection| {
+                        read_page(
+                            connection,
+                            "SELECT position, record, hash FROM events \
+                             WHERE position >= ?1 AND position < ?2 ORDER BY position",
+                            rusqlite::params![start, start.saturating_add(page_size)],
+                            &upcasters,
+                        )
+                    });
+                    let (empty, last) = match &page {
+                        Ok(events) => (events.is_empty(), events.len() < READ_AHEAD_PAGE),
+                        Err(_) => (false, true),
+                    };
+                    if empty {
+                        return;
+                    }
+                    if pages.blocking_send(page).is_err() || last {
+                        return;
+                    }
+                    start = start.saturating_add(page_size * DECODING_READERS as u64);
+                }
+            });
+            receiver
+        })
+        .collect()
 }
 
 fn to_limit(limit: usize) -> i64 {
@@ -396,75 +411,64 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn head(&self) -> Result<Head> {
-        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&self.readers)
-            .await?;
-        match row {
-            None => Ok(Head {
-                position: 0,
-                hash: smes_verify::GENESIS_HASH,
-            }),
-            Some(row) => {
-                let position: i64 = row.try_get(0)?;
-                let hash: Vec<u8> = row.try_get(1)?;
-                let position = position as u64;
-                let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
-                    position,
-                    detail: "the stored hash is not 32 bytes".into(),
-                })?;
-                Ok(Head { position, hash })
+        self.with_reader(|connection| {
+            let head: Option<(u64, Vec<u8>)> = connection
+                .prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")?
+                .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            match head {
+                None => Ok(Head {
+                    position: 0,
+                    hash: smes_verify::GENESIS_HASH,
+                }),
+                Some((position, hash)) => {
+                    let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
+                        position,
+                        detail: "the stored hash is not 32 bytes".into(),
+                    })?;
+                    Ok(Head { position, hash })
+                }
             }
-        }
+        })
+        .await
     }
 
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>> {
-        let row = sqlx::query(
-            "SELECT stream, first_position, last_position, first_version, last_version, recorded_at \
-             FROM commands WHERE command_id = ?1",
-        )
-        .bind(command_id.hyphenated().to_string())
-        .fetch_optional(&self.readers)
-        .await?;
-        row.map(|row| -> Result<AppendOutcome> {
-            let recorded_at: i64 = row.try_get(5)?;
-            Ok(AppendOutcome {
-                stream: row.try_get(0)?,
-                first_position: row.try_get::<i64, _>(1)? as u64,
-                last_position: row.try_get::<i64, _>(2)? as u64,
-                first_version: row.try_get::<i64, _>(3)? as u64,
-                last_version: row.try_get::<i64, _>(4)? as u64,
-                recorded_at: jiff::Timestamp::from_microsecond(recorded_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
-                replayed: true,
-            })
-        })
-        .transpose()
+        self.with_reader(|connection| writer::earlier_outcome(connection, &command_id.hyphenated().to_string()))
+            .await
+            .map(|earlier| earlier.map(|earlier| earlier.outcome))
     }
 
-    /// Reads ahead on another task while the caller decodes: SQLite's stepping and the decoding
-    /// of records run on two threads of a multi-threaded runtime.
+    /// Reads and decodes pages on [`DECODING_READERS`] blocking threads at once, each taking
+    /// every other range of positions, and hands them over in order: scanning and decoding use
+    /// every core while the caller consumes.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {
-        let readers = self.readers.clone();
+        let readers = Arc::clone(&self.readers);
         let upcasters = Arc::clone(&self.upcasters);
-        let pages = stream::unfold(None, move |receiver: Option<mpsc::Receiver<_>>| {
-            let readers = readers.clone();
-            async move {
-                let mut receiver = match receiver {
-                    Some(receiver) => receiver,
-                    None => spawn_read_ahead(readers, from_position.max(1), LAST_POSSIBLE_POSITION),
-                };
-                let page = receiver.recv().await?;
-                Some((page, Some(receiver)))
-            }
-        });
-        let events = pages.flat_map(move |page| {
-            let decoded: Vec<Result<RecordedEvent>> = match page {
-                Ok(rows) => rows
-                    .iter()
-                    .map(|row| codec::decode(row.position, &row.record, &row.hash, &upcasters))
-                    .collect(),
-                Err(error) => vec![Err(error)],
-            };
-            stream::iter(decoded)
+        let pages = stream::unfold(
+            (Vec::new(), 0usize, false),
+            move |(mut workers, turn, finished): (Vec<mpsc::Receiver<Result<Vec<RecordedEvent>>>>, usize, bool)| {
+                let readers = Arc::clone(&readers);
+                let upcasters = Arc::clone(&upcasters);
+                async move {
+                    if finished {
+                        return None;
+                    }
+                    if workers.is_empty() {
+                        workers = spawn_decoding_readers(readers, upcasters, from_position.max(1));
+                    }
+                    // A worker that closes its channel found the end of the log in its range. A
+                    // page that is not full is the last: events appended after it was read may
+                    // be in later ranges, and handing those over would skip the ones between.
+                    let page = workers[turn].recv().await?;
+                    let last = page.as_ref().map_or(true, |events| events.len() < READ_AHEAD_PAGE);
+                    Some((page, (workers, (turn + 1) % DECODING_READERS, last)))
+                }
+            },
+        );
+        let events = pages.flat_map(|page| match page {
+            Ok(events) => stream::iter(events.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(error) => stream::iter(vec![Err(error)]),
         });
         Box::pin(events)
     }
@@ -480,7 +484,7 @@ impl EventStore for SqliteEventStore {
         let mut large_subtrees = std::collections::HashMap::new();
         // Positions are checked by the verifier: the page query does not assume they are gapless.
         // Pages are read ahead on another task while this one checks them.
-        let mut pages = spawn_read_ahead(self.readers.clone(), 1, head.position);
+        let mut pages = spawn_read_ahead(Arc::clone(&self.readers), 1, head.position);
         while let Some(page) = pages.recv().await {
             for stored in page? {
                 verifier.check(&stored.row())?;
@@ -538,6 +542,16 @@ impl EventStore for SqliteEventStore {
             }
         }
         Ok(verified)
+    }
+
+    async fn stored_record(&self, position: u64) -> Result<Option<String>> {
+        self.with_reader(|connection| {
+            Ok(connection
+                .prepare_cached("SELECT record FROM events WHERE position = ?1")?
+                .query_row([position], |row| row.get(0))
+                .optional()?)
+        })
+        .await
     }
 
     async fn tree_head(&self, size: Option<u64>) -> Result<TreeHead> {

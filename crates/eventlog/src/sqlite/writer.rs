@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use smes_verify::{GENESIS_HASH, Hash};
+use smes_verify::{GENESIS_HASH, Hash, MerkleFrontier};
 use tokio::sync::oneshot;
 
 use super::TreeMaintenance;
@@ -81,6 +81,8 @@ impl Drop for Writer {
 }
 
 fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, tree: TreeMaintenance) {
+    // The tree's right edge as of this writer's last commit, so that a commit need not read it.
+    let mut frontier = None;
     while let Ok(first) = queue.recv() {
         let mut queued_events = count_events(&first);
         let mut group = vec![first];
@@ -97,7 +99,7 @@ fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, tree
             .iter()
             .flat_map(|job| job.appends.iter().filter_map(|append| append.as_ref().ok()))
             .collect();
-        let committed = commit_group(&mut connection, &valid, clock, tree);
+        let committed = commit_group(&mut connection, &valid, clock, tree, &mut frontier);
         drop(valid);
         let mut outcomes = match committed {
             Ok(outcomes) => Ok(outcomes.into_iter()),
@@ -144,6 +146,7 @@ fn commit_group(
     appends: &[&ValidatedAppend],
     clock: &dyn Clock,
     tree: TreeMaintenance,
+    cached_frontier: &mut Option<MerkleFrontier>,
 ) -> Result<Vec<Result<AppendOutcome>>> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let head: Option<(u64, Vec<u8>, i64)> = transaction
@@ -160,19 +163,22 @@ fn commit_group(
         }
         None => (0, GENESIS_HASH, i64::MIN),
     };
+    // The stored edge is rewritten only when a stored subtree completes (every 256 events): no
+    // subtree boundary then lies between it and the head, and the few leaves after it are
+    // caught up from the event hashes. The edge this writer left at its last commit is reused
+    // while the log has not grown since (positions only grow, so equal size is the same log).
     let mut frontier = match tree {
-        TreeMaintenance::Incremental => {
-            let mut frontier = merkle::load_frontier(&transaction)?;
-            let stored_size = frontier.size();
-            merkle::catch_up(&transaction, &mut frontier, position, CatchUp::Store)?;
-            if frontier.size() != stored_size {
-                merkle::save_frontier(&transaction, &frontier)?;
+        TreeMaintenance::Incremental => Some(match cached_frontier.take() {
+            Some(frontier) if frontier.size() == position => frontier,
+            _ => {
+                let mut frontier = merkle::load_frontier(&transaction)?;
+                merkle::catch_up(&transaction, &mut frontier, position, CatchUp::Store)?;
+                frontier
             }
-            Some(frontier)
-        }
+        }),
         TreeMaintenance::Deferred => None,
     };
-    let initial_tree_size = frontier.as_ref().map_or(0, |frontier| frontier.size());
+    let mut subtree_stored = false;
     // Record time never goes backwards, whatever the clock says.
     let now = codec::checked_micros(clock.now()).ok_or(Error::ClockOutOfRange)?;
     let recorded_at = now.max(last_recorded);
@@ -240,7 +246,7 @@ fn commit_group(
                 sealed.hash.as_slice(),
             ])?;
             if let Some(frontier) = &mut frontier {
-                merkle::push_leaf(&transaction, frontier, &sealed.hash)?;
+                subtree_stored |= merkle::push_leaf(&transaction, frontier, &sealed.hash)?;
             }
             prev_hash = sealed.hash;
         }
@@ -273,20 +279,22 @@ fn commit_group(
         results.push(Ok(outcome));
     }
     if let Some(frontier) = &frontier
-        && frontier.size() != initial_tree_size
+        && subtree_stored
     {
         merkle::save_frontier(&transaction, frontier)?;
     }
     transaction.commit()?;
+    *cached_frontier = frontier;
     Ok(results)
 }
 
-struct EarlierAppend {
-    outcome: AppendOutcome,
+pub(crate) struct EarlierAppend {
+    pub(crate) outcome: AppendOutcome,
     digest: Vec<u8>,
 }
 
-fn earlier_outcome(connection: &Connection, command_id: &str) -> Result<Option<EarlierAppend>> {
+/// The outcome of the append that carried `command_id`, if there was one.
+pub(crate) fn earlier_outcome(connection: &Connection, command_id: &str) -> Result<Option<EarlierAppend>> {
     let earlier = connection
         .prepare_cached(
             "SELECT stream, first_position, last_position, first_version, last_version, recorded_at, request_digest \

@@ -1,0 +1,101 @@
+//! The look-ups the domain needs, gathered from the log: facts of other streams that reach
+//! the deciders through commands.
+
+use std::collections::BTreeMap;
+
+use futures_util::TryStreamExt;
+use smes_domain::activity::{self, ActivityDecider, ActivityOutline};
+use smes_domain::counterpart::{CounterpartDecider, CounterpartStanding};
+use smes_domain::funding::{self, CurrencyPair, ExchangeRateDecider, OfferDecider, OfferOutline};
+use smes_domain::ids::CounterpartId;
+use smes_domain::values::{Correction, ExchangeRate, WorkProgrammeYear};
+use smes_domain::work_programme::{WorkProgrammeDecider, WorkProgrammeStatus};
+use smes_domain::{Decider, DomainError};
+use smes_eventlog::StreamName;
+
+use super::App;
+use crate::error::{Error, Result};
+use crate::service::decode_recorded;
+
+impl App {
+    /// A correction must name an event of the stream it corrects: the domain cannot see event
+    /// ids, so the app checks.
+    pub(super) async fn check_correction<D: Decider>(&self, id: &D::Id, correction: &Correction) -> Result<()> {
+        let stream = StreamName::new(D::stream_name(id)).map_err(smes_eventlog::Error::from)?;
+        let corrected = correction.corrects.as_uuid();
+        let mut next = 1;
+        loop {
+            let page = self.service.store().read_stream(&stream, next, 1_000).await?;
+            if next == 1 && page.is_empty() {
+                // Nothing to correct: the decider names that problem in its own words.
+                return Ok(());
+            }
+            if page.iter().any(|event| event.event_id == corrected) {
+                return Ok(());
+            }
+            match page.last() {
+                Some(last) if page.len() == 1_000 => next = last.version + 1,
+                _ => break,
+            }
+        }
+        Err(Error::InvalidCommand(format!(
+            "correction.corrects: event {corrected} is not an event of stream {stream}"
+        )))
+    }
+
+    /// A counterpart's standing (when it joined and withdrew), from its stream.
+    pub async fn standing(&self, counterpart: CounterpartId) -> Result<CounterpartStanding> {
+        let loaded = self.service.load::<CounterpartDecider>(&counterpart).await?;
+        Ok(loaded
+            .state
+            .standing()
+            .ok_or(DomainError::CounterpartNotJoined { counterpart })?)
+    }
+
+    /// A work programme's status, from its stream.
+    pub async fn work_programme_status(&self, year: WorkProgrammeYear) -> Result<WorkProgrammeStatus> {
+        Ok(self.service.load::<WorkProgrammeDecider>(&year).await?.state.status)
+    }
+
+    /// The rate to convert between a pair of currencies on a day, from the pair's stream.
+    pub async fn rate(&self, pair: CurrencyPair, day: jiff::civil::Date) -> Result<Option<ExchangeRate>> {
+        let rates = self.service.load::<ExchangeRateDecider>(&pair).await?.state;
+        Ok(rates.rate_on(day).cloned())
+    }
+
+    /// The outline of every activity in the log, for the duplicate rule.
+    ///
+    /// A scan of the whole log, folding every `activity-` stream: its cost grows with the log.
+    /// A projection of outlines by thematic area and host will replace it.
+    pub async fn activity_outlines(&self) -> Result<Vec<ActivityOutline>> {
+        let states = self.fold_prefix::<ActivityDecider>().await?;
+        Ok(states.values().filter_map(activity::Activity::outline).collect())
+    }
+
+    /// The outline of every offer in the log, for the duplicate rule (a scan, like
+    /// [`App::activity_outlines`]).
+    pub async fn offer_outlines(&self) -> Result<Vec<OfferOutline>> {
+        let states = self.fold_prefix::<OfferDecider>().await?;
+        Ok(states.values().filter_map(funding::Offer::outline).collect())
+    }
+
+    /// Folds every stream named `<prefix>-...` of one decider, by reading the whole log.
+    pub(super) async fn fold_prefix<D>(&self) -> Result<BTreeMap<String, D::State>>
+    where
+        D: Decider,
+        D::Event: smes_domain::stored::StoredEvent,
+    {
+        let prefix = format!("{}-", D::STREAM_PREFIX);
+        let mut states: BTreeMap<String, D::State> = BTreeMap::new();
+        let mut events = self.service.store().stream_all(1);
+        while let Some(recorded) = events.try_next().await? {
+            if !recorded.stream.starts_with(&prefix) {
+                continue;
+            }
+            let event: D::Event = decode_recorded(&recorded)?;
+            let state = states.remove(&recorded.stream).unwrap_or_else(D::initial);
+            states.insert(recorded.stream.clone(), D::evolve(state, &event));
+        }
+        Ok(states)
+    }
+}

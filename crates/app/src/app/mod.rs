@@ -1,0 +1,627 @@
+//! [`App`]: turns the callers' commands into domain commands (sealing personal data and
+//! gathering look-ups from the log) and runs them through the [`CommandService`].
+
+mod lookups;
+
+use std::sync::Arc;
+
+use smes_domain::activity::{self, ActivityCommand, ActivityDecider};
+use smes_domain::consultation::{self, ConsultationCommand, ConsultationDecider, Rating};
+use smes_domain::cooperation_source::{self, CooperationSourceCommand, CooperationSourceDecider};
+use smes_domain::counterpart::{self, CounterpartCommand, CounterpartDecider, CounterpartDetails};
+use smes_domain::funding::{
+    self, CurrencyPair, ExchangeRateDecider, InKindContributionCommand, InKindContributionDecider, OfferCommand,
+    OfferDecider,
+};
+use smes_domain::ids::PersonId;
+use smes_domain::member_state::{self, MemberStateCommand, MemberStateDecider};
+use smes_domain::personal_data::SealedPersonalData;
+use smes_domain::programme_review::{self, ProgrammeReviewCommand, ProgrammeReviewDecider};
+use smes_domain::request::{self, RequestCommand, RequestDecider};
+use smes_domain::work_programme::{self, WorkProgrammeCommand, WorkProgrammeDecider};
+use smes_domain::{Decider, DomainError};
+use smes_eventlog::RecordedEvent;
+
+use crate::commands::{AppCommand, FocalPoint};
+use crate::error::Result;
+use crate::personal_data::{PersonalData, Sealer};
+use crate::service::{CommandContext, CommandService, Executed};
+
+/// The write side: the command service with personal-data sealing and look-ups.
+#[derive(Debug, Clone)]
+pub struct App {
+    service: CommandService,
+    sealer: Arc<Sealer>,
+}
+
+impl App {
+    /// An app over a command service and a sealer.
+    pub fn new(service: CommandService, sealer: Arc<Sealer>) -> Self {
+        App { service, sealer }
+    }
+
+    /// The command service.
+    pub fn service(&self) -> &CommandService {
+        &self.service
+    }
+
+    /// The sealer (and through it the key store).
+    pub fn sealer(&self) -> &Arc<Sealer> {
+        &self.sealer
+    }
+
+    /// Runs one command: seals its personal data, gathers its look-ups, decides and appends.
+    pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
+        match command {
+            AppCommand::JoinSystem(join) => {
+                self.execute::<MemberStateDecider>(
+                    context,
+                    MemberStateCommand::Join(member_state::JoinSystem {
+                        code: join.code,
+                        name: join.name.clone(),
+                        joined_on: join.joined_on,
+                        source: join.source.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::LeaveSystem(leave) => {
+                self.execute::<MemberStateDecider>(
+                    context,
+                    MemberStateCommand::Leave(member_state::LeaveSystem {
+                        code: leave.code,
+                        left_on: leave.left_on,
+                        source: leave.source.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::OpenWorkProgramme(open) => {
+                self.execute::<WorkProgrammeDecider>(
+                    context,
+                    WorkProgrammeCommand::Open(work_programme::OpenWorkProgramme {
+                        year: open.year,
+                        estimated_budget: open.estimated_budget.clone(),
+                        opened_on: open.opened_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::AdoptWorkProgramme(adopt) => {
+                self.execute::<WorkProgrammeDecider>(
+                    context,
+                    WorkProgrammeCommand::Adopt(work_programme::AdoptWorkProgramme {
+                        year: adopt.year,
+                        decision: adopt.decision.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::JoinCounterpart(join) => {
+                let focal_point = self.seal_focal_point(&join.focal_point).await?;
+                self.execute::<CounterpartDecider>(
+                    context,
+                    CounterpartCommand::Join(counterpart::JoinCounterpart {
+                        counterpart: join.counterpart,
+                        details: CounterpartDetails {
+                            name: join.name.clone(),
+                            kind: join.counterpart_kind,
+                            member_state: join.member_state,
+                            thematic_areas: join.thematic_areas.clone(),
+                        },
+                        focal_point,
+                        joined_on: join.joined_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::ChangeFocalPoint(change) => {
+                let focal_point = self.seal_focal_point(&change.focal_point).await?;
+                self.execute::<CounterpartDecider>(
+                    context,
+                    CounterpartCommand::ChangeFocalPoint(counterpart::ChangeFocalPoint {
+                        counterpart: change.counterpart,
+                        focal_point,
+                        changed_on: change.changed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::WithdrawCounterpart(withdraw) => {
+                self.execute::<CounterpartDecider>(
+                    context,
+                    CounterpartCommand::Withdraw(counterpart::WithdrawCounterpart {
+                        counterpart: withdraw.counterpart,
+                        withdrew_on: withdraw.withdrew_on,
+                        reason: withdraw.reason.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::RegisterCooperationSource(register) => {
+                self.execute::<CooperationSourceDecider>(
+                    context,
+                    CooperationSourceCommand::Register(cooperation_source::RegisterCooperationSource {
+                        cooperation_source: register.cooperation_source,
+                        name: register.name.clone(),
+                        kind: register.source_kind,
+                        registered_on: register.registered_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::ScheduleConsultation(schedule) => {
+                self.execute::<ConsultationDecider>(
+                    context,
+                    ConsultationCommand::Schedule(consultation::ScheduleConsultation {
+                        consultation: schedule.consultation,
+                        title: schedule.title.clone(),
+                        scheduled_for: schedule.scheduled_for,
+                        venue: schedule.venue.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::HoldConsultation(hold) => {
+                let mut participants = Vec::with_capacity(hold.participants.len());
+                for counterpart in &hold.participants {
+                    participants.push(self.standing(*counterpart).await?);
+                }
+                self.execute::<ConsultationDecider>(
+                    context,
+                    ConsultationCommand::Hold(consultation::HoldConsultation {
+                        consultation: hold.consultation,
+                        held_on: hold.held_on,
+                        venue: hold.venue.clone(),
+                        participants,
+                        minutes_reference: hold.minutes_reference.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::IdentifyNeed(identify) => {
+                self.execute::<ConsultationDecider>(
+                    context,
+                    ConsultationCommand::IdentifyNeed(consultation::IdentifyNeed {
+                        consultation: identify.consultation,
+                        need: identify.need,
+                        raised_by: identify.raised_by.clone(),
+                        thematic_area: identify.thematic_area,
+                        member_states: identify.member_states.clone(),
+                        priority: identify.priority,
+                        description: identify.description.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::EvaluateAchievements(evaluate) => {
+                let ratings = evaluate
+                    .ratings
+                    .iter()
+                    .map(|rating| Rating::new(rating.criterion.clone(), rating.score))
+                    .collect::<Result<Vec<_>, DomainError>>()?;
+                self.execute::<ConsultationDecider>(
+                    context,
+                    ConsultationCommand::EvaluateAchievements(consultation::EvaluateAchievements {
+                        consultation: evaluate.consultation,
+                        subject: evaluate.subject,
+                        findings: evaluate.findings.clone(),
+                        ratings,
+                    }),
+                )
+                .await
+            }
+            AppCommand::CloseConsultation(close) => {
+                self.execute::<ConsultationDecider>(
+                    context,
+                    ConsultationCommand::Close(consultation::CloseConsultation {
+                        consultation: close.consultation,
+                        closed_on: close.closed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::ProposeActivity(propose) => {
+                let existing_activities = self
+                    .activity_outlines()
+                    .await?
+                    .into_iter()
+                    .filter(|outline| outline.thematic_area == propose.thematic_area && outline.host == propose.host)
+                    .collect();
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::Propose(activity::ProposeActivity {
+                        activity: propose.activity,
+                        kind: propose.activity_kind,
+                        title: propose.title.clone(),
+                        thematic_area: propose.thematic_area,
+                        answers_needs: propose.answers_needs.clone(),
+                        host: propose.host,
+                        proposed_by: propose.proposed_by,
+                        planned: propose.planned,
+                        estimated_cost: propose.estimated_cost.clone(),
+                        proposed_on: propose.proposed_on,
+                        existing_activities,
+                        duplicate_override: propose.duplicate_override.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::ApproveActivity(approve) => {
+                let work_programme_status = self.work_programme_status(approve.work_programme).await?;
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::Approve(activity::ApproveActivity {
+                        activity: approve.activity,
+                        work_programme: approve.work_programme,
+                        work_programme_status,
+                        decision: approve.decision.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::RejectActivity(reject) => {
+                self.execute::<ActivityDecider>(context, ActivityCommand::Reject(decide_against(reject)))
+                    .await
+            }
+            AppCommand::DeferActivity(defer) => {
+                self.execute::<ActivityDecider>(context, ActivityCommand::Defer(decide_against(defer)))
+                    .await
+            }
+            AppCommand::HoldActivity(hold) => {
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::Hold(activity::HoldActivity {
+                        activity: hold.activity,
+                        held: hold.held,
+                        participants: hold.participants.clone(),
+                        outputs: hold.outputs.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::CancelActivity(cancel) => {
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::Cancel(activity::CancelActivity {
+                        activity: cancel.activity,
+                        reason: cancel.reason.clone(),
+                        cancelled_on: cancel.cancelled_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::DefineIndicator(define) => {
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::DefineIndicator(activity::DefineIndicator {
+                        activity: define.activity,
+                        indicator: define.indicator,
+                        name: define.name.clone(),
+                        unit: define.unit.clone(),
+                        baseline: define.baseline,
+                        target: define.target,
+                        higher_is_better: define.higher_is_better,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordOffer(record) => {
+                let existing_offers = self
+                    .offer_outlines()
+                    .await?
+                    .into_iter()
+                    .filter(|outline| outline.source == record.source)
+                    .collect();
+                self.execute::<OfferDecider>(
+                    context,
+                    OfferCommand::Record(funding::RecordOffer {
+                        offer: record.offer,
+                        source: record.source,
+                        kind: record.offer_kind,
+                        amount: record.amount.clone(),
+                        purpose: record.purpose.clone(),
+                        recorded_on: record.recorded_on,
+                        existing_offers,
+                        duplicate_override: record.duplicate_override.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::CommitToActivity(commit) => {
+                let offer = self.service.load::<OfferDecider>(&commit.offer).await?.state;
+                let exchange_rate = match offer.record.as_ref().map(|record| record.amount.currency()) {
+                    Some(offer_currency) if offer_currency != commit.amount.currency() => {
+                        self.rate(
+                            CurrencyPair {
+                                from: commit.amount.currency(),
+                                to: offer_currency,
+                            },
+                            commit.amount.value_date(),
+                        )
+                        .await?
+                    }
+                    _ => None,
+                };
+                self.execute::<OfferDecider>(
+                    context,
+                    OfferCommand::Commit(funding::CommitToActivity {
+                        offer: commit.offer,
+                        commitment: commit.commitment,
+                        activity: commit.activity,
+                        amount: commit.amount.clone(),
+                        exchange_rate,
+                        committed_on: commit.committed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::ValueInKindContribution(value) => {
+                self.execute::<InKindContributionDecider>(
+                    context,
+                    InKindContributionCommand::Value(funding::ValueInKindContribution {
+                        contribution: value.contribution,
+                        activity: value.activity,
+                        host: value.host,
+                        what: value.what.clone(),
+                        value: value.value.clone(),
+                        valued_on: value.valued_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::CorrectCounterpartDetails(correct) => {
+                self.check_correction::<CounterpartDecider>(&correct.counterpart, &correct.correction)
+                    .await?;
+                self.execute::<CounterpartDecider>(
+                    context,
+                    CounterpartCommand::CorrectDetails(counterpart::CorrectCounterpartDetails {
+                        counterpart: correct.counterpart,
+                        details: CounterpartDetails {
+                            name: correct.name.clone(),
+                            kind: correct.counterpart_kind,
+                            member_state: correct.member_state,
+                            thematic_areas: correct.thematic_areas.clone(),
+                        },
+                        correction: correct.correction.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::ReviseWorkProgramme(revise) => {
+                self.execute::<WorkProgrammeDecider>(
+                    context,
+                    WorkProgrammeCommand::Revise(work_programme::ReviseWorkProgramme {
+                        year: revise.year,
+                        revised_budget: revise.revised_budget.clone(),
+                        reason: revise.reason.clone(),
+                        revised_on: revise.revised_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::CloseWorkProgramme(close) => {
+                self.execute::<WorkProgrammeDecider>(
+                    context,
+                    WorkProgrammeCommand::Close(work_programme::CloseWorkProgramme {
+                        year: close.year,
+                        closed_on: close.closed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RequestAssistance(request) => {
+                self.execute::<CooperationSourceDecider>(
+                    context,
+                    CooperationSourceCommand::RequestAssistance(cooperation_source::RequestAssistance {
+                        cooperation_source: request.cooperation_source,
+                        request: request.request,
+                        purpose: request.purpose.clone(),
+                        activity: request.activity,
+                        amount_sought: request.amount_sought.clone(),
+                        requested_on: request.requested_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::AnswerAssistanceRequest(answer) => {
+                self.execute::<CooperationSourceDecider>(
+                    context,
+                    CooperationSourceCommand::AnswerRequest(cooperation_source::AnswerAssistanceRequest {
+                        cooperation_source: answer.cooperation_source,
+                        request: answer.request,
+                        answer: answer.answer,
+                        offer: answer.offer,
+                        note: answer.note.clone(),
+                        answered_on: answer.answered_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::ReceiveRequest(receive) => {
+                self.execute::<RequestDecider>(
+                    context,
+                    RequestCommand::Receive(request::ReceiveRequest {
+                        request: receive.request,
+                        from: receive.from.clone(),
+                        thematic_area: receive.thematic_area,
+                        description: receive.description.clone(),
+                        received_on: receive.received_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::LinkRequest(link) => {
+                self.execute::<RequestDecider>(
+                    context,
+                    RequestCommand::Link(request::LinkRequest {
+                        request: link.request,
+                        follow_up: link.follow_up,
+                    }),
+                )
+                .await
+            }
+            AppCommand::CloseRequest(close) => {
+                self.execute::<RequestDecider>(
+                    context,
+                    RequestCommand::Close(request::CloseRequest {
+                        request: close.request,
+                        outcome: close.outcome.clone(),
+                        closed_on: close.closed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::OpenReview(open) => {
+                self.execute::<ProgrammeReviewDecider>(
+                    context,
+                    ProgrammeReviewCommand::Open(programme_review::OpenReview {
+                        review: open.review,
+                        period: open.period,
+                        opened_on: open.opened_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordReviewFindings(record) => {
+                self.execute::<ProgrammeReviewDecider>(
+                    context,
+                    ProgrammeReviewCommand::RecordFindings(programme_review::RecordReviewFindings {
+                        review: record.review,
+                        findings: record.findings.clone(),
+                        recommendations: record.recommendations.clone(),
+                        recorded_on: record.recorded_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::CloseReview(close) => {
+                self.execute::<ProgrammeReviewDecider>(
+                    context,
+                    ProgrammeReviewCommand::Close(programme_review::CloseReview {
+                        review: close.review,
+                        closed_on: close.closed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RescheduleActivity(reschedule) => {
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::Reschedule(activity::RescheduleActivity {
+                        activity: reschedule.activity,
+                        planned: reschedule.planned,
+                        reason: reschedule.reason.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordResult(record) => {
+                if let Some(correction) = &record.correction {
+                    self.check_correction::<ActivityDecider>(&record.activity, correction)
+                        .await?;
+                }
+                self.execute::<ActivityDecider>(
+                    context,
+                    ActivityCommand::RecordResult(activity::RecordResult {
+                        activity: record.activity,
+                        indicator: record.indicator,
+                        period: record.period,
+                        value: record.value,
+                        by_sex: record.by_sex.clone(),
+                        by_member_state: record.by_member_state.clone(),
+                        correction: record.correction.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordDisbursement(disburse) => {
+                self.execute::<OfferDecider>(
+                    context,
+                    OfferCommand::Disburse(funding::RecordDisbursement {
+                        offer: disburse.offer,
+                        commitment: disburse.commitment,
+                        amount: disburse.amount.clone(),
+                        disbursed_on: disburse.disbursed_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordExpenditure(spend) => {
+                self.execute::<OfferDecider>(
+                    context,
+                    OfferCommand::Spend(funding::RecordExpenditure {
+                        offer: spend.offer,
+                        commitment: spend.commitment,
+                        amount: spend.amount.clone(),
+                        description: spend.description.clone(),
+                        spent_on: spend.spent_on,
+                    }),
+                )
+                .await
+            }
+            AppCommand::RevalueInKindContribution(revalue) => {
+                self.check_correction::<InKindContributionDecider>(&revalue.contribution, &revalue.correction)
+                    .await?;
+                self.execute::<InKindContributionDecider>(
+                    context,
+                    InKindContributionCommand::Revalue(funding::RevalueInKindContribution {
+                        contribution: revalue.contribution,
+                        value: revalue.value.clone(),
+                        correction: revalue.correction.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::RecordExchangeRate(record) => {
+                self.execute::<ExchangeRateDecider>(
+                    context,
+                    funding::RecordExchangeRate {
+                        rate: record.rate.clone(),
+                    },
+                )
+                .await
+            }
+        }
+    }
+
+    async fn execute<D>(&self, context: &CommandContext, command: D::Command) -> Result<Executed>
+    where
+        D: Decider,
+        D::Event: smes_domain::stored::StoredEvent,
+    {
+        self.service.execute::<D>(context, &command).await
+    }
+
+    async fn seal_focal_point(&self, focal_point: &FocalPoint) -> Result<SealedPersonalData> {
+        let person = match focal_point.person {
+            Some(person) => person,
+            None => PersonId::new(self.service.new_id())?,
+        };
+        self.sealer
+            .seal(
+                person,
+                &PersonalData {
+                    name: focal_point.name.clone(),
+                    email: Some(focal_point.email.clone()),
+                },
+            )
+            .await
+    }
+}
+
+fn decide_against(input: &crate::commands::DecideAgainstActivity) -> activity::DecideAgainstActivity {
+    activity::DecideAgainstActivity {
+        activity: input.activity,
+        rationale: input.rationale.clone(),
+        decided_on: input.decided_on,
+    }
+}
+
+/// Whether a recorded event belongs to a stream of the given decider.
+pub fn is_stream_of<D: Decider>(recorded: &RecordedEvent) -> bool {
+    recorded
+        .stream
+        .strip_prefix(D::STREAM_PREFIX)
+        .is_some_and(|rest| rest.starts_with('-'))
+}

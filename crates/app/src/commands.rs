@@ -1,0 +1,900 @@
+//! The commands callers send: one JSON object per command, in the form `smes import` reads
+//! line by line and `smes ... --json` takes (docs/import.md).
+//!
+//! These are the app's input shapes, not the domain's commands: they carry personal data in
+//! clear (sealed by [`crate::App`] before the domain sees it) and no look-ups (gathered from
+//! the log by [`crate::App`]). Every field reuses the domain's value types, whose serde forms
+//! validate, so a bad value is refused with its field before anything is written.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use smes_domain::activity::{MemberStateShare, Output, ParticipantCounts, Proposer, SexShare};
+use smes_domain::consultation::EvaluationSubject;
+use smes_domain::funding::OfferSource;
+use smes_domain::ids::{
+    ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
+    IndicatorId, NeedId, OfferId, PersonId, RequestId, ReviewId,
+};
+use smes_domain::request::{RequestFollowUp, RequestingParty};
+use smes_domain::values::{
+    ActivityKind, AssistanceAnswer, CooperationSourceKind, Correction, CounterpartKind, Decision, ExchangeRate,
+    MemberStateCode, Money, OfferKind, Period, Priority, ThematicArea, WorkProgrammeYear,
+};
+use uuid::Uuid;
+
+/// One command, tagged by its `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum AppCommand {
+    /// A Member State joined SELA.
+    JoinSystem(JoinSystem),
+    /// A Member State left SELA.
+    LeaveSystem(LeaveSystem),
+    /// Opens a year's work programme.
+    OpenWorkProgramme(OpenWorkProgramme),
+    /// Adopts a work programme by a decision.
+    AdoptWorkProgramme(AdoptWorkProgramme),
+    /// Registers a counterpart with its focal point.
+    JoinCounterpart(JoinCounterpart),
+    /// Names a counterpart's new focal point.
+    ChangeFocalPoint(ChangeFocalPoint),
+    /// Records that a counterpart withdrew.
+    WithdrawCounterpart(WithdrawCounterpart),
+    /// Registers a cooperation source.
+    RegisterCooperationSource(RegisterCooperationSource),
+    /// Plans a consultation.
+    ScheduleConsultation(ScheduleConsultation),
+    /// Records that a consultation took place, with its participants.
+    HoldConsultation(HoldConsultation),
+    /// Records a need identified in a consultation.
+    IdentifyNeed(IdentifyNeed),
+    /// Records an evaluation of achievements made in a consultation.
+    EvaluateAchievements(EvaluateAchievements),
+    /// Closes a consultation.
+    CloseConsultation(CloseConsultation),
+    /// Proposes an activity (possible duplicates are looked up in the log).
+    ProposeActivity(ProposeActivity),
+    /// Approves an activity into a work programme.
+    ApproveActivity(ApproveActivity),
+    /// Rejects a proposed activity.
+    RejectActivity(DecideAgainstActivity),
+    /// Defers the decision on a proposed activity.
+    DeferActivity(DecideAgainstActivity),
+    /// Records that an approved activity took place, with its participants and outputs.
+    HoldActivity(HoldActivity),
+    /// Calls off an activity.
+    CancelActivity(CancelActivity),
+    /// Defines a results indicator for an activity.
+    DefineIndicator(DefineIndicator),
+    /// Records a cooperation offer (possible duplicates are looked up in the log).
+    RecordOffer(RecordOffer),
+    /// Commits part of an offer to an activity (a recorded rate is looked up if needed).
+    CommitToActivity(CommitToActivity),
+    /// Values an in-kind contribution to an activity.
+    ValueInKindContribution(ValueInKindContribution),
+    /// Records an exchange rate with its date and source.
+    RecordExchangeRate(RecordExchangeRate),
+    /// Corrects a counterpart's details, naming the event corrected.
+    CorrectCounterpartDetails(CorrectCounterpartDetails),
+    /// Revises a work programme's budget.
+    ReviseWorkProgramme(ReviseWorkProgramme),
+    /// Closes a work programme.
+    CloseWorkProgramme(CloseWorkProgramme),
+    /// Records a request for assistance made to a cooperation source.
+    RequestAssistance(RequestAssistance),
+    /// Records a cooperation source's answer to a request for assistance.
+    AnswerAssistanceRequest(AnswerAssistanceRequest),
+    /// Records a national or subregional request for support.
+    ReceiveRequest(ReceiveRequest),
+    /// Links a request to a need or activity that follows it up.
+    LinkRequest(LinkRequest),
+    /// Closes a request.
+    CloseRequest(CloseRequest),
+    /// Opens a programme review for a period.
+    OpenReview(OpenReview),
+    /// Records a review's findings and recommendations.
+    RecordReviewFindings(RecordReviewFindings),
+    /// Closes a programme review.
+    CloseReview(CloseReview),
+    /// Moves an activity to new dates.
+    RescheduleActivity(RescheduleActivity),
+    /// Records (or, with `correction`, corrects) an indicator's result for a period.
+    RecordResult(RecordResult),
+    /// Records a payment made under a commitment.
+    RecordDisbursement(RecordDisbursement),
+    /// Records money spent under a commitment.
+    RecordExpenditure(RecordExpenditure),
+    /// Corrects the value of an in-kind contribution, naming the event corrected.
+    RevalueInKindContribution(RevalueInKindContribution),
+}
+
+impl AppCommand {
+    /// The command's `kind`, as written in files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppCommand::JoinSystem(_) => "join-system",
+            AppCommand::LeaveSystem(_) => "leave-system",
+            AppCommand::OpenWorkProgramme(_) => "open-work-programme",
+            AppCommand::AdoptWorkProgramme(_) => "adopt-work-programme",
+            AppCommand::JoinCounterpart(_) => "join-counterpart",
+            AppCommand::ChangeFocalPoint(_) => "change-focal-point",
+            AppCommand::WithdrawCounterpart(_) => "withdraw-counterpart",
+            AppCommand::RegisterCooperationSource(_) => "register-cooperation-source",
+            AppCommand::ScheduleConsultation(_) => "schedule-consultation",
+            AppCommand::HoldConsultation(_) => "hold-consultation",
+            AppCommand::IdentifyNeed(_) => "identify-need",
+            AppCommand::EvaluateAchievements(_) => "evaluate-achievements",
+            AppCommand::CloseConsultation(_) => "close-consultation",
+            AppCommand::ProposeActivity(_) => "propose-activity",
+            AppCommand::ApproveActivity(_) => "approve-activity",
+            AppCommand::RejectActivity(_) => "reject-activity",
+            AppCommand::DeferActivity(_) => "defer-activity",
+            AppCommand::HoldActivity(_) => "hold-activity",
+            AppCommand::CancelActivity(_) => "cancel-activity",
+            AppCommand::DefineIndicator(_) => "define-indicator",
+            AppCommand::RecordOffer(_) => "record-offer",
+            AppCommand::CommitToActivity(_) => "commit-to-activity",
+            AppCommand::ValueInKindContribution(_) => "value-in-kind-contribution",
+            AppCommand::RecordExchangeRate(_) => "record-exchange-rate",
+            AppCommand::CorrectCounterpartDetails(_) => "correct-counterpart-details",
+            AppCommand::ReviseWorkProgramme(_) => "revise-work-programme",
+            AppCommand::CloseWorkProgramme(_) => "close-work-programme",
+            AppCommand::RequestAssistance(_) => "request-assistance",
+            AppCommand::AnswerAssistanceRequest(_) => "answer-assistance-request",
+            AppCommand::ReceiveRequest(_) => "receive-request",
+            AppCommand::LinkRequest(_) => "link-request",
+            AppCommand::CloseRequest(_) => "close-request",
+            AppCommand::OpenReview(_) => "open-review",
+            AppCommand::RecordReviewFindings(_) => "record-review-findings",
+            AppCommand::CloseReview(_) => "close-review",
+            AppCommand::RescheduleActivity(_) => "reschedule-activity",
+            AppCommand::RecordResult(_) => "record-result",
+            AppCommand::RecordDisbursement(_) => "record-disbursement",
+            AppCommand::RecordExpenditure(_) => "record-expenditure",
+            AppCommand::RevalueInKindContribution(_) => "revalue-in-kind-contribution",
+        }
+    }
+}
+
+/// See [`AppCommand::JoinSystem`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinSystem {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: MemberStateCode,
+    /// English name.
+    pub name: String,
+    /// When it joined, if a source gives the date.
+    #[serde(default)]
+    pub joined_on: Option<Date>,
+    /// The source of the fact.
+    pub source: String,
+}
+
+/// See [`AppCommand::LeaveSystem`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveSystem {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: MemberStateCode,
+    /// When it left, if a source gives the date.
+    #[serde(default)]
+    pub left_on: Option<Date>,
+    /// The source of the fact.
+    pub source: String,
+}
+
+/// See [`AppCommand::OpenWorkProgramme`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenWorkProgramme {
+    /// The year.
+    pub year: WorkProgrammeYear,
+    /// The estimated budget.
+    pub estimated_budget: Money,
+    /// When it was opened.
+    pub opened_on: Date,
+}
+
+/// See [`AppCommand::AdoptWorkProgramme`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptWorkProgramme {
+    /// The year.
+    pub year: WorkProgrammeYear,
+    /// The adopting decision.
+    pub decision: Decision,
+}
+
+/// A focal point as given by the caller, in clear; sealed before it reaches the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FocalPoint {
+    /// The person's id; a new one is made when absent.
+    #[serde(default)]
+    pub person: Option<PersonId>,
+    /// Their name.
+    pub name: String,
+    /// Their e-mail address.
+    pub email: String,
+}
+
+/// See [`AppCommand::JoinCounterpart`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinCounterpart {
+    /// The counterpart's id.
+    pub counterpart: CounterpartId,
+    /// The body's name.
+    pub name: String,
+    /// Public, private, mixed, regional or international.
+    pub counterpart_kind: CounterpartKind,
+    /// The Member State of a national counterpart.
+    #[serde(default)]
+    pub member_state: Option<MemberStateCode>,
+    /// The thematic areas it works on.
+    pub thematic_areas: Vec<ThematicArea>,
+    /// Its focal point.
+    pub focal_point: FocalPoint,
+    /// When it joined.
+    pub joined_on: Date,
+}
+
+/// See [`AppCommand::ChangeFocalPoint`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeFocalPoint {
+    /// The counterpart.
+    pub counterpart: CounterpartId,
+    /// The new focal point.
+    pub focal_point: FocalPoint,
+    /// When the change took effect.
+    pub changed_on: Date,
+}
+
+/// See [`AppCommand::WithdrawCounterpart`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawCounterpart {
+    /// The counterpart.
+    pub counterpart: CounterpartId,
+    /// When it withdrew.
+    pub withdrew_on: Date,
+    /// Why.
+    pub reason: String,
+}
+
+/// See [`AppCommand::RegisterCooperationSource`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterCooperationSource {
+    /// The source's id.
+    pub cooperation_source: CooperationSourceId,
+    /// Its name.
+    pub name: String,
+    /// International, regional, subregional, bilateral or local.
+    pub source_kind: CooperationSourceKind,
+    /// When it was registered.
+    pub registered_on: Date,
+}
+
+/// See [`AppCommand::ScheduleConsultation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConsultation {
+    /// The consultation's id.
+    pub consultation: ConsultationId,
+    /// What it is.
+    pub title: String,
+    /// The planned date.
+    pub scheduled_for: Date,
+    /// The planned venue.
+    pub venue: String,
+}
+
+/// See [`AppCommand::HoldConsultation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldConsultation {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When it took place.
+    pub held_on: Date,
+    /// Where.
+    pub venue: String,
+    /// The counterparts that took part (their standing is looked up in the log).
+    pub participants: Vec<CounterpartId>,
+    /// The reference of the minutes.
+    pub minutes_reference: String,
+}
+
+/// See [`AppCommand::IdentifyNeed`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifyNeed {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// The need's id.
+    pub need: NeedId,
+    /// The participants that raised it.
+    pub raised_by: Vec<CounterpartId>,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The Member States it concerns.
+    pub member_states: Vec<MemberStateCode>,
+    /// High, medium or low.
+    pub priority: Priority,
+    /// What is needed.
+    pub description: String,
+}
+
+/// One rating of an evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    /// The criterion, such as `relevance`.
+    pub criterion: String,
+    /// 1 to 5.
+    pub score: u8,
+}
+
+/// See [`AppCommand::EvaluateAchievements`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateAchievements {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// What was evaluated.
+    pub subject: EvaluationSubject,
+    /// The findings.
+    pub findings: String,
+    /// Scores by criterion.
+    #[serde(default)]
+    pub ratings: Vec<RatingInput>,
+}
+
+/// See [`AppCommand::CloseConsultation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseConsultation {
+    /// The consultation.
+    pub consultation: ConsultationId,
+    /// When.
+    pub closed_on: Date,
+}
+
+/// See [`AppCommand::ProposeActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposeActivity {
+    /// The activity's id.
+    pub activity: ActivityId,
+    /// Seminar, training workshop, ...
+    pub activity_kind: ActivityKind,
+    /// Its title.
+    pub title: String,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// The needs it answers.
+    #[serde(default)]
+    pub answers_needs: Vec<NeedId>,
+    /// The host Member State.
+    pub host: MemberStateCode,
+    /// `{"proposer": "secretariat"}` or `{"proposer": "counterpart", "counterpart": "<id>"}`.
+    pub proposed_by: Proposer,
+    /// When it is planned.
+    pub planned: Period,
+    /// What it is estimated to cost.
+    pub estimated_cost: Money,
+    /// When it was proposed.
+    pub proposed_on: Date,
+    /// Why to record it although it may duplicate other activities.
+    #[serde(default)]
+    pub duplicate_override: Option<String>,
+}
+
+/// See [`AppCommand::ApproveActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The work programme's year (its status is looked up in the log).
+    pub work_programme: WorkProgrammeYear,
+    /// The approving decision.
+    pub decision: Decision,
+}
+
+/// See [`AppCommand::RejectActivity`] and [`AppCommand::DeferActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecideAgainstActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub rationale: String,
+    /// When.
+    pub decided_on: Date,
+}
+
+/// See [`AppCommand::HoldActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// When it took place.
+    pub held: Period,
+    /// Participants by sex and by Member State.
+    pub participants: ParticipantCounts,
+    /// Reports, presentations, videos.
+    #[serde(default)]
+    pub outputs: Vec<Output>,
+}
+
+/// See [`AppCommand::CancelActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub cancelled_on: Date,
+}
+
+/// See [`AppCommand::DefineIndicator`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefineIndicator {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator's id.
+    pub indicator: IndicatorId,
+    /// What it measures.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// The value before the activity.
+    pub baseline: Decimal,
+    /// The value aimed at.
+    pub target: Decimal,
+    /// Whether higher values are better.
+    pub higher_is_better: bool,
+}
+
+/// See [`AppCommand::RecordOffer`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordOffer {
+    /// The offer's id.
+    pub offer: OfferId,
+    /// `{"source": "sela-regular-budget"}`, `{"source": "counterpart", "id": ...}` or
+    /// `{"source": "cooperation-source", "id": ...}`.
+    pub source: OfferSource,
+    /// Money, expertise or in kind.
+    pub offer_kind: OfferKind,
+    /// Its amount or value.
+    pub amount: Money,
+    /// What it is for.
+    pub purpose: String,
+    /// When it was recorded.
+    pub recorded_on: Date,
+    /// Why to record it although it may duplicate other offers.
+    #[serde(default)]
+    pub duplicate_override: Option<String>,
+}
+
+/// See [`AppCommand::CommitToActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitToActivity {
+    /// The offer drawn on.
+    pub offer: OfferId,
+    /// The commitment's id.
+    pub commitment: CommitmentId,
+    /// The activity funded.
+    pub activity: ActivityId,
+    /// The amount committed.
+    pub amount: Money,
+    /// When.
+    pub committed_on: Date,
+}
+
+/// See [`AppCommand::ValueInKindContribution`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueInKindContribution {
+    /// The contribution's id.
+    pub contribution: ContributionId,
+    /// The activity supported.
+    pub activity: ActivityId,
+    /// The contributing Member State.
+    pub host: MemberStateCode,
+    /// What is given.
+    pub what: String,
+    /// Its value.
+    pub value: Money,
+    /// When it was valued.
+    pub valued_on: Date,
+}
+
+/// See [`AppCommand::RecordExchangeRate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordExchangeRate {
+    /// The rate, with its date and source.
+    pub rate: ExchangeRate,
+}
+
+/// See [`AppCommand::CorrectCounterpartDetails`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectCounterpartDetails {
+    /// The counterpart.
+    pub counterpart: CounterpartId,
+    /// The corrected name.
+    pub name: String,
+    /// The corrected kind.
+    pub counterpart_kind: CounterpartKind,
+    /// The corrected Member State.
+    #[serde(default)]
+    pub member_state: Option<MemberStateCode>,
+    /// The corrected thematic areas.
+    pub thematic_areas: Vec<ThematicArea>,
+    /// The event corrected (an event of this counterpart's stream), why, and from when.
+    pub correction: Correction,
+}
+
+/// See [`AppCommand::ReviseWorkProgramme`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviseWorkProgramme {
+    /// The year.
+    pub year: WorkProgrammeYear,
+    /// The revised budget.
+    pub revised_budget: Money,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub revised_on: Date,
+}
+
+/// See [`AppCommand::CloseWorkProgramme`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseWorkProgramme {
+    /// The year.
+    pub year: WorkProgrammeYear,
+    /// When.
+    pub closed_on: Date,
+}
+
+/// See [`AppCommand::RequestAssistance`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestAssistance {
+    /// The cooperation source asked.
+    pub cooperation_source: CooperationSourceId,
+    /// The request's id.
+    pub request: AssistanceRequestId,
+    /// What is asked for.
+    pub purpose: String,
+    /// The activity it is for, if any.
+    #[serde(default)]
+    pub activity: Option<ActivityId>,
+    /// The amount sought, if any.
+    #[serde(default)]
+    pub amount_sought: Option<Money>,
+    /// When.
+    pub requested_on: Date,
+}
+
+/// See [`AppCommand::AnswerAssistanceRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerAssistanceRequest {
+    /// The cooperation source.
+    pub cooperation_source: CooperationSourceId,
+    /// The request answered.
+    pub request: AssistanceRequestId,
+    /// Granted, partly granted or declined.
+    pub answer: AssistanceAnswer,
+    /// The offer that came of it, if any.
+    #[serde(default)]
+    pub offer: Option<OfferId>,
+    /// A note on the answer.
+    pub note: String,
+    /// When.
+    pub answered_on: Date,
+}
+
+/// See [`AppCommand::ReceiveRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveRequest {
+    /// The request's id.
+    pub request: RequestId,
+    /// Who asks: `{"party": "member-state", "member_state": "GY"}`, a group or a subregional body.
+    pub from: RequestingParty,
+    /// Its thematic area.
+    pub thematic_area: ThematicArea,
+    /// What is asked for.
+    pub description: String,
+    /// When it was received.
+    pub received_on: Date,
+}
+
+/// See [`AppCommand::LinkRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The request.
+    pub request: RequestId,
+    /// `{"follow_up": "need", "id": ...}` or `{"follow_up": "activity", "id": ...}`.
+    pub follow_up: RequestFollowUp,
+}
+
+/// See [`AppCommand::CloseRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    /// The request.
+    pub request: RequestId,
+    /// How it ended.
+    pub outcome: String,
+    /// When.
+    pub closed_on: Date,
+}
+
+/// See [`AppCommand::OpenReview`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenReview {
+    /// The review's id.
+    pub review: ReviewId,
+    /// The period reviewed.
+    pub period: Period,
+    /// When it was opened.
+    pub opened_on: Date,
+}
+
+/// See [`AppCommand::RecordReviewFindings`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReviewFindings {
+    /// The review.
+    pub review: ReviewId,
+    /// The findings.
+    pub findings: Vec<String>,
+    /// The recommendations.
+    #[serde(default)]
+    pub recommendations: Vec<String>,
+    /// When.
+    pub recorded_on: Date,
+}
+
+/// See [`AppCommand::CloseReview`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseReview {
+    /// The review.
+    pub review: ReviewId,
+    /// When.
+    pub closed_on: Date,
+}
+
+/// See [`AppCommand::RescheduleActivity`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleActivity {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The new planned period.
+    pub planned: Period,
+    /// Why.
+    pub reason: String,
+}
+
+/// See [`AppCommand::RecordResult`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordResult {
+    /// The activity.
+    pub activity: ActivityId,
+    /// The indicator.
+    pub indicator: IndicatorId,
+    /// The period measured.
+    pub period: Period,
+    /// The measured value.
+    pub value: Decimal,
+    /// The value by sex.
+    #[serde(default)]
+    pub by_sex: Vec<SexShare<Decimal>>,
+    /// The value by Member State.
+    #[serde(default)]
+    pub by_member_state: Vec<MemberStateShare<Decimal>>,
+    /// For a correction: the event corrected (of this activity's stream), why, and from when.
+    #[serde(default)]
+    pub correction: Option<Correction>,
+}
+
+/// See [`AppCommand::RecordDisbursement`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordDisbursement {
+    /// The offer.
+    pub offer: OfferId,
+    /// The commitment paid.
+    pub commitment: CommitmentId,
+    /// The amount paid.
+    pub amount: Money,
+    /// When.
+    pub disbursed_on: Date,
+}
+
+/// See [`AppCommand::RecordExpenditure`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordExpenditure {
+    /// The offer.
+    pub offer: OfferId,
+    /// The commitment spent from.
+    pub commitment: CommitmentId,
+    /// The amount spent.
+    pub amount: Money,
+    /// What it was spent on.
+    pub description: String,
+    /// When.
+    pub spent_on: Date,
+}
+
+/// See [`AppCommand::RevalueInKindContribution`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevalueInKindContribution {
+    /// The contribution.
+    pub contribution: ContributionId,
+    /// The corrected value.
+    pub value: Money,
+    /// The event corrected (of this contribution's stream), why, and from when.
+    pub correction: Correction,
+}
+
+/// A command with the envelope fields of an import line: its id and why it was issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    /// The command's id: a line whose id already committed is not applied again.
+    pub command_id: Option<Uuid>,
+    /// Why the command was issued (the `why` key; kept as the events' metadata reason).
+    pub reason: Option<String>,
+    /// Groups commands of one piece of work.
+    pub correlation_id: Option<Uuid>,
+    /// What caused this command.
+    pub causation_id: Option<Uuid>,
+    /// The command.
+    pub command: AppCommand,
+}
+
+/// The envelope keys of a command line; every other key belongs to the command.
+/// (`why` rather than `reason`, because several commands have a `reason` field of their own.)
+const ENVELOPE_KEYS: [&str; 4] = ["command_id", "why", "correlation_id", "causation_id"];
+
+impl CommandLine {
+    /// Reads one command line: a JSON object with `kind`, the command's fields and the
+    /// optional envelope fields `command_id`, `why`, `correlation_id`, `causation_id`.
+    /// The error says which field was wrong.
+    pub fn parse(text: &str) -> Result<CommandLine, String> {
+        let value: Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
+        Self::from_value(value)
+    }
+
+    /// Reads a command line from a JSON value.
+    pub fn from_value(value: Value) -> Result<CommandLine, String> {
+        let Value::Object(mut object) = value else {
+            return Err("a command is a JSON object".to_owned());
+        };
+        let mut envelope = Map::new();
+        for key in ENVELOPE_KEYS {
+            if let Some(value) = object.remove(key) {
+                envelope.insert(key.to_owned(), value);
+            }
+        }
+        let uuid = |key: &str| -> Result<Option<Uuid>, String> {
+            match envelope.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) => Uuid::parse_str(text)
+                    .map(Some)
+                    .map_err(|error| format!("{key}: {error}")),
+                Some(other) => Err(format!("{key}: expected a UUID string, found {other}")),
+            }
+        };
+        let reason = match envelope.get("why") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(other) => return Err(format!("why: expected a string, found {other}")),
+        };
+        let kind = match object.get("kind") {
+            Some(Value::String(kind)) => kind.clone(),
+            Some(other) => return Err(format!("kind: expected a string, found {other}")),
+            None => return Err("kind: missing (the command's kind, such as \"join-counterpart\")".to_owned()),
+        };
+        let command: AppCommand =
+            serde_json::from_value(Value::Object(object)).map_err(|error| format!("{kind}: {error}"))?;
+        Ok(CommandLine {
+            command_id: uuid("command_id")?,
+            reason,
+            correlation_id: uuid("correlation_id")?,
+            causation_id: uuid("causation_id")?,
+            command,
+        })
+    }
+
+    /// The line as JSON: the command's fields with the envelope fields that are set.
+    pub fn to_value(&self) -> Value {
+        let mut value = serde_json::to_value(&self.command).expect("commands always serialise");
+        if let Value::Object(object) = &mut value {
+            if let Some(id) = self.command_id {
+                object.insert("command_id".to_owned(), Value::String(id.to_string()));
+            }
+            if let Some(reason) = &self.reason {
+                object.insert("why".to_owned(), Value::String(reason.clone()));
+            }
+            if let Some(id) = self.correlation_id {
+                object.insert("correlation_id".to_owned(), Value::String(id.to_string()));
+            }
+            if let Some(id) = self.causation_id {
+                object.insert("causation_id".to_owned(), Value::String(id.to_string()));
+            }
+        }
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_reads_its_envelope_and_its_command() {
+        let line = CommandLine::parse(
+            r#"{"command_id":"00000000-0000-4000-8000-000000000001","kind":"close-consultation",
+                "consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-03-01","why":"done"}"#,
+        )
+        .unwrap();
+        assert_eq!(line.reason.as_deref(), Some("done"));
+        assert!(matches!(line.command, AppCommand::CloseConsultation(_)));
+        assert_eq!(line.command.kind(), "close-consultation");
+        assert_eq!(CommandLine::from_value(line.to_value()).unwrap(), line);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            ("[]", "a command is a JSON object"),
+            ("{", "not JSON"),
+            (r#"{"consultation":"x"}"#, "kind: missing"),
+            (r#"{"kind":"fly-to-the-moon"}"#, "unknown variant `fly-to-the-moon`"),
+            (
+                r#"{"kind":"close-consultation","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-30"}"#,
+                "close-consultation:",
+            ),
+            (
+                r#"{"kind":"close-consultation","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-03","colour":"red"}"#,
+                "unknown field `colour`",
+            ),
+            (
+                r#"{"kind":"close-consultation","command_id":"nope","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-03"}"#,
+                "command_id:",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = CommandLine::parse(text).unwrap_err();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The write side of smes: the command service, personal-data sealing and the demo.
+//!
+//! The key design choice: one generic path, [`CommandService::execute`], serves every
+//! aggregate of the pure domain (load the stream, fold with `evolve`, `decide`, encode the
+//! events into their stored shapes, append with the loaded version, retry on a version
+//! conflict). Everything impure the domain must not do happens here, at its edge: the clock
+//! and new ids are injected; look-ups in other streams (a counterpart's standing, a work
+//! programme's status, possible duplicates, exchange rates) are gathered by [`App`] from the
+//! log; and personal data is sealed with per-person keys ([`personal_data`]) before the domain
+//! sees it. Concurrent commands are never serialised here: the store's single writer batches
+//! whatever is queued into one transaction (group commit).
+
+#![warn(missing_docs)]
+
+mod app;
+pub mod commands;
+pub mod demo;
+mod error;
+pub mod personal_data;
+mod service;
+mod sqlite_keys;
+
+pub use app::{App, is_stream_of};
+pub use commands::{AppCommand, CommandLine};
+pub use error::{Error, Result};
+pub use personal_data::{ERASED, InMemoryKeyStore, KeyStore, OsRandom, RandomSource, Sealer, SeededRandom};
+pub use service::{
+    CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, business_date, decode_recorded,
+};
+pub use sqlite_keys::SqliteKeyStore;

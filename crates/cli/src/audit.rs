@@ -1,0 +1,316 @@
+//! Auditors' commands: checkpoint keys, signed checkpoints, proofs, and their offline checks.
+//!
+//! `key`, `checkpoint` and `prove` read the log; `audit verify-*` read only files and a public
+//! key, never a database, so an auditor can run them on a machine that has the binary alone.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use smes_eventlog::EventStore;
+use smes_verify::checkpoint::{decode_proof, encode_proof};
+use smes_verify::{Checkpoint, ConsistencyProofDocument, InclusionProofDocument, NoteSigner, NoteVerifier};
+
+/// Where the checkpoint signing key lives unless told otherwise.
+pub const DEFAULT_KEY_FILE: &str = "smes-checkpoint.key";
+
+/// The signing key file option shared by `key` and `checkpoint`.
+#[derive(Debug, Args)]
+pub struct KeyFile {
+    /// The checkpoint signing key file (secret: keep it out of the log and out of backups of it).
+    #[arg(long = "key-file", env = "SMES_CHECKPOINT_KEY", default_value = DEFAULT_KEY_FILE)]
+    pub path: PathBuf,
+}
+
+/// `smes key ...`
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a new Ed25519 checkpoint signing key and print its public (verifier) key.
+    Generate {
+        #[command(flatten)]
+        key_file: KeyFile,
+        /// The log's name, written in every checkpoint as its origin (e.g. sela.int/smes).
+        #[arg(long)]
+        origin: String,
+    },
+    /// Print the public (verifier) key that auditors use.
+    Public {
+        #[command(flatten)]
+        key_file: KeyFile,
+    },
+}
+
+/// `smes checkpoint`
+#[derive(Debug, Args)]
+pub struct CheckpointArgs {
+    #[command(flatten)]
+    key_file: KeyFile,
+    /// The tree size to sign (default: the whole log).
+    #[arg(long)]
+    size: Option<u64>,
+    /// Also write the signed checkpoint to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// `smes prove ...`
+#[derive(Debug, Subcommand)]
+pub enum ProveCommand {
+    /// Print the inclusion proof of the event at a position, with its stored record.
+    Inclusion {
+        /// The event's position.
+        #[arg(long)]
+        position: u64,
+        /// The tree size the proof is for (default: the whole log).
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Print the consistency proof between two tree sizes.
+    Consistency {
+        /// The older size.
+        #[arg(long)]
+        from: u64,
+        /// The newer size.
+        #[arg(long)]
+        to: u64,
+    },
+}
+
+/// The public key and origin an auditor trusts.
+#[derive(Debug, Args)]
+pub struct Trusted {
+    /// The log's verifier key (`name+id+key`), or `@FILE` to read it from a file.
+    #[arg(long)]
+    key: String,
+    /// The origin the checkpoints must name (default: the key's name).
+    #[arg(long)]
+    origin: Option<String>,
+}
+
+/// `smes audit ...`: offline checks, no database.
+#[derive(Debug, Subcommand)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the variants are the subcommands auditors type: verify-checkpoint, verify-inclusion, verify-consistency"
+)]
+pub enum AuditCommand {
+    /// Check a signed checkpoint's signature and origin; print its size and root.
+    VerifyCheckpoint {
+        /// The signed checkpoint file.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        #[command(flatten)]
+        trusted: Trusted,
+    },
+    /// Check an inclusion proof (from `smes prove inclusion`) against a signed checkpoint.
+    VerifyInclusion {
+        /// The signed checkpoint file.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// The proof file.
+        #[arg(long)]
+        proof: PathBuf,
+        #[command(flatten)]
+        trusted: Trusted,
+    },
+    /// Check that a newer signed checkpoint extends an older one.
+    VerifyConsistency {
+        /// The older signed checkpoint file.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer signed checkpoint file.
+        #[arg(long)]
+        new: PathBuf,
+        /// The proof file (from `smes prove consistency`).
+        #[arg(long)]
+        proof: PathBuf,
+        #[command(flatten)]
+        trusted: Trusted,
+    },
+}
+
+/// Runs `smes key`.
+pub fn key(command: KeyCommand) -> Result<()> {
+    match command {
+        KeyCommand::Generate { key_file, origin } => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).context("the operating system's random source failed")?;
+            let signer = NoteSigner::from_seed(&origin, seed)?;
+            write_secret(&key_file.path, &signer.to_secret_string())?;
+            println!("{}", signer.verifier());
+            eprintln!(
+                "signing key written to {}; give auditors the public key above",
+                key_file.path.display()
+            );
+        }
+        KeyCommand::Public { key_file } => println!("{}", read_signer(&key_file.path)?.verifier()),
+    }
+    Ok(())
+}
+
+fn write_secret(path: &Path, secret: &str) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| {
+        format!(
+            "cannot create the key file {} (an existing key is never overwritten)",
+            path.display()
+        )
+    })?;
+    writeln!(file, "{secret}").with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn read_signer(path: &Path) -> Result<NoteSigner> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the key file {} (create one with `smes key generate`)",
+            path.display()
+        )
+    })?;
+    NoteSigner::parse(&text).with_context(|| format!("the key file {} does not hold a signing key", path.display()))
+}
+
+/// Runs `smes checkpoint`: prints the signed checkpoint of the log (at `--size`).
+pub async fn checkpoint(store: &dyn EventStore, args: CheckpointArgs) -> Result<()> {
+    let signer = read_signer(&args.key_file.path)?;
+    let head = store.tree_head(args.size).await?;
+    let note = Checkpoint {
+        origin: signer.name().to_owned(),
+        size: head.size,
+        root: head.root,
+    }
+    .sign(&signer)?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, &note).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    print!("{note}");
+    Ok(())
+}
+
+/// Runs `smes prove`: prints a proof document as JSON.
+pub async fn prove(store: &dyn EventStore, command: ProveCommand) -> Result<()> {
+    let document = match command {
+        ProveCommand::Inclusion { position, size } => {
+            let tree_size = match size {
+                Some(size) => size,
+                None => store.head().await?.position,
+            };
+            let proof = store.inclusion_proof(position, tree_size).await?;
+            let record = store
+                .stored_record(position)
+                .await?
+                .with_context(|| format!("no event at position {position}"))?;
+            serde_json::to_string_pretty(&InclusionProofDocument {
+                kind: "inclusion".into(),
+                position,
+                tree_size,
+                record,
+                proof: encode_proof(&proof),
+            })?
+        }
+        ProveCommand::Consistency { from, to } => {
+            let proof = store.consistency_proof(from, to).await?;
+            serde_json::to_string_pretty(&ConsistencyProofDocument {
+                kind: "consistency".into(),
+                old_size: from,
+                new_size: to,
+                proof: encode_proof(&proof),
+            })?
+        }
+    };
+    println!("{document}");
+    Ok(())
+}
+
+fn read(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read the {what} {}", path.display()))
+}
+
+fn open_checkpoint(path: &Path, trusted: &Trusted) -> Result<Checkpoint> {
+    let key = match trusted.key.strip_prefix('@') {
+        Some(file) => read(Path::new(file), "verifier key file")?,
+        None => trusted.key.clone(),
+    };
+    let verifier = NoteVerifier::parse(&key).context("the --key is not a verifier key")?;
+    let origin = trusted.origin.as_deref().unwrap_or(verifier.name());
+    Checkpoint::open(&read(path, "checkpoint")?, &verifier, origin)
+        .with_context(|| format!("the checkpoint {} does not verify", path.display()))
+}
+
+/// Runs `smes audit`: offline checks that print what they confirmed, or fail.
+pub fn audit(command: AuditCommand) -> Result<()> {
+    match command {
+        AuditCommand::VerifyCheckpoint { checkpoint, trusted } => {
+            let checkpoint = open_checkpoint(&checkpoint, &trusted)?;
+            println!(
+                "checkpoint verified: {} at size {}, root {}",
+                checkpoint.origin,
+                checkpoint.size,
+                hex::encode(checkpoint.root)
+            );
+        }
+        AuditCommand::VerifyInclusion {
+            checkpoint,
+            proof,
+            trusted,
+        } => {
+            let checkpoint = open_checkpoint(&checkpoint, &trusted)?;
+            let document: InclusionProofDocument = serde_json::from_str(&read(&proof, "proof")?)
+                .with_context(|| format!("{} is not an inclusion proof", proof.display()))?;
+            if document.kind != "inclusion" {
+                bail!(
+                    "{} is a {} proof, not an inclusion proof",
+                    proof.display(),
+                    document.kind
+                );
+            }
+            if document.tree_size != checkpoint.size {
+                bail!(
+                    "the proof is for a tree of {} events but the checkpoint is at {}; ask for a proof at size {}",
+                    document.tree_size,
+                    checkpoint.size,
+                    checkpoint.size
+                );
+            }
+            checkpoint
+                .check_inclusion(&document.record, document.position, &decode_proof(&document.proof)?)
+                .context("the event is NOT proved to be in the checkpointed log")?;
+            println!(
+                "inclusion verified: the event at position {} is in {} at size {}",
+                document.position, checkpoint.origin, checkpoint.size
+            );
+        }
+        AuditCommand::VerifyConsistency {
+            old,
+            new,
+            proof,
+            trusted,
+        } => {
+            let old = open_checkpoint(&old, &trusted)?;
+            let new = open_checkpoint(&new, &trusted)?;
+            let document: ConsistencyProofDocument = serde_json::from_str(&read(&proof, "proof")?)
+                .with_context(|| format!("{} is not a consistency proof", proof.display()))?;
+            if document.kind != "consistency" || document.old_size != old.size || document.new_size != new.size {
+                bail!(
+                    "the proof is from size {} to {} but the checkpoints are at {} and {}",
+                    document.old_size,
+                    document.new_size,
+                    old.size,
+                    new.size
+                );
+            }
+            old.check_consistency(&new, &decode_proof(&document.proof)?)
+                .context("the newer checkpoint does NOT extend the older one: the log was rewritten or forked")?;
+            println!(
+                "consistency verified: {} at size {} extends size {}",
+                new.origin, new.size, old.size
+            );
+        }
+    }
+    Ok(())
+}

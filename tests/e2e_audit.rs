@@ -1,0 +1,279 @@
+//! End-to-end: an auditor's offline checks with the `smes` binary alone — checkpoints, inclusion
+//! and consistency proofs — and what each refuses from a lying source.
+
+mod support;
+
+use std::path::Path;
+
+use smes_eventlog::{
+    AppendRequest, EventStore, ExpectedVersion, Metadata, NewEvent, SqliteEventStore, StoreOptions, StreamName,
+};
+use support::{smes, stderr, stdout};
+
+/// Appends `count` events numbered from `first` to the log at `path` (creating it).
+fn append(path: &Path, first: u64, count: u64, label: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let options = StoreOptions {
+            create: true,
+            ..StoreOptions::default()
+        };
+        let store = SqliteEventStore::open(&path.display().to_string(), options)
+            .await
+            .unwrap();
+        let events = (first..first + count)
+            .map(|n| {
+                NewEvent::new(
+                    "Happened",
+                    1,
+                    format!(r#"{{"n":{n},"label":"{label}"}}"#),
+                    "2013-05-01T00:00:00Z".parse().unwrap(),
+                )
+            })
+            .collect();
+        store
+            .append(AppendRequest::new(
+                StreamName::new("activity-1").unwrap(),
+                ExpectedVersion::Any,
+                events,
+                Metadata::new("actor-0001", "secretariat", "cli"),
+            ))
+            .await
+            .unwrap();
+    });
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let output = smes(dir, args);
+    assert!(output.status.success(), "smes {args:?} failed: {}", stderr(&output));
+    stdout(&output)
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let output = smes(dir, args);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "smes {args:?} should fail: {}",
+        stdout(&output)
+    );
+    stderr(&output)
+}
+
+#[test]
+fn an_auditor_checks_checkpoints_and_proofs_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    append(&d.join("smes.db"), 1, 300, "first");
+
+    let public_key = ok(d, &["key", "generate", "--origin", "sela.int/smes"]);
+    let public_key = public_key.trim();
+    assert!(public_key.starts_with("sela.int/smes+"), "{public_key}");
+    assert_eq!(ok(d, &["key", "public"]).trim(), public_key);
+    let again = fails(d, &["key", "generate", "--origin", "sela.int/smes"]);
+    assert!(again.contains("an existing key is never overwritten"), "{again}");
+
+    let old = ok(d, &["checkpoint", "--out", "old.checkpoint"]);
+    assert!(old.starts_with("sela.int/smes\n300\n"), "{old}");
+    append(&d.join("smes.db"), 301, 200, "second");
+    ok(d, &["checkpoint", "--out", "new.checkpoint"]);
+    std::fs::write(
+        d.join("inclusion.json"),
+        ok(d, &["prove", "inclusion", "--position", "123"]),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("consistency.json"),
+        ok(d, &["prove", "consistency", "--from", "300", "--to", "500"]),
+    )
+    .unwrap();
+
+    // Offline: no database from here on.
+    std::fs::remove_file(d.join("smes.db")).unwrap();
+    let trusted = ["--key", public_key];
+    let checked = ok(
+        d,
+        &[
+            &["audit", "verify-checkpoint", "--checkpoint", "new.checkpoint"][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        checked.starts_with("checkpoint verified: sela.int/smes at size 500, root "),
+        "{checked}"
+    );
+    let included = ok(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-inclusion",
+                "--checkpoint",
+                "new.checkpoint",
+                "--proof",
+                "inclusion.json",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        included,
+        "inclusion verified: the event at position 123 is in sela.int/smes at size 500\n"
+    );
+    let consistent = ok(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-consistency",
+                "--old",
+                "old.checkpoint",
+                "--new",
+                "new.checkpoint",
+                "--proof",
+                "consistency.json",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        consistent,
+        "consistency verified: sela.int/smes at size 500 extends size 300\n"
+    );
+
+    // A lying source. The wrong origin:
+    let error = fails(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-checkpoint",
+                "--checkpoint",
+                "new.checkpoint",
+                "--origin",
+                "other.example/log",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("the checkpoint is for log \"sela.int/smes\", not \"other.example/log\""),
+        "{error}"
+    );
+    // A checkpoint signed with another key:
+    let other = tempfile::tempdir().unwrap();
+    let other_key = ok(other.path(), &["key", "generate", "--origin", "sela.int/smes"]);
+    let error = fails(
+        d,
+        &[
+            "audit",
+            "verify-checkpoint",
+            "--checkpoint",
+            "new.checkpoint",
+            "--key",
+            other_key.trim(),
+        ],
+    );
+    assert!(
+        error.contains("the note carries no signature by key sela.int/smes+"),
+        "{error}"
+    );
+    // A checkpoint whose size was edited after signing:
+    let edited = std::fs::read_to_string(d.join("new.checkpoint"))
+        .unwrap()
+        .replacen("\n500\n", "\n499\n", 1);
+    std::fs::write(d.join("edited.checkpoint"), edited).unwrap();
+    let error = fails(
+        d,
+        &[
+            &["audit", "verify-checkpoint", "--checkpoint", "edited.checkpoint"][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("does not verify: the note was altered or signed by another key"),
+        "{error}"
+    );
+    // A proof for the wrong leaf (another event's record swapped in):
+    let mut proof: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("inclusion.json")).unwrap()).unwrap();
+    proof["record"] = serde_json::Value::String(proof["record"].as_str().unwrap().replace(r#""n":123"#, r#""n":124"#));
+    std::fs::write(d.join("wrong-leaf.json"), proof.to_string()).unwrap();
+    let error = fails(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-inclusion",
+                "--checkpoint",
+                "new.checkpoint",
+                "--proof",
+                "wrong-leaf.json",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("the event is NOT proved to be in the checkpointed log"),
+        "{error}"
+    );
+    // A proof for the wrong tree size:
+    let error = fails(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-inclusion",
+                "--checkpoint",
+                "old.checkpoint",
+                "--proof",
+                "inclusion.json",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("the proof is for a tree of 500 events but the checkpoint is at 300"),
+        "{error}"
+    );
+
+    // A forked log: same key, same first 300 sizes but a different history.
+    let fork = tempfile::tempdir().unwrap();
+    let f = fork.path();
+    std::fs::copy(d.join("smes-checkpoint.key"), f.join("smes-checkpoint.key")).unwrap();
+    append(&f.join("smes.db"), 1, 300, "rewritten");
+    append(&f.join("smes.db"), 301, 200, "second");
+    ok(f, &["checkpoint", "--out", "forked.checkpoint"]);
+    std::fs::copy(f.join("forked.checkpoint"), d.join("forked.checkpoint")).unwrap();
+    let error = fails(
+        d,
+        &[
+            &[
+                "audit",
+                "verify-consistency",
+                "--old",
+                "old.checkpoint",
+                "--new",
+                "forked.checkpoint",
+                "--proof",
+                "consistency.json",
+            ][..],
+            &trusted,
+        ]
+        .concat(),
+    );
+    assert!(
+        error.contains("the newer checkpoint does NOT extend the older one"),
+        "{error}"
+    );
+}
