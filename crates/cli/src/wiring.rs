@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use smes_app::{App, CommandContext, CommandService, OsRandom, Sealer, Source, SqliteKeyStore};
+use smes_app::{App, CommandContext, CommandService, OsRandom, RandomSource, Sealer, Source, SqliteKeyStore};
 use smes_eventlog::{IdSource, RandomIds, SqliteEventStore, StoreOptions, SystemClock};
 
 /// Who runs the command, from the global options.
@@ -36,12 +36,23 @@ async fn open_store_with(database: &str, create: bool, ids: Arc<dyn IdSource>) -
     Ok(SqliteEventStore::open(database, options).await?)
 }
 
-/// The log with the key store on the same file and the app over both.
+/// The log with the key store on the same file and the app over both; keys and nonces come
+/// from the operating system's random source.
 pub async fn open_app(database: &str, create: bool, ids: Arc<dyn IdSource>) -> Result<(App, Arc<SqliteKeyStore>)> {
+    open_app_with(database, create, ids, Arc::new(OsRandom)).await
+}
+
+/// As [`open_app`], with keys and nonces from `random`.
+pub async fn open_app_with(
+    database: &str,
+    create: bool,
+    ids: Arc<dyn IdSource>,
+    random: Arc<dyn RandomSource>,
+) -> Result<(App, Arc<SqliteKeyStore>)> {
     let store = open_store_with(database, create, Arc::clone(&ids)).await?;
-    let keys = Arc::new(SqliteKeyStore::open(store.path(), Arc::new(OsRandom)).await?);
+    let keys = Arc::new(SqliteKeyStore::open(store.path(), Arc::clone(&random)).await?);
     let service = CommandService::new(Arc::new(store), Arc::new(SystemClock), ids);
-    let sealer = Arc::new(Sealer::new(keys.clone(), Arc::new(OsRandom)));
+    let sealer = Arc::new(Sealer::new(keys.clone(), random));
     Ok((App::new(service, sealer), keys))
 }
 

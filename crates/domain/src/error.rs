@@ -40,8 +40,10 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
 }
 
 /// Everything the domain can refuse.
+///
+/// Deliberately exhaustive (not `#[non_exhaustive]`): the CLI's end-to-end tests match every
+/// variant, so that a new refusal cannot be added without a test that the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum DomainError {
     // Values.
     /// A value did not have the expected form.
