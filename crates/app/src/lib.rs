@@ -16,6 +16,7 @@ mod app;
 pub mod commands;
 pub mod demo;
 mod error;
+pub mod membership;
 pub mod personal_data;
 mod service;
 mod sqlite_keys;

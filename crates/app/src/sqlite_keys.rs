@@ -35,7 +35,9 @@ impl SqliteKeyStore {
             .create_if_missing(false)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Deleted keys are overwritten with zeros, not left in free space.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(2)
             .connect_with(options)
@@ -90,11 +92,25 @@ impl KeyStore for SqliteKeyStore {
         row.as_ref().map(key_from_row).transpose()
     }
 
+    /// Deletes the key (overwritten with zeros by `secure_delete`), then copies the
+    /// write-ahead log into the database and truncates it, so that no earlier image of the page
+    /// that held the key survives in either file.
     async fn forget(&self, person: PersonId) -> Result<bool> {
         let deleted = sqlx::query("DELETE FROM personal_data_keys WHERE person = ?1")
             .bind(person.to_string())
             .execute(&self.pool)
             .await?;
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        if busy != 0 {
+            return Err(crate::Error::PersonalData {
+                person: person.to_string(),
+                reason: "the key is deleted, but another connection kept the write-ahead log from being \
+                         cleared of its earlier copy; forget again when no other process is using the log"
+                    .to_owned(),
+            });
+        }
         Ok(deleted.rows_affected() > 0)
     }
 

@@ -463,8 +463,22 @@ async fn the_sqlite_key_store_lives_beside_the_log_and_forgets() {
         sealer.actor_name(&actor).await.unwrap().unwrap().to_string(),
         "Luis Pérez"
     );
+    let files = |path: &std::path::Path| -> Vec<u8> {
+        let mut bytes = std::fs::read(path).unwrap();
+        bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        bytes
+    };
+    let holds_key = |bytes: &[u8]| bytes.windows(32).any(|window| window == key.bytes().as_slice());
+    assert!(
+        holds_key(&files(fixture.store.path())),
+        "the key is on disk before it is forgotten"
+    );
     assert!(sealer.keys().forget(person).await.unwrap());
     assert_eq!(sealer.keys().key_by_id(&key.key_id).await.unwrap(), None);
+    assert!(
+        !holds_key(&files(fixture.store.path())),
+        "no copy of the key survives in the database file or its write-ahead log"
+    );
     assert_eq!(
         sealer.actor_name(&actor).await.unwrap().unwrap().to_string(),
         "[erased]"

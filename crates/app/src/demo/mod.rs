@@ -21,8 +21,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::civil::{Date, date};
 use serde_json::{Value, json};
 use smes_domain::ids::PersonId;
-use smes_domain::member_state::{MemberStateCommand, MemberStateDecider};
-use smes_domain::membership::embedded_load_commands;
 use smes_eventlog::IdSource;
 use uuid::Uuid;
 
@@ -730,11 +728,7 @@ pub async fn run(app: &App, location: &str) -> Result<Summary> {
         .await?;
     let base = CommandContext::new(actor, DEMO_ROLE, Source::Demo);
 
-    for (index, command) in embedded_load_commands()?.into_iter().enumerate() {
-        let mut context = base.clone().with_command_id(uuid(0xAB, index as u64 + 1));
-        context.business_date = Some(membership_known_by(&command));
-        app.service().execute::<MemberStateDecider>(&context, &command).await?;
-    }
+    crate::membership::load_with(app, &base, |index, _| uuid(0xAB, index as u64 + 1)).await?;
     for step in script()? {
         let mut context = base.clone();
         context.command_id = step.line.command_id;
@@ -743,19 +737,6 @@ pub async fn run(app: &App, location: &str) -> Result<Summary> {
         app.run(&context, &step.line.command).await?;
     }
     summarise(app).await
-}
-
-/// The business date of a membership change whose own date no source gives: the date by
-/// which the sources show it had happened (the event's payload keeps the date itself unknown).
-fn membership_known_by(command: &MemberStateCommand) -> Date {
-    match command {
-        MemberStateCommand::Join(join) => join.joined_on.unwrap_or(date(2012, 10, 17)),
-        MemberStateCommand::Leave(leave) => leave.left_on.unwrap_or(match leave.code.as_str() {
-            "GD" => date(2015, 11, 30),
-            "CR" => date(2017, 3, 31),
-            _ => date(2021, 11, 30),
-        }),
-    }
 }
 
 #[cfg(test)]
