@@ -149,7 +149,11 @@ fn setup() -> Vec<Value> {
 }
 
 /// Domain errors the CLI cannot produce, and why.
-const NOT_REACHABLE: [(&str, &str); 3] = [
+const NOT_REACHABLE: [(&str, &str); 4] = [
+    (
+        "PersonAlreadyForgotten",
+        "reached through `smes forget`, which takes no command line: tests/e2e_forget.rs checks its message and exit code",
+    ),
     (
         "MembershipFile",
         "only the embedded membership file is read, and it is checked by the domain's tests",
@@ -686,7 +690,10 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
 /// `DomainError` does not compile until it is named here, beside the cases below; and
 /// `every_domain_error_has_a_cli_case` then fails until it has a case or a stated reason why the
 /// CLI cannot reach it.
-#[expect(dead_code, reason = "called by no test: it exists for the compile-time check of its match")]
+#[expect(
+    dead_code,
+    reason = "called by no test: it exists for the compile-time check of its match"
+)]
 fn variant_name(error: &DomainError) -> &'static str {
     match error {
         DomainError::InvalidValue { .. } => "InvalidValue",
@@ -754,6 +761,7 @@ fn variant_name(error: &DomainError) -> &'static str {
         DomainError::AssistanceRequestAlreadyMade { .. } => "AssistanceRequestAlreadyMade",
         DomainError::AssistanceRequestNotFound { .. } => "AssistanceRequestNotFound",
         DomainError::AssistanceRequestAlreadyAnswered { .. } => "AssistanceRequestAlreadyAnswered",
+        DomainError::PersonAlreadyForgotten { .. } => "PersonAlreadyForgotten",
         DomainError::RequestAlreadyReceived { .. } => "RequestAlreadyReceived",
         DomainError::RequestNotReceived { .. } => "RequestNotReceived",
         DomainError::RequestClosed { .. } => "RequestClosed",

@@ -21,7 +21,7 @@ pub mod personal_data;
 mod service;
 mod sqlite_keys;
 
-pub use app::{App, is_stream_of};
+pub use app::{App, ForgetSubject, is_stream_of};
 pub use commands::{AppCommand, CommandLine};
 pub use error::{Error, Result};
 pub use personal_data::{ERASED, InMemoryKeyStore, KeyStore, OsRandom, RandomSource, Sealer, SeededRandom};

@@ -67,10 +67,25 @@ pub enum DomainCommand {
 }
 
 impl DomainCommand {
-    /// The command, reduced to its kind, fields and options.
-    pub fn invocation<'a>(&'a self, app: &App) -> Invocation<'a> {
-        match self {
-            DomainCommand::MemberState(command) => Invocation::member_state(command),
+    /// Runs the command and returns what to print.
+    pub async fn run(&self, app: &App, actor: &Actor) -> Result<String> {
+        match self.invocation(app) {
+            Some(invocation) => invocation.run(app, actor).await,
+            None => {
+                let loaded = smes_app::membership::load(app, &actor.context(Source::Cli)).await?;
+                Ok(format!(
+                    "membership history: {} changes recorded, {} already in the log\n",
+                    loaded.recorded, loaded.already_recorded
+                ))
+            }
+        }
+    }
+
+    /// The command, reduced to its kind, fields and options; `None` for `member-state load`,
+    /// which records many commands.
+    fn invocation<'a>(&'a self, app: &App) -> Option<Invocation<'a>> {
+        Some(match self {
+            DomainCommand::MemberState(command) => Invocation::member_state(command)?,
             DomainCommand::WorkProgramme(command) => Invocation::work_programme(command),
             DomainCommand::Counterpart(command) => Invocation::counterpart(command, app),
             DomainCommand::CooperationSource(command) => Invocation::cooperation_source(command),
@@ -82,7 +97,7 @@ impl DomainCommand {
             DomainCommand::ExchangeRate(command) => Invocation::exchange_rate(command),
             DomainCommand::Request(command) => Invocation::request(command),
             DomainCommand::Review(command) => Invocation::review(command),
-        }
+        })
     }
 }
 
@@ -255,6 +270,9 @@ pub enum MemberStateCommand {
     Join(CommandArgs),
     /// Record that a state left SELA.
     Leave(CommandArgs),
+    /// Record the Member States' sourced membership history (joined, left, with "date unknown"
+    /// where no source gives one); loading it again records nothing.
+    Load,
 }
 
 /// `smes work-programme ...`
@@ -473,11 +491,12 @@ impl<'a> Invocation<'a> {
         }
     }
 
-    /// `smes member-state ...`
-    pub fn member_state(command: &'a MemberStateCommand) -> Self {
+    /// `smes member-state ...` (`None` for `load`).
+    pub fn member_state(command: &'a MemberStateCommand) -> Option<Self> {
         match command {
-            MemberStateCommand::Join(common) => Self::plain("join-system", common),
-            MemberStateCommand::Leave(common) => Self::plain("leave-system", common),
+            MemberStateCommand::Join(common) => Some(Self::plain("join-system", common)),
+            MemberStateCommand::Leave(common) => Some(Self::plain("leave-system", common)),
+            MemberStateCommand::Load => None,
         }
     }
 

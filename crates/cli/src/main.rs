@@ -6,8 +6,10 @@
 mod audit;
 mod commands;
 mod demo;
+mod forget;
 mod history;
 mod import;
+mod reports;
 mod wiring;
 
 use std::io::{BufWriter, Write};
@@ -77,6 +79,10 @@ enum Command {
     /// One subcommand per domain command: `smes counterpart join ...`, `smes activity approve ...`.
     #[command(flatten)]
     Domain(Box<commands::DomainCommand>),
+    /// Forget a person's personal data (a focal point or an actor): the erasure is recorded
+    /// with who and why, the person's key is destroyed, and the log still verifies.
+    #[command(subcommand)]
+    Forget(forget::ForgetCommand),
     /// The checkpoint signing key: create it, or print its public key for auditors.
     #[command(subcommand)]
     Key(audit::KeyCommand),
@@ -90,6 +96,13 @@ enum Command {
     Audit(audit::AuditCommand),
     /// Measure the event log's speed against raw SQLite on a temporary database.
     Bench(smes_bench::BenchArgs),
+    /// The work programme of a year as a snapshot (md, json, csv or html), as of a business
+    /// date, as known at a record time or at a log position.
+    Snapshot(reports::SnapshotArgs),
+    /// The decision trace of an activity, need, counterpart or decision (md, json or dot).
+    Trace(reports::TraceArgs),
+    /// What changed in the work programme between two points of the log (md or json).
+    Diff(reports::DiffArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,12 +172,16 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Domain(command) => {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
-            print!("{}", command.invocation(&app).run(&app, &actor).await?);
+            print!("{}", command.run(&app, &actor).await?);
         }
         Command::Actor(ActorCommand::Register { name }) => {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
             let person = smes_app::personal_data::person_id(app.service().new_id())?;
             println!("{}", app.sealer().register_actor(person, &name).await?);
+        }
+        Command::Forget(command) => {
+            let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
+            print!("{}", forget::run(&app, &actor, command).await?);
         }
         Command::Key(command) => audit::key(command)?,
         Command::Checkpoint(args) => {
@@ -180,6 +197,9 @@ async fn run(cli: Cli) -> Result<()> {
             let report = smes_bench::run(&args).await?;
             print!("{report}");
         }
+        Command::Snapshot(args) => reports::snapshot(&open(&cli.database, false).await?, args).await?,
+        Command::Trace(args) => reports::trace(&open(&cli.database, false).await?, args).await?,
+        Command::Diff(args) => reports::diff(&open(&cli.database, false).await?, args).await?,
     }
     Ok(())
 }

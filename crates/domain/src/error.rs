@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::ids::{
     ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
-    IndicatorId, NeedId, OfferId, RequestId, ReviewId,
+    IndicatorId, NeedId, OfferId, PersonId, RequestId, ReviewId,
 };
 use crate::values::{Currency, MemberStateCode, Money, Period, WorkProgrammeYear};
 use crate::work_programme::WorkProgrammeStatus;
@@ -567,6 +567,14 @@ pub enum DomainError {
     },
 
     // Request.
+    /// A person forgotten twice.
+    #[error("person {person} was already forgotten on {forgotten_on}")]
+    PersonAlreadyForgotten {
+        /// The person.
+        person: PersonId,
+        /// When they were forgotten.
+        forgotten_on: Date,
+    },
     /// A request for support received twice.
     #[error("request {request} is already received")]
     RequestAlreadyReceived {

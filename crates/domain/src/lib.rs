@@ -19,6 +19,7 @@ pub mod consultation;
 pub mod cooperation_source;
 pub mod counterpart;
 pub mod decider;
+pub mod erasure;
 pub mod error;
 pub mod funding;
 pub mod ids;

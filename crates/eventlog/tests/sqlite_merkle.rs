@@ -126,3 +126,33 @@ async fn a_tampered_tree_fails_verification() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn reordering_two_events_fails_verification_and_proofs_against_an_earlier_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.db").display().to_string();
+    let store = open(&path, TreeMaintenance::Incremental).await;
+    store.append(events(10)).await.unwrap();
+    let published = store.tree_head(None).await.unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    // Swap the events at positions 4 and 5 (their records and hashes).
+    raw.execute_batch(
+        "DROP TRIGGER events_refuse_update;
+         CREATE TEMP TABLE swap AS SELECT position, record, hash FROM events WHERE position IN (4, 5);
+         UPDATE events SET (record, hash) =
+             (SELECT record, hash FROM swap WHERE swap.position = 9 - events.position)
+         WHERE position IN (4, 5);",
+    )
+    .unwrap();
+    let error = store.verify().await.unwrap_err();
+    match &error {
+        Error::Chain(chain) => assert_eq!(chain.position(), 4, "{chain}"),
+        other => panic!("expected a chain error at position 4, got {other}"),
+    }
+    let moved = store.read_all(4, 1).await.unwrap().remove(0);
+    let proof = store.inclusion_proof(4, 10).await.unwrap();
+    assert!(
+        smes_verify::verify_inclusion(&leaf_hash(&moved.hash), 3, 10, &proof, &published.root).is_err(),
+        "an event moved to another position is not proved there against the published root"
+    );
+}

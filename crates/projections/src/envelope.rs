@@ -6,6 +6,7 @@ use smes_domain::activity::ActivityEvent;
 use smes_domain::consultation::ConsultationEvent;
 use smes_domain::cooperation_source::CooperationSourceEvent;
 use smes_domain::counterpart::CounterpartEvent;
+use smes_domain::erasure::ErasureEvent;
 use smes_domain::funding::{ExchangeRateEvent, InKindContributionEvent, OfferEvent};
 use smes_domain::member_state::MemberStateEvent;
 use smes_domain::programme_review::ProgrammeReviewEvent;
@@ -42,6 +43,8 @@ pub enum DomainEvent {
     Request(RequestEvent),
     /// A programme review's event.
     ProgrammeReview(ProgrammeReviewEvent),
+    /// A person's personal data was forgotten.
+    Erasure(ErasureEvent),
 }
 
 impl DomainEvent {
@@ -73,7 +76,8 @@ impl DomainEvent {
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview));
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure));
         decoded.transpose()
     }
 
@@ -91,6 +95,7 @@ impl DomainEvent {
             DomainEvent::CooperationSource(event) => stored::encode(event),
             DomainEvent::Request(event) => stored::encode(event),
             DomainEvent::ProgrammeReview(event) => stored::encode(event),
+            DomainEvent::Erasure(event) => stored::encode(event),
         }
     }
 }

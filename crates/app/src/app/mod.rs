@@ -1,7 +1,10 @@
 //! [`App`]: turns the callers' commands into domain commands (sealing personal data and
 //! gathering look-ups from the log) and runs them through the [`CommandService`].
 
+mod forgetting;
 mod lookups;
+
+pub use forgetting::ForgetSubject;
 
 use std::sync::Arc;
 

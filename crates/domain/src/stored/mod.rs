@@ -27,6 +27,7 @@ mod activity;
 mod consultation;
 mod cooperation;
 mod counterpart;
+mod erasure;
 mod funding;
 mod member_state;
 mod twin;
@@ -183,6 +184,7 @@ pub fn catalogue() -> Vec<(&'static str, &'static str, u32)> {
     use crate::consultation::ConsultationEvent;
     use crate::cooperation_source::CooperationSourceEvent;
     use crate::counterpart::CounterpartEvent;
+    use crate::erasure::ErasureEvent;
     use crate::funding::{ExchangeRateEvent, InKindContributionEvent, OfferEvent};
     use crate::member_state::MemberStateEvent;
     use crate::programme_review::ProgrammeReviewEvent;
@@ -206,6 +208,7 @@ pub fn catalogue() -> Vec<(&'static str, &'static str, u32)> {
         .chain(of::<CooperationSourceEvent>())
         .chain(of::<RequestEvent>())
         .chain(of::<ProgrammeReviewEvent>())
+        .chain(of::<ErasureEvent>())
         .collect()
 }
 

@@ -1,0 +1,39 @@
+//! Reports of the SELA-SMEs Programme record: the work programme of a year as a snapshot
+//! (Markdown, JSON, CSV, HTML), the decision trace of an activity, need, counterpart or
+//! decision (Markdown, JSON, Graphviz), and what changed in the work programme between two
+//! points of the log (Markdown, JSON).
+//!
+//! The key design choice: a report is a pure function of a log prefix and its options. Reading
+//! the log is done once, by [`source::read_log`], which fixes the prefix a report is made from
+//! and its *anchor* (the log position, the hash at that position, and the Merkle tree size and
+//! root there, as a signed checkpoint states them); everything after is folding with
+//! `smes-projections` and rendering, with no clock, no randomness and ordered collections only,
+//! so the same prefix and options give the same bytes. Amounts are written as decimal strings
+//! with their currency, never as floats, and currencies are never added together.
+//!
+//! Reports carry no personal data: counterparts appear by organisation, actors by role and
+//! pseudonymous id, and focal points not at all.
+
+#![warn(missing_docs)]
+
+pub mod diff;
+pub mod error;
+pub mod format;
+pub mod options;
+pub mod snapshot;
+pub mod source;
+pub mod trace;
+
+pub use error::{Error, Result};
+pub use options::{Filter, Format, Point};
+pub use source::{Anchor, LogSlice, read_log};
+
+/// Pretty JSON with a final newline: the JSON form of every report.
+pub(crate) fn format_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|error| Error::Render {
+        format: "json",
+        detail: error.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,499 @@
+//! The work programme of a year, as a snapshot under a cut, filtered, ready to render.
+//!
+//! [`build`] folds the read models under the cut and turns the year's view into rows of text:
+//! every amount is already a [`MoneyText`], every list is in a fixed order (activities by id,
+//! funding by source, totals by area and by Member State code), so the renderers only lay the
+//! rows out and the JSON form is the same data serialised.
+
+mod csv;
+mod html;
+mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use smes_domain::activity::ActivityEvent;
+use smes_domain::activity::Proposer;
+use smes_domain::cooperation_source::CooperationSourceEvent;
+use smes_domain::ids::CooperationSourceId;
+use smes_domain::member_state::MemberStateEvent;
+use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgrammeYear};
+use smes_domain::work_programme::WorkProgrammeEvent;
+use smes_projections::funding::FundingFigures;
+use smes_projections::work_programme::{ActivityLine, YearStatus};
+use smes_projections::{Amounts, Cut, DomainEvent, FundingSource, ReadModels, fold_cut};
+
+use crate::error::{Error, Result};
+use crate::format::{MoneyText, amounts, describe_cut};
+use crate::options::{Filter, Format, status_name};
+use crate::source::{Anchor, LogSlice};
+
+/// What a snapshot is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRequest {
+    /// The work programme's year.
+    pub year: WorkProgrammeYear,
+    /// The cut of the log.
+    pub cut: Cut,
+    /// Which activities to list.
+    pub filter: Filter,
+}
+
+/// The cut and filter a snapshot was made with, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Selection {
+    /// `--as-of`, if given.
+    pub as_of: Option<String>,
+    /// `--known-at`, if given.
+    pub known_at: Option<String>,
+    /// `--at-position`, if given.
+    pub at_position: Option<u64>,
+    /// The cut in words.
+    pub cut: String,
+    /// `--area` values, as slugs.
+    pub areas: Vec<String>,
+    /// `--country` values.
+    pub countries: Vec<String>,
+    /// `--status` values.
+    pub statuses: Vec<String>,
+}
+
+/// The work programme itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Programme {
+    /// `unknown`, `open`, `adopted` or `closed`.
+    pub status: String,
+    /// Its budget: the estimate or the latest revision.
+    pub budget: Option<MoneyText>,
+    /// The adopting decision.
+    pub adopted_by: Option<DecisionRow>,
+}
+
+/// A decision, without personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionRow {
+    /// The document reference.
+    pub reference: String,
+    /// Who decided.
+    pub body: String,
+    /// When.
+    pub decided_on: String,
+}
+
+/// Funding of one activity from one source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundingRow {
+    /// The source's key, such as `sela-regular-budget` or `counterpart:<id>`.
+    pub source: String,
+    /// The source's organisation name.
+    pub name: String,
+    /// Committed.
+    pub committed: Vec<MoneyText>,
+    /// Paid.
+    pub disbursed: Vec<MoneyText>,
+    /// Spent.
+    pub spent: Vec<MoneyText>,
+    /// Given in kind.
+    pub in_kind: Vec<MoneyText>,
+}
+
+/// One activity of the work programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityRow {
+    /// Its id.
+    pub id: String,
+    /// Its title (empty when its proposal is outside the cut).
+    pub title: String,
+    /// Its kind.
+    pub kind: Option<String>,
+    /// Where it stands.
+    pub status: String,
+    /// Its thematic area.
+    pub thematic_area: Option<String>,
+    /// Its host Member State.
+    pub host: Option<String>,
+    /// Who proposed it: an organisation or the Permanent Secretariat.
+    pub proposed_by: Option<String>,
+    /// Planned first day.
+    pub planned_start: Option<String>,
+    /// Planned last day.
+    pub planned_end: Option<String>,
+    /// First day held.
+    pub held_start: Option<String>,
+    /// Last day held.
+    pub held_end: Option<String>,
+    /// The needs it answers.
+    pub answers_needs: Vec<String>,
+    /// The approving decision.
+    pub decision: Option<DecisionRow>,
+    /// Its budget (estimated cost).
+    pub budget: Option<MoneyText>,
+    /// Funding by source.
+    pub funding: Vec<FundingRow>,
+    /// Committed, all sources.
+    pub committed: Vec<MoneyText>,
+    /// Paid, all sources.
+    pub disbursed: Vec<MoneyText>,
+    /// Spent, all sources.
+    pub spent: Vec<MoneyText>,
+    /// In kind, all sources.
+    pub in_kind: Vec<MoneyText>,
+    /// What commitments and in-kind contributions do not yet cover.
+    pub funding_gap: Option<MoneyText>,
+    /// Funding in currencies with no recorded rate into the budget's, left out of the gap.
+    pub unconverted_funding: Vec<MoneyText>,
+}
+
+/// Totals of a group of the listed activities, by currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TotalRow {
+    /// `all`, `thematic-area` or `member-state`.
+    pub group: String,
+    /// The area slug or Member State code (`all` for the overall row).
+    pub key: String,
+    /// How many activities.
+    pub activities: usize,
+    /// Budgets.
+    pub budget: Vec<MoneyText>,
+    /// Committed.
+    pub committed: Vec<MoneyText>,
+    /// Paid.
+    pub disbursed: Vec<MoneyText>,
+    /// Spent.
+    pub spent: Vec<MoneyText>,
+    /// In kind.
+    pub in_kind: Vec<MoneyText>,
+    /// Funding gaps.
+    pub funding_gap: Vec<MoneyText>,
+}
+
+/// A work programme snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    /// Always `work-programme-snapshot`.
+    pub report: &'static str,
+    /// The year.
+    pub year: i16,
+    /// The cut and filter.
+    pub selection: Selection,
+    /// The log prefix it was made from.
+    pub anchor: Anchor,
+    /// The work programme itself.
+    pub programme: Programme,
+    /// Its activities, by id, as filtered.
+    pub activities: Vec<ActivityRow>,
+    /// Totals of the listed activities: overall, by thematic area, by host Member State.
+    pub totals: Vec<TotalRow>,
+}
+
+/// The formats a snapshot can be written in.
+pub const FORMATS: [Format; 4] = [Format::Markdown, Format::Json, Format::Csv, Format::Html];
+
+impl Snapshot {
+    /// Writes the snapshot in a format (md, json, csv or html).
+    pub fn render(&self, format: Format) -> Result<String> {
+        match format {
+            Format::Markdown => Ok(markdown::render(self)),
+            Format::Json => crate::format_json(self),
+            Format::Csv => csv::render(self),
+            Format::Html => Ok(html::render(self)),
+            Format::Dot => Err(Error::InvalidOption {
+                option: "--format",
+                value: "dot".to_owned(),
+                allowed: "expected one of md, json, csv, html".to_owned(),
+            }),
+        }
+    }
+}
+
+/// Years with a work programme and the countries (Member States and hosts) the prefix names,
+/// whatever the business-date cut: what `--year` and `--country` may name.
+fn known_values(log: &LogSlice) -> (BTreeSet<WorkProgrammeYear>, BTreeSet<MemberStateCode>) {
+    let mut years = BTreeSet::new();
+    let mut countries = BTreeSet::new();
+    for envelope in &log.envelopes {
+        match &envelope.event {
+            DomainEvent::WorkProgramme(WorkProgrammeEvent::Opened(opened)) => {
+                years.insert(opened.year);
+            }
+            DomainEvent::Activity(ActivityEvent::Approved(approved)) => {
+                years.insert(approved.work_programme);
+            }
+            DomainEvent::Activity(ActivityEvent::Proposed(proposed)) => {
+                countries.insert(proposed.host);
+            }
+            DomainEvent::MemberState(MemberStateEvent::Joined(joined)) => {
+                countries.insert(joined.code);
+            }
+            _ => {}
+        }
+    }
+    (years, countries)
+}
+
+/// Cooperation sources' names, as registered in the prefix.
+pub(crate) fn source_names(log: &LogSlice) -> BTreeMap<CooperationSourceId, String> {
+    log.envelopes
+        .iter()
+        .filter_map(|envelope| match &envelope.event {
+            DomainEvent::CooperationSource(CooperationSourceEvent::Registered(registered)) => {
+                Some((registered.cooperation_source, registered.name.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Builds the snapshot of a year from a log prefix. A year or country the prefix never names is
+/// an error listing those it does.
+pub fn build(log: &LogSlice, request: &SnapshotRequest) -> Result<Snapshot> {
+    let (years, countries) = known_values(log);
+    if !years.contains(&request.year) {
+        return Err(Error::InvalidOption {
+            option: "--year",
+            value: request.year.to_string(),
+            allowed: if years.is_empty() {
+                format!(
+                    "the log up to position {} has no work programme",
+                    log.anchor.log_position
+                )
+            } else {
+                format!(
+                    "the log up to position {} has work programmes for {}",
+                    log.anchor.log_position,
+                    list_or_none(years.iter().map(ToString::to_string))
+                )
+            },
+        });
+    }
+    if let Some(unknown) = request.filter.countries.iter().find(|code| !countries.contains(code)) {
+        return Err(Error::InvalidOption {
+            option: "--country",
+            value: unknown.to_string(),
+            allowed: format!(
+                "expected a Member State or host named in the log: {}",
+                list_or_none(countries.iter().map(ToString::to_string))
+            ),
+        });
+    }
+    let models: ReadModels = fold_cut(&log.envelopes, &request.cut);
+    let names = Names {
+        models: &models,
+        sources: source_names(log),
+    };
+    let view = models.work_programme.year(request.year, None);
+    let lines: Vec<&ActivityLine> = view
+        .activities
+        .iter()
+        .filter(|line| request.filter.admits(line.thematic_area, line.host, line.status))
+        .collect();
+    let activities: Vec<ActivityRow> = lines.iter().map(|line| activity_row(line, &names)).collect();
+    Ok(Snapshot {
+        report: "work-programme-snapshot",
+        year: request.year.get(),
+        selection: Selection {
+            as_of: request.cut.as_of.map(|date| date.to_string()),
+            known_at: request.cut.known_at.map(|instant| instant.to_string()),
+            at_position: request.cut.at_position,
+            cut: describe_cut(&request.cut),
+            areas: request.filter.areas.iter().map(|area| area.slug().to_owned()).collect(),
+            countries: request.filter.countries.iter().map(ToString::to_string).collect(),
+            statuses: request
+                .filter
+                .statuses
+                .iter()
+                .map(|status| status_name(*status).to_owned())
+                .collect(),
+        },
+        anchor: log.anchor.clone(),
+        programme: Programme {
+            status: year_status(view.status).to_owned(),
+            budget: view.budget.as_ref().map(MoneyText::of),
+            adopted_by: view.adopted_by.as_ref().map(decision_row),
+        },
+        totals: totals(&lines),
+        activities,
+    })
+}
+
+fn list_or_none(values: impl Iterator<Item = String>) -> String {
+    let values: Vec<String> = values.collect();
+    if values.is_empty() {
+        "none".to_owned()
+    } else {
+        values.join(", ")
+    }
+}
+
+fn year_status(status: YearStatus) -> &'static str {
+    match status {
+        YearStatus::Unknown => "unknown",
+        YearStatus::Open => "open",
+        YearStatus::Adopted => "adopted",
+        YearStatus::Closed => "closed",
+    }
+}
+
+/// A decision's row.
+pub(crate) fn decision_row(decision: &Decision) -> DecisionRow {
+    DecisionRow {
+        reference: decision.reference.clone(),
+        body: match &decision.body {
+            ApprovingBody::LatinAmericanCouncil { decision_number } => {
+                format!("Latin American Council, Decision {decision_number}")
+            }
+            ApprovingBody::PermanentSecretariat => "Permanent Secretariat".to_owned(),
+        },
+        decided_on: decision.decided_on.to_string(),
+    }
+}
+
+/// Organisation names, from the directory under the cut and the sources registered.
+pub(crate) struct Names<'a> {
+    pub(crate) models: &'a ReadModels,
+    pub(crate) sources: BTreeMap<CooperationSourceId, String>,
+}
+
+impl Names<'_> {
+    pub(crate) fn funding_source(&self, source: FundingSource) -> String {
+        match source {
+            FundingSource::SelaRegularBudget => "SELA regular budget".to_owned(),
+            FundingSource::Counterpart(id) => self
+                .models
+                .counterparts
+                .counterparts
+                .get(&id)
+                .and_then(|entry| entry.details.as_ref())
+                .map_or_else(|| format!("counterpart {id}"), |details| details.name.clone()),
+            FundingSource::CooperationSource(id) => self
+                .sources
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("cooperation source {id}")),
+            FundingSource::MemberState(code) => {
+                let name = self
+                    .models
+                    .counterparts
+                    .member_states
+                    .get(&code)
+                    .and_then(|entry| entry.name.clone())
+                    .unwrap_or_else(|| code.to_string());
+                format!("{name} (in kind)")
+            }
+            FundingSource::UnknownOffer(id) => format!("offer {id} (its source is outside the cut)"),
+        }
+    }
+
+    fn proposer(&self, proposer: Proposer) -> String {
+        match proposer {
+            Proposer::Secretariat => "Permanent Secretariat".to_owned(),
+            Proposer::Counterpart(id) => self.funding_source(FundingSource::Counterpart(id)),
+        }
+    }
+}
+
+fn activity_row(line: &ActivityLine, names: &Names<'_>) -> ActivityRow {
+    let entry = names.models.work_programme.activities.get(line.activity);
+    let mut all = FundingFigures::default();
+    for figures in line.funding.values() {
+        all.add_all(figures);
+    }
+    ActivityRow {
+        id: line.activity.to_string(),
+        title: line.title.clone().unwrap_or_default(),
+        kind: line.kind.map(|kind| kind.slug().to_owned()),
+        status: status_name(line.status).to_owned(),
+        thematic_area: line.thematic_area.map(|area| area.slug().to_owned()),
+        host: line.host.map(|host| host.to_string()),
+        proposed_by: entry
+            .and_then(|entry| entry.proposed_by)
+            .map(|proposer| names.proposer(proposer)),
+        planned_start: line.planned.map(|period| period.start().to_string()),
+        planned_end: line.planned.map(|period| period.end().to_string()),
+        held_start: line.held.map(|period| period.start().to_string()),
+        held_end: line.held.map(|period| period.end().to_string()),
+        answers_needs: line.answers_needs.iter().map(ToString::to_string).collect(),
+        decision: line.decision.as_ref().map(decision_row),
+        budget: line.budget.as_ref().map(MoneyText::of),
+        funding: line
+            .funding
+            .iter()
+            .map(|(source, figures)| FundingRow {
+                source: source.to_string(),
+                name: names.funding_source(*source),
+                committed: amounts(&figures.committed),
+                disbursed: amounts(&figures.disbursed),
+                spent: amounts(&figures.spent),
+                in_kind: amounts(&figures.in_kind),
+            })
+            .collect(),
+        committed: amounts(&all.committed),
+        disbursed: amounts(&all.disbursed),
+        spent: amounts(&all.spent),
+        in_kind: amounts(&all.in_kind),
+        funding_gap: line.funding_gap.as_ref().map(MoneyText::of),
+        unconverted_funding: amounts(&line.unconverted_funding),
+    }
+}
+
+#[derive(Default)]
+struct Sums {
+    activities: usize,
+    budget: Amounts,
+    funding: FundingFigures,
+    funding_gap: Amounts,
+}
+
+impl Sums {
+    fn add(&mut self, line: &ActivityLine) {
+        self.activities += 1;
+        if let Some(budget) = &line.budget {
+            self.budget.add(budget);
+        }
+        if let Some(gap) = &line.funding_gap {
+            self.funding_gap.add(gap);
+        }
+        for figures in line.funding.values() {
+            self.funding.add_all(figures);
+        }
+    }
+
+    fn row(&self, group: &str, key: String) -> TotalRow {
+        TotalRow {
+            group: group.to_owned(),
+            key,
+            activities: self.activities,
+            budget: amounts(&self.budget),
+            committed: amounts(&self.funding.committed),
+            disbursed: amounts(&self.funding.disbursed),
+            spent: amounts(&self.funding.spent),
+            in_kind: amounts(&self.funding.in_kind),
+            funding_gap: amounts(&self.funding_gap),
+        }
+    }
+}
+
+fn totals(lines: &[&ActivityLine]) -> Vec<TotalRow> {
+    let mut overall = Sums::default();
+    let mut by_area: BTreeMap<&'static str, Sums> = BTreeMap::new();
+    let mut by_state: BTreeMap<String, Sums> = BTreeMap::new();
+    for line in lines {
+        overall.add(line);
+        let area = line.thematic_area.map_or("unknown", |area| area.slug());
+        by_area.entry(area).or_default().add(line);
+        let host = line.host.map_or_else(|| "unknown".to_owned(), |host| host.to_string());
+        by_state.entry(host).or_default().add(line);
+    }
+    let mut rows = vec![overall.row("all", "all".to_owned())];
+    rows.extend(
+        by_area
+            .iter()
+            .map(|(area, sums)| sums.row("thematic-area", (*area).to_owned())),
+    );
+    rows.extend(
+        by_state
+            .iter()
+            .map(|(state, sums)| sums.row("member-state", state.clone())),
+    );
+    rows
+}

@@ -1,0 +1,86 @@
+//! The log prefix a report is made from, and its anchor.
+//!
+//! A report reads the log once: from position 1 up to the head as it was when reading began,
+//! no further than an `--at-position` bound, and stopping before the first event recorded after
+//! a `--known-at` bound (record time never decreases along positions, so what is left is a
+//! prefix). The last position read, the hash there and the Merkle tree head of that size are
+//! the report's anchor: an auditor compares the tree size and root with a signed checkpoint
+//! (`smes checkpoint --size N`) and the rest follows from the log's proofs.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::TryStreamExt;
+use jiff::Timestamp;
+use serde::Serialize;
+use smes_eventlog::EventStore;
+use smes_projections::Envelope;
+use smes_projections::envelope::to_hex;
+
+use crate::error::{Error, Result};
+
+/// What a report was made from: enough to check it against a signed checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    /// The last log position read (0 for an empty prefix).
+    pub log_position: u64,
+    /// The hash of the event at that position, lower-case hex (the chain's genesis hash for
+    /// an empty prefix).
+    pub head_hash: String,
+    /// The Merkle tree size: the number of events read, equal to the position.
+    pub tree_size: u64,
+    /// The RFC 6962 Merkle root at that size, in base64 as a checkpoint writes it.
+    pub tree_root: String,
+}
+
+/// A prefix of the log, decoded, with its anchor.
+#[derive(Debug, Clone)]
+pub struct LogSlice {
+    /// The events, from position 1, in order.
+    pub envelopes: Vec<Envelope>,
+    /// Where the prefix ends.
+    pub anchor: Anchor,
+}
+
+/// Reads the log from position 1 up to `at_position` (when given) and the last event recorded
+/// at or before `known_at` (when given). A position beyond the head is an error naming the
+/// option.
+pub async fn read_log(
+    store: &dyn EventStore,
+    known_at: Option<Timestamp>,
+    at_position: Option<u64>,
+) -> Result<LogSlice> {
+    let head = store.head().await?;
+    if let Some(position) = at_position
+        && position > head.position
+    {
+        return Err(Error::InvalidOption {
+            option: "--at-position",
+            value: position.to_string(),
+            allowed: format!("the log holds {} events", head.position),
+        });
+    }
+    let last = at_position.unwrap_or(head.position);
+    let mut envelopes = Vec::new();
+    let mut events = store.stream_all(1);
+    while let Some(recorded) = events.try_next().await? {
+        if recorded.position > last || known_at.is_some_and(|instant| recorded.recorded_at > instant) {
+            break;
+        }
+        envelopes.push(Envelope::from_recorded(&recorded)?);
+    }
+    drop(events);
+    let log_position = envelopes.last().map_or(0, |envelope| envelope.position);
+    let head_hash = envelopes
+        .last()
+        .map_or_else(|| to_hex(&smes_verify::GENESIS_HASH), |envelope| envelope.hash.clone());
+    let tree = store.tree_head(Some(log_position)).await?;
+    Ok(LogSlice {
+        envelopes,
+        anchor: Anchor {
+            log_position,
+            head_hash,
+            tree_size: tree.size,
+            tree_root: STANDARD.encode(tree.root),
+        },
+    })
+}
