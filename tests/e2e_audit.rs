@@ -76,10 +76,28 @@ fn an_auditor_checks_checkpoints_and_proofs_offline() {
     let again = fails(d, &["key", "generate", "--origin", "sela.int/smes"]);
     assert!(again.contains("an existing key is never overwritten"), "{again}");
 
-    let old = ok(d, &["checkpoint", "--out", "old.checkpoint"]);
+    let old = ok(d, &["checkpoint", "--out", "old.checkpoint", "--store"]);
     assert!(old.starts_with("sela.int/smes\n300\n"), "{old}");
     append(&d.join("smes.db"), 301, 200, "second");
-    ok(d, &["checkpoint", "--out", "new.checkpoint"]);
+    ok(d, &["checkpoint", "--out", "new.checkpoint", "--store"]);
+    // Kept with the log, exactly as signed, in tree-size order; keeping one again adds nothing.
+    ok(d, &["checkpoint", "--store"]);
+    let kept: Vec<serde_json::Value> = ok(d, &["checkpoint", "--list"])
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(kept[0]["tree_size"], 300);
+    assert_eq!(kept[0]["note"].as_str().unwrap(), old);
+    assert_eq!(
+        kept[1]["note"].as_str().unwrap(),
+        std::fs::read_to_string(d.join("new.checkpoint")).unwrap()
+    );
+    let error = fails(d, &["checkpoint", "--size", "501", "--store"]);
+    assert!(
+        error.contains("the log has 500 events; tree size 501 is beyond it"),
+        "{error}"
+    );
     std::fs::write(
         d.join("inclusion.json"),
         ok(d, &["prove", "inclusion", "--position", "123"]),

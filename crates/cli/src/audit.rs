@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use smes_eventlog::EventStore;
+use smes_eventlog::{EventStore, SqliteEventStore};
 use smes_verify::checkpoint::{decode_proof, encode_proof};
 use smes_verify::{Checkpoint, ConsistencyProofDocument, InclusionProofDocument, NoteSigner, NoteVerifier};
 
@@ -53,6 +53,12 @@ pub struct CheckpointArgs {
     /// Also write the signed checkpoint to this file.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also keep it with the log, to hand to auditors later (`--list` prints them).
+    #[arg(long)]
+    store: bool,
+    /// Print the checkpoints kept with the log, as JSON Lines, instead of signing one.
+    #[arg(long, conflicts_with_all = ["size", "out", "store"])]
+    list: bool,
 }
 
 /// `smes prove ...`
@@ -175,8 +181,21 @@ fn read_signer(path: &Path) -> Result<NoteSigner> {
     NoteSigner::parse(&text).with_context(|| format!("the key file {} does not hold a signing key", path.display()))
 }
 
-/// Runs `smes checkpoint`: prints the signed checkpoint of the log (at `--size`).
-pub async fn checkpoint(store: &dyn EventStore, args: CheckpointArgs) -> Result<()> {
+/// Runs `smes checkpoint`: prints the signed checkpoint of the log (at `--size`), or with
+/// `--list` the checkpoints kept with the log.
+pub async fn checkpoint(store: &SqliteEventStore, args: CheckpointArgs) -> Result<()> {
+    if args.list {
+        for kept in store.checkpoints().await? {
+            let line = serde_json::json!({
+                "origin": kept.origin,
+                "tree_size": kept.tree_size,
+                "stored_at": kept.stored_at.to_string(),
+                "note": kept.note,
+            });
+            println!("{line}");
+        }
+        return Ok(());
+    }
     let signer = read_signer(&args.key_file.path)?;
     let head = store.tree_head(args.size).await?;
     let note = Checkpoint {
@@ -187,6 +206,9 @@ pub async fn checkpoint(store: &dyn EventStore, args: CheckpointArgs) -> Result<
     .sign(&signer)?;
     if let Some(out) = &args.out {
         std::fs::write(out, &note).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    if args.store {
+        store.store_checkpoint(signer.name(), head.size, &note).await?;
     }
     print!("{note}");
     Ok(())

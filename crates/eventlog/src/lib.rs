@@ -28,6 +28,6 @@ pub use error::{Error, InvalidInput, Result};
 pub use event::{
     AppendOutcome, AppendRequest, ExpectedVersion, Head, Metadata, NewEvent, Payload, RecordedEvent, StreamName,
 };
-pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, TreeMaintenance};
+pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

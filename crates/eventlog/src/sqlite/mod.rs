@@ -97,6 +97,21 @@ pub struct SqliteEventStore {
     readers: Arc<ReaderPool>,
     upcasters: Arc<Upcasters>,
     ids: Arc<dyn IdSource>,
+    clock: Arc<dyn crate::clock::Clock>,
+    busy_timeout: Duration,
+}
+
+/// A signed checkpoint kept with the log (`smes checkpoint --store`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The log's name the checkpoint states.
+    pub origin: String,
+    /// The tree size it commits to.
+    pub tree_size: u64,
+    /// The signed note, exactly as signed.
+    pub note: String,
+    /// When it was stored.
+    pub stored_at: jiff::Timestamp,
 }
 
 impl std::fmt::Debug for SqliteEventStore {
@@ -163,8 +178,10 @@ impl SqliteEventStore {
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
-            writer: Writer::start(writer_connection, options.clock, config.tree),
+            writer: Writer::start(writer_connection, Arc::clone(&options.clock), config.tree),
             ids: options.ids,
+            clock: options.clock,
+            busy_timeout: config.busy_timeout,
             readers,
             upcasters: options.upcasters,
         })
@@ -173,6 +190,56 @@ impl SqliteEventStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Keeps a signed checkpoint with the log; returns false if the same one was kept already.
+    /// Checkpoints, like events, are never changed or removed.
+    pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        let head = self.head().await?.position;
+        if tree_size > head {
+            return Err(Error::BeyondHead {
+                what: "tree size",
+                value: tree_size,
+                head,
+            });
+        }
+        let connection = rusqlite::Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        connection.busy_timeout(self.busy_timeout)?;
+        let stored_at = codec::checked_micros(self.clock.now()).ok_or(Error::ClockOutOfRange)?;
+        let inserted = connection.execute(
+            "INSERT OR IGNORE INTO checkpoints (origin, tree_size, note, stored_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![origin, tree_size, note, stored_at],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// The checkpoints kept with the log, by tree size.
+    pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        self.with_reader(|connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT origin, tree_size, note, stored_at FROM checkpoints ORDER BY tree_size, stored_at",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, u64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?;
+            let mut checkpoints = Vec::new();
+            for row in rows {
+                let (origin, tree_size, note, stored_at) = row?;
+                checkpoints.push(StoredCheckpoint {
+                    origin,
+                    tree_size,
+                    note,
+                    stored_at: jiff::Timestamp::from_microsecond(stored_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                });
+            }
+            Ok(checkpoints)
+        })
+        .await
     }
 
     /// Runs `read` on a pooled read connection (see [`readers`] for why not sqlx's pool).
