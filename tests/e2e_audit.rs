@@ -295,3 +295,97 @@ fn an_auditor_checks_checkpoints_and_proofs_offline() {
         "{error}"
     );
 }
+
+#[test]
+fn an_auditor_checks_a_snapshots_basis_against_a_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["demo"]);
+    let public_key = ok(d, &["key", "generate", "--origin", "sela.int/smes"]);
+    let key = public_key.trim();
+    std::fs::write(
+        d.join("now.json"),
+        ok(d, &["snapshot", "--year", "2013", "--format", "json"]),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("then.md"),
+        ok(d, &["snapshot", "--year", "2013", "--at-position", "60"]),
+    )
+    .unwrap();
+    ok(d, &["checkpoint", "--out", "now.checkpoint"]);
+    ok(d, &["checkpoint", "--size", "60", "--out", "then.checkpoint"]);
+    std::fs::remove_file(d.join("smes.db")).unwrap();
+
+    let verified = ok(
+        d,
+        &[
+            "audit",
+            "verify-snapshot",
+            "--snapshot",
+            "now.json",
+            "--checkpoint",
+            "now.checkpoint",
+            "--key",
+            key,
+        ],
+    );
+    assert_eq!(
+        verified,
+        "snapshot verified: it was made from sela.int/smes at size 101, as the checkpoint commits\n"
+    );
+    let verified = ok(
+        d,
+        &[
+            "audit",
+            "verify-snapshot",
+            "--snapshot",
+            "then.md",
+            "--checkpoint",
+            "then.checkpoint",
+            "--key",
+            key,
+        ],
+    );
+    assert_eq!(
+        verified,
+        "snapshot verified: it was made from sela.int/smes at size 60, as the checkpoint commits\n"
+    );
+
+    let error = fails(
+        d,
+        &[
+            "audit",
+            "verify-snapshot",
+            "--snapshot",
+            "then.md",
+            "--checkpoint",
+            "now.checkpoint",
+            "--key",
+            key,
+        ],
+    );
+    assert!(
+        error.contains("the snapshot is NOT of the checkpointed log (ask for a checkpoint at the snapshot's size)"),
+        "{error}"
+    );
+    // A snapshot whose stated root was edited.
+    let mut edited: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("now.json")).unwrap()).unwrap();
+    edited["anchor"]["tree_root"] = serde_json::Value::String("AAAA".repeat(11));
+    std::fs::write(d.join("edited.json"), edited.to_string()).unwrap();
+    let error = fails(
+        d,
+        &[
+            "audit",
+            "verify-snapshot",
+            "--snapshot",
+            "edited.json",
+            "--checkpoint",
+            "now.checkpoint",
+            "--key",
+            key,
+        ],
+    );
+    assert!(error.contains("the snapshot is NOT of the checkpointed log"), "{error}");
+}

@@ -121,6 +121,18 @@ pub enum AuditCommand {
         #[command(flatten)]
         trusted: Trusted,
     },
+    /// Check that a snapshot (JSON or Markdown, from `smes snapshot`) was made from the log a
+    /// signed checkpoint commits to: same tree size, same Merkle root.
+    VerifySnapshot {
+        /// The snapshot file.
+        #[arg(long)]
+        snapshot: PathBuf,
+        /// The signed checkpoint file (at the snapshot's tree size).
+        #[arg(long)]
+        checkpoint: PathBuf,
+        #[command(flatten)]
+        trusted: Trusted,
+    },
     /// Check that a newer signed checkpoint extends an older one.
     VerifyConsistency {
         /// The older signed checkpoint file.
@@ -249,6 +261,34 @@ pub async fn prove(store: &dyn EventStore, command: ProveCommand) -> Result<()> 
     Ok(())
 }
 
+/// The Merkle tree size and base64 root a snapshot states: the `anchor` of a JSON snapshot, or
+/// the `Merkle tree size` and `Merkle tree root` rows of a Markdown one.
+fn snapshot_anchor(text: &str) -> Option<(u64, String)> {
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+        let anchor = json.get("anchor")?;
+        return Some((
+            anchor.get("tree_size")?.as_u64()?,
+            anchor.get("tree_root")?.as_str()?.to_owned(),
+        ));
+    }
+    let row = |label: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("| {label} | ")))
+            .map(|rest| rest.trim_end_matches(" |").trim_matches('`').to_owned())
+    };
+    Some((row("Merkle tree size")?.parse().ok()?, row("Merkle tree root")?))
+}
+
+/// The checkpoint's root as its body writes it (base64), as snapshots write it too.
+fn base64_root(checkpoint: &Checkpoint) -> String {
+    checkpoint
+        .body()
+        .lines()
+        .nth(2)
+        .expect("a checkpoint body has a root line")
+        .to_owned()
+}
+
 fn read(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read the {what} {}", path.display()))
 }
@@ -305,6 +345,32 @@ pub fn audit(command: AuditCommand) -> Result<()> {
             println!(
                 "inclusion verified: the event at position {} is in {} at size {}",
                 document.position, checkpoint.origin, checkpoint.size
+            );
+        }
+        AuditCommand::VerifySnapshot {
+            snapshot,
+            checkpoint,
+            trusted,
+        } => {
+            let checkpoint = open_checkpoint(&checkpoint, &trusted)?;
+            let text = read(&snapshot, "snapshot")?;
+            let (size, root) = snapshot_anchor(&text)
+                .with_context(|| format!("{} states no Merkle tree size and root", snapshot.display()))?;
+            let root_text = base64_root(&checkpoint);
+            if size != checkpoint.size || root != root_text {
+                bail!(
+                    "the snapshot was made from the log at size {size} with root {root}, but the checkpoint commits to size {} with root {root_text}: the snapshot is NOT of the checkpointed log{}",
+                    checkpoint.size,
+                    if size != checkpoint.size {
+                        " (ask for a checkpoint at the snapshot's size)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            println!(
+                "snapshot verified: it was made from {} at size {}, as the checkpoint commits",
+                checkpoint.origin, checkpoint.size
             );
         }
         AuditCommand::VerifyConsistency {
