@@ -19,6 +19,7 @@ mod codec;
 pub mod conformance;
 pub mod error;
 pub mod event;
+pub mod postgres;
 pub mod sqlite;
 pub mod store;
 pub mod upcast;
@@ -28,6 +29,7 @@ pub use error::{Error, InvalidInput, Result};
 pub use event::{
     AppendOutcome, AppendRequest, ExpectedVersion, Head, Metadata, NewEvent, Payload, RecordedEvent, StreamName,
 };
+pub use postgres::{PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

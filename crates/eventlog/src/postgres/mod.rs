@@ -1,0 +1,427 @@
+//! The PostgreSQL backend: one log shared by several processes and servers.
+//!
+//! The tables, the canonical records, the hash chain and the Merkle tree are those of the SQLite
+//! backend (see docs/eventlog.md); `record` is TEXT holding the bytes exactly as hashed (never
+//! jsonb, which re-encodes). Appends go through one writer task per process ([`writer`]), which
+//! groups queued requests into one transaction; every append transaction takes a
+//! transaction-scoped advisory lock before it reads the head, so writers of all processes
+//! commit one at a time and positions are gapless and in commit order: a reader that sees
+//! position N has seen every position before it. Reads are plain sqlx queries on a small pool.
+
+mod merkle;
+mod writer;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
+use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+use crate::clock::{Clock, IdSource};
+use crate::codec;
+use crate::error::{Error, Result};
+use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
+use crate::sqlite::StoredCheckpoint;
+use crate::store::{EventStore, StoreOptions};
+use crate::upcast::Upcasters;
+use merkle::{CatchUp, to_i64};
+use writer::Writer;
+
+/// The schema migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Rows per page read by `verify`.
+const VERIFY_PAGE: i64 = 10_000;
+
+/// PostgreSQL-specific settings.
+#[derive(Debug, Clone)]
+pub struct PostgresConfig {
+    /// The most connections the store's pool opens (the writer uses one while it commits).
+    pub max_connections: u32,
+    /// How long to wait for a pooled connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PostgresConfig {
+    fn default() -> Self {
+        PostgresConfig {
+            max_connections: 3,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// An event log in a PostgreSQL database.
+pub struct PostgresEventStore {
+    location: String,
+    pool: PgPool,
+    writer: Writer,
+    upcasters: Arc<Upcasters>,
+    ids: Arc<dyn IdSource>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for PostgresEventStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresEventStore")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+impl PostgresEventStore {
+    /// Opens the log in the database at a `postgres://` URL. With `options.create` the schema
+    /// is created if missing (the database itself must exist); without it, a database without
+    /// the schema is [`Error::NotFound`].
+    pub async fn open(location: &str, options: StoreOptions) -> Result<Self> {
+        Self::open_with(location, options, PostgresConfig::default()).await
+    }
+
+    /// Opens the log with explicit PostgreSQL settings.
+    pub async fn open_with(location: &str, options: StoreOptions, config: PostgresConfig) -> Result<Self> {
+        if !is_postgres_url(location) {
+            return Err(Error::UnsupportedLocation {
+                location: location.to_owned(),
+                reason: "a PostgreSQL log is named by a postgres:// URL".into(),
+            });
+        }
+        let open_error = |source: sqlx::Error| Error::Open {
+            location: location.to_owned(),
+            source,
+        };
+        let connect_options = PgConnectOptions::from_str(location).map_err(open_error)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections.max(1))
+            .min_connections(0)
+            .acquire_timeout(config.acquire_timeout)
+            .idle_timeout(Some(Duration::from_secs(60)))
+            .connect_with(connect_options)
+            .await
+            .map_err(open_error)?;
+        if let Err(error) = prepare_schema(&pool, location, options.create).await {
+            pool.close().await;
+            return Err(error);
+        }
+        Ok(PostgresEventStore {
+            location: location.to_owned(),
+            writer: Writer::start(pool.clone(), Arc::clone(&options.clock)),
+            pool,
+            upcasters: options.upcasters,
+            ids: options.ids,
+            clock: options.clock,
+        })
+    }
+
+    /// The URL the log was opened at.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Keeps a signed checkpoint with the log; returns false if the same one was kept already.
+    /// Checkpoints, like events, are never changed or removed.
+    pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        self.check_tree_size("tree size", tree_size).await?;
+        let stored_at = codec::checked_micros(self.clock.now()).ok_or(Error::ClockOutOfRange)?;
+        let inserted = sqlx::query(
+            "INSERT INTO checkpoints (origin, tree_size, note, stored_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(origin)
+        .bind(to_i64(tree_size))
+        .bind(note)
+        .bind(stored_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    /// The checkpoints kept with the log, by tree size.
+    pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        let rows: Vec<(String, i64, String, i64)> =
+            sqlx::query_as("SELECT origin, tree_size, note, stored_at FROM checkpoints ORDER BY tree_size, stored_at")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(origin, tree_size, note, stored_at)| StoredCheckpoint {
+                origin,
+                tree_size: tree_size as u64,
+                note,
+                stored_at: jiff::Timestamp::from_microsecond(stored_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            })
+            .collect())
+    }
+}
+
+/// Refuses databases written by a newer smes, then applies the embedded migrations and records
+/// the log's id.
+async fn prepare_schema(pool: &PgPool, location: &str, create: bool) -> Result<()> {
+    let open_error = |source: sqlx::Error| Error::Open {
+        location: location.to_owned(),
+        source,
+    };
+    let has_migrations: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await
+        .map_err(open_error)?;
+    if has_migrations {
+        let found: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+            .fetch_one(pool)
+            .await?;
+        let supported = MIGRATOR.iter().map(|migration| migration.version).max().unwrap_or(0);
+        if let Some(found) = found
+            && found > supported
+        {
+            return Err(Error::FutureSchema {
+                location: location.to_owned(),
+                found,
+                supported,
+            });
+        }
+    } else if !create {
+        return Err(Error::NotFound {
+            location: location.to_owned(),
+        });
+    }
+    MIGRATOR.run(pool).await?;
+    sqlx::query(
+        "INSERT INTO log_meta (key, value) VALUES ('log_id', $1), ('record_format', $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(smes_verify::RECORD_FORMAT.to_string())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+fn to_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+fn decode_rows(rows: Vec<(i64, String, Vec<u8>)>, upcasters: &Upcasters) -> Result<Vec<RecordedEvent>> {
+    rows.into_iter()
+        .map(|(position, record, hash)| codec::decode(position as u64, &record, &hash, upcasters))
+        .collect()
+}
+
+fn stored_hash(position: u64, hash: &[u8]) -> Result<Hash> {
+    hash.try_into().map_err(|_| Error::CorruptRecord {
+        position,
+        detail: "the stored hash is not 32 bytes".into(),
+    })
+}
+
+impl PostgresEventStore {
+    async fn check_tree_size(&self, what: &'static str, value: u64) -> Result<u64> {
+        let head = self.head().await?.position;
+        if value > head {
+            return Err(Error::BeyondHead { what, value, head });
+        }
+        Ok(head)
+    }
+}
+
+#[async_trait]
+impl EventStore for PostgresEventStore {
+    async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
+        let appends = requests
+            .into_iter()
+            .map(|request| codec::validate(request, self.ids.as_ref()).map_err(Error::from))
+            .collect();
+        self.writer.append(appends).await
+    }
+
+    async fn read_stream(&self, stream: &StreamName, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT position, record, hash FROM events WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3",
+        )
+        .bind(stream.as_str())
+        .bind(to_i64(from_version))
+        .bind(to_limit(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        decode_rows(rows, &self.upcasters)
+    }
+
+    async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
+        let rows: Vec<(i64, String, Vec<u8>)> =
+            sqlx::query_as("SELECT position, record, hash FROM events WHERE position >= $1 ORDER BY position LIMIT $2")
+                .bind(to_i64(from_position))
+                .bind(to_limit(limit))
+                .fetch_all(&self.pool)
+                .await?;
+        decode_rows(rows, &self.upcasters)
+    }
+
+    async fn head(&self) -> Result<Head> {
+        let head: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        match head {
+            None => Ok(Head {
+                position: 0,
+                hash: smes_verify::GENESIS_HASH,
+            }),
+            Some((position, hash)) => {
+                let position = position as u64;
+                Ok(Head {
+                    position,
+                    hash: stored_hash(position, &hash)?,
+                })
+            }
+        }
+    }
+
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>> {
+        let mut connection = self.pool.acquire().await?;
+        Ok(
+            writer::earlier_outcome(&mut connection, &command_id.hyphenated().to_string())
+                .await?
+                .map(|earlier| earlier.outcome),
+        )
+    }
+
+    async fn verify(&self) -> Result<VerifiedChain> {
+        let head = self.head().await?;
+        let mut connection = self.pool.acquire().await?;
+        // The stored tree is read first: it may only lag the events, never lead them.
+        let stored_tree = merkle::load_frontier(&mut connection).await?;
+        let mut verifier = ChainVerifier::new();
+        // The tree the events give, rebuilt as they are walked, with its large subtrees.
+        let mut tree = smes_verify::MerkleFrontier::new();
+        let mut tree_at_stored_size = (stored_tree.size() == 0).then(smes_verify::merkle::empty_root);
+        let mut large_subtrees = std::collections::HashMap::new();
+        // Positions are checked by the verifier: the page query does not assume they are gapless.
+        let mut next = 1i64;
+        loop {
+            let page: Vec<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
+                "SELECT position, stream, version, record, hash FROM events \
+                 WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3",
+            )
+            .bind(next)
+            .bind(to_i64(head.position))
+            .bind(VERIFY_PAGE)
+            .fetch_all(&mut *connection)
+            .await?;
+            let Some(last) = page.last() else { break };
+            next = last.0 + 1;
+            for (position, stream, version, record, hash) in &page {
+                verifier.check(&StoredRow {
+                    position: *position as u64,
+                    stream,
+                    version: *version as u64,
+                    record,
+                    hash,
+                })?;
+                let hash = Hash::try_from(hash.as_slice()).expect("the verifier checked the hash");
+                tree.push_with(smes_verify::merkle::leaf_hash(&hash), |start, end, subtree| {
+                    let level = (end - start).trailing_zeros();
+                    if level >= merkle::STORED_LEVEL {
+                        large_subtrees.insert((level, start >> level), *subtree);
+                    }
+                });
+                if tree.size() == stored_tree.size() {
+                    tree_at_stored_size = Some(tree.root());
+                }
+            }
+        }
+        let verified = verifier.finish();
+        let tree_error = |detail: String| Err(Error::MerkleState { detail });
+        match tree_at_stored_size {
+            None => {
+                return tree_error(format!(
+                    "the stored Merkle tree covers {} events but the log has {}",
+                    stored_tree.size(),
+                    verified.events
+                ));
+            }
+            Some(root) if root != stored_tree.root() => {
+                return tree_error(format!(
+                    "the stored Merkle frontier at size {} has root {} but the events give {}",
+                    stored_tree.size(),
+                    hex::encode(stored_tree.root()),
+                    hex::encode(root)
+                ));
+            }
+            Some(_) => {}
+        }
+        // Every stored subtree must be the one the events give (there are n / 256 of them).
+        let stored_nodes: Vec<(i32, i64, Vec<u8>)> = sqlx::query_as("SELECT level, idx, hash FROM merkle_nodes")
+            .fetch_all(&mut *connection)
+            .await?;
+        for (level, index, hash) in stored_nodes {
+            let (level, index) = (level as u32, index as u64);
+            if large_subtrees.get(&(level, index)).map(|expected| expected.as_slice()) != Some(hash.as_slice()) {
+                let start = index.checked_shl(level).unwrap_or(u64::MAX);
+                return tree_error(format!(
+                    "the stored Merkle node for leaves {start}..{} does not match the events",
+                    start.saturating_add(1u64.checked_shl(level).unwrap_or(u64::MAX))
+                ));
+            }
+        }
+        Ok(verified)
+    }
+
+    async fn stored_record(&self, position: u64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT record FROM events WHERE position = $1")
+            .bind(to_i64(position))
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn tree_head(&self, size: Option<u64>) -> Result<TreeHead> {
+        let size = match size {
+            Some(size) => {
+                self.check_tree_size("tree size", size).await?;
+                size
+            }
+            None => self.head().await?.position,
+        };
+        let mut connection = self.pool.acquire().await?;
+        let mut frontier = merkle::load_frontier(&mut connection).await?;
+        if frontier.size() <= size {
+            merkle::catch_up(&mut connection, &mut frontier, size, CatchUp::InMemory).await?;
+            return Ok(TreeHead {
+                size,
+                root: frontier.root(),
+            });
+        }
+        let root = merkle::with_subtrees(&mut connection, |subtree| merkle_root_with(size, subtree)).await?;
+        Ok(TreeHead { size, root })
+    }
+
+    async fn inclusion_proof(&self, position: u64, tree_size: u64) -> Result<Vec<Hash>> {
+        self.check_tree_size("tree size", tree_size).await?;
+        if position == 0 || position > tree_size {
+            return Err(Error::BeyondHead {
+                what: "position",
+                value: position,
+                head: tree_size,
+            });
+        }
+        let mut connection = self.pool.acquire().await?;
+        merkle::with_subtrees(&mut connection, |subtree| {
+            inclusion_proof_with(position - 1, tree_size, subtree)
+        })
+        .await
+    }
+
+    async fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>> {
+        self.check_tree_size("tree size", new_size).await?;
+        let mut connection = self.pool.acquire().await?;
+        merkle::with_subtrees(&mut connection, |subtree| {
+            consistency_proof_with(old_size, new_size, subtree)
+        })
+        .await
+    }
+}

@@ -1,0 +1,511 @@
+//! The conformance suite on the PostgreSQL backend, and what is particular to it.
+//!
+//! PostgreSQL must answer at 127.0.0.1:5432 (trust auth, user `postgres`, database `test`);
+//! `SMES_TEST_POSTGRES` overrides the admin URL. These tests fail, never skip, when it does not
+//! answer. Each fresh log gets its own database `smes_test_<unix seconds>_<random>`, dropped when
+//! the test's backend is dropped; databases of that name older than an hour (left by a killed
+//! run) are dropped at each test's first use.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use futures_util::TryStreamExt;
+use smes_eventlog::conformance::{Backend, RawRow, fixed_options};
+use smes_eventlog::{
+    AppendRequest, Error, EventStore, ExpectedVersion, Metadata, NewEvent, PostgresEventStore, SqliteEventStore,
+    StoreOptions, StreamName,
+};
+use sqlx::{Connection, PgConnection};
+
+/// How long a leftover test database lives before a later test drops it.
+const STALE_AFTER: Duration = Duration::from_secs(3600);
+
+fn admin_url() -> String {
+    std::env::var("SMES_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// The URL of database `name` on the admin URL's server.
+fn database_url(name: &str) -> String {
+    let admin = admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+async fn connect(url: &str) -> PgConnection {
+    PgConnection::connect(url).await.unwrap_or_else(|error| {
+        panic!(
+            "PostgreSQL is not reachable at {url}: {error}. The PostgreSQL tests need a server at \
+             127.0.0.1:5432 with trust auth and a database `test` (see DEVELOPERS.md); they never skip."
+        )
+    })
+}
+
+/// `<verb> "<name>"<tail>`, the name quoted as an identifier (the only dynamic part).
+fn database_statement(verb: &str, name: &str, tail: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(format!("{verb} \"{}\"{tail}", name.replace('"', "\"\"")))
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+/// Fresh PostgreSQL logs, one database each, dropped with the backend.
+struct Postgres {
+    created: Mutex<Vec<String>>,
+}
+
+fn postgres() -> Postgres {
+    Postgres {
+        created: Mutex::new(Vec::new()),
+    }
+}
+
+impl Postgres {
+    /// Creates an empty database of its own and returns its URL.
+    async fn fresh_database(&self) -> String {
+        let mut admin = connect(&admin_url()).await;
+        drop_stale_databases(&mut admin).await;
+        let name = format!("smes_test_{}_{}", unix_seconds(), uuid::Uuid::new_v4().simple());
+        sqlx::raw_sql(database_statement("CREATE DATABASE", &name, ""))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let _ = admin.close().await;
+        self.created.lock().expect("lock").push(name.clone());
+        database_url(&name)
+    }
+}
+
+/// Drops test databases left behind by runs that were killed (older than [`STALE_AFTER`]).
+async fn drop_stale_databases(admin: &mut PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'smes\\_test\\_%'")
+        .fetch_all(&mut *admin)
+        .await
+        .expect("list test databases");
+    let now = unix_seconds();
+    for name in names {
+        let created = name
+            .strip_prefix("smes_test_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|seconds| seconds.parse::<u64>().ok());
+        if created.is_some_and(|created| now.saturating_sub(created) > STALE_AFTER.as_secs()) {
+            let _ = sqlx::raw_sql(database_statement("DROP DATABASE IF EXISTS", &name, " WITH (FORCE)"))
+                .execute(&mut *admin)
+                .await;
+        }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let names = std::mem::take(&mut *self.created.lock().unwrap_or_else(|poison| poison.into_inner()));
+        if names.is_empty() {
+            return;
+        }
+        // Dropped inside the test's runtime, which cannot be blocked on: a short-lived runtime on
+        // its own thread drops the databases (forcing off the stores' idle connections).
+        let dropper = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            runtime.block_on(async move {
+                let Ok(mut admin) = PgConnection::connect(&admin_url()).await else {
+                    return;
+                };
+                for name in names {
+                    let _ = sqlx::raw_sql(database_statement("DROP DATABASE IF EXISTS", &name, " WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+                let _ = admin.close().await;
+            });
+        });
+        let _ = dropper.join();
+    }
+}
+
+async fn open(url: &str, options: StoreOptions) -> PostgresEventStore {
+    PostgresEventStore::open(url, options)
+        .await
+        .unwrap_or_else(|error| panic!("open the log at {url}: {error:?}"))
+}
+
+async fn raw(store: &PostgresEventStore) -> PgConnection {
+    connect(store.location()).await
+}
+
+#[async_trait]
+impl Backend for Postgres {
+    type Store = PostgresEventStore;
+
+    async fn fresh(&self, options: StoreOptions) -> PostgresEventStore {
+        let url = self.fresh_database().await;
+        open(
+            &url,
+            StoreOptions {
+                create: true,
+                ..options
+            },
+        )
+        .await
+    }
+
+    async fn reopen(&self, store: &PostgresEventStore, options: StoreOptions) -> PostgresEventStore {
+        open(
+            store.location(),
+            StoreOptions {
+                create: false,
+                ..options
+            },
+        )
+        .await
+    }
+
+    async fn insert_raw(&self, store: &PostgresEventStore, row: RawRow) {
+        let mut connection = raw(store).await;
+        sqlx::query(
+            "INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(row.position as i64)
+        .bind(&row.stream)
+        .bind(row.version as i64)
+        .bind(&row.event_type)
+        .bind(row.occurred_at_micros)
+        .bind(row.recorded_at_micros)
+        .bind(&row.record)
+        .bind(row.hash.as_slice())
+        .execute(&mut connection)
+        .await
+        .expect("raw insert");
+    }
+
+    async fn overwrite_record(&self, store: &PostgresEventStore, position: u64, record: String) {
+        let mut connection = raw(store).await;
+        sqlx::raw_sql("DROP TRIGGER events_refuse_update ON events")
+            .execute(&mut connection)
+            .await
+            .expect("drop trigger");
+        sqlx::query("UPDATE events SET record = $1 WHERE position = $2")
+            .bind(record)
+            .bind(position as i64)
+            .execute(&mut connection)
+            .await
+            .expect("tamper");
+    }
+
+    async fn delete_raw(&self, store: &PostgresEventStore, position: u64) {
+        let mut connection = raw(store).await;
+        sqlx::raw_sql("DROP TRIGGER events_refuse_delete ON events")
+            .execute(&mut connection)
+            .await
+            .expect("drop trigger");
+        sqlx::query("DELETE FROM events WHERE position = $1")
+            .bind(position as i64)
+            .execute(&mut connection)
+            .await
+            .expect("delete");
+    }
+
+    async fn try_update_and_delete(&self, store: &PostgresEventStore) -> (Option<String>, Option<String>) {
+        let mut connection = raw(store).await;
+        let update = sqlx::query("UPDATE events SET record = record || ' ' WHERE position = 1")
+            .execute(&mut connection)
+            .await
+            .err()
+            .map(|error| error.to_string());
+        let delete = sqlx::query("DELETE FROM events WHERE position = 2")
+            .execute(&mut connection)
+            .await
+            .err()
+            .map(|error| error.to_string());
+        (update, delete)
+    }
+}
+
+smes_eventlog::conformance_suite!(postgres());
+
+fn stream(name: &str) -> StreamName {
+    StreamName::new(name).expect("a valid stream name")
+}
+
+fn request(name: &str, expected: ExpectedVersion, count: u64) -> AppendRequest {
+    AppendRequest::new(
+        stream(name),
+        expected,
+        (1..=count)
+            .map(|n| {
+                NewEvent::new(
+                    "Happened",
+                    1,
+                    format!(r#"{{"n":{n},"text":"event {n}"}}"#),
+                    "2013-03-01T00:00:00Z".parse().expect("a time"),
+                )
+            })
+            .collect(),
+        Metadata::new("actor-1", "secretariat", "test"),
+    )
+}
+
+/// The same appends with the same clock and ids give byte-identical records on SQLite and
+/// PostgreSQL: the same heads, the same Merkle roots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_appends_give_the_same_bytes_as_sqlite() {
+    let backend = postgres();
+    let on_postgres = backend.fresh(fixed_options()).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
+        .await
+        .expect("open SQLite");
+    let appends = || {
+        let mut with_command = request("a", ExpectedVersion::NoStream, 3);
+        with_command.metadata = with_command
+            .metadata
+            .with_command_id(uuid::Uuid::from_u128(42))
+            .with_reason("a reason with \"quotes\" and é");
+        vec![
+            vec![with_command],
+            vec![request("b", ExpectedVersion::Any, 300)],
+            vec![
+                request("a", ExpectedVersion::Exact(3), 2),
+                request("c", ExpectedVersion::NoStream, 1),
+            ],
+        ]
+    };
+    for batch in appends() {
+        on_postgres.append_batch(batch).await.expect("append on PostgreSQL");
+    }
+    for batch in appends() {
+        on_sqlite.append_batch(batch).await.expect("append on SQLite");
+    }
+    let (pg_head, sqlite_head) = (on_postgres.head().await.unwrap(), on_sqlite.head().await.unwrap());
+    assert_eq!(pg_head, sqlite_head);
+    assert_eq!(pg_head.position, 306);
+    for position in [1, 4, 304, 306] {
+        assert_eq!(
+            on_postgres.stored_record(position).await.unwrap(),
+            on_sqlite.stored_record(position).await.unwrap(),
+            "record {position}"
+        );
+    }
+    assert_eq!(
+        on_postgres.tree_head(None).await.unwrap(),
+        on_sqlite.tree_head(None).await.unwrap()
+    );
+    assert_eq!(
+        on_postgres.inclusion_proof(5, 300).await.unwrap(),
+        on_sqlite.inclusion_proof(5, 300).await.unwrap()
+    );
+    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+}
+
+/// A database migrated by a newer smes is refused untouched; one without the schema is not a
+/// log unless creating was asked for; a non-PostgreSQL URL is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_refuses_future_schemas_and_missing_logs() {
+    let backend = postgres();
+    let url = backend.fresh_database().await;
+    let missing = PostgresEventStore::open(&url, StoreOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+
+    let store = open(&url, fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 1)).await.unwrap();
+    drop(store);
+    let mut connection = connect(&url).await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99991231000000, 'from the future', true, '\\x00'::bytea, 0)",
+    )
+    .execute(&mut connection)
+    .await
+    .expect("record a future migration");
+    let error = PostgresEventStore::open(&url, StoreOptions::default())
+        .await
+        .unwrap_err();
+    match error {
+        Error::FutureSchema { found, .. } => assert_eq!(found, 99_991_231_000_000),
+        other => panic!("expected a future schema, got {other}"),
+    }
+    let error = PostgresEventStore::open("sqlite://x.db", StoreOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::UnsupportedLocation { .. }), "{error}");
+}
+
+/// Two stores on one database (as two processes would be) append concurrently: positions stay
+/// gapless, each stream's versions too, and the chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_on_one_database_interleave_gaplessly() {
+    let backend = postgres();
+    let first = Arc::new(backend.fresh(fixed_options()).await);
+    let second = Arc::new(backend.reopen(&first, fixed_options()).await);
+    let mut tasks = Vec::new();
+    for task in 0..4usize {
+        let store = if task % 2 == 0 {
+            Arc::clone(&first)
+        } else {
+            Arc::clone(&second)
+        };
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25 {
+                store
+                    .append(request(&format!("shared-{}", i % 3), ExpectedVersion::Any, 4))
+                    .await
+                    .unwrap();
+                store
+                    .append(request(&format!("own-{task}"), ExpectedVersion::Any, 1))
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let events: Vec<_> = first.stream_all(1).try_collect().await.unwrap();
+    assert_eq!(
+        events.iter().map(|event| event.position).collect::<Vec<_>>(),
+        (1..=500).collect::<Vec<_>>()
+    );
+    for pair in events.windows(2) {
+        assert!(
+            pair[1].recorded_at >= pair[0].recorded_at,
+            "record time never decreases"
+        );
+    }
+    for name in ["shared-0", "shared-1", "shared-2", "own-0", "own-3"] {
+        let versions: Vec<u64> = second
+            .read_stream(&stream(name), 1, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .map(|event| event.version)
+            .collect();
+        assert_eq!(versions, (1..=versions.len() as u64).collect::<Vec<_>>(), "{name}");
+    }
+    assert_eq!(first.verify().await.unwrap().events, 500);
+    assert_eq!(
+        second.tree_head(None).await.unwrap(),
+        first.tree_head(None).await.unwrap()
+    );
+}
+
+/// Four tasks on two stores append while two readers page through the log: every page a reader
+/// sees continues the gapless prefix it saw before, and at the end they have seen everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_paging_during_concurrent_appends_see_a_gapless_prefix() {
+    const WRITERS: usize = 4;
+    const APPENDS: usize = 40;
+    const EVENTS: u64 = 3;
+    let total = (WRITERS * APPENDS) as u64 * EVENTS;
+    let backend = postgres();
+    let first = Arc::new(backend.fresh(StoreOptions::default()).await);
+    let second = Arc::new(backend.reopen(&first, StoreOptions::default()).await);
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|writer| {
+            let store = if writer % 2 == 0 {
+                Arc::clone(&first)
+            } else {
+                Arc::clone(&second)
+            };
+            tokio::spawn(async move {
+                for i in 0..APPENDS {
+                    let name = if i % 2 == 0 {
+                        "shared".to_owned()
+                    } else {
+                        format!("own-{writer}")
+                    };
+                    store
+                        .append(request(&name, ExpectedVersion::Any, EVENTS))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    let readers: Vec<_> = (0..2)
+        .map(|reader| {
+            let store = if reader == 0 {
+                Arc::clone(&first)
+            } else {
+                Arc::clone(&second)
+            };
+            tokio::spawn(async move {
+                let mut seen = 0u64;
+                let mut previous_recorded = None;
+                while seen < total {
+                    let page = store.read_all(seen + 1, 7).await.unwrap();
+                    for event in &page {
+                        seen += 1;
+                        assert_eq!(event.position, seen, "reader {reader} skipped or repeated a position");
+                        if let Some(previous) = previous_recorded {
+                            assert!(event.recorded_at >= previous);
+                        }
+                        previous_recorded = Some(event.recorded_at);
+                    }
+                    if page.is_empty() {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                }
+                seen
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    for reader in readers {
+        assert_eq!(reader.await.unwrap(), total);
+    }
+    assert_eq!(first.verify().await.unwrap().events, total);
+}
+
+/// Signed checkpoints are kept once each, listed by tree size, and refused beyond the head.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoints_are_kept_once() {
+    let backend = postgres();
+    let store = backend.fresh(fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 3)).await.unwrap();
+    assert!(
+        store
+            .store_checkpoint("smes.example/log", 3, "note at 3")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .store_checkpoint("smes.example/log", 3, "note at 3")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .store_checkpoint("smes.example/log", 1, "note at 1")
+            .await
+            .unwrap()
+    );
+    let kept = store.checkpoints().await.unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|checkpoint| (checkpoint.tree_size, checkpoint.note.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "note at 1"), (3, "note at 3")]
+    );
+    assert!(matches!(
+        store.store_checkpoint("smes.example/log", 4, "too far").await,
+        Err(Error::BeyondHead { .. })
+    ));
+    let mut connection = raw(&store).await;
+    let refused = sqlx::query("DELETE FROM checkpoints")
+        .execute(&mut connection)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("append-only"), "{refused}");
+}
