@@ -23,6 +23,7 @@ pub mod postgres;
 pub mod sqlite;
 pub mod store;
 pub mod upcast;
+mod walk;
 
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
 pub use error::{Error, InvalidInput, Result};

@@ -14,8 +14,7 @@ use sqlx::PgConnection;
 
 use crate::error::{Error, Result};
 
-/// Subtrees of 2^8 = 256 leaves and more are stored (as on SQLite).
-pub(crate) const STORED_LEVEL: u32 = 8;
+pub(crate) use crate::walk::STORED_LEVEL;
 
 /// A large subtree completed by a pushed leaf, to be stored: (level, index, hash).
 pub(crate) type Node = (u32, u64, Hash);

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
-use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
+use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use uuid::Uuid;
 
@@ -28,6 +28,7 @@ use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName
 use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, StoreOptions};
 use crate::upcast::Upcasters;
+use crate::walk::LogWalk;
 use merkle::{CatchUp, to_i64};
 use writer::Writer;
 
@@ -295,13 +296,8 @@ impl EventStore for PostgresEventStore {
         let head = self.head().await?;
         let mut connection = self.pool.acquire().await?;
         // The stored tree is read first: it may only lag the events, never lead them.
-        let stored_tree = merkle::load_frontier(&mut connection).await?;
-        let mut verifier = ChainVerifier::new();
-        // The tree the events give, rebuilt as they are walked, with its large subtrees.
-        let mut tree = smes_verify::MerkleFrontier::new();
-        let mut tree_at_stored_size = (stored_tree.size() == 0).then(smes_verify::merkle::empty_root);
-        let mut large_subtrees = std::collections::HashMap::new();
-        // Positions are checked by the verifier: the page query does not assume they are gapless.
+        let mut walk = LogWalk::new(merkle::load_frontier(&mut connection).await?);
+        // Positions are checked by the walk: the page query does not assume they are gapless.
         let mut next = 1i64;
         loop {
             let page: Vec<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
@@ -316,60 +312,23 @@ impl EventStore for PostgresEventStore {
             let Some(last) = page.last() else { break };
             next = last.0 + 1;
             for (position, stream, version, record, hash) in &page {
-                verifier.check(&StoredRow {
+                walk.check(&StoredRow {
                     position: *position as u64,
                     stream,
                     version: *version as u64,
                     record,
                     hash,
                 })?;
-                let hash = Hash::try_from(hash.as_slice()).expect("the verifier checked the hash");
-                tree.push_with(smes_verify::merkle::leaf_hash(&hash), |start, end, subtree| {
-                    let level = (end - start).trailing_zeros();
-                    if level >= merkle::STORED_LEVEL {
-                        large_subtrees.insert((level, start >> level), *subtree);
-                    }
-                });
-                if tree.size() == stored_tree.size() {
-                    tree_at_stored_size = Some(tree.root());
-                }
             }
         }
-        let verified = verifier.finish();
-        let tree_error = |detail: String| Err(Error::MerkleState { detail });
-        match tree_at_stored_size {
-            None => {
-                return tree_error(format!(
-                    "the stored Merkle tree covers {} events but the log has {}",
-                    stored_tree.size(),
-                    verified.events
-                ));
-            }
-            Some(root) if root != stored_tree.root() => {
-                return tree_error(format!(
-                    "the stored Merkle frontier at size {} has root {} but the events give {}",
-                    stored_tree.size(),
-                    hex::encode(stored_tree.root()),
-                    hex::encode(root)
-                ));
-            }
-            Some(_) => {}
-        }
-        // Every stored subtree must be the one the events give (there are n / 256 of them).
-        let stored_nodes: Vec<(i32, i64, Vec<u8>)> = sqlx::query_as("SELECT level, idx, hash FROM merkle_nodes")
+        let stored_subtrees: Vec<(i32, i64, Vec<u8>)> = sqlx::query_as("SELECT level, idx, hash FROM merkle_nodes")
             .fetch_all(&mut *connection)
             .await?;
-        for (level, index, hash) in stored_nodes {
-            let (level, index) = (level as u32, index as u64);
-            if large_subtrees.get(&(level, index)).map(|expected| expected.as_slice()) != Some(hash.as_slice()) {
-                let start = index.checked_shl(level).unwrap_or(u64::MAX);
-                return tree_error(format!(
-                    "the stored Merkle node for leaves {start}..{} does not match the events",
-                    start.saturating_add(1u64.checked_shl(level).unwrap_or(u64::MAX))
-                ));
-            }
-        }
-        Ok(verified)
+        walk.finish(
+            stored_subtrees
+                .into_iter()
+                .map(|(level, index, hash)| (level as u32, index as u64, hash)),
+        )
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

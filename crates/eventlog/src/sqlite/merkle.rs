@@ -14,8 +14,7 @@ use smes_verify::{Hash, MerkleFrontier};
 
 use crate::error::{Error, Result};
 
-/// Subtrees of 2^8 = 256 leaves and more are stored.
-pub(crate) const STORED_LEVEL: u32 = 8;
+pub(crate) use crate::walk::STORED_LEVEL;
 
 /// The tree's right edge as stored.
 pub(crate) fn load_frontier(connection: &Connection) -> Result<MerkleFrontier> {

@@ -20,7 +20,7 @@ use futures_util::{StreamExt, stream};
 use readers::ReaderPool;
 use rusqlite::{OpenFlags, OptionalExtension};
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
-use smes_verify::{ChainVerifier, Hash, StoredRow, VerifiedChain};
+use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
+use crate::walk::LogWalk;
 use merkle::CatchUp;
 use writer::Writer;
 
@@ -543,52 +544,16 @@ impl EventStore for SqliteEventStore {
     async fn verify(&self) -> Result<VerifiedChain> {
         let head = self.head().await?;
         // The stored tree is read first: it may only lag the events, never lead them.
-        let stored_tree = self.with_reader(merkle::load_frontier).await?;
-        let mut verifier = ChainVerifier::new();
-        // The tree the events give, rebuilt as they are walked, with its large subtrees.
-        let mut tree = smes_verify::MerkleFrontier::new();
-        let mut tree_at_stored_size = (stored_tree.size() == 0).then(smes_verify::merkle::empty_root);
-        let mut large_subtrees = std::collections::HashMap::new();
-        // Positions are checked by the verifier: the page query does not assume they are gapless.
+        let mut walk = LogWalk::new(self.with_reader(merkle::load_frontier).await?);
+        // Positions are checked by the walk: the page query does not assume they are gapless.
         // Pages are read ahead on another task while this one checks them.
         let mut pages = spawn_read_ahead(Arc::clone(&self.readers), 1, head.position);
         while let Some(page) = pages.recv().await {
             for stored in page? {
-                verifier.check(&stored.row())?;
-                let hash = Hash::try_from(stored.hash.as_slice()).expect("the verifier checked the hash");
-                tree.push_with(smes_verify::merkle::leaf_hash(&hash), |start, end, subtree| {
-                    let level = (end - start).trailing_zeros();
-                    if level >= merkle::STORED_LEVEL {
-                        large_subtrees.insert((level, start >> level), *subtree);
-                    }
-                });
-                if tree.size() == stored_tree.size() {
-                    tree_at_stored_size = Some(tree.root());
-                }
+                walk.check(&stored.row())?;
             }
         }
-        let verified = verifier.finish();
-        let tree_error = |detail: String| Err(Error::MerkleState { detail });
-        match tree_at_stored_size {
-            None => {
-                return tree_error(format!(
-                    "the stored Merkle tree covers {} events but the log has {}",
-                    stored_tree.size(),
-                    verified.events
-                ));
-            }
-            Some(root) if root != stored_tree.root() => {
-                return tree_error(format!(
-                    "the stored Merkle frontier at size {} has root {} but the events give {}",
-                    stored_tree.size(),
-                    hex::encode(stored_tree.root()),
-                    hex::encode(root)
-                ));
-            }
-            Some(_) => {}
-        }
-        // Every stored subtree must be the one the events give (there are n / 256 of them).
-        let stored_nodes = self
+        let stored_subtrees = self
             .with_reader(|connection| {
                 let mut statement = connection.prepare("SELECT level, idx, hash FROM merkle_nodes")?;
                 let nodes = statement
@@ -599,16 +564,7 @@ impl EventStore for SqliteEventStore {
                 Ok(nodes)
             })
             .await?;
-        for (level, index, hash) in stored_nodes {
-            if large_subtrees.get(&(level, index)).map(|expected| expected.as_slice()) != Some(hash.as_slice()) {
-                let start = index << level;
-                return tree_error(format!(
-                    "the stored Merkle node for leaves {start}..{} does not match the events",
-                    start + (1 << level)
-                ));
-            }
-        }
-        Ok(verified)
+        walk.finish(stored_subtrees)
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {
