@@ -361,6 +361,88 @@ pub(crate) struct SealedRecord {
     pub(crate) hash: Hash,
 }
 
+/// The end of the hash chain during one append transaction: where the next event goes, what it
+/// links to, and the transaction's record time. Every backend's writer seals through it, so the
+/// chain is built the same way whatever stores it.
+pub(crate) struct ChainTail {
+    position: u64,
+    prev_hash: Hash,
+    prev_hash_hex: [u8; 64],
+    recorded_at_micros: i64,
+    recorded_at_text: String,
+}
+
+impl ChainTail {
+    /// Starts after `head` (position, stored hash, record time in microseconds; `None` for an
+    /// empty log). The record time is the clock's `now`, or the head's if the clock is behind:
+    /// record time never goes backwards.
+    pub(crate) fn after(head: Option<(u64, &[u8], i64)>, now: Timestamp) -> Result<Self, Error> {
+        let (position, prev_hash, last_recorded) = match head {
+            Some((position, hash, recorded_at)) => {
+                let hash: Hash = hash.try_into().map_err(|_| Error::CorruptRecord {
+                    position,
+                    detail: "the stored hash is not 32 bytes".into(),
+                })?;
+                (position, hash, recorded_at)
+            }
+            None => (0, smes_verify::GENESIS_HASH, i64::MIN),
+        };
+        let recorded_at_micros = checked_micros(now).ok_or(Error::ClockOutOfRange)?.max(last_recorded);
+        Ok(ChainTail {
+            position,
+            prev_hash,
+            prev_hash_hex: [0; 64],
+            recorded_at_micros,
+            recorded_at_text: format_micros(recorded_at_micros),
+        })
+    }
+
+    /// The last position sealed so far (the head's before the first).
+    pub(crate) fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// The transaction's record time, in microseconds.
+    pub(crate) fn recorded_at_micros(&self) -> i64 {
+        self.recorded_at_micros
+    }
+
+    /// The transaction's record time.
+    pub(crate) fn recorded_at(&self) -> Timestamp {
+        Timestamp::from_microsecond(self.recorded_at_micros).expect("a checked time")
+    }
+
+    /// Seals `event` of `append` at the next position with stream version `version`.
+    pub(crate) fn seal_next(&mut self, version: u64, append: &ValidatedAppend, event: &ValidatedEvent) -> SealedRecord {
+        self.position += 1;
+        hex::encode_to_slice(self.prev_hash, &mut self.prev_hash_hex).expect("64 hex digits");
+        let sealed = seal(
+            Placement {
+                position: self.position,
+                version,
+                recorded_at_text: &self.recorded_at_text,
+                prev_hash_hex: std::str::from_utf8(&self.prev_hash_hex).expect("hex is ASCII"),
+            },
+            append,
+            event,
+        );
+        self.prev_hash = sealed.hash;
+        sealed
+    }
+}
+
+/// Refuses a log whose newest applied migration is newer than the newest this program has.
+pub(crate) fn refuse_future_schema(location: &str, found: Option<i64>, supported: i64) -> Result<(), Error> {
+    match found {
+        Some(found) if found > supported => Err(Error::FutureSchema {
+            location: location.to_owned(),
+            found,
+            supported,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Where a new event goes in the log.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placement<'a> {

@@ -179,15 +179,7 @@ async fn prepare_schema(pool: &PgPool, location: &str, create: bool) -> Result<(
             .fetch_one(pool)
             .await?;
         let supported = MIGRATOR.iter().map(|migration| migration.version).max().unwrap_or(0);
-        if let Some(found) = found
-            && found > supported
-        {
-            return Err(Error::FutureSchema {
-                location: location.to_owned(),
-                found,
-                supported,
-            });
-        }
+        codec::refuse_future_schema(location, found, supported)?;
     } else if !create {
         return Err(Error::NotFound {
             location: location.to_owned(),

@@ -15,13 +15,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use smes_verify::{GENESIS_HASH, Hash, MerkleFrontier};
+use smes_verify::{Hash, MerkleFrontier};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
-use crate::codec::{self, Placement, ValidatedAppend};
+use crate::codec::{ChainTail, ValidatedAppend};
 use crate::error::{Error, Result};
 use crate::event::AppendOutcome;
 
@@ -163,17 +163,12 @@ async fn commit_group(
         sqlx::query_as("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")
             .fetch_optional(&mut *transaction)
             .await?;
-    let (mut position, mut prev_hash, last_recorded) = match head {
-        Some((position, hash, recorded_at)) => {
-            let position = position as u64;
-            let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
-                position,
-                detail: "the stored hash is not 32 bytes".into(),
-            })?;
-            (position, hash, recorded_at)
-        }
-        None => (0, GENESIS_HASH, i64::MIN),
-    };
+    let mut chain = ChainTail::after(
+        head.as_ref()
+            .map(|(position, hash, recorded_at)| (*position as u64, hash.as_slice(), *recorded_at)),
+        clock.now(),
+    )?;
+    let position = chain.position();
     // The edge this writer left at its last commit is reused while the log has not grown since;
     // otherwise the stored edge is read and the few leaves after it are caught up.
     let mut frontier = match cached_frontier.take() {
@@ -185,11 +180,6 @@ async fn commit_group(
         }
     };
     let mut nodes: Vec<Node> = Vec::new();
-    // Record time never goes backwards, whatever the clock says.
-    let now = codec::checked_micros(clock.now()).ok_or(Error::ClockOutOfRange)?;
-    let recorded_at = now.max(last_recorded);
-    let recorded_at_text = codec::format_micros(recorded_at);
-    let recorded_at_time = Timestamp::from_microsecond(recorded_at).expect("checked range");
 
     // What this group wrote so far: later requests of the group see it before it is inserted.
     let mut group_versions: HashMap<&str, u64> = HashMap::new();
@@ -197,7 +187,6 @@ async fn commit_group(
     let mut rows = EventRows::default();
     let mut commands = CommandRows::default();
     let mut results = Vec::with_capacity(appends.len());
-    let mut prev_hash_hex = [0u8; 64];
     for &append in appends {
         let stream = append.request.stream.as_str();
         let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
@@ -243,40 +232,28 @@ async fn commit_group(
             }));
             continue;
         }
-        let first_position = position + 1;
+        let first_position = chain.position() + 1;
         for (index, event) in append.events.iter().enumerate() {
-            position += 1;
             let version = actual + 1 + index as u64;
-            hex::encode_to_slice(prev_hash, &mut prev_hash_hex).expect("64 hex digits");
-            let sealed = codec::seal(
-                Placement {
-                    position,
-                    version,
-                    recorded_at_text: &recorded_at_text,
-                    prev_hash_hex: std::str::from_utf8(&prev_hash_hex).expect("hex is ASCII"),
-                },
-                append,
-                event,
-            );
+            let sealed = chain.seal_next(version, append, event);
             merkle::push_leaf(&mut frontier, &sealed.hash, &mut nodes);
-            rows.positions.push(to_i64(position));
+            rows.positions.push(to_i64(chain.position()));
             rows.streams.push(stream.to_owned());
             rows.versions.push(to_i64(version));
             rows.event_types.push(event.event_type.clone());
             rows.occurred_at.push(event.occurred_at_micros);
             rows.records.push(sealed.record);
             rows.hashes.push(sealed.hash.to_vec());
-            prev_hash = sealed.hash;
         }
         let last_version = actual + append.events.len() as u64;
         group_versions.insert(stream, last_version);
         let outcome = AppendOutcome {
             stream: stream.to_owned(),
             first_position,
-            last_position: position,
+            last_position: chain.position(),
             first_version: actual + 1,
             last_version,
-            recorded_at: recorded_at_time,
+            recorded_at: chain.recorded_at(),
             replayed: false,
         };
         if let Some(command_id) = command_id {
@@ -291,8 +268,8 @@ async fn commit_group(
         }
         results.push(Ok(outcome));
     }
-    insert_events(&mut transaction, &rows, recorded_at).await?;
-    insert_commands(&mut transaction, &commands, recorded_at).await?;
+    insert_events(&mut transaction, &rows, chain.recorded_at_micros()).await?;
+    insert_commands(&mut transaction, &commands, chain.recorded_at_micros()).await?;
     if !nodes.is_empty() {
         merkle::store_nodes(&mut transaction, &nodes).await?;
         merkle::save_frontier(&mut transaction, &frontier).await?;

@@ -266,15 +266,7 @@ async fn prepare_schema(pool: &SqlitePool, location: &str) -> Result<()> {
             .fetch_one(pool)
             .await?;
         let supported = MIGRATOR.iter().map(|migration| migration.version).max().unwrap_or(0);
-        if let Some(found) = found
-            && found > supported
-        {
-            return Err(Error::FutureSchema {
-                location: location.to_owned(),
-                found,
-                supported,
-            });
-        }
+        codec::refuse_future_schema(location, found, supported)?;
     }
     MIGRATOR.run(pool).await?;
     sqlx::query("INSERT OR IGNORE INTO log_meta (key, value) VALUES ('log_id', ?1), ('record_format', ?2)")

@@ -12,13 +12,13 @@ use std::thread::JoinHandle;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use smes_verify::{GENESIS_HASH, Hash, MerkleFrontier};
+use smes_verify::MerkleFrontier;
 use tokio::sync::oneshot;
 
 use super::TreeMaintenance;
 use super::merkle::{self, CatchUp};
 use crate::clock::Clock;
-use crate::codec::{self, Placement, ValidatedAppend};
+use crate::codec::{ChainTail, ValidatedAppend};
 use crate::error::{Error, Result};
 use crate::event::AppendOutcome;
 
@@ -153,16 +153,12 @@ fn commit_group(
         .prepare_cached("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")?
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
-    let (mut position, mut prev_hash, last_recorded) = match head {
-        Some((position, hash, recorded_at)) => {
-            let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
-                position,
-                detail: "the stored hash is not 32 bytes".into(),
-            })?;
-            (position, hash, recorded_at)
-        }
-        None => (0, GENESIS_HASH, i64::MIN),
-    };
+    let mut chain = ChainTail::after(
+        head.as_ref()
+            .map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
+        clock.now(),
+    )?;
+    let position = chain.position();
     // The stored edge is rewritten only when a stored subtree completes (every 256 events): no
     // subtree boundary then lies between it and the head, and the few leaves after it are
     // caught up from the event hashes. The edge this writer left at its last commit is reused
@@ -179,14 +175,9 @@ fn commit_group(
         TreeMaintenance::Deferred => None,
     };
     let mut subtree_stored = false;
-    // Record time never goes backwards, whatever the clock says.
-    let now = codec::checked_micros(clock.now()).ok_or(Error::ClockOutOfRange)?;
-    let recorded_at = now.max(last_recorded);
-    let recorded_at_text = codec::format_micros(recorded_at);
-    let recorded_at_time = Timestamp::from_microsecond(recorded_at).expect("checked range");
+    let recorded_at = chain.recorded_at_micros();
 
     let mut results = Vec::with_capacity(appends.len());
-    let mut prev_hash_hex = [0u8; 64];
     for &append in appends {
         let stream = append.request.stream.as_str();
         let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
@@ -216,27 +207,16 @@ fn commit_group(
             }));
             continue;
         }
-        let first_position = position + 1;
+        let first_position = chain.position() + 1;
         let mut insert = transaction.prepare_cached(
             "INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for (index, event) in append.events.iter().enumerate() {
-            position += 1;
             let version = actual + 1 + index as u64;
-            hex::encode_to_slice(prev_hash, &mut prev_hash_hex).expect("64 hex digits");
-            let sealed = codec::seal(
-                Placement {
-                    position,
-                    version,
-                    recorded_at_text: &recorded_at_text,
-                    prev_hash_hex: std::str::from_utf8(&prev_hash_hex).expect("hex is ASCII"),
-                },
-                append,
-                event,
-            );
+            let sealed = chain.seal_next(version, append, event);
             insert.execute(params![
-                position,
+                chain.position(),
                 stream,
                 version,
                 event.event_type,
@@ -248,15 +228,14 @@ fn commit_group(
             if let Some(frontier) = &mut frontier {
                 subtree_stored |= merkle::push_leaf(&transaction, frontier, &sealed.hash)?;
             }
-            prev_hash = sealed.hash;
         }
         let outcome = AppendOutcome {
             stream: stream.to_owned(),
             first_position,
-            last_position: position,
+            last_position: chain.position(),
             first_version: actual + 1,
             last_version: actual + append.events.len() as u64,
-            recorded_at: recorded_at_time,
+            recorded_at: chain.recorded_at(),
             replayed: false,
         };
         if let Some(command_id) = &command_id {
