@@ -8,10 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use smes_domain::ids::PersonId;
 use smes_domain::personal_data::SealedPersonalData;
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::Result;
+use crate::key_tables;
 use crate::personal_data::{KeyStore, PersonKey, RandomSource};
 
 /// Per-person keys in the event log's SQLite file. Open the event log first (its migrations
@@ -51,52 +51,40 @@ impl SqliteKeyStore {
     }
 }
 
-fn key_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<PersonKey> {
-    let key_id: String = row.try_get(0)?;
-    let bytes: Vec<u8> = row.try_get(1)?;
-    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| crate::Error::PersonalData {
-        person: key_id.clone(),
-        reason: "the stored key is not 32 bytes".to_owned(),
-    })?;
-    Ok(PersonKey::new(key_id, key))
-}
-
 #[async_trait]
 impl KeyStore for SqliteKeyStore {
     async fn key_for(&self, person: PersonId) -> Result<PersonKey> {
         let candidate = PersonKey::generate(self.random.as_ref());
         // Two callers may create a key for the same person at once: the first insert wins and
         // both read the winner.
-        sqlx::query(
-            "INSERT INTO personal_data_keys (person, key_id, key, created_at) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (person) DO NOTHING",
-        )
-        .bind(person.to_string())
-        .bind(&candidate.key_id)
-        .bind(candidate.bytes().as_slice())
-        .bind(jiff::Timestamp::now().as_microsecond())
-        .execute(&self.pool)
-        .await?;
-        let row = sqlx::query("SELECT key_id, key FROM personal_data_keys WHERE person = ?1")
+        sqlx::query(key_tables::INSERT_KEY)
+            .bind(person.to_string())
+            .bind(&candidate.key_id)
+            .bind(candidate.bytes().as_slice())
+            .bind(jiff::Timestamp::now().as_microsecond())
+            .execute(&self.pool)
+            .await?;
+        let (key_id, key): (String, Vec<u8>) = sqlx::query_as(key_tables::KEY_OF_PERSON)
             .bind(person.to_string())
             .fetch_one(&self.pool)
             .await?;
-        key_from_row(&row)
+        key_tables::person_key(key_id, &key)
     }
 
     async fn key_by_id(&self, key_id: &str) -> Result<Option<PersonKey>> {
-        let row = sqlx::query("SELECT key_id, key FROM personal_data_keys WHERE key_id = ?1")
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as(key_tables::KEY_BY_ID)
             .bind(key_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(key_from_row).transpose()
+        row.map(|(key_id, key)| key_tables::person_key(key_id, &key))
+            .transpose()
     }
 
     /// Deletes the key (overwritten with zeros by `secure_delete`), then copies the
     /// write-ahead log into the database and truncates it, so that no earlier image of the page
     /// that held the key survives in either file.
     async fn forget(&self, person: PersonId) -> Result<bool> {
-        let deleted = sqlx::query("DELETE FROM personal_data_keys WHERE person = ?1")
+        let deleted = sqlx::query(key_tables::DELETE_KEY)
             .bind(person.to_string())
             .execute(&self.pool)
             .await?;
@@ -115,34 +103,23 @@ impl KeyStore for SqliteKeyStore {
     }
 
     async fn record_actor(&self, actor: &str, name: &SealedPersonalData) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO actors (actor, person, key_id, nonce, ciphertext) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT (actor) DO UPDATE SET person = excluded.person, key_id = excluded.key_id, \
-             nonce = excluded.nonce, ciphertext = excluded.ciphertext",
-        )
-        .bind(actor)
-        .bind(name.person().to_string())
-        .bind(name.key_id())
-        .bind(name.nonce())
-        .bind(name.ciphertext())
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(key_tables::UPSERT_ACTOR)
+            .bind(actor)
+            .bind(name.person().to_string())
+            .bind(name.key_id())
+            .bind(name.nonce())
+            .bind(name.ciphertext())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn actor(&self, actor: &str) -> Result<Option<SealedPersonalData>> {
-        let row = sqlx::query("SELECT person, key_id, nonce, ciphertext FROM actors WHERE actor = ?1")
+        let row: Option<(String, String, String, String)> = sqlx::query_as(key_tables::ACTOR)
             .bind(actor)
             .fetch_optional(&self.pool)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let person: String = row.try_get(0)?;
-        let person: PersonId = person.parse()?;
-        Ok(Some(SealedPersonalData::new(
-            person,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-        )?))
+        row.map(|(person, key_id, nonce, ciphertext)| key_tables::sealed_actor(&person, key_id, nonce, ciphertext))
+            .transpose()
     }
 }

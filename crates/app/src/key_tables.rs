@@ -1,0 +1,40 @@
+//! What the SQL key stores share: the statements on `personal_data_keys` and `actors` (both
+//! backends' migrations create the same tables, and both drivers bind `$n` parameters by
+//! number) and the checks on what a row holds.
+
+use smes_domain::ids::PersonId;
+use smes_domain::personal_data::SealedPersonalData;
+
+use crate::error::{Error, Result};
+use crate::personal_data::PersonKey;
+
+/// Keeps a new key unless the person has one: the first insert wins.
+pub const INSERT_KEY: &str = "INSERT INTO personal_data_keys (person, key_id, key, created_at) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT (person) DO NOTHING";
+/// The person's key.
+pub const KEY_OF_PERSON: &str = "SELECT key_id, key FROM personal_data_keys WHERE person = $1";
+/// A key by its id.
+pub const KEY_BY_ID: &str = "SELECT key_id, key FROM personal_data_keys WHERE key_id = $1";
+/// Destroys the person's key.
+pub const DELETE_KEY: &str = "DELETE FROM personal_data_keys WHERE person = $1";
+/// Keeps (or replaces) an actor's sealed name.
+pub const UPSERT_ACTOR: &str = "INSERT INTO actors (actor, person, key_id, nonce, ciphertext) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor) DO UPDATE SET person = excluded.person, \
+     key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext";
+/// An actor's sealed name.
+pub const ACTOR: &str = "SELECT person, key_id, nonce, ciphertext FROM actors WHERE actor = $1";
+
+/// A key row as a key; a stored key of the wrong length is an error naming the key.
+pub fn person_key(key_id: String, bytes: &[u8]) -> Result<PersonKey> {
+    let key: [u8; 32] = bytes.try_into().map_err(|_| Error::PersonalData {
+        person: key_id.clone(),
+        reason: "the stored key is not 32 bytes".to_owned(),
+    })?;
+    Ok(PersonKey::new(key_id, key))
+}
+
+/// An actor row as a sealed name.
+pub fn sealed_actor(person: &str, key_id: String, nonce: String, ciphertext: String) -> Result<SealedPersonalData> {
+    let person: PersonId = person.parse()?;
+    Ok(SealedPersonalData::new(person, key_id, nonce, ciphertext)?)
+}

@@ -1,0 +1,117 @@
+//! The key store on PostgreSQL: tables `personal_data_keys` and `actors` of the event log's
+//! own database, created by the log's migrations, reached through sqlx.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use smes_domain::ids::PersonId;
+use smes_domain::personal_data::SealedPersonalData;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::error::Result;
+use crate::key_tables;
+use crate::personal_data::{KeyStore, PersonKey, RandomSource};
+
+/// Per-person keys in the event log's PostgreSQL database. Open the event log first (its
+/// migrations create the tables), then the key store on the same URL.
+pub struct PostgresKeyStore {
+    pool: PgPool,
+    random: Arc<dyn RandomSource>,
+}
+
+impl std::fmt::Debug for PostgresKeyStore {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("PostgresKeyStore").finish_non_exhaustive()
+    }
+}
+
+impl PostgresKeyStore {
+    /// Opens the key store in the database at the `postgres://` URL `location`, drawing new
+    /// keys from `random`.
+    pub async fn open(location: &str, random: Arc<dyn RandomSource>) -> Result<Self> {
+        let options = PgConnectOptions::from_str(location)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(2)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(PostgresKeyStore { pool, random })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl KeyStore for PostgresKeyStore {
+    async fn key_for(&self, person: PersonId) -> Result<PersonKey> {
+        let candidate = PersonKey::generate(self.random.as_ref());
+        // Two callers may create a key for the same person at once: the first insert wins and
+        // both read the winner.
+        sqlx::query(key_tables::INSERT_KEY)
+            .bind(person.to_string())
+            .bind(&candidate.key_id)
+            .bind(candidate.bytes().as_slice())
+            .bind(jiff::Timestamp::now().as_microsecond())
+            .execute(&self.pool)
+            .await?;
+        let (key_id, key): (String, Vec<u8>) = sqlx::query_as(key_tables::KEY_OF_PERSON)
+            .bind(person.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        key_tables::person_key(key_id, &key)
+    }
+
+    async fn key_by_id(&self, key_id: &str) -> Result<Option<PersonKey>> {
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as(key_tables::KEY_BY_ID)
+            .bind(key_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(key_id, key)| key_tables::person_key(key_id, &key))
+            .transpose()
+    }
+
+    /// Deletes the key, then rewrites the key table (`VACUUM FULL`): a plain `DELETE` only
+    /// marks the row dead and leaves its bytes in the table's page until a vacuum reuses the
+    /// space. The rewrite copies the live rows into new files and drops the old ones, so no
+    /// page of the table holds the key any more. The table is small; the rewrite holds its
+    /// lock for milliseconds. What PostgreSQL keeps outside the table (write-ahead log segments
+    /// until they are recycled, base backups, replicas' copies until they replay the change)
+    /// is the operator's to manage: docs/audit.md says how.
+    async fn forget(&self, person: PersonId) -> Result<bool> {
+        let deleted = sqlx::query(key_tables::DELETE_KEY)
+            .bind(person.to_string())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("VACUUM FULL personal_data_keys")
+            .execute(&self.pool)
+            .await?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
+    async fn record_actor(&self, actor: &str, name: &SealedPersonalData) -> Result<()> {
+        sqlx::query(key_tables::UPSERT_ACTOR)
+            .bind(actor)
+            .bind(name.person().to_string())
+            .bind(name.key_id())
+            .bind(name.nonce())
+            .bind(name.ciphertext())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn actor(&self, actor: &str) -> Result<Option<SealedPersonalData>> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(key_tables::ACTOR)
+            .bind(actor)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(person, key_id, nonce, ciphertext)| key_tables::sealed_actor(&person, key_id, nonce, ciphertext))
+            .transpose()
+    }
+}
