@@ -14,17 +14,22 @@
 
 mod app;
 pub mod commands;
+pub mod database;
 pub mod demo;
 mod error;
+mod key_tables;
 pub mod membership;
 pub mod personal_data;
+mod postgres_keys;
 mod service;
 mod sqlite_keys;
 
 pub use app::{App, ForgetSubject, is_stream_of};
 pub use commands::{AppCommand, CommandLine};
+pub use database::Database;
 pub use error::{Error, Result};
 pub use personal_data::{ERASED, InMemoryKeyStore, KeyStore, OsRandom, RandomSource, Sealer, SeededRandom};
+pub use postgres_keys::PostgresKeyStore;
 pub use service::{
     CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, business_date, decode_recorded,
 };

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use smes_eventlog::{EventStore, SqliteEventStore};
+use smes_app::Database;
+use smes_eventlog::EventStore;
 use smes_verify::checkpoint::{decode_proof, encode_proof};
 use smes_verify::{Checkpoint, ConsistencyProofDocument, InclusionProofDocument, NoteSigner, NoteVerifier};
 
@@ -195,9 +196,9 @@ fn read_signer(path: &Path) -> Result<NoteSigner> {
 
 /// Runs `smes checkpoint`: prints the signed checkpoint of the log (at `--size`), or with
 /// `--list` the checkpoints kept with the log.
-pub async fn checkpoint(store: &SqliteEventStore, args: CheckpointArgs) -> Result<()> {
+pub async fn checkpoint(log: &Database, args: CheckpointArgs) -> Result<()> {
     if args.list {
-        for kept in store.checkpoints().await? {
+        for kept in log.checkpoints().await? {
             let line = serde_json::json!({
                 "origin": kept.origin,
                 "tree_size": kept.tree_size,
@@ -209,7 +210,7 @@ pub async fn checkpoint(store: &SqliteEventStore, args: CheckpointArgs) -> Resul
         return Ok(());
     }
     let signer = read_signer(&args.key_file.path)?;
-    let head = store.tree_head(args.size).await?;
+    let head = log.events().tree_head(args.size).await?;
     let note = Checkpoint {
         origin: signer.name().to_owned(),
         size: head.size,
@@ -220,7 +221,7 @@ pub async fn checkpoint(store: &SqliteEventStore, args: CheckpointArgs) -> Resul
         std::fs::write(out, &note).with_context(|| format!("cannot write {}", out.display()))?;
     }
     if args.store {
-        store.store_checkpoint(signer.name(), head.size, &note).await?;
+        log.store_checkpoint(signer.name(), head.size, &note).await?;
     }
     print!("{note}");
     Ok(())

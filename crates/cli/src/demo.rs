@@ -19,6 +19,7 @@ const DEMO_SEED: u64 = 0x5e1a_2013;
 pub async fn run(database: &str) -> Result<String> {
     let random = Arc::new(smes_app::SeededRandom::new(DEMO_SEED));
     let (app, _keys) = wiring::open_app_with(database, true, Arc::new(DemoIds::default()), random).await?;
-    let summary = demo::run(&app, database).await?;
-    Ok(format!("demo log written to {database}\n\n{summary}"))
+    let location = smes_app::database::without_password(database);
+    let summary = demo::run(&app, &location).await?;
+    Ok(format!("demo log written to {location}\n\n{summary}"))
 }

@@ -19,13 +19,14 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use smes_eventlog::{EventStore, Metadata, Payload, RandomIds, RecordedEvent, SqliteEventStore, StreamName};
+use smes_app::Database;
+use smes_eventlog::{EventStore, Metadata, Payload, RandomIds, RecordedEvent, StreamName};
 
 /// The record of the SELA-SMEs Programme, kept as an immutable, verifiable event log.
 #[derive(Debug, Parser)]
 #[command(name = "smes", version, about)]
 struct Cli {
-    /// The event log: `sqlite://PATH` (or a plain path).
+    /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL.
     #[arg(long, global = true, env = "SMES_DATABASE_URL", default_value = "sqlite://smes.db")]
     database: String,
 
@@ -133,21 +134,17 @@ async fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Init => {
-            let store = open(&cli.database, true).await?;
-            let head = store.head().await?;
-            println!(
-                "event log ready at {} ({} events)",
-                store.path().display(),
-                head.position
-            );
+            let log = open(&cli.database, true).await?;
+            let head = log.events().head().await?;
+            println!("event log ready at {} ({} events)", log.describe(), head.position);
         }
         Command::Log { stream, from, limit } => {
-            let store = open(&cli.database, false).await?;
-            print_log(&store, stream, from, limit.unwrap_or(usize::MAX)).await?;
+            let log = open(&cli.database, false).await?;
+            print_log(log.events(), stream, from, limit.unwrap_or(usize::MAX)).await?;
         }
         Command::Verify => {
-            let store = open(&cli.database, false).await?;
-            let verified = store.verify().await.context("the event log does not verify")?;
+            let log = open(&cli.database, false).await?;
+            let verified = log.events().verify().await.context("the event log does not verify")?;
             println!(
                 "verified {} events, head {}",
                 verified.events,
@@ -158,9 +155,9 @@ async fn run(cli: Cli) -> Result<()> {
             print!("{}", demo::run(&cli.database).await?);
         }
         Command::History { stream } => {
-            let store = open(&cli.database, false).await?;
-            let sealer = wiring::open_sealer(&store).await?;
-            print!("{}", history::render(&store, &sealer, &stream).await?);
+            let log = open(&cli.database, false).await?;
+            let sealer = wiring::open_sealer(&log).await?;
+            print!("{}", history::render(log.events(), &sealer, &stream).await?);
         }
         Command::Import { file } => {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
@@ -185,26 +182,26 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Key(command) => audit::key(command)?,
         Command::Checkpoint(args) => {
-            let store = open(&cli.database, false).await?;
-            audit::checkpoint(&store, args).await?;
+            let log = open(&cli.database, false).await?;
+            audit::checkpoint(&log, args).await?;
         }
         Command::Prove(command) => {
-            let store = open(&cli.database, false).await?;
-            audit::prove(&store, command).await?;
+            let log = open(&cli.database, false).await?;
+            audit::prove(log.events(), command).await?;
         }
         Command::Audit(command) => audit::audit(command)?,
         Command::Bench(args) => {
             let report = smes_bench::run(&args).await?;
             print!("{report}");
         }
-        Command::Snapshot(args) => reports::snapshot(&open(&cli.database, false).await?, args).await?,
-        Command::Trace(args) => reports::trace(&open(&cli.database, false).await?, args).await?,
-        Command::Diff(args) => reports::diff(&open(&cli.database, false).await?, args).await?,
+        Command::Snapshot(args) => reports::snapshot(open(&cli.database, false).await?.events(), args).await?,
+        Command::Trace(args) => reports::trace(open(&cli.database, false).await?.events(), args).await?,
+        Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
     }
     Ok(())
 }
 
-async fn open(database: &str, create: bool) -> Result<SqliteEventStore> {
+async fn open(database: &str, create: bool) -> Result<Database> {
     wiring::open_store(database, create).await
 }
 
@@ -246,7 +243,7 @@ fn write_line(out: &mut impl Write, event: &RecordedEvent) -> Result<()> {
     Ok(())
 }
 
-async fn print_log(store: &SqliteEventStore, stream: Option<String>, from: u64, limit: usize) -> Result<()> {
+async fn print_log(store: &dyn EventStore, stream: Option<String>, from: u64, limit: usize) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut printed = 0usize;

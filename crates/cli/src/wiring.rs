@@ -1,10 +1,10 @@
-//! Opening the event log, the key store and the app on one database.
+//! Opening the event log, the key store and the app on one database, SQLite or PostgreSQL.
 
 use std::sync::Arc;
 
 use anyhow::Result;
-use smes_app::{App, CommandContext, CommandService, OsRandom, RandomSource, Sealer, Source, SqliteKeyStore};
-use smes_eventlog::{IdSource, RandomIds, SqliteEventStore, StoreOptions, SystemClock};
+use smes_app::{App, CommandContext, CommandService, Database, KeyStore, OsRandom, RandomSource, Sealer, Source};
+use smes_eventlog::{IdSource, RandomIds, StoreOptions, SystemClock};
 
 /// Who runs the command, from the global options.
 #[derive(Debug, Clone)]
@@ -22,23 +22,23 @@ impl Actor {
     }
 }
 
-/// The log, opened for reading only.
-pub async fn open_store(database: &str, create: bool) -> Result<SqliteEventStore> {
+/// The log at `database` (a path, `sqlite://` or `postgres://` URL).
+pub async fn open_store(database: &str, create: bool) -> Result<Database> {
     open_store_with(database, create, Arc::new(RandomIds::default())).await
 }
 
-async fn open_store_with(database: &str, create: bool, ids: Arc<dyn IdSource>) -> Result<SqliteEventStore> {
+async fn open_store_with(database: &str, create: bool, ids: Arc<dyn IdSource>) -> Result<Database> {
     let options = StoreOptions {
         create,
         ids,
         ..StoreOptions::default()
     };
-    Ok(SqliteEventStore::open(database, options).await?)
+    Ok(Database::open(database, options).await?)
 }
 
-/// The log with the key store on the same file and the app over both; keys and nonces come
-/// from the operating system's random source.
-pub async fn open_app(database: &str, create: bool, ids: Arc<dyn IdSource>) -> Result<(App, Arc<SqliteKeyStore>)> {
+/// The log with the key store on the same database and the app over both; keys and nonces
+/// come from the operating system's random source.
+pub async fn open_app(database: &str, create: bool, ids: Arc<dyn IdSource>) -> Result<(App, Arc<dyn KeyStore>)> {
     open_app_with(database, create, ids, Arc::new(OsRandom)).await
 }
 
@@ -48,16 +48,16 @@ pub async fn open_app_with(
     create: bool,
     ids: Arc<dyn IdSource>,
     random: Arc<dyn RandomSource>,
-) -> Result<(App, Arc<SqliteKeyStore>)> {
-    let store = open_store_with(database, create, Arc::clone(&ids)).await?;
-    let keys = Arc::new(SqliteKeyStore::open(store.path(), Arc::clone(&random)).await?);
-    let service = CommandService::new(Arc::new(store), Arc::new(SystemClock), ids);
-    let sealer = Arc::new(Sealer::new(keys.clone(), random));
+) -> Result<(App, Arc<dyn KeyStore>)> {
+    let log = open_store_with(database, create, Arc::clone(&ids)).await?;
+    let keys = log.open_keys(Arc::clone(&random)).await?;
+    let service = CommandService::new(log.store(), Arc::new(SystemClock), ids);
+    let sealer = Arc::new(Sealer::new(Arc::clone(&keys), random));
     Ok((App::new(service, sealer), keys))
 }
 
 /// The sealer over a log's key store, for display.
-pub async fn open_sealer(store: &SqliteEventStore) -> Result<Sealer> {
-    let keys = Arc::new(SqliteKeyStore::open(store.path(), Arc::new(OsRandom)).await?);
+pub async fn open_sealer(log: &Database) -> Result<Sealer> {
+    let keys = log.open_keys(Arc::new(OsRandom)).await?;
     Ok(Sealer::new(keys, Arc::new(OsRandom)))
 }

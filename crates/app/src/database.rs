@@ -1,0 +1,116 @@
+//! Opening a record by its location: the event log and its key store, on SQLite (a path or a
+//! `sqlite://` URL, the default) or on PostgreSQL (a `postgres://` URL). Everything above
+//! this point works on [`EventStore`] and [`KeyStore`] alone, so every command runs on both.
+
+use std::sync::Arc;
+
+use smes_eventlog::postgres::is_postgres_url;
+use smes_eventlog::{EventStore, PostgresEventStore, SqliteEventStore, StoreOptions, StoredCheckpoint};
+
+use crate::error::Result;
+use crate::personal_data::{KeyStore, RandomSource};
+use crate::postgres_keys::PostgresKeyStore;
+use crate::sqlite_keys::SqliteKeyStore;
+
+/// An opened event log of either backend.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// An embedded SQLite file.
+    Sqlite(Arc<SqliteEventStore>),
+    /// A PostgreSQL database.
+    Postgres(Arc<PostgresEventStore>),
+}
+
+impl Database {
+    /// Opens the log at `location`: a `postgres://` (or `postgresql://`) URL, or else a SQLite
+    /// path or `sqlite://` URL. With `options.create` a missing log is created.
+    pub async fn open(location: &str, options: StoreOptions) -> Result<Self> {
+        Ok(if is_postgres_url(location) {
+            Database::Postgres(Arc::new(PostgresEventStore::open(location, options).await?))
+        } else {
+            Database::Sqlite(Arc::new(SqliteEventStore::open(location, options).await?))
+        })
+    }
+
+    /// The log.
+    pub fn store(&self) -> Arc<dyn EventStore> {
+        match self {
+            Database::Sqlite(store) => Arc::clone(store) as Arc<dyn EventStore>,
+            Database::Postgres(store) => Arc::clone(store) as Arc<dyn EventStore>,
+        }
+    }
+
+    /// The log, borrowed.
+    pub fn events(&self) -> &dyn EventStore {
+        match self {
+            Database::Sqlite(store) => store.as_ref(),
+            Database::Postgres(store) => store.as_ref(),
+        }
+    }
+
+    /// Where the log is, for people: the SQLite file's path, or the PostgreSQL URL with any
+    /// password replaced by `***`.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(store) => store.path().display().to_string(),
+            Database::Postgres(store) => without_password(store.location()),
+        }
+    }
+
+    /// The key store beside the log (same file or database), drawing new keys from `random`.
+    pub async fn open_keys(&self, random: Arc<dyn RandomSource>) -> Result<Arc<dyn KeyStore>> {
+        Ok(match self {
+            Database::Sqlite(store) => Arc::new(SqliteKeyStore::open(store.path(), random).await?),
+            Database::Postgres(store) => Arc::new(PostgresKeyStore::open(store.location(), random).await?),
+        })
+    }
+
+    /// Keeps a signed checkpoint with the log; false if the same one was kept already.
+    pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        Ok(match self {
+            Database::Sqlite(store) => store.store_checkpoint(origin, tree_size, note).await?,
+            Database::Postgres(store) => store.store_checkpoint(origin, tree_size, note).await?,
+        })
+    }
+
+    /// The checkpoints kept with the log, oldest first.
+    pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        Ok(match self {
+            Database::Sqlite(store) => store.checkpoints().await?,
+            Database::Postgres(store) => store.checkpoints().await?,
+        })
+    }
+}
+
+/// A URL with the password of its user part, if any, replaced by `***`.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((user_part, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match user_part.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn passwords_are_hidden_and_the_rest_is_kept() {
+        assert_eq!(
+            without_password("postgres://smes:s3cr:et@db.example:5432/smes?sslmode=require"),
+            "postgres://smes:***@db.example:5432/smes?sslmode=require"
+        );
+        assert_eq!(without_password("postgres://smes@db/smes"), "postgres://smes@db/smes");
+        assert_eq!(without_password("postgres://db/smes"), "postgres://db/smes");
+        assert_eq!(without_password("smes.db"), "smes.db");
+        assert_eq!(without_password("postgres://u:p@h/d@x"), "postgres://u:***@h/d@x");
+    }
+}
