@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::clock::{SequentialIds, SteppingClock};
 use crate::error::Error;
-use crate::event::{AppendRequest, ExpectedVersion, Metadata, NewEvent, StreamName};
+use crate::event::{AppendRequest, CommandEntry, ExpectedVersion, Metadata, NewEvent, RawRecord, StreamName};
 use crate::store::{EventStore, StoreOptions};
 use crate::upcast::Upcasters;
 
@@ -149,6 +149,196 @@ pub async fn append_and_read_back<B: Backend>(backend: &B) {
     assert_eq!((head.position, head.hash), (4, all[3].hash));
     assert!(store.read_all(5, 100).await.unwrap().is_empty());
     assert_eq!(store.read_all(3, 100).await.unwrap()[0].position, 3);
+}
+
+/// A log with several streams and appends carrying command ids, and what it holds raw.
+async fn log_to_copy<S: EventStore>(store: &S) -> (Vec<RawRecord>, Vec<CommandEntry>) {
+    for n in 0..6u128 {
+        let name = if n % 2 == 0 { "activity-1" } else { "need-1" };
+        let mut req = request(name, ExpectedVersion::Any, 1 + (n as u64 % 3));
+        if n != 3 {
+            req.metadata = req.metadata.with_command_id(Uuid::from_u128(0xc0de_0000 + n));
+        }
+        store.append(req).await.unwrap();
+    }
+    let records = store.read_raw(1, 1000).await.unwrap();
+    let commands = store.read_commands(1, records.len() as u64).await.unwrap();
+    (records, commands)
+}
+
+/// `append_raw` copies records as they are (positions, times, hashes), grows the Merkle tree and
+/// carries command ids, in batches; the copy verifies, answers repeated commands as the original
+/// does, and takes new appends after the copied head.
+pub async fn copying_keeps_records_hashes_tree_and_commands<B: Backend>(backend: &B) {
+    let original = backend.fresh(fixed_options()).await;
+    let (records, commands) = log_to_copy(&original).await;
+    assert_eq!(records.len(), 12);
+    assert_eq!(commands.len(), 5, "one entry per append with a command id");
+    assert_eq!(
+        records.iter().map(|r| r.position).collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<_>>()
+    );
+
+    let copy = backend.fresh(fixed_options()).await;
+    // Two batches, split inside an append (positions 4 to 6); each carries the entries of the
+    // appends that end in it.
+    let split = 5;
+    let in_batch = |first: u64, last: u64| -> Vec<CommandEntry> {
+        commands
+            .iter()
+            .filter(|entry| (first..=last).contains(&entry.last_position))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(copy.read_commands(1, 100).await.unwrap(), []);
+    let head = copy
+        .append_raw(records[..split].to_vec(), in_batch(1, split as u64))
+        .await
+        .unwrap();
+    assert_eq!((head.position, head.hash), (5, records[4].hash));
+    let head = copy
+        .append_raw(records[split..].to_vec(), in_batch(split as u64 + 1, 12))
+        .await
+        .unwrap();
+    assert_eq!(head, original.head().await.unwrap());
+
+    assert_eq!(copy.read_raw(1, 1000).await.unwrap(), records);
+    assert_eq!(copy.read_raw(4, 2).await.unwrap(), records[3..5]);
+    assert_eq!(copy.read_commands(1, 12).await.unwrap(), commands);
+    let facts = |events: Vec<crate::event::RecordedEvent>| -> Vec<_> {
+        events
+            .into_iter()
+            .map(|e| {
+                (
+                    e.position,
+                    e.stream,
+                    e.version,
+                    e.recorded_at,
+                    e.payload.get().to_owned(),
+                    e.hash,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        facts(copy.read_all(1, 100).await.unwrap()),
+        facts(original.read_all(1, 100).await.unwrap())
+    );
+    for size in [1, 5, 8, 12] {
+        assert_eq!(
+            copy.tree_head(Some(size)).await.unwrap(),
+            original.tree_head(Some(size)).await.unwrap()
+        );
+    }
+    assert_eq!(copy.verify().await.unwrap(), original.verify().await.unwrap());
+    for entry in &commands {
+        let id: Uuid = entry.command_id.parse().unwrap();
+        assert_eq!(
+            copy.command_outcome(id).await.unwrap(),
+            original.command_outcome(id).await.unwrap()
+        );
+    }
+    // A retried command is answered from the copy's entries and writes nothing.
+    let mut retried = request("activity-1", ExpectedVersion::Any, 1);
+    retried.metadata = retried.metadata.with_command_id(Uuid::from_u128(0xc0de_0000));
+    let outcome = copy.append(retried).await.unwrap();
+    assert!(outcome.replayed);
+    assert_eq!(outcome.last_position, 1);
+    // New appends continue the copied chain and stream versions.
+    let next = copy
+        .append(request("activity-1", ExpectedVersion::Exact(6), 1))
+        .await
+        .unwrap();
+    assert_eq!((next.first_position, next.first_version), (13, 7));
+    assert_eq!(copy.verify().await.unwrap().events, 13);
+}
+
+/// Records that do not extend the log's chain, altered records, and command entries that do not
+/// match their records or reuse a held id are refused, naming the position, and leave the log
+/// exactly as it was.
+pub async fn copying_refuses_what_does_not_extend_the_log<B: Backend>(backend: &B) {
+    let original = backend.fresh(fixed_options()).await;
+    let (records, commands) = log_to_copy(&original).await;
+    let copy = backend.fresh(fixed_options()).await;
+    copy.append_raw(
+        records[..4].to_vec(),
+        commands.iter().filter(|e| e.last_position <= 4).cloned().collect(),
+    )
+    .await
+    .unwrap();
+    let before = copy.read_raw(1, 1000).await.unwrap();
+    let rest = records[4..].to_vec();
+
+    let mut altered = rest.clone();
+    altered[1].record = altered[1].record.replace(r#""n":"#, r#""m":"#);
+    assert_ne!(altered[1].record, rest[1].record);
+    let mut rehashed = altered.clone();
+    rehashed[1].hash = record_hash(rehashed[1].record.as_bytes());
+    let skipping = records[5..].to_vec();
+    let later = commands.iter().find(|e| e.first_position >= 5).unwrap().clone();
+    let held = CommandEntry {
+        command_id: commands[0].command_id.clone(),
+        ..later.clone()
+    };
+    let wrong_stream = CommandEntry {
+        stream: "elsewhere".to_owned(),
+        ..later.clone()
+    };
+    let cases: Vec<(&str, Vec<RawRecord>, Vec<CommandEntry>, u64)> = vec![
+        ("an altered record", altered, vec![], 6),
+        ("an altered record with its own hash", rehashed, vec![], 7),
+        ("a gap", skipping, vec![], 6),
+        ("the log's own records again", records[..4].to_vec(), vec![], 1),
+        (
+            "a command entry for another stream",
+            rest.clone(),
+            vec![wrong_stream],
+            later.first_position,
+        ),
+        (
+            "a command id the log holds",
+            rest.clone(),
+            vec![held],
+            later.first_position,
+        ),
+    ];
+    for (what, batch, entries, position) in cases {
+        let error = copy.append_raw(batch, entries).await.unwrap_err();
+        assert!(
+            matches!(error, Error::Chain(_) | Error::CopyRefused { .. }),
+            "{what}: {error}"
+        );
+        if position > 0 {
+            let found = match &error {
+                Error::Chain(chain) => chain.position(),
+                Error::CopyRefused { position, .. } => *position,
+                _ => unreachable!(),
+            };
+            assert_eq!(found, position, "{what}: {error}");
+        }
+        assert_eq!(
+            copy.read_raw(1, 1000).await.unwrap(),
+            before,
+            "{what}: nothing was written"
+        );
+    }
+
+    // Another log's records do not extend this one's chain.
+    let diverged = backend.fresh(fixed_options()).await;
+    diverged
+        .append(request("need-1", ExpectedVersion::Any, 2))
+        .await
+        .unwrap();
+    let error = diverged.append_raw(records[..1].to_vec(), vec![]).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Chain(_)),
+        "another log's first record does not link: {error}"
+    );
+    copy.verify().await.unwrap();
+    assert_eq!(
+        copy.read_commands(1, 100).await.unwrap().len(),
+        commands.iter().filter(|e| e.last_position <= 4).count()
+    );
 }
 
 /// Fixed clock and ids give the same hashes every time: the canonical encoding is stable.
@@ -726,6 +916,8 @@ macro_rules! conformance_suite {
             record_time_never_decreases,
             merkle_tree_heads_and_proofs,
             empty_log_verifies,
+            copying_keeps_records_hashes_tree_and_commands,
+            copying_refuses_what_does_not_extend_the_log,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

@@ -163,7 +163,16 @@ pub enum Error {
     /// A proof could not be made for the sizes or position given.
     #[error("cannot make that proof: {0}")]
     Proof(#[from] smes_verify::MerkleError),
-    /// Verification found the chain broken.
+    /// Records or command entries copied from another log were refused; nothing was written.
+    #[error("cannot copy records into this log at position {position}: {detail}")]
+    CopyRefused {
+        /// The position of the first record or command entry refused.
+        position: u64,
+        /// What was wrong.
+        detail: String,
+    },
+    /// Verification found the chain broken (also: records copied from another log that do not
+    /// extend this log's chain).
     #[error("verification failed: {0}")]
     Chain(#[from] ChainError),
 }

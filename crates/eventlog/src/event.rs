@@ -358,6 +358,40 @@ pub struct Head {
     pub hash: Hash,
 }
 
+/// One event exactly as a log stores it: its position, its canonical record (the bytes that
+/// were hashed) and its hash. What `smes copy` moves between logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    /// The global position.
+    pub position: u64,
+    /// The canonical record, exactly as stored and hashed.
+    pub record: String,
+    /// SHA-256 of `record`.
+    pub hash: Hash,
+}
+
+/// What a log keeps of an append that carried a command id, so that a copy of the log answers
+/// a repeated command as the original does. Not part of the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandEntry {
+    /// The command id, hyphenated.
+    pub command_id: String,
+    /// The stream appended to.
+    pub stream: String,
+    /// The first position the append wrote.
+    pub first_position: u64,
+    /// The last position it wrote.
+    pub last_position: u64,
+    /// The first stream version it wrote.
+    pub first_version: u64,
+    /// The last stream version it wrote.
+    pub last_version: u64,
+    /// Its record time, in microseconds since 1970 UTC.
+    pub recorded_at_micros: i64,
+    /// The digest of the request, which tells a retry from a different command reusing the id.
+    pub request_digest: Vec<u8>,
+}
+
 /// The Merkle tree head of the log at some size: what a checkpoint signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeHead {

@@ -17,6 +17,7 @@ pub mod clock;
 mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+mod copy;
 pub mod error;
 pub mod event;
 pub mod postgres;
@@ -28,7 +29,8 @@ mod walk;
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
 pub use error::{Error, InvalidInput, Result};
 pub use event::{
-    AppendOutcome, AppendRequest, ExpectedVersion, Head, Metadata, NewEvent, Payload, RecordedEvent, StreamName,
+    AppendOutcome, AppendRequest, CommandEntry, ExpectedVersion, Head, Metadata, NewEvent, Payload, RawRecord,
+    RecordedEvent, StreamName,
 };
 pub use postgres::{PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
-use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
+use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
 use crate::upcast::Upcasters;
 
 /// A stream of events read from the log.
@@ -80,6 +80,23 @@ pub trait EventStore: Send + Sync {
     /// The consistency proof between the trees of `old_size` and `new_size` events
     /// (RFC 9162 §2.1.4).
     async fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>>;
+
+    /// Up to `limit` events from `from_position`, exactly as stored: for copying a log.
+    async fn read_raw(&self, from_position: u64, limit: usize) -> Result<Vec<RawRecord>>;
+
+    /// The command entries of the appends whose last position lies in `first..=last`, in
+    /// position order: for copying a log.
+    async fn read_commands(&self, first: u64, last: u64) -> Result<Vec<CommandEntry>>;
+
+    /// Appends records sealed by another log, exactly as they are: same positions, record times
+    /// and hashes, with the command entries of the appends that wrote them. The records must
+    /// extend this log's chain (the first at the head's position + 1, linking to the head's
+    /// hash, record times not going back, each hash the SHA-256 of its record, stream versions
+    /// continuing each stream without a gap), and each command entry must describe an append
+    /// among them with a command id this log does not hold. Anything else is refused with
+    /// [`crate::Error::CopyRefused`] or [`crate::Error::Chain`], and nothing is written. The
+    /// Merkle tree grows with the records. Returns the new head.
+    async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head>;
 
     /// The whole log from `from_position` as a stream, read page by page so memory stays bounded.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {

@@ -150,6 +150,19 @@ impl ChainVerifier {
         }
     }
 
+    /// A verifier that continues a chain already checked up to `position`, whose record there
+    /// has hash `hash` and record time `recorded_at` (as the record writes it): for checking
+    /// records that extend a log. The count of checked events starts at 0.
+    pub fn after(position: u64, hash: Hash, recorded_at: &str) -> Self {
+        ChainVerifier {
+            next_position: position + 1,
+            prev_hash: hash,
+            prev_hash_hex: hex::encode(hash),
+            last_recorded_at: recorded_at.to_owned(),
+            checked: 0,
+        }
+    }
+
     /// Checks the next row. On error the verifier is left as it was before the row.
     pub fn check(&mut self, row: &StoredRow<'_>) -> Result<(), ChainError> {
         let position = row.position;
@@ -285,6 +298,45 @@ mod tests {
             .enumerate()
             .map(|(i, (r, h))| (i as u64 + 1, r, h))
             .collect()
+    }
+
+    #[test]
+    fn a_chain_can_be_checked_from_a_known_head() {
+        let rows = chain(6);
+        let (fourth_record, fourth_hash) = &rows[3];
+        let recorded_at = EventRecord::decode(fourth_record).unwrap().recorded_at.into_owned();
+        let check = |verifier: &mut ChainVerifier, position: u64| {
+            let (record, hash) = &rows[position as usize - 1];
+            verifier.check(&StoredRow {
+                position,
+                stream: "s",
+                version: position,
+                record,
+                hash,
+            })
+        };
+        let mut verifier = ChainVerifier::after(4, *fourth_hash, &recorded_at);
+        check(&mut verifier, 5).unwrap();
+        check(&mut verifier, 6).unwrap();
+        assert_eq!(verifier.finish().events, 2);
+        assert_eq!(verifier.finish().head, rows[5].1);
+
+        // The wrong head, the wrong position, or a record time after the next one's, is refused.
+        let mut wrong_head = ChainVerifier::after(4, rows[2].1, &recorded_at);
+        assert!(matches!(
+            check(&mut wrong_head, 5),
+            Err(ChainError::BrokenLink { position: 5, .. })
+        ));
+        let mut wrong_position = ChainVerifier::after(3, *fourth_hash, &recorded_at);
+        assert!(matches!(
+            check(&mut wrong_position, 5),
+            Err(ChainError::Gap { expected: 4, found: 5 })
+        ));
+        let mut later = ChainVerifier::after(4, *fourth_hash, "2099-01-01T00:00:00.000000Z");
+        assert!(matches!(
+            check(&mut later, 5),
+            Err(ChainError::TimeWentBack { position: 5, .. })
+        ));
     }
 
     #[test]

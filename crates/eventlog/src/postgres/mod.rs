@@ -8,6 +8,7 @@
 //! commit one at a time and positions are gapless and in commit order: a reader that sees
 //! position N has seen every position before it. Reads are plain sqlx queries on a small pool.
 
+mod copy;
 mod merkle;
 mod writer;
 
@@ -24,7 +25,7 @@ use uuid::Uuid;
 use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
+use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
 use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, StoreOptions};
 use crate::upcast::Upcasters;
@@ -330,6 +331,18 @@ impl EventStore for PostgresEventStore {
                 .into_iter()
                 .map(|(level, index, hash)| (level as u32, index as u64, hash)),
         )
+    }
+
+    async fn read_raw(&self, from_position: u64, limit: usize) -> Result<Vec<RawRecord>> {
+        copy::read_raw(&self.pool, from_position, to_limit(limit)).await
+    }
+
+    async fn read_commands(&self, first: u64, last: u64) -> Result<Vec<CommandEntry>> {
+        copy::read_commands(&self.pool, first, last).await
+    }
+
+    async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head> {
+        copy::append_raw(&self.pool, &records, &commands).await
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

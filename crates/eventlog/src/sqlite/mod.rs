@@ -6,6 +6,7 @@
 //! call crosses threads twice before SQLite does any work. The reasons and figures are in
 //! docs/eventlog.md.
 
+mod copy;
 mod merkle;
 mod readers;
 mod writer;
@@ -28,7 +29,7 @@ use uuid::Uuid;
 use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::event::{AppendOutcome, AppendRequest, Head, RecordedEvent, StreamName, TreeHead};
+use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
 use crate::walk::LogWalk;
@@ -557,6 +558,27 @@ impl EventStore for SqliteEventStore {
             })
             .await?;
         walk.finish(stored_subtrees)
+    }
+
+    async fn read_raw(&self, from_position: u64, limit: usize) -> Result<Vec<RawRecord>> {
+        self.with_reader(|connection| copy::read_raw(connection, from_position, to_limit(limit)))
+            .await
+    }
+
+    async fn read_commands(&self, first: u64, last: u64) -> Result<Vec<CommandEntry>> {
+        self.with_reader(|connection| copy::read_commands(connection, first, last))
+            .await
+    }
+
+    async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head> {
+        let path = self.path.clone();
+        let busy_timeout = self.busy_timeout;
+        tokio::task::spawn_blocking(move || {
+            let mut connection = open_writer(&path, Durability::Full, busy_timeout)?;
+            copy::append_raw(&mut connection, &records, &commands)
+        })
+        .await
+        .map_err(|_| Error::WriterStopped)?
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {
