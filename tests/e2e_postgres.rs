@@ -371,3 +371,93 @@ fn the_documented_restricted_role_runs_the_app_and_cannot_change_the_log() {
             .expect("drop the role");
     });
 }
+
+#[test]
+fn copy_moves_a_log_between_backends_with_its_hashes_keys_and_checkpoints() {
+    let database = Database::fresh();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = database.url.as_str();
+    let sqlite = "sqlite://demo.db";
+    ok(d, sqlite, &["demo"]);
+    ok(d, sqlite, &["key", "generate", "--origin", "sela.int/smes"]);
+    ok(d, sqlite, &["checkpoint", "--store", "--out", "head.checkpoint"]);
+
+    let copied = ok(d, sqlite, &["copy", "--from", sqlite, "--to", url]);
+    assert!(copied.contains("copied events 1 to "), "{copied}");
+    assert!(copied.contains("checkpoints: 1 kept"), "{copied}");
+    // The copy is the same log, byte for byte: events, reports and their anchors, checkpoints.
+    assert_eq!(ok(d, url, &["log"]), ok(d, sqlite, &["log"]));
+    for args in [
+        &["snapshot", "--year", "2013"][..],
+        &["trace", "activity", ACTIVITY][..],
+        &["checkpoint", "--list"][..],
+        &["verify"][..],
+        &["history", &format!("counterpart-{COUNTERPART}")][..],
+    ] {
+        assert_eq!(ok(d, url, args), ok(d, sqlite, args), "smes {args:?}");
+    }
+    // Proofs from the copy verify against the checkpoint signed on the original.
+    std::fs::write(
+        d.join("inclusion.json"),
+        ok(d, url, &["prove", "inclusion", "--position", "12"]),
+    )
+    .unwrap();
+    let public_key = ok(d, sqlite, &["key", "public"]);
+    ok(
+        d,
+        url,
+        &[
+            "audit",
+            "verify-inclusion",
+            "--checkpoint",
+            "head.checkpoint",
+            "--proof",
+            "inclusion.json",
+            "--key",
+            public_key.trim(),
+        ],
+    );
+
+    // Later events and a forgetting on the original reach the copy when it is run again.
+    let stream = format!("counterpart-{COUNTERPART}");
+    let first: Value =
+        serde_json::from_str(ok(d, sqlite, &["log", "--stream", &stream, "--limit", "1"]).trim()).unwrap();
+    let person = first["payload"]["focal_point"]["person"].as_str().unwrap().to_owned();
+    ok(
+        d,
+        sqlite,
+        &[
+            "forget",
+            "focal-point",
+            &person,
+            "--reason",
+            "Asked by the person",
+            "--on",
+            "2014-02-01",
+        ],
+    );
+    let again = ok(d, sqlite, &["copy", "--from", sqlite, "--to", url]);
+    assert!(again.contains("1 keys forgotten since an earlier copy"), "{again}");
+    assert!(ok(d, url, &["history", &stream]).contains("focal point: [erased]"));
+    assert_eq!(ok(d, url, &["log"]), ok(d, sqlite, &["log"]));
+    let up_to_date = ok(d, sqlite, &["copy", "--from", sqlite, "--to", url]);
+    assert!(up_to_date.contains("already holds all"), "{up_to_date}");
+
+    // And back to a new SQLite file.
+    ok(d, sqlite, &["copy", "--from", url, "--to", "sqlite://back.db"]);
+    assert_eq!(ok(d, "sqlite://back.db", &["log"]), ok(d, sqlite, &["log"]));
+
+    // A log that is not a copy of the source is refused and left as it was.
+    ok(d, "sqlite://other.db", &["init"]);
+    ok(d, "sqlite://other.db", &["member-state", "load"]);
+    let before = ok(d, "sqlite://other.db", &["log"]);
+    let refused = smes(d, &["copy", "--from", sqlite, "--to", "sqlite://other.db"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("holds a different log"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(ok(d, "sqlite://other.db", &["log"]), before);
+}

@@ -73,7 +73,16 @@ impl Database {
         })
     }
 
-    /// The checkpoints kept with the log, oldest first.
+    /// Keeps a checkpoint copied from another copy of this log, with the time it was stored
+    /// there; false if it was kept already.
+    pub async fn keep_checkpoint(&self, kept: &StoredCheckpoint) -> Result<bool> {
+        Ok(match self {
+            Database::Sqlite(store) => store.keep_checkpoint(kept).await?,
+            Database::Postgres(store) => store.keep_checkpoint(kept).await?,
+        })
+    }
+
+    /// The checkpoints kept with the log, by tree size.
     pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
         Ok(match self {
             Database::Sqlite(store) => store.checkpoints().await?,

@@ -28,7 +28,9 @@ pub use app::{App, ForgetSubject, is_stream_of};
 pub use commands::{AppCommand, CommandLine};
 pub use database::Database;
 pub use error::{Error, Result};
-pub use personal_data::{ERASED, InMemoryKeyStore, KeyStore, OsRandom, RandomSource, Sealer, SeededRandom};
+pub use personal_data::{
+    ERASED, InMemoryKeyStore, KeyStore, KeyStoreContents, OsRandom, RandomSource, Sealer, SeededRandom,
+};
 pub use postgres_keys::PostgresKeyStore;
 pub use service::{
     CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, business_date, decode_recorded,

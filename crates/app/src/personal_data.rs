@@ -138,6 +138,32 @@ pub trait KeyStore: Send + Sync {
 
     /// The sealed name of an actor, if recorded.
     async fn actor(&self, actor: &str) -> Result<Option<SealedPersonalData>>;
+
+    /// Every key held, by person, and every actor's sealed name, in a stable order: for copying
+    /// the key store with its log.
+    async fn export(&self) -> Result<KeyStoreContents>;
+
+    /// Keeps a key copied from another key store for `person`. A person who has the same key
+    /// already is left as is; one who has a different key is refused (a copy never replaces a
+    /// key, which would make the person's envelopes unreadable).
+    async fn adopt_key(&self, person: PersonId, key: &PersonKey) -> Result<()>;
+}
+
+/// What a key store holds, for copying it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyStoreContents {
+    /// Each person's key, by person.
+    pub keys: Vec<(PersonId, PersonKey)>,
+    /// Each actor's sealed name, by actor.
+    pub actors: Vec<(String, SealedPersonalData)>,
+}
+
+/// The refusal of a copied key for a person who holds another.
+pub(crate) fn different_key(person: PersonId) -> crate::Error {
+    crate::Error::PersonalData {
+        person: person.to_string(),
+        reason: "the key store already holds a different key for this person; a copy never replaces a key".to_owned(),
+    }
 }
 
 /// A key store in memory, for tests.
@@ -193,6 +219,38 @@ impl KeyStore for InMemoryKeyStore {
 
     async fn actor(&self, actor: &str) -> Result<Option<SealedPersonalData>> {
         Ok(self.actors.lock().expect("key store lock").get(actor).cloned())
+    }
+
+    async fn export(&self) -> Result<KeyStoreContents> {
+        let mut keys: Vec<_> = self
+            .keys
+            .lock()
+            .expect("key store lock")
+            .iter()
+            .map(|(person, key)| (*person, key.clone()))
+            .collect();
+        keys.sort_by_key(|(person, _)| person.to_string());
+        let mut actors: Vec<_> = self
+            .actors
+            .lock()
+            .expect("key store lock")
+            .iter()
+            .map(|(actor, name)| (actor.clone(), name.clone()))
+            .collect();
+        actors.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(KeyStoreContents { keys, actors })
+    }
+
+    async fn adopt_key(&self, person: PersonId, key: &PersonKey) -> Result<()> {
+        let mut keys = self.keys.lock().expect("key store lock");
+        match keys.get(&person) {
+            Some(held) if held != key => Err(different_key(person)),
+            Some(_) => Ok(()),
+            None => {
+                keys.insert(person, key.clone());
+                Ok(())
+            }
+        }
     }
 }
 

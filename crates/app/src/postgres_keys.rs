@@ -12,7 +12,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::error::Result;
 use crate::key_tables;
-use crate::personal_data::{KeyStore, PersonKey, RandomSource};
+use crate::personal_data::{KeyStore, KeyStoreContents, PersonKey, RandomSource};
+
+/// How long forgetting waits for older snapshots to end before it gives up.
+const FORGET_WAIT: Duration = Duration::from_secs(30);
 
 /// Per-person keys in the event log's PostgreSQL database. Open the event log first (its
 /// migrations create the tables), then the key store on the same URL.
@@ -76,18 +79,46 @@ impl KeyStore for PostgresKeyStore {
             .transpose()
     }
 
-    /// Deletes the key, then rewrites the key table (`VACUUM FULL`): a plain `DELETE` only
-    /// marks the row dead and leaves its bytes in the table's page until a vacuum reuses the
-    /// space. The rewrite copies the live rows into new files and drops the old ones, so no
-    /// page of the table holds the key any more. The table is small; the rewrite holds its
-    /// lock for milliseconds. What PostgreSQL keeps outside the table (write-ahead log segments
-    /// until they are recycled, base backups, replicas' copies until they replay the change)
-    /// is the operator's to manage: docs/audit.md says how.
+    /// Deletes the key, waits until no other session of the database holds a snapshot from
+    /// before the deletion, then rewrites the key table (`VACUUM FULL`). A `DELETE` alone only
+    /// marks the row dead and leaves its bytes in the table's page; the rewrite copies the live
+    /// rows into new files and drops the old ones, but it must also keep a dead row that an
+    /// older snapshot could still see, hence the wait (a long report or an autovacuum's analyze
+    /// may hold one for a moment). The table is small; the rewrite holds its lock for
+    /// milliseconds. What PostgreSQL keeps outside the table (write-ahead log segments until
+    /// they are recycled, archives, base backups, replicas) is the operator's to manage:
+    /// docs/audit.md says how.
     async fn forget(&self, person: PersonId) -> Result<bool> {
+        let mut transaction = self.pool.begin().await?;
         let deleted = sqlx::query(key_tables::DELETE_KEY)
             .bind(person.to_string())
-            .execute(&self.pool)
+            .execute(&mut *transaction)
             .await?;
+        let deleting: String = sqlx::query_scalar("SELECT pg_current_xact_id()::text")
+            .fetch_one(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        let deadline = std::time::Instant::now() + FORGET_WAIT;
+        loop {
+            let older: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()                  AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL                  AND age(backend_xmin) >= age($1::text::xid8::xid)",
+            )
+            .bind(&deleting)
+            .fetch_one(&self.pool)
+            .await?;
+            if older == 0 {
+                break;
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(crate::Error::PersonalData {
+                    person: person.to_string(),
+                    reason: "the key is deleted, but another session still holds a snapshot from before, so the \
+                             table cannot yet be cleared of the dead row; forget again when that session ends"
+                        .to_owned(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         sqlx::query("VACUUM FULL personal_data_keys")
             .execute(&self.pool)
             .await?;
@@ -113,5 +144,26 @@ impl KeyStore for PostgresKeyStore {
             .await?;
         row.map(|(person, key_id, nonce, ciphertext)| key_tables::sealed_actor(&person, key_id, nonce, ciphertext))
             .transpose()
+    }
+
+    async fn export(&self) -> Result<KeyStoreContents> {
+        let keys = sqlx::query_as(key_tables::ALL_KEYS).fetch_all(&self.pool).await?;
+        let actors = sqlx::query_as(key_tables::ALL_ACTORS).fetch_all(&self.pool).await?;
+        key_tables::contents(keys, actors)
+    }
+
+    async fn adopt_key(&self, person: PersonId, key: &PersonKey) -> Result<()> {
+        sqlx::query(key_tables::INSERT_KEY)
+            .bind(person.to_string())
+            .bind(&key.key_id)
+            .bind(key.bytes().as_slice())
+            .bind(jiff::Timestamp::now().as_microsecond())
+            .execute(&self.pool)
+            .await?;
+        let held: (String, Vec<u8>) = sqlx::query_as(key_tables::KEY_OF_PERSON)
+            .bind(person.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        key_tables::check_adopted(person, held, key)
     }
 }

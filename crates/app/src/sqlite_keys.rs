@@ -12,7 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use crate::error::Result;
 use crate::key_tables;
-use crate::personal_data::{KeyStore, PersonKey, RandomSource};
+use crate::personal_data::{KeyStore, KeyStoreContents, PersonKey, RandomSource};
 
 /// Per-person keys in the event log's SQLite file. Open the event log first (its migrations
 /// create the tables), then the key store on the same location.
@@ -121,5 +121,26 @@ impl KeyStore for SqliteKeyStore {
             .await?;
         row.map(|(person, key_id, nonce, ciphertext)| key_tables::sealed_actor(&person, key_id, nonce, ciphertext))
             .transpose()
+    }
+
+    async fn export(&self) -> Result<KeyStoreContents> {
+        let keys = sqlx::query_as(key_tables::ALL_KEYS).fetch_all(&self.pool).await?;
+        let actors = sqlx::query_as(key_tables::ALL_ACTORS).fetch_all(&self.pool).await?;
+        key_tables::contents(keys, actors)
+    }
+
+    async fn adopt_key(&self, person: PersonId, key: &PersonKey) -> Result<()> {
+        sqlx::query(key_tables::INSERT_KEY)
+            .bind(person.to_string())
+            .bind(&key.key_id)
+            .bind(key.bytes().as_slice())
+            .bind(jiff::Timestamp::now().as_microsecond())
+            .execute(&self.pool)
+            .await?;
+        let held: (String, Vec<u8>) = sqlx::query_as(key_tables::KEY_OF_PERSON)
+            .bind(person.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        key_tables::check_adopted(person, held, key)
     }
 }

@@ -15,8 +15,8 @@ use smes_domain::ids::PersonId;
 use smes_domain::work_programme::WorkProgrammeStatus;
 use smes_eventlog::event::TreeHead;
 use smes_eventlog::{
-    AppendOutcome, AppendRequest, EventStore, ExpectedVersion, Head, Metadata, NewEvent, RecordedEvent, SequentialIds,
-    SqliteEventStore, SteppingClock, StoreOptions, StreamName,
+    AppendOutcome, AppendRequest, CommandEntry, EventStore, ExpectedVersion, Head, Metadata, NewEvent, RawRecord,
+    RecordedEvent, SequentialIds, SqliteEventStore, SteppingClock, StoreOptions, StreamName,
 };
 use smes_verify::{Hash, VerifiedChain};
 use uuid::Uuid;
@@ -269,6 +269,18 @@ impl EventStore for Interfering {
         self.inner.verify().await
     }
 
+    async fn read_raw(&self, from_position: u64, limit: usize) -> smes_eventlog::Result<Vec<RawRecord>> {
+        self.inner.read_raw(from_position, limit).await
+    }
+
+    async fn read_commands(&self, first: u64, last: u64) -> smes_eventlog::Result<Vec<CommandEntry>> {
+        self.inner.read_commands(first, last).await
+    }
+
+    async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> smes_eventlog::Result<Head> {
+        self.inner.append_raw(records, commands).await
+    }
+
     async fn tree_head(&self, size: Option<u64>) -> smes_eventlog::Result<TreeHead> {
         self.inner.tree_head(size).await
     }
@@ -483,4 +495,47 @@ async fn the_sqlite_key_store_lives_beside_the_log_and_forgets() {
         sealer.actor_name(&actor).await.unwrap().unwrap().to_string(),
         "[erased]"
     );
+}
+
+#[tokio::test]
+async fn a_key_store_is_exported_and_adopted_without_ever_replacing_a_key() {
+    let fixture = fixture().await;
+    let source = Arc::new(InMemoryKeyStore::new(SeededRandom::new(7)));
+    let people: Vec<PersonId> = (20..23).map(|n| PersonId::new(Uuid::from_u128(n)).unwrap()).collect();
+    let sealer = Sealer::new(source.clone(), Arc::new(SeededRandom::new(8)));
+    let actor = sealer.register_actor(people[0], "Ana Torres").await.unwrap();
+    for person in &people {
+        source.key_for(*person).await.unwrap();
+    }
+    let contents = source.export().await.unwrap();
+    assert_eq!(contents.keys.len(), 3);
+    assert_eq!(contents.actors.len(), 1);
+
+    let target = SqliteKeyStore::open(fixture.store.path(), Arc::new(SeededRandom::new(9)))
+        .await
+        .unwrap();
+    for (person, key) in &contents.keys {
+        target.adopt_key(*person, key).await.unwrap();
+        target.adopt_key(*person, key).await.unwrap();
+    }
+    for (actor, name) in &contents.actors {
+        target.record_actor(actor, name).await.unwrap();
+    }
+    assert_eq!(
+        target.export().await.unwrap(),
+        contents,
+        "the copy holds the same keys and names"
+    );
+    let copied = Sealer::new(Arc::new(target), Arc::new(SeededRandom::new(10)));
+    assert_eq!(
+        copied.actor_name(&actor).await.unwrap().unwrap().to_string(),
+        "Ana Torres"
+    );
+
+    // A person who holds another key keeps it: the copy is refused, naming the person.
+    let other = InMemoryKeyStore::new(SeededRandom::new(11));
+    let different = other.key_for(people[1]).await.unwrap();
+    let error = copied.keys().adopt_key(people[1], &different).await.unwrap_err();
+    assert!(error.to_string().contains(&people[1].to_string()), "{error}");
+    assert_eq!(copied.keys().export().await.unwrap(), contents);
 }

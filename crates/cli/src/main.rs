@@ -5,6 +5,7 @@
 
 mod audit;
 mod commands;
+mod copy;
 mod demo;
 mod forget;
 mod history;
@@ -95,6 +96,9 @@ enum Command {
     /// Auditors' offline checks of checkpoints and proofs: no database needed.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Copy a whole log to another database (SQLite or PostgreSQL, either way) with its
+    /// positions, times, hashes, command ids, key store and checkpoints; resumes an earlier copy.
+    Copy(copy::CopyArgs),
     /// Measure the event log's speed against raw SQLite on a temporary database.
     Bench(smes_bench::BenchArgs),
     /// The work programme of a year as a snapshot (md, json, csv or html), as of a business
@@ -190,6 +194,7 @@ async fn run(cli: Cli) -> Result<()> {
             audit::prove(log.events(), command).await?;
         }
         Command::Audit(command) => audit::audit(command)?,
+        Command::Copy(args) => print!("{}", copy::run(args).await?),
         Command::Bench(args) => {
             let report = smes_bench::run(&args).await?;
             print!("{report}");

@@ -131,8 +131,20 @@ impl PostgresEventStore {
     /// Keeps a signed checkpoint with the log; returns false if the same one was kept already.
     /// Checkpoints, like events, are never changed or removed.
     pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
-        self.check_tree_size("tree size", tree_size).await?;
         let stored_at = codec::checked_micros(self.clock.now()).ok_or(Error::ClockOutOfRange)?;
+        self.insert_checkpoint(origin, tree_size, note, stored_at).await
+    }
+
+    /// Keeps a checkpoint copied from another copy of this log, with the time it was stored
+    /// there; returns false if it was kept already.
+    pub async fn keep_checkpoint(&self, kept: &StoredCheckpoint) -> Result<bool> {
+        let stored_at = codec::checked_micros(kept.stored_at).ok_or(Error::ClockOutOfRange)?;
+        self.insert_checkpoint(&kept.origin, kept.tree_size, &kept.note, stored_at)
+            .await
+    }
+
+    async fn insert_checkpoint(&self, origin: &str, tree_size: u64, note: &str, stored_at: i64) -> Result<bool> {
+        self.check_tree_size("tree size", tree_size).await?;
         let inserted = sqlx::query(
             "INSERT INTO checkpoints (origin, tree_size, note, stored_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT DO NOTHING",

@@ -197,6 +197,19 @@ impl SqliteEventStore {
     /// Keeps a signed checkpoint with the log; returns false if the same one was kept already.
     /// Checkpoints, like events, are never changed or removed.
     pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        let stored_at = codec::checked_micros(self.clock.now()).ok_or(Error::ClockOutOfRange)?;
+        self.insert_checkpoint(origin, tree_size, note, stored_at).await
+    }
+
+    /// Keeps a checkpoint copied from another copy of this log, with the time it was stored
+    /// there; returns false if it was kept already.
+    pub async fn keep_checkpoint(&self, kept: &StoredCheckpoint) -> Result<bool> {
+        let stored_at = codec::checked_micros(kept.stored_at).ok_or(Error::ClockOutOfRange)?;
+        self.insert_checkpoint(&kept.origin, kept.tree_size, &kept.note, stored_at)
+            .await
+    }
+
+    async fn insert_checkpoint(&self, origin: &str, tree_size: u64, note: &str, stored_at: i64) -> Result<bool> {
         let head = self.head().await?.position;
         if tree_size > head {
             return Err(Error::BeyondHead {
@@ -207,7 +220,6 @@ impl SqliteEventStore {
         }
         let connection = rusqlite::Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         connection.busy_timeout(self.busy_timeout)?;
-        let stored_at = codec::checked_micros(self.clock.now()).ok_or(Error::ClockOutOfRange)?;
         let inserted = connection.execute(
             "INSERT OR IGNORE INTO checkpoints (origin, tree_size, note, stored_at) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![origin, tree_size, note, stored_at],
