@@ -20,6 +20,7 @@ pub mod diff;
 pub mod error;
 pub mod format;
 pub mod options;
+pub mod review;
 pub mod snapshot;
 pub mod source;
 pub mod trace;
