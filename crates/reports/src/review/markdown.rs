@@ -96,8 +96,8 @@ fn write_all(out: &mut String, pack: &ReviewPack, charts: &[Chart], links: Chart
 
     writeln!(out)?;
     writeln!(out, "## Programme reviews")?;
-    writeln!(out)?;
     if pack.reviews.is_empty() {
+        writeln!(out)?;
         writeln!(out, "No programme review of this period is in the record.")?;
     }
     for review in &pack.reviews {
