@@ -473,34 +473,4 @@ impl ReviewPack {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_period_must_be_two_dates_in_order() {
-        let request = ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("40")).unwrap();
-        assert_eq!(request.cut().as_of, Some(jiff::civil::date(2013, 12, 31)));
-        assert_eq!(request.cut().at_position, Some(40));
-        let error = ReviewRequest::parse("2013-12-31", "2013-01-01", None, None)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            error,
-            "--to: \"2013-01-01\" is not allowed; expected a date on or after --from (2013-12-31)"
-        );
-        let error = ReviewRequest::parse("2013-02-30", "2013-12-31", None, None)
-            .unwrap_err()
-            .to_string();
-        assert!(error.starts_with("--from: \"2013-02-30\""), "{error}");
-        let error = ReviewRequest::parse("2013-01-01", "2013-12-31", Some("yesterday"), None)
-            .unwrap_err()
-            .to_string();
-        assert!(error.starts_with("--known-at: \"yesterday\""), "{error}");
-        let error = ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("0"))
-            .unwrap_err()
-            .to_string();
-        assert!(error.starts_with("--at-position: \"0\""), "{error}");
-        // One day is a period.
-        assert!(ReviewRequest::parse("2013-06-30", "2013-06-30", None, None).is_ok());
-    }
-}
+mod tests;
