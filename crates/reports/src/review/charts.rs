@@ -410,7 +410,8 @@ fn bars(spec: &Bars<'_>) -> Result<Option<String>> {
             chart
                 .draw_series(std::iter::once(Text::new(
                     label,
-                    (*total, row(index)),
+                    // Just past the end of the bar.
+                    (*total + top * 0.008, row(index)),
                     TextStyle::from((FONT, 15).into_font())
                         .color(&GREY)
                         .pos(Pos::new(HPos::Left, VPos::Center)),
