@@ -365,3 +365,33 @@ fn bad_options_are_refused_with_what_was_wrong_and_nothing_is_written() {
     assert!(stderr(&output).contains("no event log at"), "{}", stderr(&output));
     assert!(!empty.path().join("smes.db").exists());
 }
+
+#[test]
+fn the_user_guide_excerpt_is_what_the_pack_says_of_the_demo() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/user-guide.md")).unwrap();
+    let lines: Vec<&str> = guide.lines().collect();
+    let index = lines
+        .iter()
+        .position(|line| line.starts_with("For the demo year, `smes review "))
+        .expect("the guide shows the demo's pack");
+    let command = lines[index].split('`').nth(1).unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    assert_eq!(args.last(), Some(&"pack"), "{command}");
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    run(dir.path(), &args);
+    let pack = std::fs::read_to_string(dir.path().join("pack/review.md")).unwrap();
+    let printed: Vec<&str> = pack.lines().collect();
+    let start = index + lines[index..].iter().position(|line| *line == "```markdown").unwrap() + 1;
+    let end = start + lines[start..].iter().position(|line| *line == "```").unwrap();
+    assert!(end - start > 20, "the excerpt is a real one");
+    for shown in &lines[start..end] {
+        if *shown == "…" {
+            continue;
+        }
+        assert!(
+            printed.contains(shown),
+            "docs/user-guide.md shows a line the pack does not have:\n{shown}"
+        );
+    }
+}
