@@ -61,8 +61,9 @@ pub enum DomainCommand {
     /// National and subregional requests for support: receive, link, close.
     #[command(subcommand)]
     Request(RequestCommand),
-    /// Programme reviews: open, record-findings, close.
-    #[command(subcommand)]
+    /// Programme reviews: open, record-findings, close. Parsed by `smes review`, which also
+    /// makes the review pack.
+    #[command(skip)]
     Review(ReviewCommand),
 }
 

@@ -11,6 +11,7 @@ mod forget;
 mod history;
 mod import;
 mod reports;
+mod review;
 mod wiring;
 
 use std::io::{BufWriter, Write};
@@ -108,6 +109,9 @@ enum Command {
     Trace(reports::TraceArgs),
     /// What changed in the work programme between two points of the log (md or json).
     Diff(reports::DiffArgs),
+    /// The programme review pack of a period (md with SVG charts, html or json); with a
+    /// subcommand, a programme review command: open, record-findings, close.
+    Review(review::ReviewArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +206,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Snapshot(args) => reports::snapshot(open(&cli.database, false).await?.events(), args).await?,
         Command::Trace(args) => reports::trace(open(&cli.database, false).await?.events(), args).await?,
         Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
+        Command::Review(args) => review::run(&cli.database, &actor, args).await?,
     }
     Ok(())
 }

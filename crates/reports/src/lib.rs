@@ -1,7 +1,8 @@
 //! Reports of the SELA-SMEs Programme record: the work programme of a year as a snapshot
 //! (Markdown, JSON, CSV, HTML), the decision trace of an activity, need, counterpart or
-//! decision (Markdown, JSON, Graphviz), and what changed in the work programme between two
-//! points of the log (Markdown, JSON).
+//! decision (Markdown, JSON, Graphviz), what changed in the work programme between two
+//! points of the log (Markdown, JSON), and the programme review pack of a period (Markdown with
+//! SVG charts, HTML, JSON).
 //!
 //! The key design choice: a report is a pure function of a log prefix and its options. Reading
 //! the log is done once, by [`source::read_log`], which fixes the prefix a report is made from
@@ -20,6 +21,7 @@ pub mod diff;
 pub mod error;
 pub mod format;
 pub mod options;
+pub mod review;
 pub mod snapshot;
 pub mod source;
 pub mod trace;

@@ -325,7 +325,7 @@ fn list_or_none(values: impl Iterator<Item = String>) -> String {
     }
 }
 
-fn year_status(status: YearStatus) -> &'static str {
+pub(crate) fn year_status(status: YearStatus) -> &'static str {
     match status {
         YearStatus::Unknown => "unknown",
         YearStatus::Open => "open",
