@@ -6,6 +6,7 @@
 mod audit;
 mod commands;
 mod demo;
+mod export;
 mod forget;
 mod history;
 mod import;
@@ -103,6 +104,9 @@ enum Command {
     Trace(reports::TraceArgs),
     /// What changed in the work programme between two points of the log (md or json).
     Diff(reports::DiffArgs),
+    /// Exports for the cooperation ecosystem: IATI 2.03 XML, indicator tables, raw events.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +204,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Snapshot(args) => reports::snapshot(&open(&cli.database, false).await?, args).await?,
         Command::Trace(args) => reports::trace(&open(&cli.database, false).await?, args).await?,
         Command::Diff(args) => reports::diff(&open(&cli.database, false).await?, args).await?,
+        Command::Export(command) => export::run(&open(&cli.database, false).await?, command).await?,
     }
     Ok(())
 }
