@@ -7,9 +7,10 @@
 //! The events are the very ones the decision trace of `smes trace` reads
 //! ([`DecisionTrace::positions`]). Every relation made from an event carries that event's log
 //! position and hash (`smes:position`, `smes:hash`), so a PROV consumer can go back to the
-//! verifiable log. Record ids are derived from the programme's ids, relation ids are numbered
-//! in log order, and JSON objects are written with sorted keys: the same prefix gives the same
-//! bytes.
+//! verifiable log. Record ids are derived from the programme's ids (a record made from one
+//! event, such as a decision, by that event's log position: `smes:decision-36`), relation ids
+//! are numbered in log order, and JSON objects are written with sorted keys: the same prefix
+//! gives the same bytes.
 
 use serde_json::{Map, Value, json};
 use smes_domain::activity::{ActivityEvent, Proposer};
@@ -53,7 +54,7 @@ pub fn document(log: &LogSlice, subject: Subject, cut: &Cut) -> Result<String> {
     smes_reports::trace::build(log, subject.clone(), cut)?;
     let context = Context::build(log, cut)?;
     let model: DecisionTrace = fold_cut(&log.envelopes, cut);
-    let mut builder = Builder::new(&context);
+    let mut builder = Builder::new(&context, log);
     for position in model.positions(&subject) {
         let Some(envelope) = usize::try_from(position)
             .ok()
@@ -100,6 +101,10 @@ fn money_text(money: &Money) -> String {
 
 struct Builder<'a> {
     context: &'a Context,
+    /// The log position of each event, by event id, for corrections that name the event.
+    positions: std::collections::BTreeMap<String, u64>,
+    /// The day each consultation was held, as read so far.
+    held_on: std::collections::BTreeMap<String, jiff::civil::Date>,
     entity: Map<String, Value>,
     activity: Map<String, Value>,
     agent: Map<String, Value>,
@@ -107,9 +112,15 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(context: &'a Context) -> Self {
+    fn new(context: &'a Context, log: &LogSlice) -> Self {
         Builder {
             context,
+            positions: log
+                .envelopes
+                .iter()
+                .map(|envelope| (envelope.event_id.to_string(), envelope.position))
+                .collect(),
+            held_on: std::collections::BTreeMap::new(),
             entity: Map::new(),
             activity: Map::new(),
             agent: Map::new(),
@@ -259,8 +270,8 @@ impl<'a> Builder<'a> {
             DomainEvent::Offer(event) => self.offer_event(envelope, event),
             DomainEvent::InKindContribution(event) => self.contribution_event(envelope, event),
             DomainEvent::WorkProgramme(WorkProgrammeEvent::Adopted(adopted)) => {
-                let decision = format!("smes:decision-{}", envelope.event_id);
-                let deciding = format!("smes:deciding-{}", envelope.event_id);
+                let decision = format!("smes:decision-{}", envelope.position);
+                let deciding = format!("smes:deciding-{}", envelope.position);
                 self.decision(envelope, &decision, &deciding, &adopted.decision);
                 self.entity(
                     &decision,
@@ -299,6 +310,7 @@ impl<'a> Builder<'a> {
             }
             ConsultationEvent::Held(held) => {
                 let id = format!("smes:consultation-{}", held.consultation);
+                self.held_on.insert(id.clone(), held.held_on);
                 self.prov_activity(
                     &id,
                     json!({
@@ -334,10 +346,16 @@ impl<'a> Builder<'a> {
                         "smes:memberStates": member_states.join(" "),
                     }),
                 );
+                // A need is identified at its consultation; its own business time may be the
+                // record time when the command gave no date.
+                let time = self
+                    .held_on
+                    .get(&consultation)
+                    .map_or_else(|| envelope.occurred_at.to_string(), |day| day_time(*day));
                 self.traced(
                     "wasGeneratedBy",
                     envelope,
-                    json!({"prov:entity": need, "prov:activity": consultation, "prov:time": envelope.occurred_at.to_string()}),
+                    json!({"prov:entity": need, "prov:activity": consultation, "prov:time": time}),
                 );
                 for counterpart in &identified.raised_by {
                     let agent = self.counterpart(*counterpart);
@@ -444,7 +462,7 @@ impl<'a> Builder<'a> {
                 self.recorded_activity(envelope, &proposing);
             }
             ActivityEvent::DuplicateWarningOverridden(overridden) => {
-                let id = format!("smes:duplicate-override-{}", envelope.event_id);
+                let id = format!("smes:duplicate-override-{}", envelope.position);
                 let duplicates: Vec<String> = overridden.duplicates.iter().map(ToString::to_string).collect();
                 self.entity(
                     &id,
@@ -464,8 +482,8 @@ impl<'a> Builder<'a> {
                 self.recorded_entity(envelope, &id);
             }
             ActivityEvent::Approved(approved) => {
-                let decision = format!("smes:decision-{}", envelope.event_id);
-                let deciding = format!("smes:deciding-{}", envelope.event_id);
+                let decision = format!("smes:decision-{}", envelope.position);
+                let deciding = format!("smes:deciding-{}", envelope.position);
                 self.decision(envelope, &decision, &deciding, &approved.decision);
                 self.entity(
                     &decision,
@@ -618,8 +636,8 @@ impl<'a> Builder<'a> {
         rationale: &str,
         on: jiff::civil::Date,
     ) {
-        let decision = format!("smes:decision-{}", envelope.event_id);
-        let deciding = format!("smes:deciding-{}", envelope.event_id);
+        let decision = format!("smes:decision-{}", envelope.position);
+        let deciding = format!("smes:deciding-{}", envelope.position);
         self.entity(
             &decision,
             json!({
@@ -667,7 +685,7 @@ impl<'a> Builder<'a> {
         value: rust_decimal::Decimal,
         corrects: Option<String>,
     ) {
-        let id = format!("smes:result-{}", envelope.event_id);
+        let id = format!("smes:result-{}", envelope.position);
         let mut attributes = json!({
             "prov:type": qualified("smes:Result"),
             "prov:value": decimal(value),
@@ -692,8 +710,11 @@ impl<'a> Builder<'a> {
             envelope,
             json!({"prov:generatedEntity": id, "prov:usedEntity": indicator_entity}),
         );
-        if let Some(corrects) = corrects {
-            let corrected = format!("smes:result-{corrects}");
+        let corrected_position = corrects
+            .as_deref()
+            .and_then(|corrects| self.positions.get(corrects).copied());
+        if let Some(position) = corrected_position {
+            let corrected = format!("smes:result-{position}");
             if self.entity.contains_key(&corrected) {
                 self.traced(
                     "wasDerivedFrom",
@@ -727,7 +748,7 @@ impl<'a> Builder<'a> {
                 self.recorded_entity(envelope, &id);
             }
             OfferEvent::DuplicateWarningOverridden(overridden) => {
-                let id = format!("smes:duplicate-override-{}", envelope.event_id);
+                let id = format!("smes:duplicate-override-{}", envelope.position);
                 self.entity(
                     &id,
                     json!({"prov:type": qualified("smes:DuplicateWarningOverride"), "prov:label": overridden.reason}),
@@ -782,7 +803,7 @@ impl<'a> Builder<'a> {
                 self.recorded_entity(envelope, &id);
             }
             OfferEvent::DisbursementRecorded(recorded) => {
-                let id = format!("smes:disbursement-{}", envelope.event_id);
+                let id = format!("smes:disbursement-{}", envelope.position);
                 self.entity(
                     &id,
                     json!({
@@ -794,7 +815,7 @@ impl<'a> Builder<'a> {
                 self.drawn_on_commitment(envelope, &id, recorded.commitment.to_string());
             }
             OfferEvent::ExpenditureRecorded(recorded) => {
-                let id = format!("smes:expenditure-{}", envelope.event_id);
+                let id = format!("smes:expenditure-{}", envelope.position);
                 self.entity(
                     &id,
                     json!({
@@ -851,7 +872,7 @@ impl<'a> Builder<'a> {
                 let id = format!("smes:contribution-{}", revalued.contribution);
                 let revision = format!(
                     "smes:contribution-{}-revalued-{}",
-                    revalued.contribution, envelope.event_id
+                    revalued.contribution, envelope.position
                 );
                 self.entity(&id, json!({"prov:type": qualified("smes:InKindContribution")}));
                 self.entity(
