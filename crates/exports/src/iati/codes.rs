@@ -150,3 +150,113 @@ pub const ALL: &[(&str, &str)] = &[
     ("FileFormat", "text/html"),
     ("Language", "en"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::io::Write as _;
+    use std::path::{Path, PathBuf};
+
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    use super::*;
+
+    /// The folder of the official codelists, or `None` (after saying so on stderr) when
+    /// `SMES_VECTORS_DIR` is unset and there is no `../shared/vectors`. A folder named by the
+    /// variable must hold them.
+    fn codelist_dir() -> Option<PathBuf> {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let vectors = match std::env::var_os("SMES_VECTORS_DIR") {
+            Some(dir) => workspace.join(dir),
+            None => {
+                let default = workspace.join("../shared/vectors");
+                if !default.is_dir() {
+                    let mut stderr = std::io::stderr().lock();
+                    writeln!(
+                        stderr,
+                        "IATI codelists not found: set SMES_VECTORS_DIR; the export's codes NOT checked"
+                    )
+                    .expect("writing to stderr");
+                    return None;
+                }
+                default
+            }
+        };
+        let dir = std::fs::canonicalize(&vectors)
+            .unwrap_or(vectors)
+            .join("iati-2.03/codelists/xml");
+        assert!(
+            dir.is_dir(),
+            "the IATI codelists are missing: {} is not a directory",
+            dir.display()
+        );
+        Some(dir)
+    }
+
+    fn codes(dir: &Path, list: &str) -> BTreeSet<String> {
+        let path = dir.join(format!("{list}.xml"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let mut reader = Reader::from_str(&text);
+        let mut codes = BTreeSet::new();
+        let mut in_code = false;
+        loop {
+            match reader.read_event().expect("a codelist is XML") {
+                Event::Start(start) if start.name().as_ref() == b"code" => in_code = true,
+                Event::End(end) if end.name().as_ref() == b"code" => in_code = false,
+                Event::Text(text) if in_code => {
+                    codes.insert(text.decode().expect("UTF-8").trim().to_owned());
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        codes
+    }
+
+    #[test]
+    fn every_fixed_code_is_in_its_official_codelist() {
+        let Some(dir) = codelist_dir() else { return };
+        for (list, code) in ALL {
+            assert!(
+                codes(&dir, list).contains(*code),
+                "{code} is not in the {list} codelist"
+            );
+        }
+        // The functions' values are among the listed codes.
+        let listed = |list: &str, code: &str| ALL.contains(&(list, code));
+        for state in [
+            ActivityState::Unknown,
+            ActivityState::Proposed,
+            ActivityState::Deferred,
+            ActivityState::Approved,
+            ActivityState::Rejected,
+            ActivityState::Held,
+            ActivityState::Cancelled,
+        ] {
+            assert!(listed("ActivityStatus", activity_status(state, false)));
+            assert!(listed("ActivityStatus", activity_status(state, true)));
+        }
+        for kind in [
+            TransactionType::IncomingFunds,
+            TransactionType::OutgoingCommitment,
+            TransactionType::Disbursement,
+            TransactionType::Expenditure,
+            TransactionType::IncomingPledge,
+        ] {
+            assert!(listed("TransactionType", kind.code()));
+        }
+        for kind in [OutputKind::Report, OutputKind::Presentation, OutputKind::Video] {
+            assert!(listed("DocumentCategory", document_category(kind)));
+        }
+        assert!(listed("FileFormat", file_format()));
+    }
+
+    #[test]
+    fn activity_statuses_follow_the_programme() {
+        assert_eq!(activity_status(ActivityState::Approved, false), "2");
+        assert_eq!(activity_status(ActivityState::Held, false), "3");
+        assert_eq!(activity_status(ActivityState::Held, true), "4");
+        assert_eq!(activity_status(ActivityState::Cancelled, true), "5");
+    }
+}

@@ -510,3 +510,32 @@ fn write_participants_result(
     xml.close("indicator")?;
     xml.close("result")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporting_organisation_identifiers_need_an_agency_prefix() {
+        assert_eq!(parse_reporting_org_ref("XI-IATI-SELA").unwrap(), "XI-IATI-SELA");
+        assert_eq!(parse_reporting_org_ref("XM-DAC-47000").unwrap(), "XM-DAC-47000");
+        for bad in ["", "SELA", "-SELA", "XI-IATI-", "XI IATI SELA", "XI-IATI-SELA<"] {
+            let error = parse_reporting_org_ref(bad).unwrap_err().to_string();
+            assert!(error.starts_with("--reporting-org-ref:"), "{bad:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn activity_identifiers_start_with_the_reporting_organisation() {
+        assert_eq!(activity_identifier("XI-IATI-SELA", "5e1a"), "XI-IATI-SELA-5e1a");
+    }
+
+    #[test]
+    fn a_work_programme_year_is_a_budget_period_of_one_year() {
+        let (start, end) = year_period(WorkProgrammeYear::new(2013).unwrap()).unwrap();
+        assert_eq!(
+            (start.to_string(), end.to_string()),
+            ("2013-01-01".to_owned(), "2013-12-31".to_owned())
+        );
+    }
+}
