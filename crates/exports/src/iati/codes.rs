@@ -148,7 +148,6 @@ pub const ALL: &[(&str, &str)] = &[
     ("IndicatorMeasure", MEASURE_UNIT),
     ("DocumentCategory", "A08"),
     ("FileFormat", "text/html"),
-    ("Language", "en"),
 ];
 
 #[cfg(test)]

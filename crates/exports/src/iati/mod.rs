@@ -154,7 +154,7 @@ fn write_activity(
         .budget
         .as_ref()
         .map(|budget| budget.currency().as_str().to_owned());
-    let mut attributes = vec![("last-updated-datetime", last_updated.as_str()), ("xml:lang", "en")];
+    let mut attributes = vec![("last-updated-datetime", last_updated.as_str())];
     if let Some(currency) = &default_currency {
         attributes.push(("default-currency", currency));
     }
@@ -394,7 +394,6 @@ fn write_document_links(xml: &mut Xml, entry: &ActivityEntry, generated_on: Date
         xml.open("document-link", &[("url", &output.link), ("format", file_format())])?;
         xml.with_narrative("title", &[], &output.title)?;
         xml.empty("category", &[("code", document_category(output.kind))])?;
-        xml.empty("language", &[("code", "en")])?;
         if let Some(held) = entry.held
             && held.end() <= generated_on
         {

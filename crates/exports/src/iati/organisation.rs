@@ -52,7 +52,7 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
         "iati-organisations",
         &[("version", super::codes::VERSION), ("generated-datetime", &generated)],
     )?;
-    let mut attributes = vec![("last-updated-datetime", generated.as_str()), ("xml:lang", "en")];
+    let mut attributes = vec![("last-updated-datetime", generated.as_str())];
     let default_currency = record
         .budget
         .as_ref()
