@@ -515,6 +515,30 @@ fn the_edge_cases_as_iati_validate_with_two_currencies_cancellation_and_a_state_
 }
 
 #[test]
+fn a_transaction_dated_after_the_generation_day_is_left_out_of_iati() {
+    let dir = tempfile::tempdir().unwrap();
+    edge_log(dir.path());
+    let ahead = serde_json::json!({
+        "command_id": "e0000000-0000-4000-8000-000000000035", "kind": "commit-to-activity",
+        "offer": "e0000000-0000-4000-8000-0000000000f1", "commitment": "e0000000-0000-4000-8000-000000000103",
+        "activity": "e0000000-0000-4000-8000-0000000000a1",
+        "amount": {"amount": "1000", "currency": "USD", "value_date": "2099-01-01"}, "committed_on": "2099-01-01"
+    });
+    let path = dir.path().join("ahead.jsonl");
+    std::fs::write(&path, format!("{ahead}\n")).unwrap();
+    run(dir.path(), &["import", path.to_str().unwrap()]);
+    let trace = run(
+        dir.path(),
+        &["trace", "activity", "e0000000-0000-4000-8000-0000000000a1"],
+    );
+    assert!(trace.contains("2099-01-01"), "the log holds the commitment");
+    // The rules checked by iati_files include "no transaction date after the generation day".
+    let (activities, _) = iati_files(dir.path(), "2014");
+    assert!(!activities.contains("2099-01-01"));
+    assert_eq!(values(&activities, "transaction-type", "code").len(), 6);
+}
+
+#[test]
 fn the_reporting_organisation_is_configurable_by_option_and_environment() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());

@@ -361,7 +361,13 @@ fn write_transactions(xml: &mut Xml, context: &Context, options: &IatiOptions, e
     let Some(transactions) = context.transactions.get(&entry.activity) else {
         return Ok(());
     };
-    for transaction in transactions {
+    // IATI transactions are facts that happened: one dated after the generation day is left
+    // out.
+    let generated_on = context.generated_on();
+    for transaction in transactions
+        .iter()
+        .filter(|transaction| transaction.date <= generated_on)
+    {
         let own = transaction.source == FundingSource::SelaRegularBudget;
         let kind = match (transaction.movement, own) {
             (Movement::Commitment, true) => TransactionType::OutgoingCommitment,
