@@ -105,6 +105,8 @@ struct Builder<'a> {
     positions: std::collections::BTreeMap<String, u64>,
     /// The day each consultation was held, as read so far.
     held_on: std::collections::BTreeMap<String, jiff::civil::Date>,
+    /// The programme activities already said to be run by the Secretariat.
+    run_by_secretariat: std::collections::BTreeSet<String>,
     entity: Map<String, Value>,
     activity: Map<String, Value>,
     agent: Map<String, Value>,
@@ -121,6 +123,7 @@ impl<'a> Builder<'a> {
                 .map(|envelope| (envelope.event_id.to_string(), envelope.position))
                 .collect(),
             held_on: std::collections::BTreeMap::new(),
+            run_by_secretariat: std::collections::BTreeSet::new(),
             entity: Map::new(),
             activity: Map::new(),
             agent: Map::new(),
@@ -613,14 +616,9 @@ impl<'a> Builder<'a> {
 
     fn programme_activity(&mut self, id: &str) {
         self.prov_activity(id, json!({"prov:type": qualified("smes:ProgrammeActivity")}));
-        let secretariat = self.secretariat();
-        // The Secretariat runs every activity of the work programme (once per activity).
-        let already = self.relations.iter().any(|(kind, relation)| {
-            *kind == "wasAssociatedWith"
-                && relation.get("prov:activity") == Some(&json!(id))
-                && relation.get("prov:role") == Some(&json!("runs"))
-        });
-        if !already {
+        // The Secretariat runs every activity of the work programme: said once per activity.
+        if self.run_by_secretariat.insert(id.to_owned()) {
+            let secretariat = self.secretariat();
             self.relation(
                 "wasAssociatedWith",
                 json!({"prov:activity": id, "prov:agent": secretariat, "prov:role": "runs"}),
