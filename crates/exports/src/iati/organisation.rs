@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use smes_domain::values::{Currency, MemberStateCode, Money};
 use smes_projections::work_programme::YearStatus;
 use smes_reports::LogSlice;
-use smes_reports::format::decimal;
 
 use super::codes::{BUDGET_COMMITTED, BUDGET_INDICATIVE};
 use super::xml::Xml;
@@ -72,7 +71,7 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
         };
         xml.open("total-budget", &[("status", status)])?;
         period(&mut xml, &start, &end)?;
-        value(&mut xml, budget)?;
+        xml.money(budget)?;
         xml.close("total-budget")?;
     }
     for ((host, _), money) in &by_country {
@@ -83,13 +82,13 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
             &context.member_state_name(*host),
         )?;
         period(&mut xml, &start, &end)?;
-        value(&mut xml, money)?;
+        xml.money(money)?;
         xml.close("recipient-country-budget")?;
     }
     for money in spent.values() {
         xml.open("total-expenditure", &[])?;
         period(&mut xml, &start, &end)?;
-        value(&mut xml, money)?;
+        xml.money(money)?;
         xml.close("total-expenditure")?;
     }
     xml.close("iati-organisation")?;
@@ -114,13 +113,4 @@ fn add<K: Ord>(entry: std::collections::btree_map::Entry<'_, K, Money>, money: &
 fn period(xml: &mut Xml, start: &str, end: &str) -> Result<()> {
     xml.empty("period-start", &[("iso-date", start)])?;
     xml.empty("period-end", &[("iso-date", end)])
-}
-
-fn value(xml: &mut Xml, money: &Money) -> Result<()> {
-    let value_date = money.value_date().to_string();
-    xml.text(
-        "value",
-        &[("currency", money.currency().as_str()), ("value-date", &value_date)],
-        &decimal(money.amount()),
-    )
 }

@@ -3,6 +3,8 @@
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use smes_domain::values::Money;
+use smes_reports::format::decimal;
 
 use crate::error::{Error, Result};
 
@@ -73,6 +75,16 @@ impl Xml {
         self.open(name, attributes)?;
         self.narrative(text)?;
         self.close(name)
+    }
+
+    /// A `<value>` of money: the amount as a decimal, its currency and value date.
+    pub fn money(&mut self, money: &Money) -> Result<()> {
+        let value_date = money.value_date().to_string();
+        self.text(
+            "value",
+            &[("currency", money.currency().as_str()), ("value-date", &value_date)],
+            &decimal(money.amount()),
+        )
     }
 
     /// The document, with a final newline.
