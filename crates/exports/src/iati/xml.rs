@@ -2,6 +2,7 @@
 //! indented, with every value escaped by the writer.
 
 use quick_xml::Writer;
+use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use smes_domain::values::Money;
 use smes_reports::format::decimal;
@@ -60,7 +61,8 @@ impl Xml {
             .write_event(Event::Start(Self::start(name, attributes)))
             .map_err(failed)?;
         self.writer
-            .write_event(Event::Text(BytesText::new(text)))
+            // Only `<`, `>` and `&` need escaping in text; quotes stay readable.
+            .write_event(Event::Text(BytesText::from_escaped(partial_escape(text))))
             .map_err(failed)?;
         self.close(name)
     }
@@ -92,5 +94,25 @@ impl Xml {
         let mut bytes = self.writer.into_inner();
         bytes.push(b'\n');
         String::from_utf8(bytes).map_err(|error| Error::render("iati", error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        let mut xml = Xml::new().unwrap();
+        xml.text("t", &[("a", "x\"<&")], "a<b&c'd>").unwrap();
+        let text = xml.finish().unwrap();
+        assert!(
+            text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<t a=\"x&quot;&lt;&amp;\">a&lt;b&amp;c'd&gt;</t>"),
+            "{text}"
+        );
     }
 }
