@@ -11,7 +11,7 @@ use smes_reports::LogSlice;
 use super::codes::{BUDGET_COMMITTED, BUDGET_INDICATIVE};
 use super::xml::Xml;
 use super::{IatiOptions, check_year, reporting_org, year_period};
-use crate::context::{Context, Movement, SELA_NAME};
+use crate::context::{Context, Movement, SELA_NAME, Transaction};
 use crate::error::Result;
 
 /// The IATI organisation file of a year.
@@ -41,7 +41,10 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
             add(by_country.entry((host, budget.currency())), budget);
         }
         let transactions = context.transactions.get(&line.activity).into_iter().flatten();
-        for transaction in transactions.filter(|transaction| transaction.movement == Movement::Expenditure) {
+        let spent_by_now = |transaction: &&Transaction| {
+            transaction.movement == Movement::Expenditure && transaction.date <= context.generated_on()
+        };
+        for transaction in transactions.filter(spent_by_now) {
             add(spent.entry(transaction.amount.currency()), &transaction.amount);
         }
     }
