@@ -7,6 +7,7 @@ mod audit;
 mod commands;
 mod copy;
 mod demo;
+mod export;
 mod forget;
 mod history;
 mod import;
@@ -112,6 +113,9 @@ enum Command {
     /// The programme review pack of a period (md with SVG charts, html or json); with a
     /// subcommand, a programme review command: open, record-findings, close.
     Review(review::ReviewArgs),
+    /// Exports for the cooperation ecosystem: IATI 2.03 XML, indicator tables, raw events.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,6 +211,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Trace(args) => reports::trace(open(&cli.database, false).await?.events(), args).await?,
         Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
         Command::Review(args) => review::run(&cli.database, &actor, args).await?,
+        Command::Export(command) => export::run(open(&cli.database, false).await?.events(), command).await?,
     }
     Ok(())
 }

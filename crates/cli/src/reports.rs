@@ -60,7 +60,7 @@ pub struct TraceArgs {
     id: String,
     #[command(flatten)]
     cut: CutArgs,
-    /// md, json or dot.
+    /// md, json, dot or prov-json (W3C PROV-JSON).
     #[arg(long, default_value = "md")]
     format: String,
     /// Write to this file instead of standard output.
@@ -106,7 +106,16 @@ pub async fn snapshot(store: &dyn EventStore, args: SnapshotArgs) -> Result<()> 
 
 /// Runs `smes trace`.
 pub async fn trace(store: &dyn EventStore, args: TraceArgs) -> Result<()> {
-    let format = Format::parse(&args.format, &trace::FORMATS)?;
+    if args.format == crate::export::PROV_JSON {
+        let cut = [&args.cut.as_of, &args.cut.known_at, &args.cut.at_position].map(|value| value.as_deref());
+        return crate::export::trace_prov(store, &args.kind, &args.id, cut, args.out).await;
+    }
+    let format = Format::parse(&args.format, &trace::FORMATS).map_err(|_| {
+        anyhow::anyhow!(
+            "--format: {:?} is not allowed; expected one of md, json, dot, prov-json",
+            args.format
+        )
+    })?;
     let subject = trace::parse_subject(&args.kind, &args.id)?;
     let cut = parse_cut(
         args.cut.as_of.as_deref(),
