@@ -79,15 +79,17 @@ impl KeyStore for PostgresKeyStore {
             .transpose()
     }
 
-    /// Deletes the key, waits until no other session of the database holds a snapshot from
-    /// before the deletion, then rewrites the key table (`VACUUM FULL`). A `DELETE` alone only
-    /// marks the row dead and leaves its bytes in the table's page; the rewrite copies the live
-    /// rows into new files and drops the old ones, but it must also keep a dead row that an
-    /// older snapshot could still see, hence the wait (a long report or an autovacuum's analyze
-    /// may hold one for a moment). The table is small; the rewrite holds its lock for
-    /// milliseconds. What PostgreSQL keeps outside the table (write-ahead log segments until
-    /// they are recycled, archives, base backups, replicas) is the operator's to manage:
-    /// docs/audit.md says how.
+    /// Deletes the key, waits until no snapshot from before the deletion can remain, then
+    /// rewrites the key table (`VACUUM FULL`). A `DELETE` alone only marks the row dead and
+    /// leaves its bytes in the table's page; the rewrite copies the live rows into new files
+    /// and drops the old ones, but it must also keep a dead row that an older snapshot could
+    /// still see, hence the wait: for every transaction on the server that began before the
+    /// deletion to end (any of them lowers the horizon of every new snapshot, the rewrite's
+    /// own included), and for this database's other sessions to drop older snapshots (a long
+    /// report or an autovacuum's analyze may hold one for a moment). The table is small; the
+    /// rewrite holds its lock for milliseconds. What PostgreSQL keeps outside the table
+    /// (write-ahead log segments until they are recycled, archives, base backups, replicas) is
+    /// the operator's to manage: docs/audit.md says how.
     async fn forget(&self, person: PersonId) -> Result<bool> {
         let mut transaction = self.pool.begin().await?;
         let deleted = sqlx::query(key_tables::DELETE_KEY)
@@ -100,20 +102,27 @@ impl KeyStore for PostgresKeyStore {
         transaction.commit().await?;
         let deadline = std::time::Instant::now() + FORGET_WAIT;
         loop {
-            let older: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()                  AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL                  AND age(backend_xmin) >= age($1::text::xid8::xid)",
+            // Clear once every transaction as old as the deletion has ended, anywhere on the
+            // server (a new snapshot's xmin is the oldest one still running, and the rewrite's
+            // own snapshot would otherwise keep the row), and no other session of this
+            // database still holds a snapshot from before it.
+            let clear: bool = sqlx::query_scalar(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8 \
+                 AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL \
+                 AND age(backend_xmin) >= age($1::text::xid8::xid))",
             )
             .bind(&deleting)
             .fetch_one(&self.pool)
             .await?;
-            if older == 0 {
+            if clear {
                 break;
             }
             if std::time::Instant::now() >= deadline {
                 return Err(crate::Error::PersonalData {
                     person: person.to_string(),
-                    reason: "the key is deleted, but another session still holds a snapshot from before, so the \
-                             table cannot yet be cleared of the dead row; forget again when that session ends"
+                    reason: "the key is deleted, but a transaction or snapshot from before the deletion is still \
+                             open, so the table cannot yet be cleared of the dead row; forget again when it ends"
                         .to_owned(),
                 });
             }
