@@ -160,15 +160,17 @@ fn every_command_runs_on_postgres_and_reads_as_on_sqlite() {
     ok(d, url, &["checkpoint", "--store", "--out", "head.checkpoint"]);
     let kept = ok(d, url, &["checkpoint", "--list"]);
     assert_eq!(kept.lines().count(), 1, "{kept}");
-    std::fs::write(
-        d.join("inclusion.json"),
-        ok(d, url, &["prove", "inclusion", "--position", "7"]),
-    )
-    .unwrap();
     let public_key = ok(d, url, &["key", "public"]);
-    ok(
+    check_inclusion(d, url, 7, &public_key);
+}
+
+/// Proves the event at `position` in the log at `url` and checks the proof offline against
+/// `head.checkpoint` and the public key.
+fn check_inclusion(d: &Path, url: &str, position: u64, public_key: &str) {
+    let proof = ok(d, url, &["prove", "inclusion", "--position", &position.to_string()]);
+    std::fs::write(d.join("inclusion.json"), proof).unwrap();
+    let checked = smes(
         d,
-        url,
         &[
             "audit",
             "verify-inclusion",
@@ -180,6 +182,7 @@ fn every_command_runs_on_postgres_and_reads_as_on_sqlite() {
             public_key.trim(),
         ],
     );
+    assert!(checked.status.success(), "{}", stderr(&checked));
 }
 
 #[test]
@@ -398,26 +401,7 @@ fn copy_moves_a_log_between_backends_with_its_hashes_keys_and_checkpoints() {
         assert_eq!(ok(d, url, args), ok(d, sqlite, args), "smes {args:?}");
     }
     // Proofs from the copy verify against the checkpoint signed on the original.
-    std::fs::write(
-        d.join("inclusion.json"),
-        ok(d, url, &["prove", "inclusion", "--position", "12"]),
-    )
-    .unwrap();
-    let public_key = ok(d, sqlite, &["key", "public"]);
-    ok(
-        d,
-        url,
-        &[
-            "audit",
-            "verify-inclusion",
-            "--checkpoint",
-            "head.checkpoint",
-            "--proof",
-            "inclusion.json",
-            "--key",
-            public_key.trim(),
-        ],
-    );
+    check_inclusion(d, url, 12, &ok(d, sqlite, &["key", "public"]));
 
     // Later events and a forgetting on the original reach the copy when it is run again.
     let stream = format!("counterpart-{COUNTERPART}");

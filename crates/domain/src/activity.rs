@@ -362,6 +362,25 @@ pub enum ActivityEvent {
     ResultCorrected(ResultCorrected),
 }
 
+impl ActivityEvent {
+    /// The activity the event is about.
+    pub fn activity(&self) -> ActivityId {
+        match self {
+            ActivityEvent::Proposed(event) => event.activity,
+            ActivityEvent::DuplicateWarningOverridden(event) => event.activity,
+            ActivityEvent::Approved(event) => event.activity,
+            ActivityEvent::Rejected(event) => event.activity,
+            ActivityEvent::Deferred(event) => event.activity,
+            ActivityEvent::Rescheduled(event) => event.activity,
+            ActivityEvent::Held(event) => event.activity,
+            ActivityEvent::Cancelled(event) => event.activity,
+            ActivityEvent::IndicatorDefined(event) => event.activity,
+            ActivityEvent::ResultRecorded(event) => event.activity,
+            ActivityEvent::ResultCorrected(event) => event.activity,
+        }
+    }
+}
+
 /// What is known of an activity once proposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRecord {

@@ -9,7 +9,7 @@ use smes_verify::{ChainVerifier, EventRecord, Hash, StoredRow};
 
 use crate::codec::{checked_micros, format_micros, parse_time};
 use crate::error::{Error, Result};
-use crate::event::{CommandEntry, RawRecord};
+use crate::event::{CommandEntry, Head, RawRecord};
 
 /// One copied record, checked, with the columns a backend stores beside it.
 #[derive(Debug)]
@@ -74,6 +74,21 @@ pub(crate) fn check_chain<'a>(
         });
     }
     Ok(checked)
+}
+
+/// The log's head once the records are appended after `head`.
+pub(crate) fn new_head(head: Option<(u64, Hash, i64)>, records: &[CheckedRecord<'_>]) -> Head {
+    match (records.last(), head) {
+        (Some(last), _) => Head {
+            position: last.position,
+            hash: last.hash,
+        },
+        (None, Some((position, hash, _))) => Head { position, hash },
+        (None, None) => Head {
+            position: 0,
+            hash: smes_verify::GENESIS_HASH,
+        },
+    }
 }
 
 /// The streams the records touch, each once, in order of first appearance.

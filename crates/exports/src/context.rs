@@ -92,7 +92,7 @@ impl Context {
                     );
                 }
                 DomainEvent::Activity(event) => {
-                    last_updated.insert(activity_of_event(event), envelope.recorded_at);
+                    last_updated.insert(event.activity(), envelope.recorded_at);
                 }
                 DomainEvent::Offer(event) => match event {
                     OfferEvent::Recorded(recorded) => {
@@ -237,22 +237,5 @@ pub(crate) fn cooperation_source_type(kind: CooperationSourceKind) -> &'static s
         }
         CooperationSourceKind::Bilateral => "10",
         CooperationSourceKind::Local => "90",
-    }
-}
-
-fn activity_of_event(event: &smes_domain::activity::ActivityEvent) -> ActivityId {
-    use smes_domain::activity::ActivityEvent;
-    match event {
-        ActivityEvent::Proposed(event) => event.activity,
-        ActivityEvent::DuplicateWarningOverridden(event) => event.activity,
-        ActivityEvent::Approved(event) => event.activity,
-        ActivityEvent::Rejected(event) => event.activity,
-        ActivityEvent::Deferred(event) => event.activity,
-        ActivityEvent::Rescheduled(event) => event.activity,
-        ActivityEvent::Held(event) => event.activity,
-        ActivityEvent::Cancelled(event) => event.activity,
-        ActivityEvent::IndicatorDefined(event) => event.activity,
-        ActivityEvent::ResultRecorded(event) => event.activity,
-        ActivityEvent::ResultCorrected(event) => event.activity,
     }
 }

@@ -222,7 +222,7 @@ impl ActivityBook {
 
     /// Applies an activity event; other events are ignored.
     pub fn apply(&mut self, envelope: &Envelope, event: &ActivityEvent) {
-        let activity = activity_of(event);
+        let activity = event.activity();
         let entry = self
             .0
             .entry(activity)
@@ -345,22 +345,5 @@ fn upsert_result(results: &mut Vec<ResultFigure>, mut figure: ResultFigure, corr
             figure.corrections.extend(correction);
             results.insert(index, figure);
         }
-    }
-}
-
-/// The activity an activity event is about.
-pub(crate) fn activity_of(event: &ActivityEvent) -> ActivityId {
-    match event {
-        ActivityEvent::Proposed(event) => event.activity,
-        ActivityEvent::DuplicateWarningOverridden(event) => event.activity,
-        ActivityEvent::Approved(event) => event.activity,
-        ActivityEvent::Rejected(event) => event.activity,
-        ActivityEvent::Deferred(event) => event.activity,
-        ActivityEvent::Rescheduled(event) => event.activity,
-        ActivityEvent::Held(event) => event.activity,
-        ActivityEvent::Cancelled(event) => event.activity,
-        ActivityEvent::IndicatorDefined(event) => event.activity,
-        ActivityEvent::ResultRecorded(event) => event.activity,
-        ActivityEvent::ResultCorrected(event) => event.activity,
     }
 }

@@ -18,7 +18,7 @@ use smes_domain::ids::{ActivityId, ConsultationId, CounterpartId, NeedId, Reques
 use smes_domain::request::{RequestEvent, RequestFollowUp};
 use smes_domain::values::{MemberStateCode, Priority, ThematicArea};
 
-use crate::activities::{ActivityState, activity_of};
+use crate::activities::ActivityState;
 use crate::envelope::{DomainEvent, Envelope};
 use crate::projection::Projection;
 
@@ -83,7 +83,7 @@ impl Projection for NeedsRegister {
                 );
             }
             DomainEvent::Activity(event) => {
-                let link = self.activities.entry(activity_of(event)).or_default();
+                let link = self.activities.entry(event.activity()).or_default();
                 apply_link(link, event);
             }
             DomainEvent::Request(RequestEvent::Linked(linked)) => {

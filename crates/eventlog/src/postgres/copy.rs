@@ -9,7 +9,7 @@ use sqlx::PgPool;
 
 use super::merkle::{self, CatchUp, Node, to_i64};
 use super::writer::APPEND_LOCK;
-use crate::copy::{EventFacts, check_chain, check_commands, check_versions, starts_before, streams};
+use crate::copy::{EventFacts, check_chain, check_commands, check_versions, new_head, starts_before, streams};
 use crate::error::{Error, Result};
 use crate::event::{CommandEntry, Head, RawRecord};
 
@@ -181,14 +181,5 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
         merkle::save_frontier(&mut transaction, &frontier).await?;
     }
     transaction.commit().await?;
-    Ok(match checked.last() {
-        Some(last) => Head {
-            position: last.position,
-            hash: last.hash,
-        },
-        None => Head {
-            position: size,
-            hash: head.map_or(smes_verify::GENESIS_HASH, |(_, hash, _)| hash),
-        },
-    })
+    Ok(new_head(head, &checked))
 }

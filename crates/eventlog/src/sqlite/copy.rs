@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use smes_verify::Hash;
 
 use super::merkle::{self, CatchUp};
-use crate::copy::{EventFacts, check_chain, check_commands, check_versions, starts_before, streams};
+use crate::copy::{EventFacts, check_chain, check_commands, check_versions, new_head, starts_before, streams};
 use crate::error::{Error, Result};
 use crate::event::{CommandEntry, Head, RawRecord};
 
@@ -158,14 +158,5 @@ pub(super) fn append_raw(
         merkle::save_frontier(&transaction, &frontier)?;
     }
     transaction.commit()?;
-    Ok(match checked.last() {
-        Some(last) => Head {
-            position: last.position,
-            hash: last.hash,
-        },
-        None => Head {
-            position: size,
-            hash: head.map_or(smes_verify::GENESIS_HASH, |(_, hash, _)| hash),
-        },
-    })
+    Ok(new_head(head, &checked))
 }

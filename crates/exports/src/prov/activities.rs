@@ -6,7 +6,7 @@ use smes_domain::values::{Decision, Period};
 use smes_projections::Envelope;
 use smes_reports::format::decimal;
 
-use super::{Builder, day_time, money_text, qualified, smes_activity_id};
+use super::{Builder, day_time, money_text, qualified};
 
 impl Builder<'_> {
     pub(super) fn decision(&mut self, envelope: &Envelope, decision: &str, deciding: &str, details: &Decision) {
@@ -42,7 +42,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn activity_event(&mut self, envelope: &Envelope, event: &ActivityEvent) {
-        let activity_id = smes_activity_id(event);
+        let activity_id = event.activity().to_string();
         let programme_activity = format!("smes:activity-{activity_id}");
         let proposal = format!("smes:proposal-{activity_id}");
         match event {

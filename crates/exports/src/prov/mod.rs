@@ -12,7 +12,6 @@
 //! are numbered in log order, and JSON objects are written with sorted keys: the same prefix
 //! gives the same bytes.
 use serde_json::{Map, Value, json};
-use smes_domain::activity::ActivityEvent;
 use smes_domain::ids::{CounterpartId, OfferId};
 use smes_domain::values::{ApprovingBody, Decision, Money};
 use smes_domain::work_programme::WorkProgrammeEvent;
@@ -306,21 +305,4 @@ impl<'a> Builder<'a> {
 
 fn offer_id(offer: OfferId) -> String {
     format!("smes:offer-{offer}")
-}
-
-fn smes_activity_id(event: &ActivityEvent) -> String {
-    match event {
-        ActivityEvent::Proposed(event) => event.activity,
-        ActivityEvent::DuplicateWarningOverridden(event) => event.activity,
-        ActivityEvent::Approved(event) => event.activity,
-        ActivityEvent::Rejected(event) => event.activity,
-        ActivityEvent::Deferred(event) => event.activity,
-        ActivityEvent::Rescheduled(event) => event.activity,
-        ActivityEvent::Held(event) => event.activity,
-        ActivityEvent::Cancelled(event) => event.activity,
-        ActivityEvent::IndicatorDefined(event) => event.activity,
-        ActivityEvent::ResultRecorded(event) => event.activity,
-        ActivityEvent::ResultCorrected(event) => event.activity,
-    }
-    .to_string()
 }

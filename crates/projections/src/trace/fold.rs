@@ -9,7 +9,6 @@ use smes_domain::ids::{CommitmentId, OfferId};
 use smes_domain::work_programme::WorkProgrammeEvent;
 
 use super::DecisionTrace;
-use crate::activities::activity_of;
 use crate::envelope::{DomainEvent, Envelope};
 use crate::projection::Projection;
 
@@ -57,7 +56,7 @@ impl Projection for DecisionTrace {
 
 impl DecisionTrace {
     fn apply_activity(&mut self, position: u64, event: &ActivityEvent) {
-        let activity = activity_of(event);
+        let activity = event.activity();
         match event {
             ActivityEvent::Proposed(proposed) => {
                 for need in &proposed.answers_needs {
