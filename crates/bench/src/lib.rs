@@ -19,6 +19,8 @@ use smes_eventlog::{
 };
 use smes_verify::EventRecord;
 
+mod postgres;
+
 /// What `smes bench` measures, and how much.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
@@ -38,6 +40,11 @@ pub struct BenchArgs {
     /// Directory for the temporary databases (default: the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Measure PostgreSQL instead: concurrent single appends against raw one-row inserts, in a
+    /// scratch database created (and dropped) on the server this URL names (`--single` sets
+    /// the appends per figure).
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
 /// Why a benchmark run failed.
@@ -109,18 +116,24 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "smes bench: {} events, {} per bulk transaction, {} single appends{}",
-            self.events,
-            self.batch,
-            self.single,
-            if self.quick {
-                " (quick run: too small to judge goals)"
-            } else {
-                ""
-            }
-        )?;
+        let quick = if self.quick {
+            " (quick run: too small to judge goals)"
+        } else {
+            ""
+        };
+        if self.events == 0 {
+            writeln!(
+                f,
+                "smes bench --postgres: {} single appends per figure{quick}",
+                self.single
+            )?;
+        } else {
+            writeln!(
+                f,
+                "smes bench: {} events, {} per bulk transaction, {} single appends{quick}",
+                self.events, self.batch, self.single,
+            )?;
+        }
         writeln!(f)?;
         writeln!(f, "| measurement | figure | goal | met |")?;
         writeln!(f, "|---|---:|---|---|")?;
@@ -165,6 +178,15 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
     } else {
         (args.events.max(1), args.batch.max(100), args.single.max(1))
     };
+    if let Some(url) = &args.postgres {
+        return Ok(Report {
+            events: 0,
+            batch: 0,
+            single,
+            quick: args.quick,
+            measurements: postgres::measure(url, single).await?,
+        });
+    }
     let dir = match &args.dir {
         Some(dir) => tempfile::Builder::new().prefix("smes-bench-").tempdir_in(dir)?,
         None => tempfile::Builder::new().prefix("smes-bench-").tempdir()?,

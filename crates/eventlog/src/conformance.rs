@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use jiff::{SignedDuration, Timestamp};
 use smes_verify::{ChainError, EventRecord, GENESIS_HASH_HEX, RECORD_FORMAT, RecordMetadata, record_hash};
 use uuid::Uuid;
@@ -149,6 +149,95 @@ pub async fn append_and_read_back<B: Backend>(backend: &B) {
     assert_eq!((head.position, head.hash), (4, all[3].hash));
     assert!(store.read_all(5, 100).await.unwrap().is_empty());
     assert_eq!(store.read_all(3, 100).await.unwrap()[0].position, 3);
+}
+
+/// Subscriptions catch up, then follow appends made concurrently by several tasks: every
+/// subscriber sees each position from its start exactly once, in order, with the events
+/// `read_all` returns, and the same events again when it subscribes later.
+pub async fn subscriptions_see_every_event_once_in_order<B: Backend>(backend: &B) {
+    const WRITERS: u64 = 4;
+    const APPENDS: u64 = 15;
+    const EVENTS: u64 = 2;
+    let store = Arc::new(backend.fresh(StoreOptions::default()).await);
+    store
+        .append(request("before", ExpectedVersion::NoStream, 5))
+        .await
+        .unwrap();
+    let total = 5 + WRITERS * APPENDS * EVENTS;
+    let subscribers: Vec<_> = [1u64, 0, 4, 6]
+        .into_iter()
+        .map(|from| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let first = from.max(1);
+                let wanted = (total + 1 - first) as usize;
+                let events: Vec<_> = tokio::time::timeout(
+                    std::time::Duration::from_secs(60),
+                    store.subscribe(from).take(wanted).try_collect::<Vec<_>>(),
+                )
+                .await
+                .unwrap_or_else(|_| panic!("the subscription from {from} stalled"))
+                .unwrap();
+                assert_eq!(
+                    events.iter().map(|event| event.position).collect::<Vec<_>>(),
+                    (first..=total).collect::<Vec<_>>(),
+                    "the subscription from {from} skipped or repeated a position"
+                );
+                for pair in events.windows(2) {
+                    assert!(pair[1].recorded_at >= pair[0].recorded_at);
+                }
+                events
+            })
+        })
+        .collect();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|writer| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                for i in 0..APPENDS {
+                    let name = if i % 2 == 0 {
+                        "shared".to_owned()
+                    } else {
+                        format!("own-{writer}")
+                    };
+                    store
+                        .append(request(&name, ExpectedVersion::Any, EVENTS))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let all = store.read_all(1, total as usize + 10).await.unwrap();
+    assert_eq!(all.len() as u64, total);
+    for subscriber in subscribers {
+        let seen = subscriber.await.unwrap();
+        let first = (seen[0].position - 1) as usize;
+        let identity = |event: &crate::RecordedEvent| (event.position, event.event_id, event.hash);
+        assert_eq!(
+            seen.iter().map(identity).collect::<Vec<_>>(),
+            all[first..].iter().map(identity).collect::<Vec<_>>(),
+            "a subscriber saw other events than read_all"
+        );
+    }
+    // A subscription that starts at the head waits, then sees the next append.
+    let mut live = store.subscribe(total + 1);
+    let waiting = tokio::time::timeout(std::time::Duration::from_millis(300), live.try_next()).await;
+    assert!(waiting.is_err(), "nothing beyond the head yet");
+    store
+        .append(request("after", ExpectedVersion::NoStream, 1))
+        .await
+        .unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(30), live.try_next())
+        .await
+        .expect("the live subscription woke")
+        .unwrap()
+        .expect("an event");
+    assert_eq!(next.position, total + 1);
+    assert_eq!(next.stream, "after");
 }
 
 /// A log with several streams and appends carrying command ids, and what it holds raw.
@@ -918,6 +1007,7 @@ macro_rules! conformance_suite {
             empty_log_verifies,
             copying_keeps_records_hashes_tree_and_commands,
             copying_refuses_what_does_not_extend_the_log,
+            subscriptions_see_every_event_once_in_order,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

@@ -34,5 +34,5 @@ pub use event::{
 };
 pub use postgres::{PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
-pub use store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
+pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

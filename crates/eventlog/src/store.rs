@@ -2,11 +2,13 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
 use smes_verify::{Hash, VerifiedChain};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
@@ -19,6 +21,9 @@ pub type EventStream<'a> = Pin<Box<dyn Stream<Item = Result<RecordedEvent>> + Se
 
 /// How many events a page of [`EventStore::stream_all`] holds.
 pub const DEFAULT_PAGE_SIZE: usize = 1000;
+
+/// How often the default [`EventStore::subscribe`] looks for new events.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// An append-only, hash-chained event log.
 ///
@@ -110,6 +115,84 @@ pub trait EventStore: Send + Sync {
         });
         Box::pin(pages.try_flatten())
     }
+
+    /// Follows the log from `from_position` (inclusive; 0 means 1): first the events already in
+    /// the log, then each new event once it is placed, for as long as the stream is polled.
+    ///
+    /// Contract (checked by the conformance suite): events come in position order, each
+    /// position exactly once, none skipped, whatever appends run concurrently in this or other
+    /// processes; a subscriber that has received position N has received every position before
+    /// it. The stream does not end while the log is readable: when it has caught up it waits,
+    /// woken by the backend when new events are placed (by this process's writer; on
+    /// PostgreSQL also by LISTEN/NOTIFY from other processes) and looking again at least every
+    /// poll interval in case a wake-up was lost. A read error is yielded and ends the stream;
+    /// a subscriber resumes by subscribing again from the position after the last event it
+    /// received. The default implementation only polls, every [`DEFAULT_POLL_INTERVAL`].
+    fn subscribe(&self, from_position: u64) -> EventStream<'_> {
+        follow(self, from_position, None, DEFAULT_POLL_INTERVAL)
+    }
+}
+
+/// The subscription every backend shares: pages of [`EventStore::read_all`] from the next
+/// position; when caught up, waits for `wake` (if any) or `poll`, whichever comes first.
+pub(crate) fn follow<'a, S: EventStore + ?Sized>(
+    store: &'a S,
+    from_position: u64,
+    wake: Option<watch::Receiver<u64>>,
+    poll: Duration,
+) -> EventStream<'a> {
+    struct Following<T> {
+        next: u64,
+        page: std::vec::IntoIter<RecordedEvent>,
+        wake: Option<watch::Receiver<T>>,
+        ended: bool,
+    }
+    let state = Following {
+        next: from_position.max(1),
+        page: Vec::new().into_iter(),
+        wake,
+        ended: false,
+    };
+    Box::pin(stream::unfold(state, move |mut state| async move {
+        if state.ended {
+            return None;
+        }
+        loop {
+            if let Some(event) = state.page.next() {
+                if event.position != state.next {
+                    // Backends never skip a position; a log whose rows were removed does.
+                    state.ended = true;
+                    let error = crate::Error::CorruptRecord {
+                        position: state.next,
+                        detail: format!("the log goes on at position {} instead", event.position),
+                    };
+                    return Some((Err(error), state));
+                }
+                state.next += 1;
+                return Some((Ok(event), state));
+            }
+            // Marked seen before reading: a wake-up after this read is not lost.
+            if let Some(wake) = &mut state.wake {
+                wake.borrow_and_update();
+            }
+            match store.read_all(state.next, DEFAULT_PAGE_SIZE).await {
+                Err(error) => {
+                    state.ended = true;
+                    return Some((Err(error), state));
+                }
+                Ok(page) if !page.is_empty() => state.page = page.into_iter(),
+                Ok(_) => match &mut state.wake {
+                    Some(wake) => {
+                        if let Ok(Err(_)) = tokio::time::timeout(poll, wake.changed()).await {
+                            // The backend stopped waking: poll from now on.
+                            state.wake = None;
+                        }
+                    }
+                    None => tokio::time::sleep(poll).await,
+                },
+            }
+        }
+    }))
 }
 
 /// What every backend is opened with: its clock, its id source and its upcasters.

@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use smes_eventlog::conformance::{Backend, RawRow, fixed_options};
 use smes_eventlog::{
-    AppendRequest, Error, EventStore, ExpectedVersion, Metadata, NewEvent, PostgresEventStore, SqliteEventStore,
-    StoreOptions, StreamName,
+    AppendRequest, Error, EventStore, ExpectedVersion, Metadata, NewEvent, PostgresConfig, PostgresEventStore,
+    SqliteEventStore, StoreOptions, StreamName,
 };
 use sqlx::{Connection, PgConnection};
 
@@ -508,4 +508,39 @@ async fn checkpoints_are_kept_once() {
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
+}
+
+/// A subscription on one store is woken by LISTEN/NOTIFY when another store (as another process
+/// would) appends: with polling set to an hour, only the notification can wake it in time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_wake_subscribers_of_other_stores() {
+    let backend = postgres();
+    let writer = backend.fresh(fixed_options()).await;
+    let config = PostgresConfig {
+        poll_interval: Duration::from_secs(3600),
+        ..PostgresConfig::default()
+    };
+    let follower = PostgresEventStore::open_with(writer.location(), fixed_options(), config)
+        .await
+        .expect("open a second store");
+    writer.append(request("s", ExpectedVersion::NoStream, 2)).await.unwrap();
+    let mut subscription = follower.subscribe(1);
+    for position in 1..=2 {
+        let event = subscription.try_next().await.unwrap().expect("an event");
+        assert_eq!(event.position, position);
+    }
+    // Caught up: give the listener time to start, then append through the other store.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for round in 0..3u64 {
+        writer
+            .append(request("s", ExpectedVersion::Exact(2 + round), 1))
+            .await
+            .unwrap();
+        let event = tokio::time::timeout(Duration::from_secs(20), subscription.try_next())
+            .await
+            .expect("the notification woke the subscription")
+            .unwrap()
+            .expect("an event");
+        assert_eq!(event.position, 3 + round);
+    }
 }

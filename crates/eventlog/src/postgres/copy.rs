@@ -180,6 +180,10 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
         merkle::store_nodes(&mut transaction, &nodes).await?;
         merkle::save_frontier(&mut transaction, &frontier).await?;
     }
+    let placed = new_head(head, &checked);
+    if !checked.is_empty() {
+        super::writer::notify_head(&mut transaction, placed.position).await?;
+    }
     transaction.commit().await?;
-    Ok(new_head(head, &checked))
+    Ok(placed)
 }

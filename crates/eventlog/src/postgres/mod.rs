@@ -13,13 +13,15 @@ mod merkle;
 mod writer;
 
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{Hash, StoredRow, VerifiedChain};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::clock::{Clock, IdSource};
@@ -27,7 +29,7 @@ use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
 use crate::sqlite::StoredCheckpoint;
-use crate::store::{EventStore, StoreOptions};
+use crate::store::{EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
 use crate::walk::LogWalk;
 use merkle::{CatchUp, to_i64};
@@ -46,6 +48,9 @@ pub struct PostgresConfig {
     pub max_connections: u32,
     /// How long to wait for a pooled connection before failing.
     pub acquire_timeout: Duration,
+    /// How often a subscription looks for new events when no notification woke it (the
+    /// fallback for notifications lost while the listening connection was down).
+    pub poll_interval: Duration,
 }
 
 impl Default for PostgresConfig {
@@ -53,6 +58,7 @@ impl Default for PostgresConfig {
         PostgresConfig {
             max_connections: 3,
             acquire_timeout: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(500),
         }
     }
 }
@@ -65,6 +71,20 @@ pub struct PostgresEventStore {
     upcasters: Arc<Upcasters>,
     ids: Arc<dyn IdSource>,
     clock: Arc<dyn Clock>,
+    /// The head position after the latest commit seen (this process's or, by notification,
+    /// another's): what wakes subscriptions.
+    head: watch::Sender<u64>,
+    /// The task that listens for other processes' commits, started by the first subscription.
+    listener: OnceLock<JoinHandle<()>>,
+    poll_interval: Duration,
+}
+
+impl Drop for PostgresEventStore {
+    fn drop(&mut self) {
+        if let Some(listener) = self.listener.get() {
+            listener.abort();
+        }
+    }
 }
 
 impl std::fmt::Debug for PostgresEventStore {
@@ -101,6 +121,7 @@ impl PostgresEventStore {
             source,
         };
         let connect_options = PgConnectOptions::from_str(location).map_err(open_error)?;
+        let (head, _) = watch::channel(0);
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections.max(1))
             .min_connections(0)
@@ -115,12 +136,41 @@ impl PostgresEventStore {
         }
         Ok(PostgresEventStore {
             location: location.to_owned(),
-            writer: Writer::start(pool.clone(), Arc::clone(&options.clock)),
+            writer: Writer::start(pool.clone(), Arc::clone(&options.clock), head.clone()),
             pool,
             upcasters: options.upcasters,
             ids: options.ids,
             clock: options.clock,
+            head,
+            listener: OnceLock::new(),
+            poll_interval: config.poll_interval,
         })
+    }
+
+    /// Starts, once, the task that turns other processes' notifications into wake-ups.
+    fn listen(&self) {
+        self.listener.get_or_init(|| {
+            let location = self.location.clone();
+            let head = self.head.clone();
+            let retry = self.poll_interval;
+            tokio::spawn(async move {
+                // A lost connection loses the notifications sent meanwhile: subscriptions poll
+                // as well, and a reconnection wakes them once in case they missed something.
+                loop {
+                    if let Ok(mut listener) = PgListener::connect(&location).await
+                        && listener.listen(writer::NOTIFY_CHANNEL).await.is_ok()
+                    {
+                        head.send_modify(|_| ());
+                        while let Ok(notification) = listener.recv().await {
+                            if let Ok(position) = notification.payload().parse::<u64>() {
+                                writer::raise_head(&head, position);
+                            }
+                        }
+                    }
+                    tokio::time::sleep(retry).await;
+                }
+            })
+        });
     }
 
     /// The URL the log was opened at.
@@ -354,7 +404,16 @@ impl EventStore for PostgresEventStore {
     }
 
     async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head> {
-        copy::append_raw(&self.pool, &records, &commands).await
+        let head = copy::append_raw(&self.pool, &records, &commands).await?;
+        writer::raise_head(&self.head, head.position);
+        Ok(head)
+    }
+
+    /// Woken by this process's commits and, through LISTEN/NOTIFY, by other processes';
+    /// polls every [`PostgresConfig::poll_interval`] besides.
+    fn subscribe(&self, from_position: u64) -> EventStream<'_> {
+        self.listen();
+        crate::store::follow(self, from_position, Some(self.head.subscribe()), self.poll_interval)
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

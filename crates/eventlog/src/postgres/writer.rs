@@ -17,7 +17,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use smes_verify::{Hash, MerkleFrontier};
 use sqlx::{PgConnection, PgPool};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
@@ -47,9 +47,11 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer task on the store's pool.
-    pub(crate) fn start(pool: PgPool, clock: Arc<dyn Clock>) -> Writer {
+    /// Every commit moves `head` to the new head position, which wakes the store's
+    /// subscriptions (and a notification on [`NOTIFY_CHANNEL`] wakes other processes').
+    pub(crate) fn start(pool: PgPool, clock: Arc<dyn Clock>, head: watch::Sender<u64>) -> Writer {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, queue, clock));
+        tokio::spawn(run(pool, queue, clock, head));
         Writer { jobs }
     }
 
@@ -63,7 +65,7 @@ impl Writer {
     }
 }
 
-async fn run(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Job>, clock: Arc<dyn Clock>) {
+async fn run(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Job>, clock: Arc<dyn Clock>, head: watch::Sender<u64>) {
     // The tree's right edge as of this writer's last commit, so that a commit need not read it.
     let mut frontier = None;
     while let Some(first) = queue.recv().await {
@@ -84,6 +86,11 @@ async fn run(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Job>, clock: Arc<d
             .collect();
         let committed = commit_group(&pool, &valid, clock.as_ref(), &mut frontier).await;
         drop(valid);
+        if committed.is_ok()
+            && let Some(frontier) = &frontier
+        {
+            raise_head(&head, frontier.size());
+        }
         let mut outcomes = match committed {
             Ok(outcomes) => Ok(outcomes.into_iter()),
             Err(error) => Err((error.to_string(), Some(error))),
@@ -118,6 +125,28 @@ fn count_events(job: &Job) -> usize {
         .iter()
         .map(|append| append.as_ref().map_or(0, |append| append.events.len()))
         .sum()
+}
+
+/// The channel on which a commit announces the new head position to other processes.
+pub(crate) const NOTIFY_CHANNEL: &str = "smes_log";
+
+/// Announces, when the transaction commits, that the log's head is now `position`.
+pub(crate) async fn notify_head(connection: &mut PgConnection, position: u64) -> Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(NOTIFY_CHANNEL)
+        .bind(position.to_string())
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
+}
+
+/// Moves the head subscriptions watch forward (never back), waking them when it moves.
+pub(crate) fn raise_head(head: &watch::Sender<u64>, position: u64) {
+    head.send_if_modified(|seen| {
+        let newer = position > *seen;
+        *seen = (*seen).max(position);
+        newer
+    });
 }
 
 /// The columns of the events a group inserts.
@@ -273,6 +302,9 @@ async fn commit_group(
     if !nodes.is_empty() {
         merkle::store_nodes(&mut transaction, &nodes).await?;
         merkle::save_frontier(&mut transaction, &frontier).await?;
+    }
+    if !rows.positions.is_empty() {
+        notify_head(&mut transaction, chain.position()).await?;
     }
     transaction.commit().await?;
     *cached_frontier = Some(frontier);

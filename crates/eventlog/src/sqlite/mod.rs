@@ -101,6 +101,8 @@ pub struct SqliteEventStore {
     ids: Arc<dyn IdSource>,
     clock: Arc<dyn crate::clock::Clock>,
     busy_timeout: Duration,
+    /// Bumped after every commit of this process: wakes subscriptions.
+    commits: tokio::sync::watch::Sender<u64>,
 }
 
 /// A signed checkpoint kept with the log (`smes checkpoint --store`).
@@ -176,11 +178,18 @@ impl SqliteEventStore {
         prepared?;
 
         let writer_connection = open_writer(&path, config.durability, config.busy_timeout)?;
+        let (commits, _) = tokio::sync::watch::channel(0);
         let readers = ReaderPool::new(&path, config.busy_timeout, config.read_connections as usize);
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
-            writer: Writer::start(writer_connection, Arc::clone(&options.clock), config.tree),
+            writer: Writer::start(
+                writer_connection,
+                Arc::clone(&options.clock),
+                config.tree,
+                commits.clone(),
+            ),
+            commits,
             ids: options.ids,
             clock: options.clock,
             busy_timeout: config.busy_timeout,
@@ -585,12 +594,25 @@ impl EventStore for SqliteEventStore {
     async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head> {
         let path = self.path.clone();
         let busy_timeout = self.busy_timeout;
-        tokio::task::spawn_blocking(move || {
+        let head = tokio::task::spawn_blocking(move || {
             let mut connection = open_writer(&path, Durability::Full, busy_timeout)?;
             copy::append_raw(&mut connection, &records, &commands)
         })
         .await
-        .map_err(|_| Error::WriterStopped)?
+        .map_err(|_| Error::WriterStopped)??;
+        self.commits.send_modify(|count| *count += 1);
+        Ok(head)
+    }
+
+    /// Woken in-process by the writer after each commit; appends by other processes are seen
+    /// within [`crate::store::DEFAULT_POLL_INTERVAL`].
+    fn subscribe(&self, from_position: u64) -> EventStream<'_> {
+        crate::store::follow(
+            self,
+            from_position,
+            Some(self.commits.subscribe()),
+            crate::store::DEFAULT_POLL_INTERVAL,
+        )
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

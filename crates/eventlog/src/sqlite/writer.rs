@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use smes_verify::MerkleFrontier;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::TreeMaintenance;
 use super::merkle::{self, CatchUp};
@@ -47,11 +47,17 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts the writer thread on an open connection.
-    pub(crate) fn start(connection: Connection, clock: Arc<dyn Clock>, tree: TreeMaintenance) -> Writer {
+    /// Every commit bumps `commits`, which wakes the store's subscriptions.
+    pub(crate) fn start(
+        connection: Connection,
+        clock: Arc<dyn Clock>,
+        tree: TreeMaintenance,
+        commits: watch::Sender<u64>,
+    ) -> Writer {
         let (jobs, queue) = channel();
         let thread = std::thread::Builder::new()
             .name("smes-sqlite-writer".into())
-            .spawn(move || run(connection, queue, clock.as_ref(), tree))
+            .spawn(move || run(connection, queue, clock.as_ref(), tree, &commits))
             .expect("the writer thread starts");
         Writer {
             jobs: Some(jobs),
@@ -80,7 +86,13 @@ impl Drop for Writer {
     }
 }
 
-fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, tree: TreeMaintenance) {
+fn run(
+    mut connection: Connection,
+    queue: Receiver<Job>,
+    clock: &dyn Clock,
+    tree: TreeMaintenance,
+    commits: &watch::Sender<u64>,
+) {
     // The tree's right edge as of this writer's last commit, so that a commit need not read it.
     let mut frontier = None;
     while let Ok(first) = queue.recv() {
@@ -101,6 +113,9 @@ fn run(mut connection: Connection, queue: Receiver<Job>, clock: &dyn Clock, tree
             .collect();
         let committed = commit_group(&mut connection, &valid, clock, tree, &mut frontier);
         drop(valid);
+        if committed.is_ok() {
+            commits.send_modify(|count| *count += 1);
+        }
         let mut outcomes = match committed {
             Ok(outcomes) => Ok(outcomes.into_iter()),
             Err(error) => Err((error.to_string(), Some(error))),

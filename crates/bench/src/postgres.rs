@@ -1,0 +1,224 @@
+//! `smes bench --postgres URL`: concurrent single appends on PostgreSQL against raw one-row
+//! insert transactions on the same server, measured in one run.
+//!
+//! The bench creates a scratch database of its own on the server the URL names (the URL's
+//! database is only used to create and drop it, so the role needs CREATEDB), measures, and
+//! drops it. Figures:
+//!
+//! - raw baseline: 16 tasks, each on its own connection, each inserting one row (a record-sized
+//!   text and a hash) per autocommitted transaction, as fast as they can;
+//! - the store, 16 tasks appending one event at a time through one store (one process);
+//! - the store, 16 stores on the same database, one task each (as 16 processes would).
+//!
+//! An append returns once its event is committed with its position, so the store's figures
+//! include the whole append: the advisory lock that orders commits, the hash chain and the
+//! Merkle tree.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use smes_eventlog::{PostgresConfig, PostgresEventStore, StoreOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgConnection};
+
+use crate::{BenchError, Measurement, rate, single_request};
+
+/// Concurrent appenders (and raw inserting connections).
+pub(crate) const CONCURRENCY: u64 = 16;
+
+/// A scratch database, dropped when the run ends (or fails).
+struct Scratch {
+    admin: PgConnectOptions,
+    name: String,
+}
+
+impl Scratch {
+    async fn create(url: &str) -> Result<Scratch, BenchError> {
+        let admin = PgConnectOptions::from_str(url)?;
+        let name = format!("smes_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut connection = admin.connect().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut connection)
+            .await?;
+        connection.close().await?;
+        Ok(Scratch { admin, name })
+    }
+
+    fn url(&self) -> String {
+        self.admin.clone().database(&self.name).to_url_lossy().to_string()
+    }
+
+    async fn drop_database(self) -> Result<(), BenchError> {
+        let mut connection = self.admin.connect().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut connection)
+        .await?;
+        connection.close().await?;
+        Ok(())
+    }
+}
+
+/// Runs the PostgreSQL measurements with `appends` single appends per figure.
+pub(crate) async fn measure(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchError> {
+    let scratch = Scratch::create(url).await?;
+    let result = measure_in(&scratch.url(), appends).await;
+    scratch.drop_database().await?;
+    result
+}
+
+async fn measure_in(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchError> {
+    let per_task = appends.div_ceil(CONCURRENCY);
+    let total = per_task * CONCURRENCY;
+    let options = StoreOptions {
+        create: true,
+        ..StoreOptions::default()
+    };
+
+    // Warm up the server (and create the schema) before anything is timed.
+    let first = PostgresEventStore::open(url, options.clone()).await?;
+    smes_eventlog::EventStore::append(&first, single_request(0)).await?;
+    let raw = raw_inserts(url, per_task).await?;
+
+    // 16 tasks on one store.
+    let one_store = Arc::new(first);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CONCURRENCY)
+        .map(|task| {
+            let store = Arc::clone(&one_store);
+            tokio::spawn(async move {
+                for k in 0..per_task {
+                    smes_eventlog::EventStore::append(store.as_ref(), single_request(task * per_task + k)).await?;
+                }
+                Ok::<(), BenchError>(())
+            })
+        })
+        .collect();
+    join(tasks).await?;
+    let shared = rate(total, started.elapsed());
+
+    // 16 stores, one task each.
+    let mut stores = Vec::with_capacity(CONCURRENCY as usize);
+    for _ in 0..CONCURRENCY {
+        let config = PostgresConfig {
+            max_connections: 2,
+            ..PostgresConfig::default()
+        };
+        stores.push(Arc::new(
+            PostgresEventStore::open_with(url, StoreOptions::default(), config).await?,
+        ));
+    }
+    let started = Instant::now();
+    let tasks: Vec<_> = stores
+        .iter()
+        .enumerate()
+        .map(|(task, store)| {
+            let store = Arc::clone(store);
+            tokio::spawn(async move {
+                for k in 0..per_task {
+                    let n = total + task as u64 * per_task + k;
+                    smes_eventlog::EventStore::append(store.as_ref(), single_request(n)).await?;
+                }
+                Ok::<(), BenchError>(())
+            })
+        })
+        .collect();
+    join(tasks).await?;
+    let separate = rate(total, started.elapsed());
+    let verified = smes_eventlog::EventStore::verify(one_store.as_ref()).await?;
+    drop(stores);
+
+    let goal = |store: f64| {
+        let ratio = store / raw;
+        (format!("≥ 0.8 × raw (ratio {ratio:.2})"), ratio >= 0.8)
+    };
+    Ok(vec![
+        Measurement {
+            name: "PostgreSQL: 16 concurrent single appenders, one store",
+            value: shared,
+            unit: "appends/s",
+            goal: Some(goal(shared)),
+        },
+        Measurement {
+            name: "PostgreSQL: 16 concurrent single appenders, 16 stores (as 16 processes)",
+            value: separate,
+            unit: "appends/s",
+            goal: Some(goal(separate)),
+        },
+        Measurement {
+            name: "PostgreSQL: raw, 16 connections inserting one row per transaction",
+            value: raw,
+            unit: "rows/s",
+            goal: None,
+        },
+        Measurement {
+            name: "PostgreSQL: events verified after the run",
+            value: verified.events as f64,
+            unit: "events",
+            goal: Some((
+                format!("= {} appended", 2 * total + 1),
+                verified.events == 2 * total + 1,
+            )),
+        },
+    ])
+}
+
+async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), BenchError>>>) -> Result<(), BenchError> {
+    for task in tasks {
+        task.await
+            .map_err(|error| BenchError::Io(std::io::Error::other(error)))??;
+    }
+    Ok(())
+}
+
+/// The raw baseline: 16 connections, each inserting `per_task` rows of the size of a record,
+/// one autocommitted transaction per row. Returns rows per second.
+async fn raw_inserts(url: &str, per_task: u64) -> Result<f64, BenchError> {
+    let mut setup = PgConnection::connect(url).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE raw_inserts (id BIGSERIAL PRIMARY KEY, stream TEXT NOT NULL, record TEXT NOT NULL, \
+         hash BYTEA NOT NULL)",
+    )
+    .execute(&mut setup)
+    .await?;
+    setup.close().await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(CONCURRENCY as u32)
+        .min_connections(CONCURRENCY as u32)
+        .connect(url)
+        .await?;
+    // Open every connection before timing.
+    let mut warm = Vec::new();
+    for _ in 0..CONCURRENCY {
+        warm.push(pool.acquire().await?);
+    }
+    drop(warm);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CONCURRENCY)
+        .map(|task| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let mut connection = pool.acquire().await?;
+                for k in 0..per_task {
+                    let n = task * per_task + k;
+                    let record = format!("{{\"position\":{n},\"payload\":{}}}", crate::payload(n));
+                    let hash = smes_verify::record_hash(record.as_bytes());
+                    sqlx::query("INSERT INTO raw_inserts (stream, record, hash) VALUES ($1, $2, $3)")
+                        .bind(format!("activity-{}", n % 100))
+                        .bind(record)
+                        .bind(hash.as_slice())
+                        .execute(&mut *connection)
+                        .await?;
+                }
+                Ok::<(), BenchError>(())
+            })
+        })
+        .collect();
+    join(tasks).await?;
+    let figure = rate(per_task * CONCURRENCY, started.elapsed());
+    pool.close().await;
+    Ok(figure)
+}
