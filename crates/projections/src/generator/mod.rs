@@ -91,8 +91,14 @@ pub struct GeneratorStats {
     pub events: u64,
     /// Commands the deciders refused (dropped, as a user would drop them).
     pub refused: u64,
-    /// Events whose business time is before that of an event earlier in the log.
+    /// Back-dated events: their business date is before the day the log learns of them
+    /// (results dated by the period they measure, corrections, commands recorded late).
     pub back_dated: u64,
+    /// Events whose business time is before that of an event earlier in the log: what a
+    /// checkpoint taken at a position cannot answer a business-date question past. Besides the
+    /// back-dated events, this counts every event dated before a consultation already
+    /// scheduled for a later day (the app dates a scheduling by the day it is scheduled for).
+    pub out_of_order: u64,
     /// Correcting events (counterpart details, results, in-kind values).
     pub corrections: u64,
     /// Activities proposed.
@@ -330,6 +336,9 @@ impl Emitter {
                 .unwrap_or_else(|| start_of(self.today));
             previous = Some(occurred_at);
             if self.latest_occurred_at.is_some_and(|latest| occurred_at < latest) {
+                self.stats.out_of_order += 1;
+            }
+            if occurred_at < start_of(self.known) {
                 self.stats.back_dated += 1;
             }
             self.latest_occurred_at = Some(
