@@ -47,8 +47,8 @@ use life::{Task, World};
 pub struct GeneratorConfig {
     /// The seed: the same seed gives the same log.
     pub seed: u64,
-    /// How many events in all (the log holds exactly this many, unless the simulation runs out
-    /// of years far beyond `last_year`, which it does not for sensible sizes).
+    /// How many events in all. The log stops at the first command that would pass this number,
+    /// so it holds this many or, when that command wrote several events, a few fewer.
     pub events: u64,
     /// The first year of the programme's history.
     pub first_year: i16,
