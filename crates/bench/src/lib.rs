@@ -20,6 +20,7 @@ use smes_eventlog::{
 use smes_verify::EventRecord;
 
 mod postgres;
+mod projections;
 
 /// What `smes bench` measures, and how much.
 #[derive(Debug, Clone, clap::Args)]
@@ -37,6 +38,9 @@ pub struct BenchArgs {
     /// Single appends (one event per transaction, durable commit) to measure.
     #[arg(long, default_value_t = 2_000)]
     pub single: u64,
+    /// Events in the generated programme log that the read side is measured on.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub projection_events: u64,
     /// Directory for the temporary databases (default: the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
@@ -75,6 +79,12 @@ pub enum BenchError {
     /// A record read back did not decode.
     #[error("record decode")]
     Decode(#[from] serde_json::Error),
+    /// An event of the generated log did not decode into a domain event.
+    #[error("projections")]
+    Projections(#[from] smes_projections::Error),
+    /// A report over the generated log failed.
+    #[error("report")]
+    Report(#[from] smes_reports::Error),
 }
 
 /// One measured figure and the goal it is held to.
@@ -103,6 +113,8 @@ pub struct Report {
     pub quick: bool,
     /// The figures, in the order measured.
     pub measurements: Vec<Measurement>,
+    /// The read side's figures, on a generated programme log.
+    pub projections: Vec<Measurement>,
 }
 
 impl Report {
@@ -110,6 +122,7 @@ impl Report {
     pub fn all_goals_met(&self) -> bool {
         self.measurements
             .iter()
+            .chain(&self.projections)
             .all(|m| m.goal.as_ref().is_none_or(|(_, met)| *met))
     }
 }
@@ -135,23 +148,34 @@ impl fmt::Display for Report {
             )?;
         }
         writeln!(f)?;
-        writeln!(f, "| measurement | figure | goal | met |")?;
-        writeln!(f, "|---|---:|---|---|")?;
-        for m in &self.measurements {
-            let (goal, met) = match &m.goal {
-                Some((goal, met)) => (goal.as_str(), if *met { "yes" } else { "NO" }),
-                None => ("", ""),
-            };
-            writeln!(
-                f,
-                "| {} | {} {} | {goal} | {met} |",
-                m.name,
-                format_figure(m.value),
-                m.unit
-            )?;
+        write_table(f, &self.measurements)?;
+        if !self.projections.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "Projections, on a generated programme log:")?;
+            writeln!(f)?;
+            write_table(f, &self.projections)?;
         }
         Ok(())
     }
+}
+
+fn write_table(f: &mut fmt::Formatter<'_>, measurements: &[Measurement]) -> fmt::Result {
+    writeln!(f, "| measurement | figure | goal | met |")?;
+    writeln!(f, "|---|---:|---|---|")?;
+    for m in measurements {
+        let (goal, met) = match &m.goal {
+            Some((goal, met)) => (goal.as_str(), if *met { "yes" } else { "NO" }),
+            None => ("", ""),
+        };
+        writeln!(
+            f,
+            "| {} | {} {} | {goal} | {met} |",
+            m.name,
+            format_figure(m.value),
+            m.unit
+        )?;
+    }
+    Ok(())
 }
 
 fn format_figure(value: f64) -> String {
@@ -185,6 +209,7 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
             single,
             quick: args.quick,
             measurements: postgres::measure(url, single).await?,
+            projections: Vec::new(),
         });
     }
     let dir = match &args.dir {
@@ -359,12 +384,15 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
         goal: None,
     });
 
+    let projections = projections::run(dir.path(), projections::Sizes::new(args.projection_events, args.quick)).await?;
+
     Ok(Report {
         events,
         batch,
         single,
         quick: args.quick,
         measurements,
+        projections,
     })
 }
 

@@ -1,0 +1,527 @@
+//! The read side measured on a realistic log: a generated programme history (35 years,
+//! thousands of activities, back-dated events and corrections; see
+//! `smes_projections::generator`) written through the real SQLite store, then:
+//!
+//! - the full rebuild of every read model (`stream_all` + `Envelope::from_recorded` + the fold
+//!   of `ReadModels`) against the raw scan-and-decode of the same records in the same run, with
+//!   its peak memory, and the rebuild taken apart (read only, read and decode, everything);
+//! - snapshots of a year's work programme as of random past business dates, made as
+//!   `smes snapshot` makes them (`read_log`, the fold under the cut, the year's view, Markdown);
+//! - decision traces of random activities, made as `smes trace` makes them;
+//! - catch-up: 1,000 new events decoded and applied onto a model of the rest of the log.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use smes_domain::activity::ActivityEvent;
+use smes_domain::ids::ActivityId;
+use smes_domain::values::WorkProgrammeYear;
+use smes_eventlog::{EventStore, RecordedEvent, SqliteEventStore, SteppingClock, StoreOptions};
+use smes_projections::generator::{Generator, GeneratorConfig, GeneratorStats};
+use smes_projections::trace::Subject;
+use smes_projections::{Cut, DomainEvent, Envelope, Projection, ReadModels};
+use smes_reports::snapshot::SnapshotRequest;
+use smes_reports::{Filter, Format, LogSlice, read_log, snapshot, trace};
+
+use crate::{BenchError, Measurement, peak_memory_mib, rate, raw_scan_decode, reset_peak_memory};
+
+/// The seed of the generated log: the same log in every run.
+const SEED: u64 = 2013;
+
+/// The sizes of one run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sizes {
+    /// Events in the generated log.
+    pub events: u64,
+    /// Snapshots and traces to time, each, on a log read once.
+    pub samples: usize,
+    /// Of those, how many to time whole, each reading the log itself.
+    pub end_to_end: usize,
+    /// New events in a catch-up.
+    pub catch_up: u64,
+    /// Catch-ups to time.
+    pub catch_up_runs: usize,
+}
+
+impl Sizes {
+    pub(crate) fn new(events: u64, quick: bool) -> Self {
+        if quick {
+            Sizes {
+                events: 4_000,
+                samples: 5,
+                end_to_end: 2,
+                catch_up: 500,
+                catch_up_runs: 5,
+            }
+        } else {
+            Sizes {
+                events: events.max(10_000),
+                samples: 50,
+                end_to_end: 10,
+                catch_up: 1_000,
+                catch_up_runs: 20,
+            }
+        }
+    }
+}
+
+/// Runs the projection benchmarks and returns their figures, in order.
+pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, BenchError> {
+    let mut measurements = Vec::new();
+    let path = dir.join("programme.db");
+    let started = Instant::now();
+    let (store, stats) = generate(&path, sizes.events).await?;
+    let generated = stats.events;
+    measurements.push(Measurement {
+        name: "generate the programme log and append it (deciders, encoding, store)",
+        value: rate(generated, started.elapsed()),
+        unit: "events/s",
+        goal: None,
+    });
+    measurements.push(Measurement {
+        name: "generated log: events (activities; back-dated; out of order; corrections)",
+        value: generated as f64,
+        unit: "events",
+        goal: Some((
+            format!(
+                "≥ 5% back-dated ({} activities; {} back-dated, {:.1}%; {:.1}% out of order; {} corrections)",
+                stats.activities,
+                stats.back_dated,
+                100.0 * stats.back_dated as f64 / generated as f64,
+                100.0 * stats.out_of_order as f64 / generated as f64,
+                stats.corrections
+            ),
+            stats.back_dated * 20 >= generated,
+        )),
+    });
+
+    // The ceiling: raw scan and decode of the same records, then the rebuild and its parts.
+    // The read-only pass first, so that every pass after it finds the file in the page cache.
+    let read_only = timed_pass(&store, Pass::Read).await?;
+    let raw = raw_scan_decode(&path)?;
+    let decoded = timed_pass(&store, Pass::Decode).await?;
+    reset_peak_memory();
+    let rebuild = timed_pass(&store, Pass::Rebuild).await?;
+    let rebuild_peak = peak_memory_mib();
+    let ratio = rebuild.rate / raw;
+    let per_event = |seconds: f64| seconds * 1e6 / rebuild.events.max(1) as f64;
+    measurements.push(Measurement {
+        name: "full rebuild of every read model (stream_all, decode, fold)",
+        value: rebuild.rate,
+        unit: "events/s",
+        goal: Some((
+            format!(
+                "≥ 0.5 × raw scan and decode (ratio {ratio:.2}; {} events; per event: read {:.2} µs, decode {:.2} µs, \
+                 fold {:.2} µs)",
+                rebuild.events,
+                per_event(read_only.seconds),
+                per_event(decoded.seconds - read_only.seconds),
+                per_event(rebuild.seconds - decoded.seconds)
+            ),
+            ratio >= 0.5 && rebuild.events == generated,
+        )),
+    });
+    if let Some(peak) = rebuild_peak {
+        measurements.push(Measurement {
+            name: "peak memory (RSS) of the process while rebuilding",
+            value: peak,
+            unit: "MiB",
+            goal: Some(("< 256 MiB".into(), peak < 256.0)),
+        });
+    }
+    measurements.push(Measurement {
+        name: "raw scan and decode of the same records (reference)",
+        value: raw,
+        unit: "events/s",
+        goal: None,
+    });
+    measurements.push(Measurement {
+        name: "rebuild, part: stream_all only",
+        value: read_only.rate,
+        unit: "events/s",
+        goal: None,
+    });
+    measurements.push(Measurement {
+        name: "rebuild, part: stream_all and Envelope::from_recorded",
+        value: decoded.rate,
+        unit: "events/s",
+        goal: None,
+    });
+    // Catch-up: the model of all but the last events, then those decoded and applied.
+    let (model, tail, activities, last_date) = model_and_tail(&store, generated, sizes.catch_up).await?;
+    let mut catch_up_times = Vec::new();
+    for _ in 0..sizes.catch_up_runs {
+        let mut caught_up = model.clone();
+        let started = Instant::now();
+        for recorded in &tail {
+            caught_up.apply(&Envelope::from_recorded(recorded)?);
+        }
+        catch_up_times.push(started.elapsed());
+        std::hint::black_box(&caught_up);
+    }
+    drop(model);
+    let (median, slowest) = median_and_slowest(&mut catch_up_times);
+    measurements.push(Measurement {
+        name: "catch-up of new events onto the model (decode and apply; median)",
+        value: median,
+        unit: "ms",
+        goal: Some((
+            format!(
+                "< 50 ms for 1,000 ({} events, {} runs, slowest {slowest:.2} ms)",
+                tail.len(),
+                catch_up_times.len()
+            ),
+            median < 50.0 * tail.len().max(1) as f64 / 1_000.0,
+        )),
+    });
+
+    // Snapshots as of random past business dates and traces of random activities, as
+    // `smes snapshot` and `smes trace` make them: each reads the whole log (`read_log`) and
+    // folds it. The first `end_to_end` of each are timed whole; all of them are then timed on
+    // one log read once, which shows what reading costs against folding.
+    let mut random = Lcg(SEED);
+    let first = Date::new(GeneratorConfig::new(SEED, 0).first_year, 1, 1).expect("a valid date");
+    let span = (last_date - first).get_days().max(1);
+    let mut questions = Vec::new();
+    for _ in 0..sizes.samples {
+        let date = first
+            .checked_add(jiff::Span::new().days(random.below(span as u64) as i64))
+            .unwrap_or(first);
+        let year = WorkProgrammeYear::new(date.year()).map_err(|error| BenchError::Command(error.to_string()))?;
+        let activity = *activities
+            .get(random.below(activities.len() as u64) as usize)
+            .ok_or_else(|| BenchError::Command("the generated log has no activity".to_owned()))?;
+        questions.push((year, date, activity));
+    }
+    let mut snapshot_times = Vec::new();
+    let mut trace_times = Vec::new();
+    let mut snapshot_parts = Parts::default();
+    let mut trace_parts = Parts::default();
+    reset_peak_memory();
+    for (year, date, activity) in questions.iter().take(sizes.end_to_end) {
+        let (total, parts) = snapshot_of(&store, None, *year, *date).await?;
+        snapshot_times.push(total);
+        snapshot_parts.add(parts);
+        let (total, parts) = trace_of(&store, None, *activity).await?;
+        trace_times.push(total);
+        trace_parts.add(parts);
+    }
+    let report_peak = peak_memory_mib();
+    let log = read_log(&store, None, None).await?;
+    let mut snapshot_in_memory = Vec::new();
+    let mut trace_in_memory = Vec::new();
+    for (year, date, activity) in &questions {
+        snapshot_in_memory.push(snapshot_of(&store, Some(&log), *year, *date).await?.0);
+        trace_in_memory.push(trace_of(&store, Some(&log), *activity).await?.0);
+    }
+    drop(log);
+    let (median, slowest) = median_and_slowest(&mut snapshot_times);
+    let (in_memory, in_memory_slowest) = median_and_slowest(&mut snapshot_in_memory);
+    measurements.push(Measurement {
+        name: "snapshot of a year's work programme as of a random past date (median)",
+        value: median,
+        unit: "ms",
+        goal: Some((
+            format!(
+                "< 50 ms ({} dates, slowest {slowest:.0} ms; {}; log already read: {} dates, slowest \
+                 {in_memory_slowest:.0} ms)",
+                snapshot_times.len(),
+                snapshot_parts.describe("fold and view"),
+                snapshot_in_memory.len()
+            ),
+            median < 50.0,
+        )),
+    });
+    measurements.push(Measurement {
+        name: "snapshot, log already read: fold under the cut, view and render (median)",
+        value: in_memory,
+        unit: "ms",
+        goal: None,
+    });
+    let (median, slowest) = median_and_slowest(&mut trace_times);
+    let (in_memory, in_memory_slowest) = median_and_slowest(&mut trace_in_memory);
+    measurements.push(Measurement {
+        name: "trace of a random activity (median)",
+        value: median,
+        unit: "ms",
+        goal: Some((
+            format!(
+                "< 20 ms ({} activities, slowest {slowest:.0} ms; {}; log already read: {} activities, slowest \
+                 {in_memory_slowest:.0} ms)",
+                trace_times.len(),
+                trace_parts.describe("fold and trace"),
+                trace_in_memory.len()
+            ),
+            median < 20.0,
+        )),
+    });
+    measurements.push(Measurement {
+        name: "trace, log already read: fold, trace and render (median)",
+        value: in_memory,
+        unit: "ms",
+        goal: None,
+    });
+    if let Some(peak) = report_peak {
+        measurements.push(Measurement {
+            name: "peak memory (RSS) of the process while making snapshots and traces",
+            value: peak,
+            unit: "MiB",
+            goal: None,
+        });
+    }
+    Ok(measurements)
+}
+
+/// Writes the generated log through the store, one batch of about 10,000 events at a time, with
+/// the generator's event ids and record times that follow the simulated history.
+async fn generate(path: &Path, events: u64) -> Result<(SqliteEventStore, GeneratorStats), BenchError> {
+    let mut generator = Generator::new(GeneratorConfig::new(SEED, events));
+    let clock = Arc::new(SteppingClock::new(
+        Timestamp::UNIX_EPOCH,
+        SignedDuration::from_millis(1),
+    ));
+    let options = StoreOptions {
+        clock: clock.clone(),
+        ids: Arc::new(generator.ids()),
+        create: true,
+        ..StoreOptions::default()
+    };
+    let store = SqliteEventStore::open(&path.display().to_string(), options).await?;
+    while let Some(batch) = generator.next_batch() {
+        clock.set(batch.recorded_at);
+        for outcome in store.append_batch(batch.requests).await? {
+            outcome?;
+        }
+    }
+    Ok((store, generator.stats()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// `stream_all` only.
+    Read,
+    /// `stream_all` and `Envelope::from_recorded`.
+    Decode,
+    /// Both, and the fold of every read model.
+    Rebuild,
+}
+
+struct Timed {
+    events: u64,
+    seconds: f64,
+    rate: f64,
+}
+
+async fn timed_pass(store: &SqliteEventStore, pass: Pass) -> Result<Timed, BenchError> {
+    let started = Instant::now();
+    let mut models = ReadModels::default();
+    let mut events = 0u64;
+    let mut stream = store.stream_all(1);
+    while let Some(recorded) = stream.try_next().await? {
+        events += 1;
+        match pass {
+            Pass::Read => {
+                std::hint::black_box(&recorded);
+            }
+            Pass::Decode => {
+                std::hint::black_box(Envelope::from_recorded(&recorded)?);
+            }
+            Pass::Rebuild => models.apply(&Envelope::from_recorded(&recorded)?),
+        }
+    }
+    drop(stream);
+    let elapsed = started.elapsed();
+    std::hint::black_box(&models);
+    Ok(Timed {
+        events,
+        seconds: elapsed.as_secs_f64(),
+        rate: rate(events, elapsed),
+    })
+}
+
+/// The model of the log but its last `tail` events, those events as read, the activities
+/// proposed, and the latest business date of the log.
+async fn model_and_tail(
+    store: &SqliteEventStore,
+    events: u64,
+    tail: u64,
+) -> Result<(ReadModels, Vec<RecordedEvent>, Vec<ActivityId>, Date), BenchError> {
+    let first_new = events.saturating_sub(tail) + 1;
+    let mut model = ReadModels::default();
+    let mut new_events = Vec::new();
+    let mut activities = Vec::new();
+    let mut latest = Timestamp::UNIX_EPOCH;
+    let mut stream = store.stream_all(1);
+    while let Some(recorded) = stream.try_next().await? {
+        latest = latest.max(recorded.occurred_at);
+        if recorded.position >= first_new {
+            new_events.push(recorded);
+            continue;
+        }
+        let envelope = Envelope::from_recorded(&recorded)?;
+        if let DomainEvent::Activity(ActivityEvent::Proposed(proposed)) = &envelope.event {
+            activities.push(proposed.activity);
+        }
+        model.apply(&envelope);
+    }
+    drop(stream);
+    let last_date = jiff::tz::TimeZone::UTC.to_datetime(latest).date();
+    Ok((model, new_events, activities, last_date))
+}
+
+/// A snapshot of a year as of a date, rendered in Markdown: reading the log (unless `log` is
+/// given), folding under the cut with the year's view, and rendering, each timed.
+async fn snapshot_of(
+    store: &SqliteEventStore,
+    log: Option<&LogSlice>,
+    year: WorkProgrammeYear,
+    date: Date,
+) -> Result<(Duration, [Duration; 3]), BenchError> {
+    let started = Instant::now();
+    let read;
+    let slice = match log {
+        Some(log) => log,
+        None => {
+            read = read_log(store, None, None).await?;
+            &read
+        }
+    };
+    let read_time = started.elapsed();
+    let request = SnapshotRequest {
+        year,
+        cut: Cut::as_of(date),
+        filter: Filter::default(),
+    };
+    let built = snapshot::build(slice, &request)?;
+    let folded = started.elapsed();
+    std::hint::black_box(built.render(Format::Markdown)?);
+    let total = started.elapsed();
+    Ok((total, [read_time, folded - read_time, total - folded]))
+}
+
+/// The decision trace of an activity, rendered in Markdown, timed as [`snapshot_of`] is.
+async fn trace_of(
+    store: &SqliteEventStore,
+    log: Option<&LogSlice>,
+    activity: ActivityId,
+) -> Result<(Duration, [Duration; 3]), BenchError> {
+    let started = Instant::now();
+    let read;
+    let slice = match log {
+        Some(log) => log,
+        None => {
+            read = read_log(store, None, None).await?;
+            &read
+        }
+    };
+    let read_time = started.elapsed();
+    let built = trace::build(slice, Subject::Activity(activity), &Cut::everything())?;
+    let folded = started.elapsed();
+    std::hint::black_box(built.render(Format::Markdown)?);
+    let total = started.elapsed();
+    Ok((total, [read_time, folded - read_time, total - folded]))
+}
+
+/// Sorts the times and returns the median and the slowest, in milliseconds.
+fn median_and_slowest(times: &mut [Duration]) -> (f64, f64) {
+    if times.is_empty() {
+        return (0.0, 0.0);
+    }
+    times.sort();
+    let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+    (ms(times[times.len() / 2]), ms(times[times.len() - 1]))
+}
+
+/// Where a report's time goes: reading the log, folding and viewing, rendering.
+#[derive(Default)]
+struct Parts {
+    read: Duration,
+    fold: Duration,
+    render: Duration,
+    samples: u32,
+}
+
+impl Parts {
+    fn add(&mut self, [read, fold, render]: [Duration; 3]) {
+        self.read += read;
+        self.fold += fold;
+        self.render += render;
+        self.samples += 1;
+    }
+
+    fn describe(&self, fold: &str) -> String {
+        let mean = |total: Duration| total.as_secs_f64() * 1000.0 / f64::from(self.samples.max(1));
+        format!(
+            "mean read_log {:.0} ms, {fold} {:.1} ms, render {:.1} ms",
+            mean(self.read),
+            mean(self.fold),
+            mean(self.render)
+        )
+    }
+}
+
+/// A small linear congruential generator: enough to pick dates and activities reproducibly.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % bound.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_and_slowest_are_in_milliseconds() {
+        let mut times = [3, 1, 2, 10].map(Duration::from_millis);
+        assert_eq!(median_and_slowest(&mut times), (3.0, 10.0));
+        assert_eq!(median_and_slowest(&mut []), (0.0, 0.0));
+    }
+
+    #[test]
+    fn the_random_picks_stay_in_range_and_repeat() {
+        let mut first = Lcg(1);
+        let mut second = Lcg(1);
+        for _ in 0..1_000 {
+            let pick = first.below(37);
+            assert!(pick < 37);
+            assert_eq!(pick, second.below(37));
+        }
+    }
+
+    /// The generator dates events as the app would: its rule and the app's agree on every
+    /// payload of a generated log.
+    #[test]
+    fn generated_business_dates_follow_the_apps_rule() {
+        let mut generator = Generator::new(GeneratorConfig {
+            batch: 500,
+            ..GeneratorConfig::new(5, 3_000)
+        });
+        let mut checked = 0;
+        while let Some(batch) = generator.next_batch() {
+            for request in batch.requests {
+                for event in request.events {
+                    let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap();
+                    assert_eq!(
+                        smes_projections::generator::business_date(&payload),
+                        smes_app::business_date(&payload),
+                        "{}",
+                        event.payload
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 2_900, "{checked}");
+    }
+}
