@@ -264,6 +264,15 @@ fn record_metadata(metadata: &Metadata) -> RecordMetadata<'static> {
     }
 }
 
+/// A hash as a backend stored it, checked to be 32 bytes; `position` names the event for the
+/// error.
+pub(crate) fn stored_hash(position: u64, bytes: &[u8]) -> Result<Hash, Error> {
+    bytes.try_into().map_err(|_| Error::CorruptRecord {
+        position,
+        detail: "the stored hash is not 32 bytes".into(),
+    })
+}
+
 /// The time in whole microseconds, if it lies in the accepted range.
 pub(crate) fn checked_micros(time: Timestamp) -> Option<i64> {
     let micros = time.as_microsecond();
@@ -378,13 +387,7 @@ impl ChainTail {
     /// record time never goes backwards.
     pub(crate) fn after(head: Option<(u64, &[u8], i64)>, now: Timestamp) -> Result<Self, Error> {
         let (position, prev_hash, last_recorded) = match head {
-            Some((position, hash, recorded_at)) => {
-                let hash: Hash = hash.try_into().map_err(|_| Error::CorruptRecord {
-                    position,
-                    detail: "the stored hash is not 32 bytes".into(),
-                })?;
-                (position, hash, recorded_at)
-            }
+            Some((position, hash, recorded_at)) => (position, stored_hash(position, hash)?, recorded_at),
             None => (0, smes_verify::GENESIS_HASH, i64::MIN),
         };
         let recorded_at_micros = checked_micros(now).ok_or(Error::ClockOutOfRange)?.max(last_recorded);

@@ -4,24 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use smes_verify::Hash;
 use sqlx::PgPool;
 
 use super::merkle::{self, CatchUp, Node, to_i64};
 use super::writer::APPEND_LOCK;
+use crate::codec::stored_hash;
 use crate::copy::{EventFacts, check_chain, check_commands, check_versions, new_head, starts_before, streams};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event::{CommandEntry, Head, RawRecord};
 
 /// Rows per INSERT statement.
 const INSERT_CHUNK: usize = 5_000;
-
-fn hash_of(position: u64, bytes: &[u8]) -> Result<Hash> {
-    bytes.try_into().map_err(|_| Error::CorruptRecord {
-        position,
-        detail: "the stored hash is not 32 bytes".into(),
-    })
-}
 
 /// Up to `limit` records from `from`, as stored.
 pub(super) async fn read_raw(pool: &PgPool, from: u64, limit: i64) -> Result<Vec<RawRecord>> {
@@ -36,7 +29,7 @@ pub(super) async fn read_raw(pool: &PgPool, from: u64, limit: i64) -> Result<Vec
             let position = position as u64;
             Ok(RawRecord {
                 position,
-                hash: hash_of(position, &hash)?,
+                hash: stored_hash(position, &hash)?,
                 record,
             })
         })
@@ -89,7 +82,7 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
     let head = match head {
         Some((position, hash, recorded_at)) => {
             let position = position as u64;
-            Some((position, hash_of(position, &hash)?, recorded_at))
+            Some((position, stored_hash(position, &hash)?, recorded_at))
         }
         None => None,
     };

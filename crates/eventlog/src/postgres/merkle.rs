@@ -12,6 +12,7 @@ use smes_verify::merkle::{leaf_hash, merkle_root};
 use smes_verify::{Hash, MerkleFrontier};
 use sqlx::PgConnection;
 
+use crate::codec::stored_hash;
 use crate::error::{Error, Result};
 
 pub(crate) use crate::walk::STORED_LEVEL;
@@ -117,10 +118,7 @@ pub(crate) async fn catch_up(
         }
         let mut nodes = Vec::new();
         for hash in hashes {
-            let hash = Hash::try_from(hash.as_slice()).map_err(|_| Error::CorruptRecord {
-                position: frontier.size() + 1,
-                detail: "the stored hash is not 32 bytes".into(),
-            })?;
+            let hash = stored_hash(frontier.size() + 1, &hash)?;
             match mode {
                 CatchUp::Store => {
                     push_leaf(frontier, &hash, &mut nodes);
@@ -172,10 +170,7 @@ pub(crate) async fn subtree(connection: &mut PgConnection, start: u64, end: u64)
     }
     let mut leaves = Vec::with_capacity(rows.len());
     for (position, hash) in rows {
-        let hash = Hash::try_from(hash.as_slice()).map_err(|_| Error::CorruptRecord {
-            position: position as u64,
-            detail: "the stored hash is not 32 bytes".into(),
-        })?;
+        let hash = stored_hash(position as u64, &hash)?;
         leaves.push(leaf_hash(&hash));
     }
     Ok(merkle_root(&leaves))

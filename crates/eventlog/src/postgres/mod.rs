@@ -278,13 +278,6 @@ fn decode_rows(rows: Vec<(i64, String, Vec<u8>)>, upcasters: &Upcasters) -> Resu
         .collect()
 }
 
-fn stored_hash(position: u64, hash: &[u8]) -> Result<Hash> {
-    hash.try_into().map_err(|_| Error::CorruptRecord {
-        position,
-        detail: "the stored hash is not 32 bytes".into(),
-    })
-}
-
 impl PostgresEventStore {
     async fn check_tree_size(&self, what: &'static str, value: u64) -> Result<u64> {
         let head = self.head().await?.position;
@@ -341,7 +334,7 @@ impl EventStore for PostgresEventStore {
                 let position = position as u64;
                 Ok(Head {
                     position,
-                    hash: stored_hash(position, &hash)?,
+                    hash: codec::stored_hash(position, &hash)?,
                 })
             }
         }

@@ -5,19 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use smes_verify::Hash;
 
 use super::merkle::{self, CatchUp};
+use crate::codec::stored_hash;
 use crate::copy::{EventFacts, check_chain, check_commands, check_versions, new_head, starts_before, streams};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::event::{CommandEntry, Head, RawRecord};
-
-fn hash_of(position: u64, bytes: &[u8]) -> Result<Hash> {
-    bytes.try_into().map_err(|_| Error::CorruptRecord {
-        position,
-        detail: "the stored hash is not 32 bytes".into(),
-    })
-}
 
 /// Up to `limit` records from `from`, as stored.
 pub(super) fn read_raw(connection: &Connection, from: u64, limit: i64) -> Result<Vec<RawRecord>> {
@@ -35,7 +28,7 @@ pub(super) fn read_raw(connection: &Connection, from: u64, limit: i64) -> Result
         let (position, record, hash) = row?;
         records.push(RawRecord {
             position,
-            hash: hash_of(position, &hash)?,
+            hash: stored_hash(position, &hash)?,
             record,
         });
     }
@@ -75,7 +68,7 @@ pub(super) fn append_raw(
         .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     let head = match head {
-        Some((position, hash, recorded_at)) => Some((position, hash_of(position, &hash)?, recorded_at)),
+        Some((position, hash, recorded_at)) => Some((position, stored_hash(position, &hash)?, recorded_at)),
         None => None,
     };
     let checked = check_chain(head, records)?;

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use smes_verify::merkle::{leaf_hash, merkle_root, node_hash};
 use smes_verify::{Hash, MerkleFrontier};
 
+use crate::codec::stored_hash;
 use crate::error::{Error, Result};
 
 pub(crate) use crate::walk::STORED_LEVEL;
@@ -92,10 +93,7 @@ pub(crate) fn catch_up(connection: &Connection, frontier: &mut MerkleFrontier, h
             break;
         }
         for hash in hashes {
-            let hash = Hash::try_from(hash.as_slice()).map_err(|_| Error::CorruptRecord {
-                position: frontier.size() + 1,
-                detail: "the stored hash is not 32 bytes".into(),
-            })?;
+            let hash = stored_hash(frontier.size() + 1, &hash)?;
             match mode {
                 CatchUp::Store => {
                     if push_leaf(connection, frontier, &hash)? {
@@ -138,10 +136,7 @@ pub(crate) fn subtree(connection: &Connection, start: u64, end: u64) -> Result<H
     let mut leaves = Vec::with_capacity(length as usize);
     while let Some(row) = rows.next()? {
         let position: u64 = row.get(0)?;
-        let hash = Hash::try_from(row.get_ref(1)?.as_blob()?).map_err(|_| Error::CorruptRecord {
-            position,
-            detail: "the stored hash is not 32 bytes".into(),
-        })?;
+        let hash = stored_hash(position, row.get_ref(1)?.as_blob()?)?;
         leaves.push(leaf_hash(&hash));
     }
     if leaves.len() as u64 != length {

@@ -504,10 +504,7 @@ impl EventStore for SqliteEventStore {
                     hash: smes_verify::GENESIS_HASH,
                 }),
                 Some((position, hash)) => {
-                    let hash: Hash = hash.as_slice().try_into().map_err(|_| Error::CorruptRecord {
-                        position,
-                        detail: "the stored hash is not 32 bytes".into(),
-                    })?;
+                    let hash = codec::stored_hash(position, &hash)?;
                     Ok(Head { position, hash })
                 }
             }
