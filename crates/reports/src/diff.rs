@@ -315,24 +315,30 @@ impl DiffReport {
                 writeln!(out)?;
                 writeln!(out, "### Changed ({})", year.changed.len())?;
                 writeln!(out)?;
-                writeln!(out, "| activity | field | from | to |")?;
-                writeln!(out, "|---|---|---|---|")?;
-                for activity in &year.changed {
-                    for change in &activity.changes {
-                        writeln!(
-                            out,
-                            "| {} | {} | {} | {} |",
-                            cell(&activity.title),
-                            change.field,
-                            cell(&change.from),
-                            cell(&change.to)
-                        )?;
-                    }
-                }
+                write_changes_table(out, &year.changed)?;
             }
         }
         Ok(())
     }
+}
+
+/// The changed activities as a Markdown table, a row per changed field.
+pub(crate) fn write_changes_table(out: &mut String, changed: &[ActivityChange]) -> std::fmt::Result {
+    writeln!(out, "| activity | field | from | to |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for activity in changed {
+        for change in &activity.changes {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&activity.title),
+                change.field,
+                cell(&change.from),
+                cell(&change.to)
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn write_mentions(out: &mut String, heading: &str, mentions: &[ActivityMention]) -> std::fmt::Result {

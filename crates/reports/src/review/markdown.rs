@@ -457,20 +457,7 @@ fn write_changes(out: &mut String, pack: &ReviewPack) -> std::fmt::Result {
         }
         if !year.changed.is_empty() {
             writeln!(out)?;
-            writeln!(out, "| activity | field | from | to |")?;
-            writeln!(out, "|---|---|---|---|")?;
-            for activity in &year.changed {
-                for change in &activity.changes {
-                    writeln!(
-                        out,
-                        "| {} | {} | {} | {} |",
-                        cell(&activity.title),
-                        change.field,
-                        cell(&change.from),
-                        cell(&change.to)
-                    )?;
-                }
-            }
+            crate::diff::write_changes_table(out, &year.changed)?;
         }
     }
     Ok(())
