@@ -6,28 +6,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
-
-/// The demo's focal points and actor: none of them may appear in a report.
-const PERSONAL_DATA: [&str; 17] = [
-    "Rosa Quispe Mamani",
-    "rosa.quispe@produce.example",
-    "João Carlos Pereira",
-    "joao.pereira@sebrae.example",
-    "Laura Hernández Ortiz",
-    "laura.hernandez@inadem.example",
-    "Felipe Araya Soto",
-    "felipe.araya@corfo.example",
-    "Carmen Vargas Rojas",
-    "carmen.vargas@bdp.example",
-    "Andrés Gómez Restrepo",
-    "andres.gomez@ccb.example",
-    "Keisha Baptiste",
-    "keisha.baptiste@nedco.example",
-    "Marta Lucía Salazar",
-    "marta.salazar@fng.example",
-    "María Fernanda Rojas",
-];
+use support::{DEMO_PERSONAL_DATA, smes, stderr, stdout};
 
 /// An activity of the demo by number.
 fn activity(n: u64) -> String {
@@ -72,7 +51,7 @@ fn redact(dir: &Path, text: &str) -> String {
 }
 
 fn assert_no_personal_data(report: &str) {
-    for personal in PERSONAL_DATA {
+    for personal in DEMO_PERSONAL_DATA {
         assert!(!report.contains(personal), "a report shows {personal:?}");
     }
 }

@@ -9,28 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
-
-/// The demo's focal points and actor: none of them may appear in a review.
-const PERSONAL_DATA: [&str; 17] = [
-    "Rosa Quispe Mamani",
-    "rosa.quispe@produce.example",
-    "João Carlos Pereira",
-    "joao.pereira@sebrae.example",
-    "Laura Hernández Ortiz",
-    "laura.hernandez@inadem.example",
-    "Felipe Araya Soto",
-    "felipe.araya@corfo.example",
-    "Carmen Vargas Rojas",
-    "carmen.vargas@bdp.example",
-    "Andrés Gómez Restrepo",
-    "andres.gomez@ccb.example",
-    "Keisha Baptiste",
-    "keisha.baptiste@nedco.example",
-    "Marta Lucía Salazar",
-    "marta.salazar@fng.example",
-    "María Fernanda Rojas",
-];
+use support::{DEMO_PERSONAL_DATA, smes, stderr, stdout};
 
 /// The review of the 2012 preparation, closed early in 2013.
 const REVIEW_2012: &str = "5e1a0000-00e5-4000-8000-000000000001";
@@ -109,7 +88,7 @@ fn redact(dir: &Path, text: &str) -> String {
 }
 
 fn assert_no_personal_data(report: &str) {
-    for personal in PERSONAL_DATA {
+    for personal in DEMO_PERSONAL_DATA {
         assert!(!report.contains(personal), "a review shows {personal:?}");
     }
 }

@@ -46,3 +46,26 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
 }
+
+/// The demo's focal points and actor: none of them may appear in a report, review or export.
+// Shared by several test binaries; the others do not use it.
+#[allow(dead_code)]
+pub const DEMO_PERSONAL_DATA: [&str; 17] = [
+    "Rosa Quispe Mamani",
+    "rosa.quispe@produce.example",
+    "João Carlos Pereira",
+    "joao.pereira@sebrae.example",
+    "Laura Hernández Ortiz",
+    "laura.hernandez@inadem.example",
+    "Felipe Araya Soto",
+    "felipe.araya@corfo.example",
+    "Carmen Vargas Rojas",
+    "carmen.vargas@bdp.example",
+    "Andrés Gómez Restrepo",
+    "andres.gomez@ccb.example",
+    "Keisha Baptiste",
+    "keisha.baptiste@nedco.example",
+    "Marta Lucía Salazar",
+    "marta.salazar@fng.example",
+    "María Fernanda Rojas",
+];

@@ -14,9 +14,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use smes_app::Database;
-use smes_app::OsRandom;
 use smes_app::database::without_password;
+use smes_app::{Database, OsRandom};
 use smes_eventlog::{RandomIds, StoreOptions, StreamName};
 
 /// `smes copy`.
