@@ -15,8 +15,8 @@ use smes_domain::ids::PersonId;
 use smes_domain::work_programme::WorkProgrammeStatus;
 use smes_eventlog::event::TreeHead;
 use smes_eventlog::{
-    AppendOutcome, AppendRequest, CommandEntry, EventStore, ExpectedVersion, Head, Metadata, NewEvent, RawRecord,
-    RecordedEvent, SequentialIds, SqliteEventStore, SteppingClock, StoreOptions, StreamName,
+    AppendOutcome, AppendRequest, CommandEntry, EventStore, ExpectedVersion, Head, Link, LinkIndexHead, Metadata,
+    NewEvent, RawRecord, RecordedEvent, SequentialIds, SqliteEventStore, SteppingClock, StoreOptions, StreamName,
 };
 use smes_verify::{Hash, VerifiedChain};
 use uuid::Uuid;
@@ -295,6 +295,43 @@ impl EventStore for Interfering {
 
     async fn stored_record(&self, position: u64) -> smes_eventlog::Result<Option<String>> {
         self.inner.stored_record(position).await
+    }
+
+    async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> smes_eventlog::Result<Vec<RecordedEvent>> {
+        self.inner.read_streams(streams, up_to).await
+    }
+
+    async fn link_index_head(&self) -> smes_eventlog::Result<Option<LinkIndexHead>> {
+        self.inner.link_index_head().await
+    }
+
+    async fn extend_link_index(
+        &self,
+        expected: Option<LinkIndexHead>,
+        through: (u64, Hash),
+        links: Vec<Link>,
+    ) -> smes_eventlog::Result<Option<LinkIndexHead>> {
+        self.inner.extend_link_index(expected, through, links).await
+    }
+
+    async fn links_from(&self, nodes: &[String], up_to: u64) -> smes_eventlog::Result<Option<Vec<Link>>> {
+        self.inner.links_from(nodes, up_to).await
+    }
+
+    async fn begin_link_index_build(&self) -> smes_eventlog::Result<u64> {
+        self.inner.begin_link_index_build().await
+    }
+
+    async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> smes_eventlog::Result<()> {
+        self.inner.write_link_generation(generation, links).await
+    }
+
+    async fn finish_link_index_build(
+        &self,
+        generation: u64,
+        through: (u64, Hash),
+    ) -> smes_eventlog::Result<LinkIndexHead> {
+        self.inner.finish_link_index_build(generation, through).await
     }
 }
 

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::clock::{SequentialIds, SteppingClock};
 use crate::error::Error;
 use crate::event::{AppendRequest, CommandEntry, ExpectedVersion, Metadata, NewEvent, RawRecord, StreamName};
+use crate::links::{Link, LinkIndexHead};
 use crate::store::{EventStore, StoreOptions};
 use crate::upcast::Upcasters;
 
@@ -62,6 +63,9 @@ pub trait Backend: Send + Sync {
     async fn delete_raw(&self, store: &Self::Store, position: u64);
     /// Tries an UPDATE and a DELETE on the events table as a client would; returns the errors.
     async fn try_update_and_delete(&self, store: &Self::Store) -> (Option<String>, Option<String>);
+    /// Every row of the link index, of every generation, read with raw SQL as
+    /// `(generation, from, to, position)`.
+    async fn link_rows(&self, store: &Self::Store) -> Vec<(u64, String, String, u64)>;
 }
 
 /// Options with a fixed clock (starting 2013-01-01, one millisecond a reading) and sequential ids.
@@ -984,6 +988,434 @@ pub async fn empty_log_verifies<B: Backend>(backend: &B) {
     assert!(store.read_all(1, 10).await.unwrap().is_empty());
 }
 
+/// The position and hash of the event at `position`, as an extend or a build is given them.
+async fn through<S: EventStore>(store: &S, position: u64) -> (u64, smes_verify::Hash) {
+    let event = store.read_all(position, 1).await.unwrap().remove(0);
+    assert_eq!(event.position, position);
+    (position, event.hash)
+}
+
+fn names(nodes: &[&str]) -> Vec<String> {
+    nodes.iter().map(|node| (*node).to_owned()).collect()
+}
+
+/// The link index: no head at first; a first extend makes a generation live; `links_from` is
+/// sorted, filtered by nodes and by position, keeps each link's first position, answers `None`
+/// beyond the head, and takes thousands of nodes; the head survives reopening.
+pub async fn link_index_extends_and_reads<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    assert_eq!(store.link_index_head().await.unwrap(), None);
+    assert_eq!(store.links_from(&names(&["a"]), 0).await.unwrap(), None);
+    store.append(request("s", ExpectedVersion::NoStream, 10)).await.unwrap();
+
+    let mut links = vec![
+        Link::new("b", "z", 4),
+        Link::new("a", "y", 3),
+        Link::new("a", "x", 1),
+        Link::new("c", "w", 2),
+    ];
+    // 1,200 more nodes: lists of nodes are looked up in chunks.
+    links.extend((0..1200).map(|i| Link::new(format!("node-{i:04}"), "target", 1 + i % 4)));
+    let head = store
+        .extend_link_index(None, through(&store, 4).await, links)
+        .await
+        .unwrap()
+        .expect("nothing was live: the extend creates the first generation");
+    assert!(head.generation >= 1);
+    assert_eq!((head.position, head.hash), through(&store, 4).await);
+    assert_eq!(store.link_index_head().await.unwrap(), Some(head));
+
+    assert_eq!(
+        store.links_from(&names(&["b", "a", "a"]), 4).await.unwrap(),
+        Some(vec![
+            Link::new("a", "x", 1),
+            Link::new("a", "y", 3),
+            Link::new("b", "z", 4)
+        ])
+    );
+    assert_eq!(
+        store.links_from(&names(&["a", "c"]), 2).await.unwrap(),
+        Some(vec![Link::new("a", "x", 1), Link::new("c", "w", 2)])
+    );
+    assert_eq!(store.links_from(&names(&["unknown"]), 4).await.unwrap(), Some(vec![]));
+    assert_eq!(store.links_from(&[], 4).await.unwrap(), Some(vec![]));
+    assert_eq!(
+        store.links_from(&names(&["a"]), 5).await.unwrap(),
+        None,
+        "beyond the head"
+    );
+    let many: Vec<String> = (0..3000).map(|i| format!("node-{i:04}")).collect();
+    let found = store.links_from(&many, 2).await.unwrap().unwrap();
+    let expected: Vec<Link> = (0..1200)
+        .filter(|i| i % 4 < 2)
+        .map(|i| Link::new(format!("node-{i:04}"), "target", 1 + i % 4))
+        .collect();
+    assert_eq!(found, expected);
+
+    let later = store
+        .extend_link_index(
+            Some(head),
+            through(&store, 8).await,
+            vec![
+                Link::new("a", "x", 7),
+                Link::new("a", "v", 6),
+                Link::new("d", "e", 8),
+                Link::new("a", "y", 2),
+                Link::new("d", "e", 5),
+            ],
+        )
+        .await
+        .unwrap()
+        .expect("the head was as expected");
+    assert_eq!(
+        later.generation, head.generation,
+        "an extend stays in the live generation"
+    );
+    assert_eq!(later.position, 8);
+    assert_eq!(
+        store.links_from(&names(&["a", "d"]), 8).await.unwrap(),
+        Some(vec![
+            Link::new("a", "v", 6),
+            Link::new("a", "x", 1),
+            Link::new("a", "y", 2),
+            Link::new("d", "e", 5),
+        ]),
+        "each link keeps the first position it was asserted at"
+    );
+    assert_eq!(
+        store.links_from(&names(&["a", "d"]), 5).await.unwrap(),
+        Some(vec![
+            Link::new("a", "x", 1),
+            Link::new("a", "y", 2),
+            Link::new("d", "e", 5)
+        ])
+    );
+    assert!(matches!(
+        store
+            .extend_link_index(Some(later), through(&store, 7).await, vec![])
+            .await,
+        Err(Error::LinkIndex { .. })
+    ));
+    // Extending through the same position (nothing new in the log) is fine.
+    let same = store
+        .extend_link_index(Some(later), through(&store, 8).await, vec![])
+        .await
+        .unwrap();
+    assert_eq!(same, Some(later));
+
+    let reopened = backend.reopen(&store, fixed_options()).await;
+    assert_eq!(reopened.link_index_head().await.unwrap(), Some(later));
+    assert_eq!(
+        reopened.links_from(&names(&["d"]), 8).await.unwrap(),
+        Some(vec![Link::new("d", "e", 5)])
+    );
+}
+
+/// An extend that expects a head other than the live one writes nothing and answers `None`;
+/// of several extenders racing from the same head, exactly one wins, also for the first one.
+pub async fn stale_link_index_heads_write_nothing<B: Backend>(backend: &B) {
+    const RACERS: usize = 8;
+    let store = Arc::new(backend.fresh(fixed_options()).await);
+    store.append(request("s", ExpectedVersion::NoStream, 3)).await.unwrap();
+    let (one, two) = (through(&*store, 1).await, through(&*store, 2).await);
+
+    // Racing to create the first generation.
+    let racers: Vec<_> = (0..RACERS)
+        .map(|racer| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                store
+                    .extend_link_index(None, one, vec![Link::new(format!("first-{racer}"), "t", 1)])
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for (racer, handle) in racers.into_iter().enumerate() {
+        if let Some(head) = handle.await.unwrap() {
+            winners.push((racer, head));
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one first extend wins: {winners:?}");
+    let (winner, head) = winners[0];
+    let firsts: Vec<String> = (0..RACERS).map(|racer| format!("first-{racer}")).collect();
+    assert_eq!(
+        store.links_from(&firsts, 1).await.unwrap(),
+        Some(vec![Link::new(format!("first-{winner}"), "t", 1)])
+    );
+
+    // Stale: no generation expected, another position, another generation.
+    assert_eq!(
+        store
+            .extend_link_index(None, two, vec![Link::new("x", "y", 2)])
+            .await
+            .unwrap(),
+        None
+    );
+    for stale in [
+        LinkIndexHead { position: 0, ..head },
+        LinkIndexHead {
+            generation: head.generation + 1,
+            ..head
+        },
+    ] {
+        assert_eq!(
+            store
+                .extend_link_index(Some(stale), two, vec![Link::new("x", "y", 2)])
+                .await
+                .unwrap(),
+            None
+        );
+    }
+    assert_eq!(
+        store.link_index_head().await.unwrap(),
+        Some(head),
+        "nothing was written"
+    );
+    assert_eq!(store.links_from(&names(&["x"]), 1).await.unwrap(), Some(vec![]));
+
+    // Racing from the live head.
+    let racers: Vec<_> = (0..RACERS)
+        .map(|racer| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                store
+                    .extend_link_index(Some(head), two, vec![Link::new(format!("racer-{racer}"), "t", 2)])
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for (racer, handle) in racers.into_iter().enumerate() {
+        if let Some(head) = handle.await.unwrap() {
+            winners.push((racer, head));
+        }
+    }
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one extend from the same head wins: {winners:?}"
+    );
+    let (winner, moved) = winners[0];
+    assert_eq!((moved.generation, moved.position), (head.generation, 2));
+    let racing: Vec<String> = (0..RACERS).map(|racer| format!("racer-{racer}")).collect();
+    assert_eq!(
+        store.links_from(&racing, 2).await.unwrap(),
+        Some(vec![Link::new(format!("racer-{winner}"), "t", 2)])
+    );
+    assert_eq!(store.link_index_head().await.unwrap(), Some(moved));
+}
+
+/// A new generation is built beside the live one and swapped in: a reader looping meanwhile
+/// always gets exactly the old generation's answer or the new one's; the old rows are gone
+/// afterwards; an unfinished build's rows are gone after the next begin; the live generation,
+/// a superseded build and a generation never begun cannot be written.
+pub async fn link_index_rebuilt_beside_and_swapped<B: Backend>(backend: &B) {
+    const NODES: usize = 60;
+    let store = Arc::new(backend.fresh(fixed_options()).await);
+    store.append(request("s", ExpectedVersion::NoStream, 12)).await.unwrap();
+    let nodes: Vec<String> = (0..NODES).map(|i| format!("node-{i:02}")).collect();
+    let old_links: Vec<Link> = (0..NODES)
+        .map(|i| Link::new(nodes[i].clone(), format!("old-{i}"), 1 + (i as u64) % 10))
+        .collect();
+    let new_links: Vec<Link> = (0..NODES)
+        .flat_map(|i| {
+            [
+                Link::new(nodes[i].clone(), format!("new-{i}"), 1 + (i as u64 * 7) % 10),
+                Link::new(nodes[i].clone(), format!("new-{i}-b"), 10),
+            ]
+        })
+        .collect();
+    let old = store
+        .extend_link_index(None, through(&*store, 10).await, old_links.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    let old_answer = Some(crate::links::first_positions(old_links.clone()));
+    let new_answer = Some(crate::links::first_positions(new_links.clone()));
+
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (store, stop, nodes) = (Arc::clone(&store), Arc::clone(&stop), nodes.clone());
+        let (old_answer, new_answer) = (old_answer.clone(), new_answer.clone());
+        tokio::spawn(async move {
+            let (mut olds, mut news) = (0usize, 0usize);
+            loop {
+                let stopping = stop.load(std::sync::atomic::Ordering::SeqCst);
+                let answer = store.links_from(&nodes, 10).await.unwrap();
+                if answer == old_answer {
+                    assert_eq!(news, 0, "the old generation came back after the new one");
+                    olds += 1;
+                } else if answer == new_answer {
+                    news += 1;
+                } else {
+                    panic!("a reader saw neither the old generation nor the new one: {answer:?}");
+                }
+                if stopping {
+                    return (olds, news);
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+
+    let generation = store.begin_link_index_build().await.unwrap();
+    assert!(generation > old.generation);
+    for chunk in new_links.chunks(25) {
+        store.write_link_generation(generation, chunk.to_vec()).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert_eq!(store.link_index_head().await.unwrap(), Some(old), "a build is not live");
+    assert_eq!(store.links_from(&nodes, 10).await.unwrap(), old_answer);
+    let swapped = store
+        .finish_link_index_build(generation, through(&*store, 11).await)
+        .await
+        .unwrap();
+    assert_eq!((swapped.generation, swapped.position), (generation, 11));
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (olds, news) = reader.await.unwrap();
+    assert!(
+        olds > 0 && news > 0,
+        "the reader saw both generations ({olds} old, {news} new)"
+    );
+    assert_eq!(store.link_index_head().await.unwrap(), Some(swapped));
+    assert_eq!(store.links_from(&nodes, 10).await.unwrap(), new_answer);
+    let rows = backend.link_rows(&store).await;
+    assert_eq!(rows.len(), new_links.len());
+    assert!(
+        rows.iter().all(|row| row.0 == generation),
+        "the old generation's rows are gone"
+    );
+
+    // An extend from the old head is stale now.
+    assert_eq!(
+        store
+            .extend_link_index(Some(old), through(&*store, 12).await, vec![])
+            .await
+            .unwrap(),
+        None
+    );
+    // The live generation, and generations never begun, are refused.
+    for refused in [generation, generation + 1, 0] {
+        assert!(
+            matches!(
+                store.write_link_generation(refused, vec![Link::new("x", "y", 1)]).await,
+                Err(Error::LinkIndex { .. })
+            ),
+            "writing generation {refused}"
+        );
+    }
+    assert!(matches!(
+        store
+            .finish_link_index_build(generation, through(&*store, 12).await)
+            .await,
+        Err(Error::LinkIndex { .. })
+    ));
+
+    // An unfinished build leaves rows; the next begin deletes them and supersedes it.
+    let unfinished = store.begin_link_index_build().await.unwrap();
+    store
+        .write_link_generation(unfinished, vec![Link::new("node-00", "half", 1)])
+        .await
+        .unwrap();
+    assert!(backend.link_rows(&store).await.iter().any(|row| row.0 == unfinished));
+    assert_eq!(
+        store.links_from(&nodes, 10).await.unwrap(),
+        new_answer,
+        "a build is not read"
+    );
+    let next = store.begin_link_index_build().await.unwrap();
+    assert!(next > unfinished);
+    let rows = backend.link_rows(&store).await;
+    assert_eq!(rows.len(), new_links.len());
+    assert!(
+        rows.iter().all(|row| row.0 == generation),
+        "the unfinished build's rows are gone"
+    );
+    assert!(matches!(
+        store.write_link_generation(unfinished, vec![]).await,
+        Err(Error::LinkIndex { .. })
+    ));
+    assert!(matches!(
+        store
+            .finish_link_index_build(unfinished, through(&*store, 12).await)
+            .await,
+        Err(Error::LinkIndex { .. })
+    ));
+    // An empty build swapped in answers with nothing.
+    let empty = store
+        .finish_link_index_build(next, through(&*store, 12).await)
+        .await
+        .unwrap();
+    assert_eq!(store.links_from(&nodes, 12).await.unwrap(), Some(vec![]));
+    assert_eq!(store.link_index_head().await.unwrap(), Some(empty));
+    assert!(backend.link_rows(&store).await.is_empty());
+}
+
+/// `read_streams` reads several interleaved streams up to a position, in position order, each
+/// stream once however often it is named, unknown streams giving nothing, upcast like every
+/// other read.
+pub async fn read_streams_in_position_order<B: Backend>(backend: &B) {
+    let upcasters = Upcasters::new().register("Happened", 1, |mut payload| {
+        let object = payload.as_object_mut().ok_or("not an object")?;
+        object.insert("upcast".into(), serde_json::Value::Bool(true));
+        Ok(payload)
+    });
+    let options = StoreOptions {
+        upcasters: Arc::new(upcasters),
+        ..fixed_options()
+    };
+    let store = backend.fresh(options).await;
+    for (name, count) in [("a", 2), ("b", 1), ("c", 3), ("a", 1), ("b", 2), ("c", 1), ("a", 2)] {
+        store.append(request(name, ExpectedVersion::Any, count)).await.unwrap();
+    }
+    // Positions: a 1-2, b 3, c 4-6, a 7, b 8-9, c 10, a 11-12.
+    let positions = |events: &[crate::RecordedEvent]| events.iter().map(|event| event.position).collect::<Vec<_>>();
+    let ab = store
+        .read_streams(&[stream("b"), stream("a"), stream("b")], 100)
+        .await
+        .unwrap();
+    assert_eq!(positions(&ab), [1, 2, 3, 7, 8, 9, 11, 12]);
+    let versions: Vec<_> = ab.iter().map(|event| (event.stream.clone(), event.version)).collect();
+    assert_eq!(
+        versions[..4],
+        [("a".into(), 1), ("a".into(), 2), ("b".into(), 1), ("a".into(), 3)]
+    );
+    for event in &ab {
+        assert_eq!((event.schema_version, event.stored_schema_version), (2, 1));
+        assert!(event.payload.get().contains(r#""upcast":true"#), "{}", event.payload);
+    }
+    let key = |events: &[crate::RecordedEvent]| {
+        events
+            .iter()
+            .map(|event| (event.position, event.hash, event.payload.get().to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let mut expected = store.read_stream(&stream("a"), 1, 100).await.unwrap();
+    expected.extend(store.read_stream(&stream("b"), 1, 100).await.unwrap());
+    expected.sort_by_key(|event| event.position);
+    assert_eq!(key(&ab), key(&expected), "the same events as read stream by stream");
+    assert_eq!(
+        positions(&store.read_streams(&[stream("c"), stream("a")], 7).await.unwrap()),
+        [1, 2, 4, 5, 6, 7]
+    );
+    assert!(store.read_streams(&[stream("unknown")], 100).await.unwrap().is_empty());
+    assert_eq!(
+        positions(
+            &store
+                .read_streams(&[stream("unknown"), stream("c")], 100)
+                .await
+                .unwrap()
+        ),
+        [4, 5, 6, 10]
+    );
+    assert!(store.read_streams(&[stream("a")], 0).await.unwrap().is_empty());
+    assert!(store.read_streams(&[], 100).await.unwrap().is_empty());
+}
+
 /// Expands to one test per conformance case for the backend that `$backend` builds.
 #[macro_export]
 macro_rules! conformance_suite {
@@ -1008,6 +1440,10 @@ macro_rules! conformance_suite {
             copying_keeps_records_hashes_tree_and_commands,
             copying_refuses_what_does_not_extend_the_log,
             subscriptions_see_every_event_once_in_order,
+            link_index_extends_and_reads,
+            stale_link_index_heads_write_nothing,
+            link_index_rebuilt_beside_and_swapped,
+            read_streams_in_position_order,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

@@ -171,6 +171,13 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+    /// A link-index write was refused (a build's generation that is live, superseded or never
+    /// begun; an extend through a position before the head it expects); nothing was written.
+    #[error("link index: {detail}")]
+    LinkIndex {
+        /// What was wrong.
+        detail: String,
+    },
     /// Verification found the chain broken (also: records copied from another log that do not
     /// extend this log's chain).
     #[error("verification failed: {0}")]

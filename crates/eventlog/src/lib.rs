@@ -10,6 +10,8 @@
 //! - [`EventStore`]: the trait every backend implements; its guarantees are listed there and
 //!   checked by the [`conformance`] suite (feature `conformance`).
 //! - [`SqliteEventStore`]: the embedded default.
+//! - [`Link`] and [`LinkIndexHead`]: the link index, a rebuildable read model kept beside the
+//!   log (which streams a view needs), never part of the hash chain.
 //! - [`Upcasters`]: old payload versions are brought up to date on every read path.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
@@ -20,6 +22,7 @@ pub mod conformance;
 mod copy;
 pub mod error;
 pub mod event;
+pub mod links;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;
@@ -32,6 +35,7 @@ pub use event::{
     AppendOutcome, AppendRequest, CommandEntry, ExpectedVersion, Head, Metadata, NewEvent, Payload, RawRecord,
     RecordedEvent, StreamName,
 };
+pub use links::{Link, LinkIndexHead};
 pub use postgres::{PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::links::{Link, LinkIndexHead};
 use crate::upcast::Upcasters;
 
 /// A stream of events read from the log.
@@ -102,6 +103,56 @@ pub trait EventStore: Send + Sync {
     /// [`crate::Error::CopyRefused`] or [`crate::Error::Chain`], and nothing is written. The
     /// Merkle tree grows with the records. Returns the new head.
     async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head>;
+
+    /// Every event of `streams` at positions up to `up_to`, in position order, upcast like every
+    /// other read. A stream named twice is read once; a stream without events gives nothing.
+    async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>>;
+
+    /// Where the live link index stands, or `None` until a first extend or build made a
+    /// generation live.
+    async fn link_index_head(&self) -> Result<Option<LinkIndexHead>>;
+
+    /// Adds `links` to the live link index and moves its head to `through` (a position and the
+    /// hash of the event there), in one transaction that first checks the head.
+    ///
+    /// If the live head is not `expected` (same generation and position; `None` expects that
+    /// no generation is live yet), nothing is written and the answer is `Ok(None)`: another
+    /// process extended the index or a rebuild was swapped in, and the caller reads the head
+    /// again and retries. With `expected == None` and no live generation, a new generation
+    /// (numbered above any handed out) is created live. A link whose `(from, to)` is already
+    /// held keeps the smaller position. Extends from several processes at once are serialised.
+    /// A `through` before `expected`'s position is refused with [`crate::Error::LinkIndex`].
+    async fn extend_link_index(
+        &self,
+        expected: Option<LinkIndexHead>,
+        through: (u64, Hash),
+        links: Vec<Link>,
+    ) -> Result<Option<LinkIndexHead>>;
+
+    /// The links of the live generation whose `from` is one of `nodes` and whose position is
+    /// at most `up_to`, sorted by `(from, to)`, read with the live head in one snapshot. `None`
+    /// when no generation is live or the live head is before `up_to` (the index does not cover
+    /// that far yet). Nodes named twice are harmless; thousands of nodes are fine.
+    async fn links_from(&self, nodes: &[String], up_to: u64) -> Result<Option<Vec<Link>>>;
+
+    /// Begins building a new generation of the link index beside the live one: returns its
+    /// number (greater than any handed out before) and deletes the rows of every generation
+    /// that is not live (what an unfinished earlier build left). The new generation is not
+    /// live; fill it with [`EventStore::write_link_generation`] and make it live with
+    /// [`EventStore::finish_link_index_build`]. One build at a time: a later begin (or an
+    /// extend that creates the first live generation) supersedes a build under way, whose
+    /// writes are then refused.
+    async fn begin_link_index_build(&self) -> Result<u64>;
+
+    /// Adds `links` to `generation`, a build under way, in one transaction (a `(from, to)`
+    /// already held keeps the smaller position). Writing into the live generation, or into one
+    /// that was superseded or never begun, is refused with [`crate::Error::LinkIndex`].
+    async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> Result<()>;
+
+    /// Makes `generation`, a build under way, live with head `through`, in one transaction that
+    /// also deletes the rows of every other generation. A reader sees either the previous
+    /// generation's whole answer or this one's, never a mix.
+    async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead>;
 
     /// The whole log from `from_position` as a stream, read page by page so memory stays bounded.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {

@@ -226,6 +226,18 @@ impl Backend for Postgres {
             .map(|error| error.to_string());
         (update, delete)
     }
+
+    async fn link_rows(&self, store: &PostgresEventStore) -> Vec<(u64, String, String, u64)> {
+        let mut connection = raw(store).await;
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT generation, from_node, to_node, position FROM link_index ORDER BY 1, 2, 3")
+                .fetch_all(&mut connection)
+                .await
+                .expect("link rows");
+        rows.into_iter()
+            .map(|(generation, from, to, position)| (generation as u64, from, to, position as u64))
+            .collect()
+    }
 }
 
 smes_eventlog::conformance_suite!(postgres());

@@ -117,6 +117,18 @@ impl Backend for Sqlite {
             .map(|error| error.to_string());
         (update, delete)
     }
+
+    async fn link_rows(&self, store: &SqliteEventStore) -> Vec<(u64, String, String, u64)> {
+        let connection = raw(store.path());
+        let mut statement = connection
+            .prepare("SELECT generation, from_node, to_node, position FROM link_index ORDER BY 1, 2, 3")
+            .expect("prepare");
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    }
 }
 
 smes_eventlog::conformance_suite!(sqlite());

@@ -9,6 +9,7 @@
 //! position N has seen every position before it. Reads are plain sqlx queries on a small pool.
 
 mod copy;
+mod links;
 mod merkle;
 mod writer;
 
@@ -28,6 +29,7 @@ use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::links::{Link, LinkIndexHead};
 use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
@@ -400,6 +402,52 @@ impl EventStore for PostgresEventStore {
         let head = copy::append_raw(&self.pool, &records, &commands).await?;
         writer::raise_head(&self.head, head.position);
         Ok(head)
+    }
+
+    /// One query: `stream = ANY($1) AND position <= $2 ORDER BY position`.
+    async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>> {
+        let streams = crate::links::distinct(streams.iter().map(StreamName::as_str));
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT position, record, hash FROM events WHERE stream = ANY($1::text[]) AND position <= $2 \
+             ORDER BY position",
+        )
+        .bind(streams)
+        .bind(to_i64(up_to))
+        .fetch_all(&self.pool)
+        .await?;
+        decode_rows(rows, &self.upcasters)
+    }
+
+    async fn link_index_head(&self) -> Result<Option<LinkIndexHead>> {
+        links::live_head(&self.pool).await
+    }
+
+    /// Locks the head row (`FOR UPDATE`) before it reads it: extends of every process run one at
+    /// a time.
+    async fn extend_link_index(
+        &self,
+        expected: Option<LinkIndexHead>,
+        through: (u64, Hash),
+        links: Vec<Link>,
+    ) -> Result<Option<LinkIndexHead>> {
+        links::extend(&self.pool, expected, through, links).await
+    }
+
+    /// One statement (`from_node = ANY($1)`), so one snapshot.
+    async fn links_from(&self, nodes: &[String], up_to: u64) -> Result<Option<Vec<Link>>> {
+        links::links_from(&self.pool, nodes, up_to).await
+    }
+
+    async fn begin_link_index_build(&self) -> Result<u64> {
+        links::begin_build(&self.pool).await
+    }
+
+    async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> Result<()> {
+        links::write_generation(&self.pool, generation, links).await
+    }
+
+    async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead> {
+        links::finish_build(&self.pool, generation, through).await
     }
 
     /// Woken by this process's commits and, through LISTEN/NOTIFY, by other processes';

@@ -7,13 +7,14 @@
 //! docs/eventlog.md.
 
 mod copy;
+mod links;
 mod merkle;
 mod readers;
 mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -30,6 +31,7 @@ use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::links::{Link, LinkIndexHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
 use crate::walk::LogWalk;
@@ -101,6 +103,9 @@ pub struct SqliteEventStore {
     ids: Arc<dyn IdSource>,
     clock: Arc<dyn crate::clock::Clock>,
     busy_timeout: Duration,
+    durability: Durability,
+    /// An idle connection for link-index writes, kept for the next one.
+    link_writer: Arc<Mutex<Option<rusqlite::Connection>>>,
     /// Bumped after every commit of this process: wakes subscriptions.
     commits: tokio::sync::watch::Sender<u64>,
 }
@@ -193,6 +198,8 @@ impl SqliteEventStore {
             ids: options.ids,
             clock: options.clock,
             busy_timeout: config.busy_timeout,
+            durability: config.durability,
+            link_writer: Arc::new(Mutex::new(None)),
             readers,
             upcasters: options.upcasters,
         })
@@ -263,6 +270,34 @@ impl SqliteEventStore {
             Ok(checkpoints)
         })
         .await
+    }
+
+    /// Runs `write` on a blocking thread with this store's link-index connection (opened on
+    /// first use, kept while it is not left inside a transaction). Link-index writes do not go
+    /// through the append writer: they take SQLite's write lock on their own (`BEGIN IMMEDIATE`).
+    async fn with_link_writer<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&mut rusqlite::Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let idle = Arc::clone(&self.link_writer);
+        let path = self.path.clone();
+        let (durability, busy_timeout) = (self.durability, self.busy_timeout);
+        tokio::task::spawn_blocking(move || {
+            let pooled = idle.lock().ok().and_then(|mut slot| slot.take());
+            let mut connection = match pooled {
+                Some(connection) => connection,
+                None => open_writer(&path, durability, busy_timeout)?,
+            };
+            let result = write(&mut connection);
+            if connection.is_autocommit()
+                && let Ok(mut slot) = idle.lock()
+            {
+                *slot = Some(connection);
+            }
+            result
+        })
+        .await
+        .map_err(|_| Error::WriterStopped)?
     }
 
     /// Runs `read` on a pooled read connection (see [`readers`] for why not sqlx's pool).
@@ -599,6 +634,49 @@ impl EventStore for SqliteEventStore {
         .map_err(|_| Error::WriterStopped)??;
         self.commits.send_modify(|count| *count += 1);
         Ok(head)
+    }
+
+    /// One read transaction on a pooled read connection; each stream is read through the
+    /// `(stream, version)` index.
+    async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>> {
+        let upcasters = &self.upcasters;
+        self.with_reader(|connection| links::read_streams(connection, streams, up_to, upcasters))
+            .await
+    }
+
+    async fn link_index_head(&self) -> Result<Option<LinkIndexHead>> {
+        self.with_reader(links::live_head).await
+    }
+
+    async fn extend_link_index(
+        &self,
+        expected: Option<LinkIndexHead>,
+        through: (u64, Hash),
+        links: Vec<Link>,
+    ) -> Result<Option<LinkIndexHead>> {
+        self.with_link_writer(move |connection| links::extend(connection, expected, through, links))
+            .await
+    }
+
+    /// One read transaction on a pooled read connection, nodes looked up in chunks of a few
+    /// hundred.
+    async fn links_from(&self, nodes: &[String], up_to: u64) -> Result<Option<Vec<Link>>> {
+        self.with_reader(|connection| links::links_from(connection, nodes, up_to))
+            .await
+    }
+
+    async fn begin_link_index_build(&self) -> Result<u64> {
+        self.with_link_writer(links::begin_build).await
+    }
+
+    async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> Result<()> {
+        self.with_link_writer(move |connection| links::write_generation(connection, generation, links))
+            .await
+    }
+
+    async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead> {
+        self.with_link_writer(move |connection| links::finish_build(connection, generation, through))
+            .await
     }
 
     /// Woken in-process by the writer after each commit; appends by other processes are seen
