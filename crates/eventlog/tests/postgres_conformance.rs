@@ -351,6 +351,35 @@ async fn opening_refuses_future_schemas_and_missing_logs() {
     assert!(matches!(error, Error::UnsupportedLocation { .. }), "{error}");
 }
 
+/// A log whose schema predates the link index (its migration not applied, its tables absent)
+/// is brought up to date when opened: opening skips migrations only when none is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_log_gets_the_link_index_when_opened() {
+    let backend = postgres();
+    let url = backend.fresh_database().await;
+    let store = open(&url, fixed_options()).await;
+    store.append(request("s", ExpectedVersion::NoStream, 2)).await.unwrap();
+    drop(store);
+    let mut connection = connect(&url).await;
+    sqlx::raw_sql(
+        "DROP TABLE link_index, link_index_head; \
+         DELETE FROM _sqlx_migrations WHERE description = 'link index'",
+    )
+    .execute(&mut connection)
+    .await
+    .expect("take the log back to before the link index");
+    let store = PostgresEventStore::open(&url, StoreOptions::default()).await.unwrap();
+    assert_eq!(store.link_index_head().await.unwrap(), None);
+    let hash = store.head().await.unwrap().hash;
+    let head = store
+        .extend_link_index(None, (2, hash), vec![smes_eventlog::Link::new("a", "b", 1)])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(head.position, 2);
+    assert_eq!(store.verify().await.unwrap().events, 2);
+}
+
 /// Two stores on one database (as two processes would be) append concurrently: positions stay
 /// gapless, each stream's versions too, and the chain verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
