@@ -1237,14 +1237,17 @@ pub async fn link_index_rebuilt_beside_and_swapped<B: Backend>(backend: &B) {
     let new_answer = Some(crate::links::first_positions(new_links.clone()));
 
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let reader = {
         let (store, stop, nodes) = (Arc::clone(&store), Arc::clone(&stop), nodes.clone());
+        let reads = Arc::clone(&reads);
         let (old_answer, new_answer) = (old_answer.clone(), new_answer.clone());
         tokio::spawn(async move {
             let (mut olds, mut news) = (0usize, 0usize);
             loop {
                 let stopping = stop.load(std::sync::atomic::Ordering::SeqCst);
                 let answer = store.links_from(&nodes, 10).await.unwrap();
+                reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 if answer == old_answer {
                     assert_eq!(news, 0, "the old generation came back after the new one");
                     olds += 1;
@@ -1261,6 +1264,10 @@ pub async fn link_index_rebuilt_beside_and_swapped<B: Backend>(backend: &B) {
         })
     };
 
+    // The reader has read the old generation before the build begins.
+    while reads.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
     let generation = store.begin_link_index_build().await.unwrap();
     assert!(generation > old.generation);
     for chunk in new_links.chunks(25) {
