@@ -41,6 +41,9 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// - Each event's hash is the SHA-256 of its canonical record, which names the previous hash;
 ///   the record is stored exactly as hashed.
 /// - Every read path upcasts old payloads with the store's [`Upcasters`].
+/// - The link index is changed only in whole transactions: an extend whose expected head is not
+///   the live one writes nothing; a reader of [`EventStore::links_from`] sees one generation as
+///   it stood at one moment, never a mix of two.
 #[async_trait]
 pub trait EventStore: Send + Sync {
     /// Appends several independent requests in one transaction (group commit). Each request is

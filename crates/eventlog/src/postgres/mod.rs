@@ -418,6 +418,7 @@ impl EventStore for PostgresEventStore {
         decode_rows(rows, &self.upcasters)
     }
 
+    /// One query on the head row.
     async fn link_index_head(&self) -> Result<Option<LinkIndexHead>> {
         links::live_head(&self.pool).await
     }
@@ -438,14 +439,19 @@ impl EventStore for PostgresEventStore {
         links::links_from(&self.pool, nodes, up_to).await
     }
 
+    /// One transaction, holding the head row's lock.
     async fn begin_link_index_build(&self) -> Result<u64> {
         links::begin_build(&self.pool).await
     }
 
+    /// One transaction per call, holding the head row's lock; links go in with
+    /// `INSERT … SELECT FROM UNNEST` a few thousand at a time.
     async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> Result<()> {
         links::write_generation(&self.pool, generation, links).await
     }
 
+    /// One transaction, holding the head row's lock: the head moves and the other generations'
+    /// rows go together.
     async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead> {
         links::finish_build(&self.pool, generation, through).await
     }

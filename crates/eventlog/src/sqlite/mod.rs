@@ -644,10 +644,12 @@ impl EventStore for SqliteEventStore {
             .await
     }
 
+    /// Read on a pooled read connection.
     async fn link_index_head(&self) -> Result<Option<LinkIndexHead>> {
         self.with_reader(links::live_head).await
     }
 
+    /// One `BEGIN IMMEDIATE` transaction: extends of every process run one at a time.
     async fn extend_link_index(
         &self,
         expected: Option<LinkIndexHead>,
@@ -665,15 +667,19 @@ impl EventStore for SqliteEventStore {
             .await
     }
 
+    /// One `BEGIN IMMEDIATE` transaction.
     async fn begin_link_index_build(&self) -> Result<u64> {
         self.with_link_writer(links::begin_build).await
     }
 
+    /// One `BEGIN IMMEDIATE` transaction per call.
     async fn write_link_generation(&self, generation: u64, links: Vec<Link>) -> Result<()> {
         self.with_link_writer(move |connection| links::write_generation(connection, generation, links))
             .await
     }
 
+    /// One `BEGIN IMMEDIATE` transaction: the head moves and the other generations' rows go
+    /// together.
     async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead> {
         self.with_link_writer(move |connection| links::finish_build(connection, generation, through))
             .await
