@@ -47,6 +47,7 @@ pub mod ledger;
 pub mod models;
 pub mod needs;
 pub mod projection;
+pub mod reach;
 pub mod trace;
 pub mod work_programme;
 
@@ -57,6 +58,7 @@ pub use envelope::{DomainEvent, Envelope};
 pub use error::{Error, Result};
 pub use models::ReadModels;
 pub use projection::Projection;
+pub use reach::{LinkMap, Reach};
 pub use trace::DecisionTrace;
 pub use work_programme::WorkProgrammeModel;
 

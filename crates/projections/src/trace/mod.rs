@@ -234,12 +234,12 @@ impl DecisionTrace {
         collector.positions.into_iter().collect()
     }
 
-    /// A subject's trace, its events read from `log` (the log's events from position 1, in
-    /// order, or any longer prefix of it).
+    /// A subject's trace, its events read from `log`: events in position order that include
+    /// every event of the trace (the whole log, or the streams a [`crate::Reach`] names).
     pub fn trace(&self, subject: Subject, log: &[Envelope]) -> Trace {
         let events = self.positions(&subject).into_iter().filter_map(|position| {
-            let index = usize::try_from(position).ok()?.checked_sub(1)?;
-            log.get(index).filter(|envelope| envelope.position == position)
+            let index = log.binary_search_by_key(&position, |envelope| envelope.position).ok()?;
+            log.get(index)
         });
         Trace::from_events(subject, events)
     }
