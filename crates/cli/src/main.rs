@@ -11,6 +11,7 @@ mod export;
 mod forget;
 mod history;
 mod import;
+mod rebuild;
 mod reports;
 mod review;
 mod wiring;
@@ -32,6 +33,11 @@ struct Cli {
     /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL.
     #[arg(long, global = true, env = "SMES_DATABASE_URL", default_value = "sqlite://smes.db")]
     database: String,
+
+    /// How many events each transaction of the link index covers when reports catch it up and
+    /// when `smes rebuild` builds it.
+    #[arg(long, global = true, env = "SMES_INDEX_PAGE", default_value_t = smes_reports::index::PAGE)]
+    index_page: usize,
 
     /// Who runs the command: a pseudonymous actor id, never a name.
     #[arg(long, global = true, env = "SMES_ACTOR", default_value = "actor-cli")]
@@ -103,6 +109,15 @@ enum Command {
     Copy(copy::CopyArgs),
     /// Measure the event log's speed against raw SQLite on a temporary database.
     Bench(smes_bench::BenchArgs),
+    /// Build the link index the reports read through again from the whole log, beside the live
+    /// one, and swap it in (a progress bar shows on a terminal). Reports catch it up by
+    /// themselves; rebuild after changing how links are derived, or if a report says so.
+    Rebuild {
+        /// Check the live link index against the log instead of rebuilding it: exits with an
+        /// error naming what differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// The work programme of a year as a snapshot (md, json, csv or html), as of a business
     /// date, as known at a record time or at a log position.
     Snapshot(reports::SnapshotArgs),
@@ -207,8 +222,15 @@ async fn run(cli: Cli) -> Result<()> {
             let report = smes_bench::run(&args).await?;
             print!("{report}");
         }
-        Command::Snapshot(args) => reports::snapshot(open(&cli.database, false).await?.events(), args).await?,
-        Command::Trace(args) => reports::trace(open(&cli.database, false).await?.events(), args).await?,
+        Command::Rebuild { check } => {
+            rebuild::run(open(&cli.database, false).await?.events(), cli.index_page, check).await?;
+        }
+        Command::Snapshot(args) => {
+            reports::snapshot(open(&cli.database, false).await?.events(), cli.index_page, args).await?;
+        }
+        Command::Trace(args) => {
+            reports::trace(open(&cli.database, false).await?.events(), cli.index_page, args).await?
+        }
         Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
         Command::Review(args) => review::run(&cli.database, &actor, args).await?,
         Command::Export(command) => export::run(open(&cli.database, false).await?.events(), command).await?,

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use smes_eventlog::EventStore;
 use smes_reports::options::{self, parse_cut, parse_year};
-use smes_reports::{Filter, Format, Point, diff, read_log, snapshot, trace};
+use smes_reports::{Filter, Format, Point, diff, index, read_log, snapshot, trace};
 
 /// The options every report shares: the cut and where to write.
 #[derive(Debug, Args)]
@@ -90,7 +90,7 @@ pub struct DiffArgs {
 }
 
 /// Runs `smes snapshot`.
-pub async fn snapshot(store: &dyn EventStore, args: SnapshotArgs) -> Result<()> {
+pub async fn snapshot(store: &dyn EventStore, page: usize, args: SnapshotArgs) -> Result<()> {
     let format = Format::parse(&args.format, &snapshot::FORMATS)?;
     let year = parse_year(&args.year)?;
     let cut = parse_cut(
@@ -99,13 +99,12 @@ pub async fn snapshot(store: &dyn EventStore, args: SnapshotArgs) -> Result<()> 
         args.cut.at_position.as_deref(),
     )?;
     let filter = Filter::parse(&args.area, &args.country, &args.status)?;
-    let log = read_log(store, cut.known_at, cut.at_position).await?;
-    let report = snapshot::build(&log, &snapshot::SnapshotRequest { year, cut, filter })?;
+    let report = index::snapshot(store, page, &snapshot::SnapshotRequest { year, cut, filter }).await?;
     write(args.out, &report.render(format)?)
 }
 
 /// Runs `smes trace`.
-pub async fn trace(store: &dyn EventStore, args: TraceArgs) -> Result<()> {
+pub async fn trace(store: &dyn EventStore, page: usize, args: TraceArgs) -> Result<()> {
     if args.format == crate::export::PROV_JSON {
         let cut = [&args.cut.as_of, &args.cut.known_at, &args.cut.at_position].map(|value| value.as_deref());
         return crate::export::trace_prov(store, &args.kind, &args.id, cut, args.out).await;
@@ -122,8 +121,7 @@ pub async fn trace(store: &dyn EventStore, args: TraceArgs) -> Result<()> {
         args.cut.known_at.as_deref(),
         args.cut.at_position.as_deref(),
     )?;
-    let log = read_log(store, cut.known_at, cut.at_position).await?;
-    let report = trace::build(&log, subject, &cut)?;
+    let report = index::trace(store, page, subject, &cut).await?;
     write(args.out, &report.render(format)?)
 }
 

@@ -31,6 +31,19 @@ pub enum Error {
     /// An event of the log could not be decoded.
     #[error("decoding the event log failed")]
     Decode(#[from] smes_projections::Error),
+    /// The link index was not built from this log (its head names an event the log does not
+    /// hold).
+    #[error("the link index does not match the event log at position {position}; run `smes rebuild` to build it again")]
+    IndexMismatch {
+        /// The position the index and the log disagree on.
+        position: u64,
+    },
+    /// The link index was rebuilt under a view again and again.
+    #[error("the link index changed under the report {attempts} times in a row (rebuilds running?); try again")]
+    IndexBusy {
+        /// How many times the view was read.
+        attempts: usize,
+    },
     /// A report could not be written.
     #[error("writing the {format} report failed: {detail}")]
     Render {

@@ -20,11 +20,15 @@
 pub mod diff;
 pub mod error;
 pub mod format;
+pub mod index;
 pub mod options;
 pub mod review;
 pub mod snapshot;
 pub mod source;
 pub mod trace;
+
+#[cfg(test)]
+mod reach_tests;
 
 pub use error::{Error, Result};
 pub use options::{Filter, Format, Point};

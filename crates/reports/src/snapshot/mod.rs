@@ -21,7 +21,7 @@ use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgramm
 use smes_domain::work_programme::WorkProgrammeEvent;
 use smes_projections::funding::FundingFigures;
 use smes_projections::work_programme::{ActivityLine, YearStatus};
-use smes_projections::{Amounts, Cut, DomainEvent, FundingSource, ReadModels, fold_cut};
+use smes_projections::{Amounts, Cut, DomainEvent, FundingSource, Reach, ReadModels, fold_cut};
 
 use crate::error::{Error, Result};
 use crate::format::{MoneyText, amounts, describe_cut};
@@ -208,6 +208,40 @@ impl Snapshot {
 
 /// Years with a work programme and the countries (Member States and hosts) the prefix names,
 /// whatever the business-date cut: what `--year` and `--country` may name.
+/// The work programmes and Member States a log prefix names, against which a request's year
+/// and countries are checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// Years opened or approved into.
+    pub years: BTreeSet<WorkProgrammeYear>,
+    /// Member States that joined or hosted an activity.
+    pub countries: BTreeSet<MemberStateCode>,
+}
+
+impl Known {
+    /// What a whole log prefix names.
+    pub fn of(log: &LogSlice) -> Self {
+        let (years, countries) = known_values(log);
+        Known { years, countries }
+    }
+
+    /// What the link index lists for a year's walk.
+    pub fn listed(reach: &Reach) -> Self {
+        Known {
+            years: reach
+                .listed(smes_projections::reach::YEARS)
+                .iter()
+                .filter_map(|stream| smes_projections::reach::year_of_stream(stream))
+                .collect(),
+            countries: reach
+                .listed(smes_projections::reach::COUNTRIES)
+                .iter()
+                .filter_map(|stream| smes_projections::reach::member_state_of_stream(stream))
+                .collect(),
+        }
+    }
+}
+
 fn known_values(log: &LogSlice) -> (BTreeSet<WorkProgrammeYear>, BTreeSet<MemberStateCode>) {
     let mut years = BTreeSet::new();
     let mut countries = BTreeSet::new();
@@ -247,7 +281,13 @@ pub(crate) fn source_names(log: &LogSlice) -> BTreeMap<CooperationSourceId, Stri
 /// Builds the snapshot of a year from a log prefix. A year or country the prefix never names is
 /// an error listing those it does.
 pub fn build(log: &LogSlice, request: &SnapshotRequest) -> Result<Snapshot> {
-    let (years, countries) = known_values(log);
+    build_known(log, &Known::of(log), request)
+}
+
+/// [`build`] from the events of the streams a year's [`Reach`] names rather than the whole
+/// prefix, with what the link index lists as `known`.
+pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> Result<Snapshot> {
+    let Known { years, countries } = known;
     if !years.contains(&request.year) {
         return Err(Error::InvalidOption {
             option: "--year",

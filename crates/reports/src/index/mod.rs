@@ -1,0 +1,353 @@
+//! The link index, kept with the log: caught up before a view is read, rebuilt beside the live
+//! one on request, and walked to read only the streams a view needs.
+//!
+//! A snapshot or a trace asks for the events of a few hundred streams rather than the whole
+//! log: [`read_view`] brings the index up to the log's head (one transaction per page of new
+//! events, its head moved in the same transaction, so a crash never applies a page twice or
+//! skips one), walks a [`Reach`] over it up to the last position the view may see, and reads
+//! those streams up to that position. The walk follows links first asserted at or before that
+//! position, so the answer is the one the whole log prefix gives; the reports' property tests
+//! compare the two on logs with back-dated events and corrections.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use jiff::Timestamp;
+use smes_eventlog::{EventStore, Link, LinkIndexHead, RecordedEvent, StreamName};
+use smes_projections::envelope::to_hex;
+use smes_projections::trace::Subject;
+use smes_projections::{Cut, Envelope, Reach, reach};
+use smes_verify::{GENESIS_HASH, Hash};
+
+use crate::error::{Error, Result};
+use crate::snapshot::{self, Known, Snapshot, SnapshotRequest};
+use crate::source::{Anchor, LogSlice};
+use crate::trace::{self, TraceReport};
+
+/// How many events one catch-up transaction, or one write of a rebuild, covers by default.
+pub const PAGE: usize = 10_000;
+
+/// How many times a view is read again when a rebuild swaps the index under it.
+const ATTEMPTS: usize = 5;
+
+/// Where the index stands after a catch-up or a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexState {
+    /// The last log position it covers (0 for an empty log).
+    pub position: u64,
+    /// Its generation (0 before any).
+    pub generation: u64,
+}
+
+impl IndexState {
+    fn of(head: Option<LinkIndexHead>) -> Self {
+        head.map_or(
+            IndexState {
+                position: 0,
+                generation: 0,
+            },
+            |head| IndexState {
+                position: head.position,
+                generation: head.generation,
+            },
+        )
+    }
+}
+
+/// The links of a page of events, deduplicated, each with the first position asserting it.
+fn links_of(events: &[Envelope]) -> Vec<Link> {
+    let mut found: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for envelope in events {
+        reach::links(envelope, |from, to| {
+            found.entry((from, to)).or_insert(envelope.position);
+        });
+    }
+    found
+        .into_iter()
+        .map(|((from, to), position)| Link { from, to, position })
+        .collect()
+}
+
+fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
+    page.iter()
+        .map(|recorded| Envelope::from_recorded(recorded).map_err(Error::from))
+        .collect()
+}
+
+/// Checks that the index was built from this log: the event at its head has the hash it
+/// recorded.
+async fn check_belongs(store: &dyn EventStore, head: &LinkIndexHead) -> Result<()> {
+    if head.position == 0 {
+        return Ok(());
+    }
+    let found = store.read_all(head.position, 1).await?;
+    match found.first() {
+        Some(event) if event.position == head.position && event.hash == head.hash => Ok(()),
+        _ => Err(Error::IndexMismatch {
+            position: head.position,
+        }),
+    }
+}
+
+/// Brings the link index up to the log's head as it is when the catch-up starts, one page of
+/// events per transaction. Several processes may catch up at once: a page another process
+/// applied first is read again from the new head, never applied twice.
+pub async fn catch_up(store: &dyn EventStore, page: usize) -> Result<IndexState> {
+    let page = page.max(1);
+    let target = store.head().await?.position;
+    loop {
+        let expected = store.link_index_head().await?;
+        if let Some(head) = &expected {
+            check_belongs(store, head).await?;
+        }
+        let state = IndexState::of(expected);
+        if state.position >= target {
+            return Ok(state);
+        }
+        let events = store.read_all(state.position + 1, page).await?;
+        let Some(last) = events.last() else {
+            return Ok(state);
+        };
+        let through = (last.position, last.hash);
+        let links = links_of(&decode(&events)?);
+        // `None`: another process moved the head, or a rebuild swapped; read it again.
+        store.extend_link_index(expected, through, links).await?;
+    }
+}
+
+/// Rebuilds the link index from the whole log beside the live one, then makes it live in one
+/// transaction. Readers go on using the live index until then. `progress` is told the
+/// position reached and the log's head.
+pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexState> {
+    let page = page.max(1);
+    let generation = store.begin_link_index_build().await?;
+    let mut through: (u64, Hash) = (0, GENESIS_HASH);
+    loop {
+        let target = store.head().await?.position;
+        progress(through.0, target);
+        let events = store.read_all(through.0 + 1, page).await?;
+        let Some(last) = events.last() else { break };
+        let next = (last.position, last.hash);
+        store
+            .write_link_generation(generation, links_of(&decode(&events)?))
+            .await?;
+        through = next;
+    }
+    let head = store.finish_link_index_build(generation, through).await?;
+    Ok(IndexState::of(Some(head)))
+}
+
+/// The last position a view may see: the head the index covers, no further than
+/// `at_position` and the last event recorded at or before `known_at`; `None` when
+/// `at_position` lies beyond what the index covers but not beyond the log's head. A position
+/// beyond the log's head is an error naming the option.
+async fn last_position(
+    store: &dyn EventStore,
+    covered: u64,
+    known_at: Option<Timestamp>,
+    at_position: Option<u64>,
+) -> Result<Option<u64>> {
+    if let Some(position) = at_position
+        && position > covered
+    {
+        let head = store.head().await?.position;
+        if position <= head {
+            // Appended since the catch-up began: the caller catches up again.
+            return Ok(None);
+        }
+        return Err(Error::InvalidOption {
+            option: "--at-position",
+            value: position.to_string(),
+            allowed: format!("the log holds {head} events"),
+        });
+    }
+    let mut last = at_position.unwrap_or(covered);
+    if let Some(instant) = known_at {
+        // Record time never decreases along positions: find the last one at or before it.
+        let (mut low, mut high) = (0, last);
+        while low < high {
+            let middle = low + (high - low).div_ceil(2);
+            let event = store.read_all(middle, 1).await?;
+            if event.first().is_some_and(|event| event.recorded_at <= instant) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        last = low;
+    }
+    Ok(Some(last))
+}
+
+/// The anchor of a view that ends at `last`.
+async fn anchor(store: &dyn EventStore, last: u64) -> Result<Anchor> {
+    let head_hash = if last == 0 {
+        to_hex(&GENESIS_HASH)
+    } else {
+        let event = store.read_all(last, 1).await?;
+        let event = event
+            .first()
+            .filter(|event| event.position == last)
+            .ok_or(Error::IndexMismatch { position: last })?;
+        to_hex(&event.hash)
+    };
+    let tree = store.tree_head(Some(last)).await?;
+    Ok(Anchor {
+        log_position: last,
+        head_hash,
+        tree_size: tree.size,
+        tree_root: STANDARD.encode(tree.root),
+    })
+}
+
+/// Walks `reach` over the live index up to `last`; `None` when the index no longer covers
+/// `last` (a rebuild swapped in a generation that has not caught up yet).
+async fn walk(store: &dyn EventStore, mut reach: Reach, last: u64) -> Result<Option<Reach>> {
+    loop {
+        let nodes = reach.frontier();
+        if nodes.is_empty() {
+            return Ok(Some(reach));
+        }
+        let Some(links) = store.links_from(&nodes, last).await? else {
+            return Ok(None);
+        };
+        reach.follow(links.iter().map(|link| (link.from.as_str(), link.to.as_str())));
+    }
+}
+
+/// What a view reads: the events of the streams it needs, with the walk that named them.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// The events of the streams the view needs, up to the view's last position, in order,
+    /// with the anchor of that whole prefix.
+    pub log: LogSlice,
+    /// The walk, for the lists it found.
+    pub reach: Reach,
+}
+
+/// Reads what a view needs: catches the index up, walks `reach` up to the last position the
+/// cut's record-time and position bounds allow, and reads those streams' events.
+pub async fn read_view(
+    store: &dyn EventStore,
+    page: usize,
+    reach: Reach,
+    known_at: Option<Timestamp>,
+    at_position: Option<u64>,
+) -> Result<View> {
+    for _ in 0..ATTEMPTS {
+        let covered = catch_up(store, page).await?.position;
+        let Some(last) = last_position(store, covered, known_at, at_position).await? else {
+            continue;
+        };
+        let Some(reach) = walk(store, reach.clone(), last).await? else {
+            continue;
+        };
+        let streams = reach
+            .streams()
+            .into_iter()
+            .map(StreamName::new)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(smes_eventlog::Error::from)?;
+        let events = store.read_streams(&streams, last).await?;
+        let envelopes = decode(&events)?;
+        let anchor = anchor(store, last).await?;
+        return Ok(View {
+            log: LogSlice { envelopes, anchor },
+            reach,
+        });
+    }
+    Err(Error::IndexBusy { attempts: ATTEMPTS })
+}
+
+/// A year's snapshot read through the link index (caught up `page` events a transaction): the
+/// same report [`snapshot::build`] makes from the whole log prefix.
+pub async fn snapshot(store: &dyn EventStore, page: usize, request: &SnapshotRequest) -> Result<Snapshot> {
+    let view = read_view(
+        store,
+        page,
+        Reach::for_year(request.year),
+        request.cut.known_at,
+        request.cut.at_position,
+    )
+    .await?;
+    snapshot::build_known(&view.log, &Known::listed(&view.reach), request)
+}
+
+/// A decision trace read through the link index (caught up `page` events a transaction): the
+/// same report [`trace::build`] makes from the whole log prefix.
+pub async fn trace(store: &dyn EventStore, page: usize, subject: Subject, cut: &Cut) -> Result<TraceReport> {
+    let view = read_view(store, page, Reach::for_trace(&subject), cut.known_at, cut.at_position).await?;
+    trace::build(&view.log, subject, cut)
+}
+
+/// What [`check`] found: the links the live index should hold but does not, and those it holds
+/// with another first position than the log gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexCheck {
+    /// The position the live index covers.
+    pub position: u64,
+    /// Links the log asserts up to that position that the index lacks.
+    pub missing: Vec<Link>,
+    /// Links the index holds with a first position other than the log's, or that no event of
+    /// the log up to that position asserts (among the nodes the log names).
+    pub wrong: Vec<Link>,
+}
+
+impl IndexCheck {
+    /// Whether the index is exactly what the log gives.
+    pub fn is_sound(&self) -> bool {
+        self.missing.is_empty() && self.wrong.is_empty()
+    }
+}
+
+/// Compares the live index with the links the log gives up to the position it covers: every
+/// link the log asserts must be there with its first position, and every link the index holds
+/// from a node the log names must be one of them. Reads the whole log; `None` when no index
+/// is live.
+pub async fn check(store: &dyn EventStore) -> Result<Option<IndexCheck>> {
+    let Some(head) = store.link_index_head().await? else {
+        return Ok(None);
+    };
+    check_belongs(store, &head).await?;
+    let mut expected = smes_projections::LinkMap::default();
+    let mut next = 1;
+    while next <= head.position {
+        let events = store.read_all(next, PAGE).await?;
+        let Some(last) = events.last() else { break };
+        next = last.position + 1;
+        for envelope in decode(&events)? {
+            if envelope.position <= head.position {
+                expected.add(&envelope);
+            }
+        }
+    }
+    let expected: Vec<Link> = expected
+        .iter()
+        .map(|(from, to, position)| Link {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            position,
+        })
+        .collect();
+    let mut nodes: Vec<String> = expected.iter().map(|link| link.from.clone()).collect();
+    nodes.dedup();
+    let Some(found) = store.links_from(&nodes, head.position).await? else {
+        return Err(Error::IndexBusy { attempts: 1 });
+    };
+    let found_set: std::collections::BTreeSet<&Link> = found.iter().collect();
+    let expected_set: std::collections::BTreeSet<&Link> = expected.iter().collect();
+    Ok(Some(IndexCheck {
+        position: head.position,
+        missing: expected
+            .iter()
+            .filter(|link| !found_set.contains(link))
+            .cloned()
+            .collect(),
+        wrong: found
+            .iter()
+            .filter(|link| !expected_set.contains(link))
+            .cloned()
+            .collect(),
+    }))
+}
