@@ -5,10 +5,13 @@
 //! - the full rebuild of every read model (`stream_all` + `Envelope::from_recorded` + the fold
 //!   of `ReadModels`) against the raw scan-and-decode of the same records in the same run, with
 //!   its peak memory, and the rebuild taken apart (read only, read and decode, everything);
-//! - snapshots of a year's work programme as of random past business dates, made as
-//!   `smes snapshot` makes them (`read_log`, the fold under the cut, the year's view, Markdown);
-//! - decision traces of random activities, made as `smes trace` makes them;
-//! - catch-up: 1,000 new events decoded and applied onto a model of the rest of the log.
+//! - the link index: rebuilt from the whole log as `smes rebuild` does, and caught up with
+//!   1,000 new events at a time, each catch-up one transaction;
+//! - snapshots of a year's work programme as of random past business dates and decision traces
+//!   of random activities, made as `smes snapshot` and `smes trace` make them: through the link
+//!   index, reading only the streams each needs;
+//! - catch-up of every read model in memory: 1,000 new events decoded and applied onto a model
+//!   of the rest of the log (a reference).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,12 +23,12 @@ use jiff::{SignedDuration, Timestamp};
 use smes_domain::activity::ActivityEvent;
 use smes_domain::ids::ActivityId;
 use smes_domain::values::WorkProgrammeYear;
-use smes_eventlog::{EventStore, RecordedEvent, SqliteEventStore, SteppingClock, StoreOptions};
+use smes_eventlog::{AppendRequest, EventStore, RecordedEvent, SqliteEventStore, SteppingClock, StoreOptions};
 use smes_projections::generator::{Generator, GeneratorConfig, GeneratorStats};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, DomainEvent, Envelope, Projection, ReadModels};
 use smes_reports::snapshot::SnapshotRequest;
-use smes_reports::{Filter, Format, LogSlice, read_log, snapshot, trace};
+use smes_reports::{Filter, Format, index};
 
 use crate::{BenchError, Measurement, peak_memory_mib, rate, raw_scan_decode, reset_peak_memory};
 
@@ -37,10 +40,8 @@ const SEED: u64 = 2013;
 pub(crate) struct Sizes {
     /// Events in the generated log.
     pub events: u64,
-    /// Snapshots and traces to time, each, on a log read once.
+    /// Snapshots and traces to time, each.
     pub samples: usize,
-    /// Of those, how many to time whole, each reading the log itself.
-    pub end_to_end: usize,
     /// New events in a catch-up.
     pub catch_up: u64,
     /// Catch-ups to time.
@@ -53,7 +54,6 @@ impl Sizes {
             Sizes {
                 events: 4_000,
                 samples: 5,
-                end_to_end: 2,
                 catch_up: 500,
                 catch_up_runs: 5,
             }
@@ -61,7 +61,6 @@ impl Sizes {
             Sizes {
                 events: events.max(10_000),
                 samples: 50,
-                end_to_end: 10,
                 catch_up: 1_000,
                 catch_up_runs: 20,
             }
@@ -74,11 +73,35 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
     let mut measurements = Vec::new();
     let path = dir.join("programme.db");
     let started = Instant::now();
-    let (store, stats) = generate(&path, sizes.events).await?;
+    let hold_back = sizes.catch_up * sizes.catch_up_runs as u64;
+    let (store, clock, stats, held) = generate(&path, sizes.events, hold_back).await?;
     let generated = stats.events;
+    let generated_in = started.elapsed();
+
+    // The link index of the log but its held-back tail, built as `smes rebuild` builds it, then
+    // caught up as `smes snapshot` catches it up, `catch_up` new events at a time.
+    let started = Instant::now();
+    let built = index::rebuild(&store, index::PAGE, &mut |_, _| {}).await?;
+    let index_rebuild = rate(built.position, started.elapsed());
+    let mut index_catch_up = Vec::new();
+    let mut held = held.into_iter().peekable();
+    while held.peek().is_some() {
+        let mut chunk = Vec::new();
+        let mut size = 0u64;
+        while size < sizes.catch_up
+            && let Some((request, recorded_at)) = held.next()
+        {
+            size += request.events.len() as u64;
+            chunk.push((request, recorded_at));
+        }
+        append_in_order(&store, &clock, chunk).await?;
+        let started = Instant::now();
+        index::catch_up(&store, index::PAGE).await?;
+        index_catch_up.push((started.elapsed(), size));
+    }
     measurements.push(Measurement {
         name: "generate the programme log and append it (deciders, encoding, store)",
-        value: rate(generated, started.elapsed()),
+        value: rate(generated, generated_in),
         unit: "events/s",
         goal: None,
     });
@@ -151,6 +174,28 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
         unit: "events/s",
         goal: None,
     });
+    measurements.push(Measurement {
+        name: "link index: rebuild from the whole log beside the live one (smes rebuild)",
+        value: index_rebuild,
+        unit: "events/s",
+        goal: None,
+    });
+    let mut catch_up_times: Vec<Duration> = index_catch_up.iter().map(|(time, _)| *time).collect();
+    let caught_up = index_catch_up.first().map_or(0, |(_, size)| *size);
+    let (median, slowest) = median_and_slowest(&mut catch_up_times);
+    measurements.push(Measurement {
+        name: "catch-up of new events into the persisted link index (read, decode, links, one transaction; median)",
+        value: median,
+        unit: "ms",
+        goal: Some((
+            format!(
+                "< 50 ms for 1,000 (about {caught_up} events each, {} runs, slowest {slowest:.2} ms)",
+                catch_up_times.len()
+            ),
+            median < 50.0 * caught_up.max(1) as f64 / 1_000.0,
+        )),
+    });
+
     // Catch-up: the model of all but the last events, then those decoded and applied.
     let (model, tail, activities, last_date) = model_and_tail(&store, generated, sizes.catch_up).await?;
     let mut catch_up_times = Vec::new();
@@ -166,23 +211,22 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
     drop(model);
     let (median, slowest) = median_and_slowest(&mut catch_up_times);
     measurements.push(Measurement {
-        name: "catch-up of new events onto the model (decode and apply; median)",
+        name: "catch-up of new events onto every read model in memory (decode and apply; median)",
         value: median,
         unit: "ms",
         goal: Some((
             format!(
-                "< 50 ms for 1,000 ({} events, {} runs, slowest {slowest:.2} ms)",
+                "(reference) {} events, {} runs, slowest {slowest:.2} ms",
                 tail.len(),
                 catch_up_times.len()
             ),
-            median < 50.0 * tail.len().max(1) as f64 / 1_000.0,
+            true,
         )),
     });
 
-    // Snapshots as of random past business dates and traces of random activities, as
-    // `smes snapshot` and `smes trace` make them: each reads the whole log (`read_log`) and
-    // folds it. The first `end_to_end` of each are timed whole; all of them are then timed on
-    // one log read once, which shows what reading costs against folding.
+    // Snapshots as of random past business dates and traces of random activities, made as
+    // `smes snapshot` and `smes trace` make them: through the link index (caught up first),
+    // reading only the streams each needs, folding them under the cut and rendering Markdown.
     let mut random = Lcg(SEED);
     let first = Date::new(GeneratorConfig::new(SEED, 0).first_year, 1, 1).expect("a valid date");
     let span = (last_date - first).get_days().max(1);
@@ -199,71 +243,31 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
     }
     let mut snapshot_times = Vec::new();
     let mut trace_times = Vec::new();
-    let mut snapshot_parts = Parts::default();
-    let mut trace_parts = Parts::default();
     reset_peak_memory();
-    for (year, date, activity) in questions.iter().take(sizes.end_to_end) {
-        let (total, parts) = snapshot_of(&store, None, *year, *date).await?;
-        snapshot_times.push(total);
-        snapshot_parts.add(parts);
-        let (total, parts) = trace_of(&store, None, *activity).await?;
-        trace_times.push(total);
-        trace_parts.add(parts);
+    for (year, date, activity) in &questions {
+        snapshot_times.push(snapshot_of(&store, *year, *date).await?);
+        trace_times.push(trace_of(&store, *activity).await?);
     }
     let report_peak = peak_memory_mib();
-    let log = read_log(&store, None, None).await?;
-    let mut snapshot_in_memory = Vec::new();
-    let mut trace_in_memory = Vec::new();
-    for (year, date, activity) in &questions {
-        snapshot_in_memory.push(snapshot_of(&store, Some(&log), *year, *date).await?.0);
-        trace_in_memory.push(trace_of(&store, Some(&log), *activity).await?.0);
-    }
-    drop(log);
     let (median, slowest) = median_and_slowest(&mut snapshot_times);
-    let (in_memory, in_memory_slowest) = median_and_slowest(&mut snapshot_in_memory);
     measurements.push(Measurement {
         name: "snapshot of a year's work programme as of a random past date (median)",
         value: median,
         unit: "ms",
         goal: Some((
-            format!(
-                "< 50 ms ({} dates, slowest {slowest:.0} ms; {}; log already read: {} dates, slowest \
-                 {in_memory_slowest:.0} ms)",
-                snapshot_times.len(),
-                snapshot_parts.describe("fold and view"),
-                snapshot_in_memory.len()
-            ),
+            format!("< 50 ms ({} dates, slowest {slowest:.1} ms)", snapshot_times.len()),
             median < 50.0,
         )),
     });
-    measurements.push(Measurement {
-        name: "snapshot, log already read: fold under the cut, view and render (median)",
-        value: in_memory,
-        unit: "ms",
-        goal: None,
-    });
     let (median, slowest) = median_and_slowest(&mut trace_times);
-    let (in_memory, in_memory_slowest) = median_and_slowest(&mut trace_in_memory);
     measurements.push(Measurement {
         name: "trace of a random activity (median)",
         value: median,
         unit: "ms",
         goal: Some((
-            format!(
-                "< 20 ms ({} activities, slowest {slowest:.0} ms; {}; log already read: {} activities, slowest \
-                 {in_memory_slowest:.0} ms)",
-                trace_times.len(),
-                trace_parts.describe("fold and trace"),
-                trace_in_memory.len()
-            ),
+            format!("< 20 ms ({} activities, slowest {slowest:.1} ms)", trace_times.len()),
             median < 20.0,
         )),
-    });
-    measurements.push(Measurement {
-        name: "trace, log already read: fold, trace and render (median)",
-        value: in_memory,
-        unit: "ms",
-        goal: None,
     });
     if let Some(peak) = report_peak {
         measurements.push(Measurement {
@@ -276,9 +280,17 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
     Ok(measurements)
 }
 
+/// Requests held back from the generated log, each with the record time of its batch.
+type HeldBack = Vec<(AppendRequest, Timestamp)>;
+
 /// Writes the generated log through the store, one batch of about 10,000 events at a time, with
-/// the generator's event ids and record times that follow the simulated history.
-async fn generate(path: &Path, events: u64) -> Result<(SqliteEventStore, GeneratorStats), BenchError> {
+/// the generator's event ids and record times that follow the simulated history, but for the
+/// last requests holding at least `hold_back` events, which are returned to be appended later.
+async fn generate(
+    path: &Path,
+    events: u64,
+    hold_back: u64,
+) -> Result<(SqliteEventStore, Arc<SteppingClock>, GeneratorStats, HeldBack), BenchError> {
     let mut generator = Generator::new(GeneratorConfig::new(SEED, events));
     let clock = Arc::new(SteppingClock::new(
         Timestamp::UNIX_EPOCH,
@@ -291,13 +303,54 @@ async fn generate(path: &Path, events: u64) -> Result<(SqliteEventStore, Generat
         ..StoreOptions::default()
     };
     let store = SqliteEventStore::open(&path.display().to_string(), options).await?;
+    let mut held: std::collections::VecDeque<(AppendRequest, Timestamp)> = std::collections::VecDeque::new();
+    let mut held_events = 0u64;
     while let Some(batch) = generator.next_batch() {
-        clock.set(batch.recorded_at);
-        for outcome in store.append_batch(batch.requests).await? {
-            outcome?;
+        for request in batch.requests {
+            held_events += request.events.len() as u64;
+            held.push_back((request, batch.recorded_at));
         }
+        let mut ready = Vec::new();
+        while let Some((front, _)) = held.front() {
+            let size = front.events.len() as u64;
+            if held_events - size < hold_back {
+                break;
+            }
+            held_events -= size;
+            ready.extend(held.pop_front());
+        }
+        append_in_order(&store, &clock, ready).await?;
     }
-    Ok((store, generator.stats()))
+    Ok((store, clock, generator.stats(), held.into_iter().collect()))
+}
+
+/// Appends requests in order, each group of one record time in one batch.
+async fn append_in_order(
+    store: &SqliteEventStore,
+    clock: &SteppingClock,
+    requests: HeldBack,
+) -> Result<(), BenchError> {
+    let mut group: Vec<AppendRequest> = Vec::new();
+    let mut group_time: Option<Timestamp> = None;
+    for (request, recorded_at) in requests
+        .into_iter()
+        .map(|(request, at)| (Some(request), at))
+        .chain([(None, Timestamp::MAX)])
+    {
+        if group_time != Some(recorded_at) {
+            if let Some(time) = group_time
+                && !group.is_empty()
+            {
+                clock.set(time);
+                for outcome in store.append_batch(std::mem::take(&mut group)).await? {
+                    outcome?;
+                }
+            }
+            group_time = Some(recorded_at);
+        }
+        group.extend(request);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,57 +426,25 @@ async fn model_and_tail(
     Ok((model, new_events, activities, last_date))
 }
 
-/// A snapshot of a year as of a date, rendered in Markdown: reading the log (unless `log` is
-/// given), folding under the cut with the year's view, and rendering, each timed.
-async fn snapshot_of(
-    store: &SqliteEventStore,
-    log: Option<&LogSlice>,
-    year: WorkProgrammeYear,
-    date: Date,
-) -> Result<(Duration, [Duration; 3]), BenchError> {
+/// A snapshot of a year as of a date, rendered in Markdown, as `smes snapshot` makes it.
+async fn snapshot_of(store: &SqliteEventStore, year: WorkProgrammeYear, date: Date) -> Result<Duration, BenchError> {
     let started = Instant::now();
-    let read;
-    let slice = match log {
-        Some(log) => log,
-        None => {
-            read = read_log(store, None, None).await?;
-            &read
-        }
-    };
-    let read_time = started.elapsed();
     let request = SnapshotRequest {
         year,
         cut: Cut::as_of(date),
         filter: Filter::default(),
     };
-    let built = snapshot::build(slice, &request)?;
-    let folded = started.elapsed();
+    let built = index::snapshot(store, index::PAGE, &request).await?;
     std::hint::black_box(built.render(Format::Markdown)?);
-    let total = started.elapsed();
-    Ok((total, [read_time, folded - read_time, total - folded]))
+    Ok(started.elapsed())
 }
 
-/// The decision trace of an activity, rendered in Markdown, timed as [`snapshot_of`] is.
-async fn trace_of(
-    store: &SqliteEventStore,
-    log: Option<&LogSlice>,
-    activity: ActivityId,
-) -> Result<(Duration, [Duration; 3]), BenchError> {
+/// The decision trace of an activity, rendered in Markdown, as `smes trace` makes it.
+async fn trace_of(store: &SqliteEventStore, activity: ActivityId) -> Result<Duration, BenchError> {
     let started = Instant::now();
-    let read;
-    let slice = match log {
-        Some(log) => log,
-        None => {
-            read = read_log(store, None, None).await?;
-            &read
-        }
-    };
-    let read_time = started.elapsed();
-    let built = trace::build(slice, Subject::Activity(activity), &Cut::everything())?;
-    let folded = started.elapsed();
+    let built = index::trace(store, index::PAGE, Subject::Activity(activity), &Cut::everything()).await?;
     std::hint::black_box(built.render(Format::Markdown)?);
-    let total = started.elapsed();
-    Ok((total, [read_time, folded - read_time, total - folded]))
+    Ok(started.elapsed())
 }
 
 /// Sorts the times and returns the median and the slowest, in milliseconds.
@@ -434,34 +455,6 @@ fn median_and_slowest(times: &mut [Duration]) -> (f64, f64) {
     times.sort();
     let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
     (ms(times[times.len() / 2]), ms(times[times.len() - 1]))
-}
-
-/// Where a report's time goes: reading the log, folding and viewing, rendering.
-#[derive(Default)]
-struct Parts {
-    read: Duration,
-    fold: Duration,
-    render: Duration,
-    samples: u32,
-}
-
-impl Parts {
-    fn add(&mut self, [read, fold, render]: [Duration; 3]) {
-        self.read += read;
-        self.fold += fold;
-        self.render += render;
-        self.samples += 1;
-    }
-
-    fn describe(&self, fold: &str) -> String {
-        let mean = |total: Duration| total.as_secs_f64() * 1000.0 / f64::from(self.samples.max(1));
-        format!(
-            "mean read_log {:.0} ms, {fold} {:.1} ms, render {:.1} ms",
-            mean(self.read),
-            mean(self.fold),
-            mean(self.render)
-        )
-    }
 }
 
 /// A small linear congruential generator: enough to pick dates and activities reproducibly.
