@@ -23,6 +23,19 @@ fn on_disk(dir: &Path) -> Vec<u8> {
     bytes
 }
 
+/// Every node of the live link index, from either end of its links.
+fn index_nodes(dir: &Path) -> Vec<String> {
+    let connection = rusqlite::Connection::open(dir.join("smes.db")).unwrap();
+    let mut statement = connection
+        .prepare("SELECT from_node FROM link_index UNION SELECT to_node FROM link_index")
+        .unwrap();
+    statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
@@ -65,6 +78,11 @@ fn a_forgotten_focal_point_is_erased_everywhere_and_the_log_still_verifies() {
         !contains(&on_disk(d), name.as_bytes()),
         "the name is sealed, never in clear"
     );
+    // The reports' link index is in the database before the forgetting, covering the
+    // counterpart's events.
+    ok(d, &["snapshot", "--year", "2013"]);
+    ok(d, &["trace", "counterpart", COUNTERPART]);
+    assert!(index_nodes(d).contains(&stream), "the link index names the counterpart");
     ok(d, &["key", "generate", "--origin", "sela.int/smes"]);
     let before_forgetting = ok(d, &["checkpoint", "--out", "before.checkpoint"]);
     assert!(!before_forgetting.is_empty());
@@ -88,6 +106,22 @@ fn a_forgotten_focal_point_is_erased_everywhere_and_the_log_still_verifies() {
 
     let after = ok(d, &["history", &stream]);
     assert!(after.contains("focal point: [erased]"), "{after}");
+    // Reports catch the index up after the forgetting; it holds ids and references only.
+    ok(d, &["snapshot", "--year", "2013"]);
+    ok(d, &["trace", "counterpart", COUNTERPART]);
+    ok(d, &["rebuild"]);
+    let nodes = index_nodes(d);
+    assert!(nodes.contains(&stream));
+    for node in &nodes {
+        assert!(!node.contains(&name), "{node}");
+        let id_like = ["years", "countries", "programme"].contains(&node.as_str())
+            || node.starts_with("decision-")
+            || node
+                .rsplit_once('-')
+                .is_some_and(|(kind, id)| !kind.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric()))
+            || node.starts_with("exchange-rate-");
+        assert!(id_like, "a link index node that is not an id: {node}");
+    }
     assert!(!after.contains(&name), "{after}");
     let disk = on_disk(d);
     assert!(
