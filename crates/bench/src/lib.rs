@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// Directory for the temporary databases (default: the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Keep the temporary databases (the generated programme log is `programme.db`) and print
+    /// where they are, for profiling and inspection.
+    #[arg(long)]
+    pub keep: bool,
     /// Measure PostgreSQL instead: concurrent single appends against raw one-row inserts, in a
     /// scratch database created (and dropped) on the server this URL names (`--single` sets
     /// the appends per figure).
@@ -385,6 +389,10 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
     });
 
     let projections = projections::run(dir.path(), projections::Sizes::new(args.projection_events, args.quick)).await?;
+    if args.keep {
+        let kept = dir.keep();
+        eprintln!("kept the benchmark's databases in {}", kept.display());
+    }
 
     Ok(Report {
         events,

@@ -80,6 +80,32 @@ fn counterpart(id: CounterpartId) -> String {
     CounterpartDecider::stream_name(&id)
 }
 
+/// The stored event types whose events may assert links: every other event asserts none, so
+/// building the index decodes only these (a property test holds [`links`] to this list).
+pub const LINKING_EVENT_TYPES: [&str; 16] = [
+    "ActivityProposed",
+    "ActivityDuplicateWarningOverridden",
+    "ActivityApproved",
+    "ConsultationHeld",
+    "NeedIdentified",
+    "OfferRecorded",
+    "CommitmentMade",
+    "InKindContributionValued",
+    "WorkProgrammeOpened",
+    "WorkProgrammeAdopted",
+    "MemberStateJoined",
+    "MemberStateLeft",
+    "ExchangeRateRecorded",
+    "CooperationSourceRegistered",
+    "AssistanceRequested",
+    "AssistanceRequestAnswered",
+];
+
+/// Whether events of a stored type may assert links.
+pub fn may_link(event_type: &str) -> bool {
+    LINKING_EVENT_TYPES.contains(&event_type)
+}
+
 /// The links an event asserts, as `(from, to)` node pairs, each passed to `emit`.
 pub fn links(envelope: &Envelope, mut emit: impl FnMut(String, String)) {
     let mut both = |a: String, b: String| {

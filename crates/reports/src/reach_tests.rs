@@ -173,6 +173,14 @@ proptest! {
         pick in any::<usize>(),
     ) {
         let log = generated(seed, 3_000);
+        for envelope in &log {
+            let mut asserted = 0;
+            smes_projections::reach::links(envelope, |_, _| asserted += 1);
+            prop_assert!(
+                asserted == 0 || smes_projections::reach::may_link(&envelope.event_type),
+                "{} asserts links but is not listed", envelope.event_type
+            );
+        }
         let index = LinkMap::of(&log);
         let mut years: Vec<i16> = years(&log).into_iter().collect();
         years.push(1999);

@@ -6,5 +6,6 @@ mod fixture;
 mod generator;
 mod models;
 mod properties;
+mod reach;
 mod snapshots;
 mod support;

@@ -56,17 +56,19 @@ impl IndexState {
 }
 
 /// The links of a page of events, deduplicated, each with the first position asserting it.
-fn links_of(events: &[Envelope]) -> Vec<Link> {
+/// Only events of a type that may link are decoded.
+fn links_of(events: &[RecordedEvent]) -> Result<Vec<Link>> {
     let mut found: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for envelope in events {
-        reach::links(envelope, |from, to| {
+    for recorded in events.iter().filter(|recorded| reach::may_link(&recorded.event_type)) {
+        let envelope = Envelope::from_recorded(recorded)?;
+        reach::links(&envelope, |from, to| {
             found.entry((from, to)).or_insert(envelope.position);
         });
     }
-    found
+    Ok(found
         .into_iter()
         .map(|((from, to), position)| Link { from, to, position })
-        .collect()
+        .collect())
 }
 
 fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
@@ -110,7 +112,7 @@ pub async fn catch_up(store: &dyn EventStore, page: usize) -> Result<IndexState>
             return Ok(state);
         };
         let through = (last.position, last.hash);
-        let links = links_of(&decode(&events)?);
+        let links = links_of(&events)?;
         // `None`: another process moved the head, or a rebuild swapped; read it again.
         store.extend_link_index(expected, through, links).await?;
     }
@@ -130,7 +132,7 @@ pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnM
         let Some(last) = events.last() else { break };
         let next = (last.position, last.hash);
         store
-            .write_link_generation(generation, links_of(&decode(&events)?))
+            .write_link_generation(generation, links_of(&events)?)
             .await?;
         through = next;
     }
