@@ -35,7 +35,8 @@ pub fn build(log: &LogSlice, request: &ReviewRequest) -> Result<ReviewPack> {
     let cut = request.cut();
     let models: ReadModels = fold_cut(&log.envelopes, &cut);
     let names = Names {
-        models: &models,
+        work_programme: &models.work_programme,
+        counterparts: &models.counterparts,
         sources: source_names(log),
     };
     let mut work_programmes = Vec::new();

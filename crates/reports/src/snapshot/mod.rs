@@ -21,7 +21,10 @@ use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgramm
 use smes_domain::work_programme::WorkProgrammeEvent;
 use smes_projections::funding::FundingFigures;
 use smes_projections::work_programme::{ActivityLine, YearStatus};
-use smes_projections::{Amounts, Cut, DomainEvent, FundingSource, Reach, ReadModels, fold_cut};
+use smes_projections::counterparts::CounterpartDirectory;
+use smes_projections::{
+    Amounts, Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut,
+};
 
 use crate::error::{Error, Result};
 use crate::format::{MoneyText, amounts, describe_cut};
@@ -316,9 +319,10 @@ pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> 
             ),
         });
     }
-    let models: ReadModels = fold_cut(&log.envelopes, &request.cut);
+    let models: SnapshotModels = fold_cut(&log.envelopes, &request.cut);
     let names = Names {
-        models: &models,
+        work_programme: &models.work_programme,
+        counterparts: &models.counterparts,
         sources: source_names(log),
     };
     let view = models.work_programme.year(request.year, None);
@@ -389,8 +393,25 @@ pub(crate) fn decision_row(decision: &Decision) -> DecisionRow {
 }
 
 /// Organisation names, from the directory under the cut and the sources registered.
+/// The read models a snapshot shows: the work programme, and the directory it names
+/// counterparts and Member States from. Folding only these keeps a snapshot's fold to what it
+/// needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct SnapshotModels {
+    work_programme: WorkProgrammeModel,
+    counterparts: CounterpartDirectory,
+}
+
+impl Projection for SnapshotModels {
+    fn apply(&mut self, envelope: &Envelope) {
+        self.work_programme.apply(envelope);
+        self.counterparts.apply(envelope);
+    }
+}
+
 pub(crate) struct Names<'a> {
-    pub(crate) models: &'a ReadModels,
+    pub(crate) work_programme: &'a WorkProgrammeModel,
+    pub(crate) counterparts: &'a CounterpartDirectory,
     pub(crate) sources: BTreeMap<CooperationSourceId, String>,
 }
 
@@ -399,7 +420,6 @@ impl Names<'_> {
         match source {
             FundingSource::SelaRegularBudget => "SELA regular budget".to_owned(),
             FundingSource::Counterpart(id) => self
-                .models
                 .counterparts
                 .counterparts
                 .get(&id)
@@ -412,7 +432,6 @@ impl Names<'_> {
                 .unwrap_or_else(|| format!("cooperation source {id}")),
             FundingSource::MemberState(code) => {
                 let name = self
-                    .models
                     .counterparts
                     .member_states
                     .get(&code)
@@ -433,7 +452,7 @@ impl Names<'_> {
 }
 
 fn activity_row(line: &ActivityLine, names: &Names<'_>) -> ActivityRow {
-    let entry = names.models.work_programme.activities.get(line.activity);
+    let entry = names.work_programme.activities.get(line.activity);
     let mut all = FundingFigures::default();
     for figures in line.funding.values() {
         all.add_all(figures);
