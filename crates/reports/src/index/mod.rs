@@ -118,26 +118,55 @@ pub async fn catch_up(store: &dyn EventStore, page: usize) -> Result<IndexState>
     }
 }
 
+/// How many distinct links a rebuild gathers in memory before writing them (about 200 bytes
+/// each, so about 100 MiB at most).
+const REBUILD_BUFFER: usize = 500_000;
+
 /// Rebuilds the link index from the whole log beside the live one, then makes it live in one
-/// transaction. Readers go on using the live index until then. `progress` is told the
-/// position reached and the log's head.
+/// transaction. Readers go on using the live index until then. The log is read `page` events
+/// at a time; the links are gathered in memory, sorted (up to [`REBUILD_BUFFER`] at a time),
+/// and written `page` links a transaction, so the new generation's B-tree grows by appends.
+/// `progress` is told the position reached and the log's head.
 pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexState> {
     let page = page.max(1);
     let generation = store.begin_link_index_build().await?;
     let mut through: (u64, Hash) = (0, GENESIS_HASH);
+    let mut gathered: BTreeMap<(String, String), u64> = BTreeMap::new();
     loop {
         let target = store.head().await?.position;
         progress(through.0, target);
         let events = store.read_all(through.0 + 1, page).await?;
         let Some(last) = events.last() else { break };
         let next = (last.position, last.hash);
-        store
-            .write_link_generation(generation, links_of(&events)?)
-            .await?;
+        for link in links_of(&events)? {
+            gathered.entry((link.from, link.to)).or_insert(link.position);
+        }
+        if gathered.len() >= REBUILD_BUFFER {
+            write_gathered(store, generation, &mut gathered, page).await?;
+        }
         through = next;
     }
+    write_gathered(store, generation, &mut gathered, page).await?;
     let head = store.finish_link_index_build(generation, through).await?;
     Ok(IndexState::of(Some(head)))
+}
+
+/// Writes gathered links into a generation being built, in order, `page` a transaction.
+async fn write_gathered(
+    store: &dyn EventStore,
+    generation: u64,
+    gathered: &mut BTreeMap<(String, String), u64>,
+    page: usize,
+) -> Result<()> {
+    let mut links = std::mem::take(gathered)
+        .into_iter()
+        .map(|((from, to), position)| Link { from, to, position })
+        .peekable();
+    while links.peek().is_some() {
+        let chunk: Vec<Link> = links.by_ref().take(page).collect();
+        store.write_link_generation(generation, chunk).await?;
+    }
+    Ok(())
 }
 
 /// The last position a view may see: the head the index covers, no further than
