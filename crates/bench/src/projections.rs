@@ -18,12 +18,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::{SignedDuration, Timestamp};
 use smes_domain::activity::ActivityEvent;
 use smes_domain::ids::ActivityId;
 use smes_domain::values::WorkProgrammeYear;
-use smes_eventlog::{AppendRequest, EventStore, RecordedEvent, SqliteEventStore, SteppingClock, StoreOptions};
+use smes_eventlog::{AppendRequest, EventStore, RecordedEvent, SqliteEventStore, SteppingClock};
 use smes_projections::generator::{Generator, GeneratorConfig, GeneratorStats};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, DomainEvent, Envelope, Projection, ReadModels};
@@ -292,16 +292,7 @@ async fn generate(
     hold_back: u64,
 ) -> Result<(SqliteEventStore, Arc<SteppingClock>, GeneratorStats, HeldBack), BenchError> {
     let mut generator = Generator::new(GeneratorConfig::new(SEED, events));
-    let clock = Arc::new(SteppingClock::new(
-        Timestamp::UNIX_EPOCH,
-        SignedDuration::from_millis(1),
-    ));
-    let options = StoreOptions {
-        clock: clock.clone(),
-        ids: Arc::new(generator.ids()),
-        create: true,
-        ..StoreOptions::default()
-    };
+    let (options, clock) = generator.store_options();
     let store = SqliteEventStore::open(&path.display().to_string(), options).await?;
     let mut held: std::collections::VecDeque<(AppendRequest, Timestamp)> = std::collections::VecDeque::new();
     let mut held_events = 0u64;

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use smes_domain::activity::ActivityEvent;
 use smes_domain::values::WorkProgrammeYear;
-use smes_eventlog::{EventStore, SqliteEventStore, SteppingClock, StoreOptions};
+use smes_eventlog::{EventStore, SqliteEventStore, SteppingClock};
 use smes_projections::DomainEvent;
 use smes_projections::generator::{Generator, GeneratorConfig};
 use smes_projections::trace::Subject;
@@ -38,16 +38,7 @@ impl Generated {
             last_year: 2014,
             batch: 300,
         });
-        let clock = Arc::new(SteppingClock::new(
-            Timestamp::UNIX_EPOCH,
-            SignedDuration::from_millis(1),
-        ));
-        let options = StoreOptions {
-            clock: clock.clone(),
-            ids: Arc::new(generator.ids()),
-            create: true,
-            ..StoreOptions::default()
-        };
+        let (options, clock) = generator.store_options();
         let path = dir.path().join("programme.db");
         let store = SqliteEventStore::open(&path.display().to_string(), options)
             .await

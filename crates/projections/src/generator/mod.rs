@@ -29,15 +29,18 @@ mod life;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use smes_domain::Decider;
 use smes_domain::stored::{self, StoredEvent};
-use smes_eventlog::{AppendRequest, ExpectedVersion, IdSource, Metadata, NewEvent, StreamName};
+use smes_eventlog::{
+    AppendRequest, ExpectedVersion, IdSource, Metadata, NewEvent, SteppingClock, StoreOptions, StreamName,
+};
 use uuid::Uuid;
 
 use life::{Task, World};
@@ -154,6 +157,23 @@ impl Generator {
     /// The event-id source a store must use for the log this generator describes.
     pub fn ids(&self) -> GeneratedIds {
         GeneratedIds::new(self.config.seed)
+    }
+
+    /// Options for a store (created if missing) that writes this generator's log as it was
+    /// simulated: event ids from [`Generator::ids`], and a clock starting at the epoch that the
+    /// writer sets to each batch's [`GeneratedBatch::recorded_at`] before appending it.
+    pub fn store_options(&self) -> (StoreOptions, Arc<SteppingClock>) {
+        let clock = Arc::new(SteppingClock::new(
+            Timestamp::UNIX_EPOCH,
+            SignedDuration::from_millis(1),
+        ));
+        let options = StoreOptions {
+            clock: clock.clone(),
+            ids: Arc::new(self.ids()),
+            create: true,
+            ..StoreOptions::default()
+        };
+        (options, clock)
     }
 
     /// The next batch, or `None` once `config.events` events were handed out.

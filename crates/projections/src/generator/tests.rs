@@ -3,12 +3,11 @@
 //! back-dated, and the same seed gives the same log.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use futures_util::TryStreamExt;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::Value;
-use smes_eventlog::{EventStore, SqliteEventStore, SteppingClock, StoreOptions};
+use smes_eventlog::{EventStore, SqliteEventStore};
 use uuid::Uuid;
 
 use super::{Generator, GeneratorConfig, GeneratorStats};
@@ -27,16 +26,7 @@ fn config(seed: u64) -> GeneratorConfig {
 /// Appends a generated log through the store, as the benchmark does, and returns its stats.
 async fn write(directory: &std::path::Path, config: GeneratorConfig) -> (SqliteEventStore, GeneratorStats) {
     let mut generator = Generator::new(config);
-    let clock = Arc::new(SteppingClock::new(
-        Timestamp::UNIX_EPOCH,
-        SignedDuration::from_millis(1),
-    ));
-    let options = StoreOptions {
-        clock: clock.clone(),
-        ids: Arc::new(generator.ids()),
-        create: true,
-        ..StoreOptions::default()
-    };
+    let (options, clock) = generator.store_options();
     let path = directory.join(format!("generated-{}.db", config.seed));
     let store = SqliteEventStore::open(&path.display().to_string(), options)
         .await

@@ -19,9 +19,9 @@ use smes_domain::ids::CooperationSourceId;
 use smes_domain::member_state::MemberStateEvent;
 use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgrammeYear};
 use smes_domain::work_programme::WorkProgrammeEvent;
+use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::funding::FundingFigures;
 use smes_projections::work_programme::{ActivityLine, YearStatus};
-use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::{
     Amounts, Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut,
 };
