@@ -36,7 +36,7 @@ pub use event::{
     RecordedEvent, StreamName,
 };
 pub use links::{Link, LinkIndexHead};
-pub use postgres::{PostgresConfig, PostgresEventStore};
+pub use postgres::{CommitDelay, PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

@@ -53,6 +53,41 @@ pub struct PostgresConfig {
     /// How often a subscription looks for new events when no notification woke it (the
     /// fallback for notifications lost while the listening connection was down).
     pub poll_interval: Duration,
+    /// **For tests only**: a pause inside every append transaction, after its rows are
+    /// written and before it commits, so that transactions of several writers overlap as they
+    /// would under load. `None` (the default) costs nothing.
+    pub test_commit_delay: Option<CommitDelay>,
+}
+
+/// A pause drawn at random between `min` and `max` (inclusive) for each append transaction;
+/// see [`PostgresConfig::test_commit_delay`]. For tests only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitDelay {
+    /// The shortest pause.
+    pub min: Duration,
+    /// The longest pause.
+    pub max: Duration,
+}
+
+impl CommitDelay {
+    /// A pause between `min` and `max` (swapped if given the wrong way round).
+    pub fn between(min: Duration, max: Duration) -> Self {
+        CommitDelay {
+            min: min.min(max),
+            max: min.max(max),
+        }
+    }
+
+    /// One pause, uniform between `min` and `max` to the microsecond.
+    pub fn draw(&self) -> Duration {
+        let span = self.max.saturating_sub(self.min).as_micros() as u64;
+        if span == 0 {
+            return self.min;
+        }
+        // The operating system's randomness; a failure only makes the pause the shortest.
+        let random = getrandom::u64().unwrap_or(0);
+        self.min + Duration::from_micros(random % (span + 1))
+    }
 }
 
 impl Default for PostgresConfig {
@@ -61,6 +96,7 @@ impl Default for PostgresConfig {
             max_connections: 3,
             acquire_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_millis(500),
+            test_commit_delay: None,
         }
     }
 }
@@ -138,7 +174,12 @@ impl PostgresEventStore {
         }
         Ok(PostgresEventStore {
             location: location.to_owned(),
-            writer: Writer::start(pool.clone(), Arc::clone(&options.clock), head.clone()),
+            writer: Writer::start(
+                pool.clone(),
+                Arc::clone(&options.clock),
+                head.clone(),
+                config.test_commit_delay,
+            ),
             pool,
             upcasters: options.upcasters,
             ids: options.ids,
