@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Connection as _, PgConnection};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -29,6 +30,7 @@ use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, EventStream, StoreOptions};
@@ -457,6 +459,24 @@ impl EventStore for PostgresEventStore {
         .fetch_all(&self.pool)
         .await?;
         decode_rows(rows, &self.upcasters)
+    }
+
+    /// `pg_try_advisory_lock` on a connection of the lease's own (application name
+    /// `smes lease <name>`), held for the lease's life.
+    async fn try_lease(&self, name: &str) -> Result<Option<ProjectionLease>> {
+        crate::lease::check_name(name)?;
+        let options = PgConnectOptions::from_str(&self.location)?.application_name(&format!("smes lease {name}"));
+        let mut connection = PgConnection::connect_with(&options).await?;
+        let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+            .bind(crate::lease::LEASE_LOCK_CLASS)
+            .bind(name)
+            .fetch_one(&mut connection)
+            .await?;
+        if !taken {
+            let _ = connection.close().await;
+            return Ok(None);
+        }
+        Ok(Some(ProjectionLease::postgres(name, connection)))
     }
 
     /// One query on the head row.
