@@ -42,7 +42,8 @@ const SHARED_STREAMS: u64 = 3;
 const SHARED_EVENTS: u64 = 2;
 /// Events the whole run appends unless `SMES_TORTURE_EVENTS` says otherwise.
 const DEFAULT_EVENTS: u64 = 1_300;
-/// How long a reader or a child may take before the test fails instead of hanging.
+/// How long a reader may take before the test fails instead of hanging (longer runs get 10 ms
+/// more an event).
 const DEADLINE: Duration = Duration::from_secs(120);
 
 fn delay() -> CommitDelay {
@@ -290,7 +291,8 @@ async fn sixteen_writers_of_nine_processes_with_overlapping_commits() {
             } else {
                 Arc::clone(&readers_store)
             };
-            tokio::spawn(async move { tokio::time::timeout(DEADLINE, follow(store, total)).await })
+            let deadline = DEADLINE + Duration::from_millis(10 * total);
+            tokio::spawn(async move { tokio::time::timeout(deadline, follow(store, total)).await })
         })
         .collect();
 
