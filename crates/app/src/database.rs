@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use smes_eventlog::postgres::is_postgres_url;
-use smes_eventlog::{EventStore, PostgresEventStore, SqliteEventStore, StoreOptions, StoredCheckpoint};
+use smes_eventlog::{EventStore, PostgresConfig, PostgresEventStore, SqliteEventStore, StoreOptions, StoredCheckpoint};
 
 use crate::error::Result;
 use crate::personal_data::{KeyStore, RandomSource};
@@ -25,8 +25,16 @@ impl Database {
     /// Opens the log at `location`: a `postgres://` (or `postgresql://`) URL, or else a SQLite
     /// path or `sqlite://` URL. With `options.create` a missing log is created.
     pub async fn open(location: &str, options: StoreOptions) -> Result<Self> {
+        Self::open_with(location, options, PostgresConfig::default()).await
+    }
+
+    /// Opens the log at `location` as [`Database::open`] does, with `postgres` as the settings
+    /// of a PostgreSQL log (ignored for SQLite).
+    pub async fn open_with(location: &str, options: StoreOptions, postgres: PostgresConfig) -> Result<Self> {
         Ok(if is_postgres_url(location) {
-            Database::Postgres(Arc::new(PostgresEventStore::open(location, options).await?))
+            Database::Postgres(Arc::new(
+                PostgresEventStore::open_with(location, options, postgres).await?,
+            ))
         } else {
             Database::Sqlite(Arc::new(SqliteEventStore::open(location, options).await?))
         })

@@ -297,6 +297,10 @@ impl EventStore for Interfering {
         self.inner.stored_record(position).await
     }
 
+    async fn try_lease(&self, name: &str) -> smes_eventlog::Result<Option<smes_eventlog::ProjectionLease>> {
+        self.inner.try_lease(name).await
+    }
+
     async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> smes_eventlog::Result<Vec<RecordedEvent>> {
         self.inner.read_streams(streams, up_to).await
     }

@@ -212,7 +212,7 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
             batch: 0,
             single,
             quick: args.quick,
-            measurements: postgres::measure(url, single).await?,
+            measurements: postgres::measure(url, single, if args.quick { 5_000 } else { 100_000 }).await?,
             projections: Vec::new(),
         });
     }

@@ -8,15 +8,25 @@
 //! - raw baseline: 16 tasks, each on its own connection, each inserting one row (a record-sized
 //!   text and a hash) per autocommitted transaction, as fast as they can;
 //! - the store, 16 tasks appending one event at a time through one store (one process);
-//! - the store, 16 stores on the same database, one task each (as 16 processes would).
+//! - the store, 16 stores on the same database, one task each (as 16 processes would);
+//! - catching up: `stream_all` from position 1 over a log of at least 100,000 events (5,000 in
+//!   a quick run), in events per second;
+//! - live subscribers: while 16 stores append single events, a subscription on a store of its
+//!   own (woken by notifications, as another process's would be) notes when it sees each event;
+//!   the figure is the 99th percentile of the time from an append's acknowledgement to the
+//!   subscriber seeing it.
 //!
 //! An append returns once its event is committed with its position, so the store's figures
 //! include the whole append: the advisory lock that orders commits, the hash chain and the
 //! Merkle tree.
 
+use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use smes_eventlog::EventStore;
 
 use smes_eventlog::{PostgresConfig, PostgresEventStore, StoreOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -62,10 +72,20 @@ impl Scratch {
     }
 }
 
-/// Runs the PostgreSQL measurements with `appends` single appends per figure.
-pub(crate) async fn measure(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchError> {
+/// Runs the PostgreSQL measurements with `appends` single appends per figure, and the catch-up
+/// read over a log of at least `catch_up_events` events.
+pub(crate) async fn measure(url: &str, appends: u64, catch_up_events: u64) -> Result<Vec<Measurement>, BenchError> {
     let scratch = Scratch::create(url).await?;
-    let result = measure_in(&scratch.url(), appends).await;
+    let result = match measure_in(&scratch.url(), appends).await {
+        Ok(mut measurements) => match measure_reading(&scratch.url(), appends, catch_up_events).await {
+            Ok(more) => {
+                measurements.extend(more);
+                Ok(measurements)
+            }
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
+    };
     scratch.drop_database().await?;
     result
 }
@@ -164,6 +184,128 @@ async fn measure_in(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchEr
             )),
         },
     ])
+}
+
+/// The catch-up reading rate and the time from acknowledgement to a live subscriber, on the
+/// log the appends measurements left.
+async fn measure_reading(url: &str, appends: u64, catch_up_events: u64) -> Result<Vec<Measurement>, BenchError> {
+    let store = PostgresEventStore::open(url, StoreOptions::default()).await?;
+    let mut head = store.head().await?.position;
+    while head < catch_up_events {
+        let size = (catch_up_events - head).min(BULK);
+        for outcome in store.append_batch(crate::bulk_requests(head + 1, size)).await? {
+            outcome?;
+        }
+        head = store.head().await?.position;
+    }
+    let started = Instant::now();
+    let read = store
+        .stream_all(1)
+        .try_fold(0u64, |count, _| async move { Ok(count + 1) })
+        .await?;
+    let reading = rate(read, started.elapsed());
+
+    let latency = live_latency(url, appends).await?;
+    Ok(vec![
+        Measurement {
+            name: "PostgreSQL: catch-up read (stream_all from position 1)",
+            value: reading,
+            unit: "events/s",
+            goal: Some((format!("≥ 300,000 (over {read} events)"), reading >= 300_000.0)),
+        },
+        Measurement {
+            name: "PostgreSQL: append acknowledged to live subscriber (p99, 16 stores appending)",
+            value: latency.as_secs_f64() * 1000.0,
+            unit: "ms",
+            goal: Some(("< 100 ms".to_owned(), latency < Duration::from_millis(100))),
+        },
+    ])
+}
+
+/// Events per bulk transaction when the catch-up log is filled.
+const BULK: u64 = 5_000;
+
+/// 16 stores append `appends` single events in all while a subscription on a store of its own
+/// follows; the 99th percentile of the time from each append's acknowledgement to the
+/// subscriber seeing its event (zero when the subscriber saw it first).
+async fn live_latency(url: &str, appends: u64) -> Result<Duration, BenchError> {
+    let per_task = appends.div_ceil(CONCURRENCY);
+    let follower = Arc::new(PostgresEventStore::open(url, StoreOptions::default()).await?);
+    let from = follower.head().await?.position + 1;
+    let last = from - 1 + per_task * CONCURRENCY;
+    let seen: Arc<Mutex<HashMap<u64, Instant>>> = Arc::new(Mutex::new(HashMap::new()));
+    let subscriber = tokio::spawn({
+        let follower = Arc::clone(&follower);
+        let seen = Arc::clone(&seen);
+        async move {
+            let mut events = follower.subscribe(from);
+            while let Some(event) = events.try_next().await? {
+                let position = event.position;
+                seen.lock().map_err(|_| poisoned())?.insert(position, Instant::now());
+                if position >= last {
+                    break;
+                }
+            }
+            Ok::<(), BenchError>(())
+        }
+    });
+    // Let the subscription catch up and its store start listening before anything is appended.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut stores = Vec::with_capacity(CONCURRENCY as usize);
+    for _ in 0..CONCURRENCY {
+        let config = PostgresConfig {
+            max_connections: 2,
+            ..PostgresConfig::default()
+        };
+        stores.push(Arc::new(
+            PostgresEventStore::open_with(url, StoreOptions::default(), config).await?,
+        ));
+    }
+    let acknowledged: Arc<Mutex<Vec<(u64, Instant)>>> = Arc::new(Mutex::new(Vec::new()));
+    let tasks: Vec<_> = stores
+        .iter()
+        .enumerate()
+        .map(|(task, store)| {
+            let store = Arc::clone(store);
+            let acknowledged = Arc::clone(&acknowledged);
+            tokio::spawn(async move {
+                for k in 0..per_task {
+                    let outcome = store.append(single_request(task as u64 * per_task + k)).await?;
+                    let now = Instant::now();
+                    acknowledged
+                        .lock()
+                        .map_err(|_| poisoned())?
+                        .push((outcome.last_position, now));
+                }
+                Ok::<(), BenchError>(())
+            })
+        })
+        .collect();
+    join(tasks).await?;
+    tokio::time::timeout(Duration::from_secs(60), subscriber)
+        .await
+        .map_err(|_| {
+            BenchError::Io(std::io::Error::other(
+                "the live subscriber did not see every append in 60 s",
+            ))
+        })?
+        .map_err(|error| BenchError::Io(std::io::Error::other(error)))??;
+    let seen = seen.lock().map_err(|_| poisoned())?;
+    let acknowledged = acknowledged.lock().map_err(|_| poisoned())?;
+    let mut delays: Vec<Duration> = acknowledged
+        .iter()
+        .map(|(position, acknowledged)| {
+            seen.get(position)
+                .map_or(Duration::MAX, |seen| seen.saturating_duration_since(*acknowledged))
+        })
+        .collect();
+    delays.sort();
+    let index = (delays.len() * 99).div_ceil(100).saturating_sub(1);
+    Ok(delays.get(index).copied().unwrap_or_default())
+}
+
+fn poisoned() -> BenchError {
+    BenchError::Io(std::io::Error::other("a measuring task panicked"))
 }
 
 async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), BenchError>>>) -> Result<(), BenchError> {

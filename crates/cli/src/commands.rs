@@ -607,8 +607,14 @@ fn describe(kind: &str, executed: &Executed, command_id: Uuid) -> String {
             executed.stream, outcome.first_version, outcome.last_version
         )
     } else {
+        // Decided more than once: another command changed the stream between load and append.
+        let retried = match executed.attempts {
+            0 | 1 => String::new(),
+            2 => "; decided again after 1 version conflict".to_owned(),
+            attempts => format!("; decided again after {} version conflicts", attempts - 1),
+        };
         format!(
-            "{kind}: {} written to {} (version {}, position {}), command {command_id}\n",
+            "{kind}: {} written to {} (version {}, position {}), command {command_id}{retried}\n",
             executed.event_types.join(", "),
             executed.stream,
             outcome.last_version,

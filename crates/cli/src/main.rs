@@ -11,6 +11,7 @@ mod export;
 mod forget;
 mod history;
 mod import;
+mod project;
 mod rebuild;
 mod reports;
 mod review;
@@ -118,6 +119,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Keep the link index caught up as events arrive: a projection worker following the log.
+    /// One worker at a time applies it, under a lease held for the worker's life; another
+    /// waits and takes over when the holder stops or dies.
+    Project {
+        /// Catch the index up once and exit instead of following the log (does nothing when
+        /// another worker holds the lease).
+        #[arg(long)]
+        once: bool,
+        /// How long a waiting worker pauses before asking again for the lease, in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        lease_retry_ms: u64,
+    },
     /// The work programme of a year as a snapshot (md, json, csv or html), as of a business
     /// date, as known at a record time or at a log position.
     Snapshot(reports::SnapshotArgs),
@@ -224,6 +237,11 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Rebuild { check } => {
             rebuild::run(open(&cli.database, false).await?.events(), cli.index_page, check).await?;
+        }
+        Command::Project { once, lease_retry_ms } => {
+            let log = open(&cli.database, false).await?;
+            let retry = std::time::Duration::from_millis(lease_retry_ms.max(1));
+            project::run(log.events(), cli.index_page, once, retry).await?;
         }
         Command::Snapshot(args) => {
             reports::snapshot(open(&cli.database, false).await?.events(), cli.index_page, args).await?;

@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
-use anyhow::Result;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
 use smes_app::{App, CommandContext, CommandService, Database, KeyStore, OsRandom, RandomSource, Sealer, Source};
-use smes_eventlog::{IdSource, RandomIds, StoreOptions, SystemClock};
+use smes_eventlog::{CommitDelay, IdSource, PostgresConfig, RandomIds, StoreOptions, SystemClock};
 
 /// Who runs the command, from the global options.
 #[derive(Debug, Clone)]
@@ -33,7 +35,34 @@ async fn open_store_with(database: &str, create: bool, ids: Arc<dyn IdSource>) -
         ids,
         ..StoreOptions::default()
     };
-    Ok(Database::open(database, options).await?)
+    let postgres = PostgresConfig {
+        test_commit_delay: test_commit_delay()?,
+        ..PostgresConfig::default()
+    };
+    Ok(Database::open_with(database, options, postgres).await?)
+}
+
+/// The environment variable that makes every append transaction on PostgreSQL pause before it
+/// commits: `MS` or `MIN-MAX` milliseconds. For tests only (two processes racing on a stream);
+/// never set it in production.
+pub const TEST_COMMIT_DELAY_VAR: &str = "SMES_TEST_COMMIT_DELAY_MS";
+
+/// The test-only commit delay from [`TEST_COMMIT_DELAY_VAR`], if set.
+fn test_commit_delay() -> Result<Option<CommitDelay>> {
+    let Ok(text) = std::env::var(TEST_COMMIT_DELAY_VAR) else {
+        return Ok(None);
+    };
+    let parse = |part: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .with_context(|| format!("{TEST_COMMIT_DELAY_VAR}={text}: expected MS or MIN-MAX milliseconds"))
+    };
+    let (min, max) = match text.split_once('-') {
+        Some((min, max)) => (parse(min)?, parse(max)?),
+        None => (parse(&text)?, parse(&text)?),
+    };
+    Ok(Some(CommitDelay::between(min, max)))
 }
 
 /// The log with the key store on the same database and the app over both; keys and nonces

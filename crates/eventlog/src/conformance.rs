@@ -1423,6 +1423,53 @@ pub async fn read_streams_in_position_order<B: Backend>(backend: &B) {
     assert!(store.read_streams(&[], 100).await.unwrap().is_empty());
 }
 
+/// A projection lease has one holder at a time: refused to a second taker while held, whether
+/// the same store asks or the log opened again (as another process would); granted again once
+/// the holder lets it go, by release or by dropping it; names are independent; bad names are
+/// refused.
+pub async fn projection_leases_have_one_holder<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let other = backend.reopen(&store, fixed_options()).await;
+    let mut held = store.try_lease("link-index").await.unwrap().expect("free at first");
+    assert_eq!(held.name(), "link-index");
+    held.check().await.unwrap();
+    assert!(store.try_lease("link-index").await.unwrap().is_none(), "held: refused");
+    assert!(
+        other.try_lease("link-index").await.unwrap().is_none(),
+        "held: refused elsewhere"
+    );
+    let another = other.try_lease("another").await.unwrap().expect("another name is free");
+
+    held.release().await.unwrap();
+    let taken = other
+        .try_lease("link-index")
+        .await
+        .unwrap()
+        .expect("released: granted at once");
+    assert!(store.try_lease("link-index").await.unwrap().is_none());
+    // Dropped: the holder's connection or file closes, and the lease is free once the database
+    // server (or the kernel) has seen it close.
+    drop(taken);
+    let mut again = None;
+    for _ in 0..500 {
+        again = store.try_lease("link-index").await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(again.is_some(), "a dropped lease is granted again");
+    assert!(other.try_lease("another").await.unwrap().is_none());
+    drop(another);
+
+    for bad in ["", "Link-Index", "a/b", "x y", &"x".repeat(65)] {
+        match store.try_lease(bad).await {
+            Err(Error::InvalidInput(invalid)) => assert_eq!(invalid.field, "lease name"),
+            other => panic!("lease name {bad:?}: expected a refusal, got {other:?}"),
+        }
+    }
+}
+
 /// Expands to one test per conformance case for the backend that `$backend` builds.
 #[macro_export]
 macro_rules! conformance_suite {
@@ -1451,6 +1498,7 @@ macro_rules! conformance_suite {
             stale_link_index_heads_write_nothing,
             link_index_rebuilt_beside_and_swapped,
             read_streams_in_position_order,
+            projection_leases_have_one_holder,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

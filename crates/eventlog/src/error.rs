@@ -178,6 +178,23 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+    /// A projection lease could not be taken (its lock file could not be opened or locked).
+    #[error("projection lease {name}: {detail}")]
+    Lease {
+        /// The lease's name.
+        name: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A projection lease held so far is no longer held (its database session ended); the
+    /// holder must stop applying and take a lease again.
+    #[error("projection lease {name} was lost: {detail}")]
+    LeaseLost {
+        /// The lease's name.
+        name: String,
+        /// Why.
+        detail: String,
+    },
     /// Verification found the chain broken (also: records copied from another log that do not
     /// extend this log's chain).
     #[error("verification failed: {0}")]

@@ -12,6 +12,8 @@
 //! - [`SqliteEventStore`]: the embedded default.
 //! - [`Link`] and [`LinkIndexHead`]: the link index, a rebuildable read model kept beside the
 //!   log (which streams a view needs), never part of the hash chain.
+//! - [`ProjectionLease`]: which process applies a projection when several could (one holder
+//!   of a name at a time, let go when the holder ends).
 //! - [`Upcasters`]: old payload versions are brought up to date on every read path.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
@@ -22,6 +24,7 @@ pub mod conformance;
 mod copy;
 pub mod error;
 pub mod event;
+pub mod lease;
 pub mod links;
 pub mod postgres;
 pub mod sqlite;
@@ -35,8 +38,9 @@ pub use event::{
     AppendOutcome, AppendRequest, CommandEntry, ExpectedVersion, Head, Metadata, NewEvent, Payload, RawRecord,
     RecordedEvent, StreamName,
 };
+pub use lease::ProjectionLease;
 pub use links::{Link, LinkIndexHead};
-pub use postgres::{PostgresConfig, PostgresEventStore};
+pub use postgres::{CommitDelay, PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

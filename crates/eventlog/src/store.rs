@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::upcast::Upcasters;
 
@@ -41,6 +42,8 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// - Each event's hash is the SHA-256 of its canonical record, which names the previous hash;
 ///   the record is stored exactly as hashed.
 /// - Every read path upcasts old payloads with the store's [`Upcasters`].
+/// - A projection lease has at most one holder at a time, and is let go when its holder
+///   drops it or dies.
 /// - The link index is changed only in whole transactions: an extend whose expected head is not
 ///   the live one writes nothing; a reader of [`EventStore::links_from`] sees one generation as
 ///   it stood at one moment, never a mix of two.
@@ -156,6 +159,12 @@ pub trait EventStore: Send + Sync {
     /// also deletes the rows of every other generation. A reader sees either the previous
     /// generation's whole answer or this one's, never a mix.
     async fn finish_link_index_build(&self, generation: u64, through: (u64, Hash)) -> Result<LinkIndexHead>;
+
+    /// Takes the projection lease `name` (1 to 64 of `a-z`, `0-9`, `-`, `_`) if no one holds
+    /// it, or answers `None` while another holder, in this process or another, has it. The
+    /// lease is held until it is dropped or released, or its holder dies (crate::lease says
+    /// how each backend holds it); a worker that waits for it tries again after a pause.
+    async fn try_lease(&self, name: &str) -> Result<Option<ProjectionLease>>;
 
     /// The whole log from `from_position` as a stream, read page by page so memory stays bounded.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {

@@ -585,3 +585,35 @@ async fn notifications_wake_subscribers_of_other_stores() {
         assert_eq!(event.position, 3 + round);
     }
 }
+
+/// A projection lease on PostgreSQL is a session-level advisory lock on a connection of its
+/// own: when that session ends (here terminated by the server, as a lost connection or a killed
+/// process would end it), the holder's check fails and the lease is granted to another store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_is_granted_once_its_holders_session_ends() {
+    let backend = postgres();
+    let holder = backend.fresh(fixed_options()).await;
+    let other = backend.reopen(&holder, fixed_options()).await;
+    let mut lease = holder.try_lease("link-index").await.unwrap().expect("free at first");
+    assert!(other.try_lease("link-index").await.unwrap().is_none());
+    let mut admin = raw(&holder).await;
+    let terminated: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = 'smes lease link-index'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(terminated, [true], "one session holds the lease");
+    let mut granted = None;
+    for _ in 0..500 {
+        granted = other.try_lease("link-index").await.unwrap();
+        if granted.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(granted.is_some(), "granted once the holder's session ended");
+    let lost = lease.check().await.unwrap_err();
+    assert!(matches!(lost, Error::LeaseLost { .. }), "{lost}");
+}

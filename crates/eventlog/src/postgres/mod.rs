@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Connection as _, PgConnection};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -29,6 +30,7 @@ use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, EventStream, StoreOptions};
@@ -53,6 +55,41 @@ pub struct PostgresConfig {
     /// How often a subscription looks for new events when no notification woke it (the
     /// fallback for notifications lost while the listening connection was down).
     pub poll_interval: Duration,
+    /// **For tests only**: a pause inside every append transaction, after its rows are
+    /// written and before it commits, so that transactions of several writers overlap as they
+    /// would under load. `None` (the default) costs nothing.
+    pub test_commit_delay: Option<CommitDelay>,
+}
+
+/// A pause drawn at random between `min` and `max` (inclusive) for each append transaction;
+/// see [`PostgresConfig::test_commit_delay`]. For tests only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitDelay {
+    /// The shortest pause.
+    pub min: Duration,
+    /// The longest pause.
+    pub max: Duration,
+}
+
+impl CommitDelay {
+    /// A pause between `min` and `max` (swapped if given the wrong way round).
+    pub fn between(min: Duration, max: Duration) -> Self {
+        CommitDelay {
+            min: min.min(max),
+            max: min.max(max),
+        }
+    }
+
+    /// One pause, uniform between `min` and `max` to the microsecond.
+    pub fn draw(&self) -> Duration {
+        let span = self.max.saturating_sub(self.min).as_micros() as u64;
+        if span == 0 {
+            return self.min;
+        }
+        // The operating system's randomness; a failure only makes the pause the shortest.
+        let random = getrandom::u64().unwrap_or(0);
+        self.min + Duration::from_micros(random % (span + 1))
+    }
 }
 
 impl Default for PostgresConfig {
@@ -61,6 +98,7 @@ impl Default for PostgresConfig {
             max_connections: 3,
             acquire_timeout: Duration::from_secs(30),
             poll_interval: Duration::from_millis(500),
+            test_commit_delay: None,
         }
     }
 }
@@ -138,7 +176,12 @@ impl PostgresEventStore {
         }
         Ok(PostgresEventStore {
             location: location.to_owned(),
-            writer: Writer::start(pool.clone(), Arc::clone(&options.clock), head.clone()),
+            writer: Writer::start(
+                pool.clone(),
+                Arc::clone(&options.clock),
+                head.clone(),
+                config.test_commit_delay,
+            ),
             pool,
             upcasters: options.upcasters,
             ids: options.ids,
@@ -416,6 +459,24 @@ impl EventStore for PostgresEventStore {
         .fetch_all(&self.pool)
         .await?;
         decode_rows(rows, &self.upcasters)
+    }
+
+    /// `pg_try_advisory_lock` on a connection of the lease's own (application name
+    /// `smes lease <name>`), held for the lease's life.
+    async fn try_lease(&self, name: &str) -> Result<Option<ProjectionLease>> {
+        crate::lease::check_name(name)?;
+        let options = PgConnectOptions::from_str(&self.location)?.application_name(&format!("smes lease {name}"));
+        let mut connection = PgConnection::connect_with(&options).await?;
+        let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+            .bind(crate::lease::LEASE_LOCK_CLASS)
+            .bind(name)
+            .fetch_one(&mut connection)
+            .await?;
+        if !taken {
+            let _ = connection.close().await;
+            return Ok(None);
+        }
+        Ok(Some(ProjectionLease::postgres(name, connection)))
     }
 
     /// One query on the head row.

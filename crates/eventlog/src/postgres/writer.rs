@@ -19,6 +19,7 @@ use smes_verify::{Hash, MerkleFrontier};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::CommitDelay;
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
 use crate::codec::{ChainTail, ValidatedAppend};
@@ -49,9 +50,15 @@ impl Writer {
     /// Starts the writer task on the store's pool.
     /// Every commit moves `head` to the new head position, which wakes the store's
     /// subscriptions (and a notification on [`NOTIFY_CHANNEL`] wakes other processes').
-    pub(crate) fn start(pool: PgPool, clock: Arc<dyn Clock>, head: watch::Sender<u64>) -> Writer {
+    /// `delay` is the test-only pause before each commit ([`CommitDelay`]).
+    pub(crate) fn start(
+        pool: PgPool,
+        clock: Arc<dyn Clock>,
+        head: watch::Sender<u64>,
+        delay: Option<CommitDelay>,
+    ) -> Writer {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, queue, clock, head));
+        tokio::spawn(run(pool, queue, clock, head, delay));
         Writer { jobs }
     }
 
@@ -65,7 +72,13 @@ impl Writer {
     }
 }
 
-async fn run(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Job>, clock: Arc<dyn Clock>, head: watch::Sender<u64>) {
+async fn run(
+    pool: PgPool,
+    mut queue: mpsc::UnboundedReceiver<Job>,
+    clock: Arc<dyn Clock>,
+    head: watch::Sender<u64>,
+    delay: Option<CommitDelay>,
+) {
     // The tree's right edge as of this writer's last commit, so that a commit need not read it.
     let mut frontier = None;
     while let Some(first) = queue.recv().await {
@@ -84,7 +97,7 @@ async fn run(pool: PgPool, mut queue: mpsc::UnboundedReceiver<Job>, clock: Arc<d
             .iter()
             .flat_map(|job| job.appends.iter().filter_map(|append| append.as_ref().ok()))
             .collect();
-        let committed = commit_group(&pool, &valid, clock.as_ref(), &mut frontier).await;
+        let committed = commit_group(&pool, &valid, clock.as_ref(), &mut frontier, delay).await;
         drop(valid);
         if committed.is_ok()
             && let Some(frontier) = &frontier
@@ -180,6 +193,7 @@ async fn commit_group(
     appends: &[&ValidatedAppend],
     clock: &dyn Clock,
     cached_frontier: &mut Option<MerkleFrontier>,
+    delay: Option<CommitDelay>,
 ) -> Result<Vec<Result<AppendOutcome>>> {
     let mut transaction = pool.begin().await?;
     // Writers of every process commit one at a time: the lock is held until this commits, and
@@ -305,6 +319,10 @@ async fn commit_group(
     }
     if !rows.positions.is_empty() {
         notify_head(&mut transaction, chain.position()).await?;
+    }
+    if let Some(delay) = delay {
+        // Tests only: hold the transaction open, rows written, as a slow commit would.
+        tokio::time::sleep(delay.draw()).await;
     }
     transaction.commit().await?;
     *cached_frontier = Some(frontier);

@@ -31,6 +31,7 @@ use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
@@ -642,6 +643,32 @@ impl EventStore for SqliteEventStore {
         let upcasters = &self.upcasters;
         self.with_reader(|connection| links::read_streams(connection, streams, up_to, upcasters))
             .await
+    }
+
+    /// An exclusive `flock` on the lock file `<database file>-lease-<name>` beside the database
+    /// (created on first use and never removed: removing a lock file races with its next
+    /// holder).
+    async fn try_lease(&self, name: &str) -> Result<Option<ProjectionLease>> {
+        crate::lease::check_name(name)?;
+        let mut path = self.path.clone().into_os_string();
+        path.push(format!("-lease-{name}"));
+        let path = PathBuf::from(path);
+        let failed = |error: std::io::Error| Error::Lease {
+            name: name.to_owned(),
+            detail: format!("cannot lock {}: {error}", path.display()),
+        };
+        let file = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(failed)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(ProjectionLease::file(name, file))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(error)) => Err(failed(error)),
+        }
     }
 
     /// Read on a pooled read connection.

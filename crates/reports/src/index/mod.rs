@@ -8,13 +8,17 @@
 //! those streams up to that position. The walk follows links first asserted at or before that
 //! position, so the answer is the one the whole log prefix gives; the reports' property tests
 //! compare the two on logs with back-dated events and corrections.
+//!
+//! [`follow`] keeps the index caught up as the log grows, for a worker (`smes project`) that
+//! holds the [`LEASE`]: one worker at a time applies, the others wait for the lease.
 
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::{FutureExt as _, TryStreamExt as _};
 use jiff::Timestamp;
-use smes_eventlog::{EventStore, Link, LinkIndexHead, RecordedEvent, StreamName};
+use smes_eventlog::{EventStore, Link, LinkIndexHead, ProjectionLease, RecordedEvent, StreamName};
 use smes_projections::envelope::to_hex;
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, Envelope, Reach, reach};
@@ -96,9 +100,23 @@ async fn check_belongs(store: &dyn EventStore, head: &LinkIndexHead) -> Result<(
 /// events per transaction. Several processes may catch up at once: a page another process
 /// applied first is read again from the new head, never applied twice.
 pub async fn catch_up(store: &dyn EventStore, page: usize) -> Result<IndexState> {
+    catch_up_holding(store, page, None, &mut |_| {}).await
+}
+
+/// [`catch_up`], checking `lease` (when given) before each page and telling `applied` where
+/// each committed page left the index.
+async fn catch_up_holding(
+    store: &dyn EventStore,
+    page: usize,
+    mut lease: Option<&mut ProjectionLease>,
+    applied: &mut (dyn FnMut(IndexState) + Send),
+) -> Result<IndexState> {
     let page = page.max(1);
     let target = store.head().await?.position;
     loop {
+        if let Some(lease) = lease.as_deref_mut() {
+            lease.check().await?;
+        }
         let expected = store.link_index_head().await?;
         if let Some(head) = &expected {
             check_belongs(store, head).await?;
@@ -114,7 +132,82 @@ pub async fn catch_up(store: &dyn EventStore, page: usize) -> Result<IndexState>
         let through = (last.position, last.hash);
         let links = links_of(&events)?;
         // `None`: another process moved the head, or a rebuild swapped; read it again.
-        store.extend_link_index(expected, through, links).await?;
+        if let Some(head) = store.extend_link_index(expected, through, links).await? {
+            applied(IndexState::of(Some(head)));
+        }
+    }
+}
+
+/// The name of the projection lease under which one worker at a time keeps the link index
+/// (`smes project`).
+pub const LEASE: &str = "link-index";
+
+/// What [`follow`] tells its caller as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Caught up with the log as it stood; from here on, following it as it grows.
+    Following(IndexState),
+    /// A transaction applied events up to this state.
+    Applied(IndexState),
+}
+
+/// Keeps the link index caught up as events arrive, for as long as `lease` is held.
+///
+/// First catches up from the index's head, one transaction a page (as [`catch_up`]); then
+/// follows the log with [`EventStore::subscribe`] from the position after the head and applies
+/// what arrives, whatever is at hand up to `page` events a transaction, each an extend that
+/// checks the head it expects. The lease is checked before every transaction. When another
+/// process moved the head meanwhile (a report catching up, a rebuild swapped in), the extend
+/// writes nothing and the worker catches up again from the new head, so no event is applied
+/// twice or skipped. Returns only with an error: the lease was lost
+/// ([`smes_eventlog::Error::LeaseLost`]), or reading or writing failed.
+pub async fn follow(
+    store: &dyn EventStore,
+    page: usize,
+    lease: &mut ProjectionLease,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<std::convert::Infallible> {
+    let page = page.max(1);
+    loop {
+        catch_up_holding(store, page, Some(&mut *lease), &mut |state| {
+            progress(Progress::Applied(state))
+        })
+        .await?;
+        let mut expected = store.link_index_head().await?;
+        if let Some(head) = &expected {
+            check_belongs(store, head).await?;
+        }
+        progress(Progress::Following(IndexState::of(expected)));
+        let mut arriving = store.subscribe(IndexState::of(expected).position + 1);
+        // A subscription does not end while the log is readable; if one does, start again.
+        while let Some(first) = arriving.try_next().await? {
+            let mut batch = vec![first];
+            // Whatever else is already at hand, without waiting for more.
+            while batch.len() < page {
+                match arriving.try_next().now_or_never() {
+                    Some(Ok(Some(event))) => batch.push(event),
+                    Some(Err(error)) => return Err(error.into()),
+                    Some(Ok(None)) | None => break,
+                }
+            }
+            lease.check().await?;
+            let last = &batch[batch.len() - 1];
+            let next = IndexState::of(expected).position + 1;
+            if batch[0].position != next {
+                // Subscriptions never skip; this guards the index against one that would.
+                return Err(Error::IndexMismatch { position: next });
+            }
+            let through = (last.position, last.hash);
+            let links = links_of(&decode(&batch)?);
+            match store.extend_link_index(expected, through, links).await? {
+                Some(head) => {
+                    expected = Some(head);
+                    progress(Progress::Applied(IndexState::of(expected)));
+                }
+                // Another process moved the head: catch up again from where it is.
+                None => break,
+            }
+        }
     }
 }
 
