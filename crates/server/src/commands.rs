@@ -7,9 +7,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use jiff::Timestamp;
-use serde::Serialize;
-use serde_json::Value;
-use smes_app::{AppCommand, CommandContext, CommandLine, Executed, Source};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use smes_app::{AppCommand, CommandContext, CommandLine, Executed, ForgetSubject, Source};
+use smes_domain::ids::{CounterpartId, PersonId};
 use uuid::Uuid;
 
 use crate::Api;
@@ -19,6 +21,87 @@ use crate::tokens::Caller;
 
 /// The header that carries the command id.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The commands of `smes forget`, which record an erasure and destroy the person's key.
+pub const FORGET_KINDS: [&str; 2] = ["forget-focal-point", "forget-actor"];
+
+/// Every command the route takes: the domain commands of docs/import.md, then forgetting.
+pub fn kinds() -> impl Iterator<Item = &'static str> {
+    AppCommand::KINDS.into_iter().chain(FORGET_KINDS)
+}
+
+/// `forget-focal-point`: as `smes forget focal-point`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForgetFocalPoint {
+    person: PersonId,
+    #[serde(default)]
+    counterpart: Option<CounterpartId>,
+    reason: String,
+    #[serde(default)]
+    on: Option<Date>,
+}
+
+/// `forget-actor`: as `smes forget actor`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForgetActor {
+    actor: String,
+    reason: String,
+    #[serde(default)]
+    on: Option<Date>,
+}
+
+/// What the body asks for, read by its kind.
+enum Request {
+    Domain(Box<CommandLine>),
+    Forget {
+        command_id: Option<Uuid>,
+        subject: ForgetSubject,
+        reason: String,
+        on: Option<Date>,
+    },
+}
+
+impl Request {
+    fn read(kind: &str, mut object: Map<String, Value>) -> Result<Request, String> {
+        if !FORGET_KINDS.contains(&kind) {
+            object.insert("kind".to_owned(), Value::String(kind.to_owned()));
+            return CommandLine::from_value(Value::Object(object)).map(|line| Request::Domain(Box::new(line)));
+        }
+        object.remove("kind");
+        let command_id = match object.remove("command_id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => Some(Uuid::parse_str(&text).map_err(|error| format!("command_id: {error}"))?),
+            Some(other) => return Err(format!("command_id: expected a UUID string, found {other}")),
+        };
+        let value = Value::Object(object);
+        let (subject, reason, on) = if kind == "forget-actor" {
+            let forget: ForgetActor = serde_json::from_value(value).map_err(|error| format!("{kind}: {error}"))?;
+            (ForgetSubject::Actor { actor: forget.actor }, forget.reason, forget.on)
+        } else {
+            let forget: ForgetFocalPoint = serde_json::from_value(value).map_err(|error| format!("{kind}: {error}"))?;
+            let subject = ForgetSubject::FocalPoint {
+                person: forget.person,
+                counterpart: forget.counterpart,
+            };
+            (subject, forget.reason, forget.on)
+        };
+        Ok(Request::Forget {
+            command_id,
+            subject,
+            reason,
+            on,
+        })
+    }
+
+    fn command_id(&self) -> Option<Uuid> {
+        match self {
+            Request::Domain(line) => line.command_id,
+            Request::Forget { command_id, .. } => *command_id,
+        }
+    }
+}
 
 /// What a command did: the same for a retried request as for the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -54,13 +137,13 @@ pub struct CommandOutcome {
     tag = "commands",
     security(("bearer" = [])),
     params(
-        ("command" = String, Path, description = "The command's kind, such as open-work-programme, join-counterpart, approve-activity (the `kind` of docs/import.md)"),
+        ("command" = String, Path, description = "The command's kind: a `kind` of docs/import.md (such as open-work-programme, join-counterpart, approve-activity), or forget-focal-point or forget-actor (as `smes forget`)"),
         ("Idempotency-Key" = Option<String>, Header, description = "A UUID, the command's id: a request retried with the same key is applied once and answered with the same outcome"),
     ),
     request_body(
         content = Object,
         content_type = "application/json",
-        description = "The command's fields as a JSON object, as a line of an import file (docs/import.md) without `kind`, with the optional `why`, `correlation_id` and `causation_id`",
+        description = "The command's fields as a JSON object, as a line of an import file (docs/import.md) without `kind`, with the optional `why`, `correlation_id` and `causation_id`; for forget-focal-point `person`, `reason` and the optional `counterpart` and `on`, for forget-actor `actor`, `reason` and the optional `on`",
     ),
     responses(
         (status = 200, description = "The command was applied (or had been, under the same key)", body = CommandOutcome),
@@ -80,10 +163,10 @@ pub async fn command(
     headers: HeaderMap,
     ApiBody(body): ApiBody,
 ) -> Result<Json<CommandOutcome>, Problem> {
-    if !AppCommand::KINDS.contains(&kind.as_str()) {
+    if !kinds().any(|known| known == kind) {
         return Err(Problem::not_found(format!(
             "no command {kind:?}; the commands are {}",
-            AppCommand::KINDS.join(", ")
+            kinds().collect::<Vec<_>>().join(", ")
         ))
         .with_parameter("command"));
     }
@@ -96,7 +179,7 @@ pub async fn command(
             format!("the body is not JSON: {error}"),
         )
     })?;
-    let Value::Object(mut object) = value else {
+    let Value::Object(object) = value else {
         return Err(Problem::invalid_command(
             "the body must be a JSON object of the command's fields",
         ));
@@ -111,15 +194,14 @@ pub async fn command(
             );
         }
     }
-    object.insert("kind".to_owned(), Value::String(kind.clone()));
-    let line = CommandLine::from_value(Value::Object(object)).map_err(|detail| {
+    let request = Request::read(&kind, object).map_err(|detail| {
         let problem = Problem::invalid_command(detail.clone());
         match field_of(&detail) {
             Some(field) => problem.with_field(field),
             None => problem,
         }
     })?;
-    let command_id = match (key, line.command_id) {
+    let command_id = match (key, request.command_id()) {
         (Some(key), Some(body)) if key != body => {
             return Err(Problem::invalid_command(format!(
                 "command_id: the body's {body} differs from the Idempotency-Key {key}; give one of them"
@@ -132,10 +214,21 @@ pub async fn command(
     };
     let mut context = CommandContext::new(caller.actor.clone(), caller.role.as_str(), Source::Http);
     context.command_id = Some(command_id);
-    context.reason = line.reason.clone();
-    context.correlation_id = line.correlation_id;
-    context.causation_id = line.causation_id;
-    let executed = api.app.run(&context, &line.command).await.map_err(app_problem)?;
+    let executed = match request {
+        Request::Domain(line) => {
+            context.reason = line.reason.clone();
+            context.correlation_id = line.correlation_id;
+            context.causation_id = line.causation_id;
+            api.app.run(&context, &line.command).await
+        }
+        Request::Forget {
+            subject, reason, on, ..
+        } => {
+            let on = on.unwrap_or_else(|| api.app.service().today());
+            api.app.forget(&context, &subject, &reason, on).await
+        }
+    }
+    .map_err(app_problem)?;
     outcome(&api, kind, command_id, executed).await.map(Json)
 }
 

@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use commands::{CommandOutcome, IDEMPOTENCY_KEY};
+pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, kinds};
 pub use error::{Error, Result};
 pub use problem::Problem;
 pub use tokens::{Caller, Role, TokenInfo, TokenStore};
@@ -147,7 +147,7 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
         {
             let kinds = ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(smes_app::AppCommand::KINDS));
+                .enum_values(Some(commands::kinds()));
             parameter.schema = Some(kinds.into());
         }
     }

@@ -342,7 +342,9 @@ async fn unknown_routes_are_404_problems() {
 async fn every_command_of_the_cli_has_its_route() {
     let fixture = Fixture::empty().await;
     let before = fixture.head().await;
-    for kind in AppCommand::KINDS {
+    let kinds: Vec<&str> = smes_server::kinds().collect();
+    assert_eq!(kinds.len(), AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len());
+    for kind in kinds.iter().copied() {
         let answer = fixture
             .call(
                 "POST",
@@ -376,7 +378,7 @@ async fn every_command_of_the_cli_has_its_route() {
         .iter()
         .map(|k| k.as_str().unwrap())
         .collect();
-    assert_eq!(listed, AppCommand::KINDS, "the document lists the commands");
+    assert_eq!(listed, kinds, "the document lists the commands");
 }
 
 #[tokio::test]
@@ -476,6 +478,57 @@ async fn the_actor_and_role_recorded_are_the_tokens() {
         event.metadata.command_id.unwrap().to_string(),
         answer.json["command_id"]
     );
+}
+
+#[tokio::test]
+async fn a_focal_point_is_forgotten_once_and_an_unknown_actor_is_refused() {
+    let fixture = Fixture::demo().await;
+    let events = fixture.store.read_all(1, 10_000).await.unwrap();
+    let joined = events
+        .iter()
+        .find(|event| event.event_type == "CounterpartJoined")
+        .unwrap();
+    let payload: Value = serde_json::from_str(joined.payload.get()).unwrap();
+    let person = payload["focal_point"]["person"].as_str().unwrap().to_owned();
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/forget-focal-point";
+    let body = json!({"person": person, "reason": "Asked by the person", "on": "2014-02-01"}).to_string();
+    let key = ("idempotency-key", "5e1a0000-0000-4000-8000-0000000f0f0f");
+    let before = fixture.head().await;
+    let first = fixture.call("POST", uri, Some(&token), Some(&body), &[key]).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["events"], json!(["PersonalDataForgotten"]));
+    assert_eq!(fixture.head().await.0, before.0 + 1);
+    let event = fixture.store.read_all(before.0 + 1, 1).await.unwrap().remove(0);
+    assert_eq!(event.metadata.reason.as_deref(), Some("Asked by the person"));
+    assert_eq!(event.metadata.source, "http");
+    let retry = fixture.call("POST", uri, Some(&token), Some(&body), &[key]).await;
+    assert_eq!(
+        (retry.status.as_u16(), retry.json["replayed"].as_bool()),
+        (200, Some(true)),
+        "{}",
+        retry.text
+    );
+    assert_eq!(retry.json["last_position"], first.json["last_position"]);
+    let head = fixture.head().await;
+    let again = fixture.call("POST", uri, Some(&token), Some(&body), &[]).await;
+    again.assert_problem(409, "forgetting a person twice");
+    let actor = fixture
+        .call(
+            "POST",
+            "/api/commands/forget-actor",
+            Some(&token),
+            Some(&json!({"actor": "actor-nobody", "reason": "x"}).to_string()),
+            &[],
+        )
+        .await;
+    actor.assert_problem(422, "an unknown actor");
+    assert!(
+        actor.json["detail"].as_str().unwrap().contains("not registered"),
+        "{}",
+        actor.text
+    );
+    assert_eq!(fixture.head().await, head);
 }
 
 #[tokio::test]
