@@ -58,6 +58,7 @@ pub async fn health(State(api): State<Api>) -> Result<Json<Health>, Problem> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The OpenAPI document", body = Object),
+        (status = 400, description = "A query parameter was given; none is taken", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
     )
@@ -273,6 +274,7 @@ pub struct LogHead {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The head", body = LogHead),
+        (status = 400, description = "A query parameter was given; none is taken", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
     )
@@ -320,6 +322,7 @@ pub struct Verification {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Whether the log verifies; if not, the first position that does not", body = Verification),
+        (status = 400, description = "A query parameter was given; none is taken", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
     )

@@ -204,6 +204,28 @@ fn the_document_the_access_table_and_the_router_name_the_same_routes() {
         .collect();
     assert_eq!(documented, ruled, "the OpenAPI document and the access table differ");
     assert_eq!(ruled.len(), access::ROUTES.len(), "a route has two rules");
+    // Each route documents the refusals of its rule: a bearer token, 401 and 403 unless public.
+    let document = serde_json::to_value(smes_server::openapi()).unwrap();
+    for rule in access::ROUTES {
+        let operation = &document["paths"][rule.path][rule.method.to_lowercase()];
+        let public = rule.access == Access::Public;
+        assert_eq!(operation["security"].is_null(), public, "{} {}", rule.method, rule.path);
+        for status in ["401", "403"] {
+            assert_eq!(
+                operation["responses"][status].is_null(),
+                public,
+                "{} {}: {status}",
+                rule.method,
+                rule.path
+            );
+        }
+        assert!(
+            !operation["responses"]["200"].is_null(),
+            "{} {}",
+            rule.method,
+            rule.path
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
