@@ -334,6 +334,14 @@ fn the_documented_restricted_role_runs_the_app_and_cannot_change_the_log() {
         ],
     );
     assert!(ok(d, &as_role, &["verify"]).starts_with("verified "));
+    // Tokens of the HTTP API are created, listed and revoked under the role.
+    ok(
+        d,
+        &as_role,
+        &["token", "create", "--role", "auditor", "--name", "audit-1"],
+    );
+    ok(d, &as_role, &["token", "revoke", "audit-1"]);
+    assert!(ok(d, &as_role, &["token", "list"]).contains("audit-1\tauditor"));
 
     let refused = runtime().block_on(async {
         let mut connection = connect(&as_role).await;
@@ -344,6 +352,8 @@ fn the_documented_restricted_role_runs_the_app_and_cannot_change_the_log() {
             "TRUNCATE events",
             "UPDATE commands SET command_id = command_id",
             "DELETE FROM checkpoints",
+            "DELETE FROM api_tokens",
+            "UPDATE api_tokens SET role = 'secretariat'",
             "CREATE TABLE intruder (x int)",
         ] {
             let error = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))

@@ -112,6 +112,50 @@ pub enum AppCommand {
 }
 
 impl AppCommand {
+    /// Every command's `kind`, in the order of the variants.
+    pub const KINDS: [&'static str; 40] = [
+        "join-system",
+        "leave-system",
+        "open-work-programme",
+        "adopt-work-programme",
+        "join-counterpart",
+        "change-focal-point",
+        "withdraw-counterpart",
+        "register-cooperation-source",
+        "schedule-consultation",
+        "hold-consultation",
+        "identify-need",
+        "evaluate-achievements",
+        "close-consultation",
+        "propose-activity",
+        "approve-activity",
+        "reject-activity",
+        "defer-activity",
+        "hold-activity",
+        "cancel-activity",
+        "define-indicator",
+        "record-offer",
+        "commit-to-activity",
+        "value-in-kind-contribution",
+        "record-exchange-rate",
+        "correct-counterpart-details",
+        "revise-work-programme",
+        "close-work-programme",
+        "request-assistance",
+        "answer-assistance-request",
+        "receive-request",
+        "link-request",
+        "close-request",
+        "open-review",
+        "record-review-findings",
+        "close-review",
+        "reschedule-activity",
+        "record-result",
+        "record-disbursement",
+        "record-expenditure",
+        "revalue-in-kind-contribution",
+    ];
+
     /// The command's `kind`, as written in files.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -870,6 +914,20 @@ mod tests {
         assert!(matches!(line.command, AppCommand::CloseConsultation(_)));
         assert_eq!(line.command.kind(), "close-consultation");
         assert_eq!(CommandLine::from_value(line.to_value()).unwrap(), line);
+    }
+
+    #[test]
+    fn kinds_lists_every_variant_and_nothing_else() {
+        // Each listed kind is a variant: its error is about its fields, not an unknown variant.
+        for kind in AppCommand::KINDS {
+            let error = CommandLine::parse(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap_err();
+            assert!(!error.contains("unknown variant"), "{kind}: {error}");
+        }
+        // And serde's list of the variants is exactly the listed kinds.
+        let error = CommandLine::parse(r#"{"kind":"fly-to-the-moon"}"#).unwrap_err();
+        let expected = error.split("expected one of ").nth(1).unwrap();
+        let variants: Vec<&str> = expected.split(", ").map(|name| name.trim_matches('`')).collect();
+        assert_eq!(variants, AppCommand::KINDS);
     }
 
     #[test]

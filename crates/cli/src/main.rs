@@ -15,6 +15,7 @@ mod project;
 mod rebuild;
 mod reports;
 mod review;
+mod serve;
 mod wiring;
 
 use std::io::{BufWriter, Write};
@@ -144,6 +145,11 @@ enum Command {
     /// Exports for the cooperation ecosystem: IATI 2.03 XML, indicator tables, raw events.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Serve the HTTP API (docs/api.md) until stopped.
+    Serve(serve::ServeArgs),
+    /// Bearer tokens of the HTTP API: create (printed once), list, revoke.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,6 +258,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
         Command::Review(args) => review::run(&cli.database, &actor, args).await?,
         Command::Export(command) => export::run(open(&cli.database, false).await?.events(), command).await?,
+        Command::Serve(args) => serve::serve(&cli.database, cli.index_page, args).await?,
+        Command::Token(command) => print!("{}", serve::token(&cli.database, command).await?),
     }
     Ok(())
 }

@@ -292,7 +292,12 @@ async fn prepare_schema(pool: &PgPool, location: &str, create: bool) -> Result<(
             sqlx::query_scalar("SELECT count(*) FROM log_meta WHERE key IN ('log_id', 'record_format')")
                 .fetch_one(pool)
                 .await?;
-        if found == Some(supported) && described == 2 {
+        // Every embedded migration applied, not only the newest: a log can lack one in between.
+        let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+            .fetch_one(pool)
+            .await?;
+        let embedded = i64::try_from(MIGRATOR.iter().count()).unwrap_or(i64::MAX);
+        if found == Some(supported) && applied == embedded && described == 2 {
             // Up to date: nothing to create, so a role without DDL rights can open the log
             // (docs/eventlog.md, "Running under a restricted role").
             return Ok(());

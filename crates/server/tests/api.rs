@@ -1,0 +1,689 @@
+//! The HTTP API end to end, on real SQLite logs, through the router: every route the OpenAPI
+//! document names is called with success, without a token, with an unknown and a revoked
+//! token, with every role it refuses, and with bad parameters or bodies; the log must be
+//! exactly as it was after every refused request.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+use smes_app::AppCommand;
+use smes_server::access::{self, Access};
+use smes_server::{Role, ServerConfig};
+use support::{Fixture, send};
+
+/// A request expected to be refused: its status and the parameter or field the problem names.
+struct Bad {
+    uri: String,
+    body: Option<String>,
+    headers: Vec<(&'static str, String)>,
+    status: u16,
+    names: Option<(&'static str, &'static str)>,
+}
+
+fn bad(uri: impl Into<String>, status: u16, names: Option<(&'static str, &'static str)>) -> Bad {
+    Bad {
+        uri: uri.into(),
+        body: None,
+        headers: Vec::new(),
+        status,
+        names,
+    }
+}
+
+fn bad_body(uri: &str, body: &str, status: u16, names: Option<(&'static str, &'static str)>) -> Bad {
+    Bad {
+        body: Some(body.to_owned()),
+        ..bad(uri, status, names)
+    }
+}
+
+/// How a route is called in the tests: who may call it (none: anyone, without a token), a
+/// request that succeeds and requests that are refused.
+struct Case {
+    roles: &'static [Role],
+    uri: String,
+    body: Option<String>,
+    bad: Vec<Bad>,
+}
+
+fn open_2014() -> String {
+    json!({"year": 2014, "estimated_budget": {"amount": "1000", "currency": "USD", "value_date": "2013-11-01"},
+           "opened_on": "2013-11-01"})
+    .to_string()
+}
+
+/// The test case of a documented route; a route without one fails the suite.
+fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
+    const READERS: &[Role] = &[Role::Secretariat, Role::Auditor];
+    let plain = |uri: &str, bad: Vec<Bad>| {
+        Some(Case {
+            roles: READERS,
+            uri: uri.to_owned(),
+            body: None,
+            bad,
+        })
+    };
+    let wp = "/api/work-programme/2013";
+    let trace = format!("/api/trace/activity/{activity}");
+    match (method, path) {
+        ("GET", "/api/health") => Some(Case {
+            roles: &[],
+            uri: "/api/health".to_owned(),
+            body: None,
+            bad: vec![],
+        }),
+        ("GET", "/api/openapi.json") => plain(
+            "/api/openapi.json",
+            vec![bad("/api/openapi.json?x=1", 400, Some(("parameter", "x")))],
+        ),
+        ("GET", "/api/work-programme/{year}") => plain(
+            "/api/work-programme/2013?as_of=2013-06-30&status=approved,held&area=financing",
+            vec![
+                bad("/api/work-programme/1800", 400, Some(("parameter", "year"))),
+                bad("/api/work-programme/twenty", 400, Some(("parameter", "year"))),
+                bad(format!("{wp}?as_of=2013-13-01"), 400, Some(("parameter", "as_of"))),
+                bad(format!("{wp}?known_at=yesterday"), 400, Some(("parameter", "known_at"))),
+                bad(format!("{wp}?at_position=0"), 400, Some(("parameter", "at_position"))),
+                bad(format!("{wp}?area=finance"), 400, Some(("parameter", "area"))),
+                bad(format!("{wp}?country=XX1"), 400, Some(("parameter", "country"))),
+                bad(format!("{wp}?status=done"), 400, Some(("parameter", "status"))),
+                bad(
+                    format!("{wp}?as_of=2013-01-01&as_of=2013-02-01"),
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+                bad(format!("{wp}?format=html"), 400, Some(("parameter", "format"))),
+            ],
+        ),
+        ("GET", "/api/trace/{kind}/{id}") => plain(
+            &trace,
+            vec![
+                bad("/api/trace/planet/x", 400, Some(("parameter", "kind"))),
+                bad("/api/trace/activity/not-a-uuid", 400, Some(("parameter", "id"))),
+                bad("/api/trace/activity/5e1a0000-0000-4000-8000-0000000fffff", 404, None),
+                bad(format!("{trace}?as_of=30/06/2013"), 400, Some(("parameter", "as_of"))),
+                bad(format!("{trace}?area=financing"), 400, Some(("parameter", "area"))),
+            ],
+        ),
+        ("GET", "/api/streams/{stream}/events") => plain(
+            "/api/streams/work-programme-2013/events?from=1&limit=2",
+            vec![
+                bad("/api/streams/%01/events", 400, Some(("parameter", "stream"))),
+                bad(
+                    "/api/streams/work-programme-2013/events?limit=0",
+                    400,
+                    Some(("parameter", "limit")),
+                ),
+                bad(
+                    "/api/streams/work-programme-2013/events?limit=1001",
+                    400,
+                    Some(("parameter", "limit")),
+                ),
+                bad(
+                    "/api/streams/work-programme-2013/events?from=first",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+            ],
+        ),
+        ("GET", "/api/log/head") => plain(
+            "/api/log/head",
+            vec![bad("/api/log/head?size=3", 400, Some(("parameter", "size")))],
+        ),
+        ("GET", "/api/log/verify") => plain(
+            "/api/log/verify",
+            vec![bad("/api/log/verify?from=3", 400, Some(("parameter", "from")))],
+        ),
+        ("POST", "/api/commands/{command}") => {
+            let uri = "/api/commands/open-work-programme";
+            let negative = json!({"year": 2015, "estimated_budget": {"amount": "-5", "currency": "USD", "value_date": "2013-11-01"},
+                                  "opened_on": "2013-11-01"});
+            let mut bad_key = bad_body(uri, &open_2014(), 400, Some(("field", "Idempotency-Key")));
+            bad_key.headers.push(("idempotency-key", "not-a-uuid".to_owned()));
+            Some(Case {
+                roles: &[Role::Secretariat],
+                uri: uri.to_owned(),
+                body: Some(open_2014()),
+                bad: vec![
+                    bad_body(uri, r#"{"year": 2014"#, 400, None),
+                    bad_body(uri, "", 400, None),
+                    bad_body(uri, "[1, 2]", 422, None),
+                    bad_body(uri, r#"{"year": 2016}"#, 422, Some(("field", "estimated_budget"))),
+                    bad_body(uri, r#"{"year": 2016, "colour": "red"}"#, 422, Some(("field", "colour"))),
+                    bad_body(uri, r#"{"kind": "close-review"}"#, 422, Some(("field", "kind"))),
+                    bad_body(uri, &negative.to_string(), 422, None),
+                    bad_body("/api/commands/fly-to-the-moon", "{}", 404, Some(("parameter", "command"))),
+                    // The demo opened 2013 already: the programme's rules refuse it.
+                    bad_body(
+                        uri,
+                        &json!({"year": 2013, "estimated_budget": {"amount": "1", "currency": "USD", "value_date": "2012-01-01"},
+                                "opened_on": "2012-01-01"})
+                        .to_string(),
+                        409,
+                        None,
+                    ),
+                    bad_key,
+                ],
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The routes the OpenAPI document describes, as (method, path).
+fn documented_routes() -> BTreeSet<(String, String)> {
+    let document = serde_json::to_value(smes_server::openapi()).unwrap();
+    let mut routes = BTreeSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete", "head", "options", "trace"].contains(&method.as_str()) {
+                routes.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+async fn first_activity(fixture: &Fixture) -> String {
+    let events = fixture.store.read_all(1, 10_000).await.unwrap();
+    let stream = events
+        .iter()
+        .find_map(|event| event.stream.strip_prefix("activity-"))
+        .expect("the demo has activities");
+    stream.to_owned()
+}
+
+#[test]
+fn the_document_the_access_table_and_the_router_name_the_same_routes() {
+    let documented = documented_routes();
+    let ruled: BTreeSet<(String, String)> = access::ROUTES
+        .iter()
+        .map(|rule| (rule.method.to_owned(), rule.path.to_owned()))
+        .collect();
+    assert_eq!(documented, ruled, "the OpenAPI document and the access table differ");
+    assert_eq!(ruled.len(), access::ROUTES.len(), "a route has two rules");
+    // Each route documents the refusals of its rule: a bearer token, 401 and 403 unless public.
+    let document = serde_json::to_value(smes_server::openapi()).unwrap();
+    for rule in access::ROUTES {
+        let operation = &document["paths"][rule.path][rule.method.to_lowercase()];
+        let public = rule.access == Access::Public;
+        assert_eq!(operation["security"].is_null(), public, "{} {}", rule.method, rule.path);
+        for status in ["401", "403"] {
+            assert_eq!(
+                operation["responses"][status].is_null(),
+                public,
+                "{} {}: {status}",
+                rule.method,
+                rule.path
+            );
+        }
+        assert!(
+            !operation["responses"]["200"].is_null(),
+            "{} {}",
+            rule.method,
+            rule.path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_refuses_without_a_valid_token_or_role_and_checks_its_input() {
+    let fixture = Fixture::demo().await;
+    let activity = first_activity(&fixture).await;
+    let mut key = 0u32;
+    let mut next_key = || {
+        key += 1;
+        format!("5e1a0000-0000-4000-8000-{key:012x}")
+    };
+    for (method, path) in documented_routes() {
+        let what = format!("{method} {path}");
+        let case = case(&method, &path, &activity).unwrap_or_else(|| panic!("{what} has no test case"));
+        let rule = access::rule_for(&method.parse().unwrap(), &path).unwrap();
+        let public = case.roles.is_empty();
+        assert_eq!(public, rule.access == Access::Public, "{what}: public or not");
+        if !public {
+            assert_eq!(case.roles, rule.access.roles(), "{what}: the roles allowed");
+        }
+
+        // Success, for every role allowed (and without a token where none is needed).
+        let allowed: &[Role] = if public { &Role::ALL } else { case.roles };
+        for role in allowed {
+            let before = fixture.head().await;
+            let key = next_key();
+            let answer = fixture
+                .call(
+                    &method,
+                    &case.uri,
+                    Some(&fixture.token[role.as_str()]),
+                    case.body.as_deref(),
+                    &[("idempotency-key", &key)],
+                )
+                .await;
+            assert_eq!(answer.status, 200, "{what} as {role}: {}", answer.text);
+            assert!(answer.content_type().starts_with("application/json"), "{what}");
+            assert!(answer.json.is_object(), "{what}: {}", answer.text);
+            if method == "POST" {
+                assert_eq!(fixture.head().await.0, before.0 + 1, "{what} wrote one event");
+                // The next success must be a new command: the year is taken now.
+                continue;
+            }
+            assert_eq!(fixture.head().await, before, "{what}: a read changed the log");
+        }
+        if public {
+            let answer = fixture.call(&method, &case.uri, None, None, &[]).await;
+            assert_eq!(answer.status, 200, "{what} without a token");
+        }
+
+        // Refusals: none changes the log.
+        let before = fixture.head().await;
+        if !public {
+            let body = case.body.as_deref();
+            let missing = fixture.call(&method, &case.uri, None, body, &[]).await;
+            missing.assert_problem(401, &format!("{what} without a token"));
+            assert_eq!(missing.headers["www-authenticate"], "Bearer");
+            let unknown = fixture.call(&method, &case.uri, Some("smes_0000"), body, &[]).await;
+            unknown.assert_problem(401, &format!("{what} with an unknown token"));
+            let revoked = fixture
+                .call(&method, &case.uri, Some(&fixture.revoked), body, &[])
+                .await;
+            revoked.assert_problem(401, &format!("{what} with a revoked token"));
+            let basic = fixture
+                .call(
+                    &method,
+                    &case.uri,
+                    None,
+                    body,
+                    &[("authorization", "Basic c2VjOnNlYw==")],
+                )
+                .await;
+            basic.assert_problem(401, &format!("{what} with basic authentication"));
+            // A refused caller is refused before the input is read: a bad body is still 401.
+            if body.is_some() {
+                let early = fixture.call(&method, &case.uri, None, Some("{"), &[]).await;
+                early.assert_problem(401, &format!("{what} without a token and with a bad body"));
+            }
+            for role in Role::ALL.into_iter().filter(|role| !case.roles.contains(role)) {
+                let answer = fixture
+                    .call(&method, &case.uri, Some(&fixture.token[role.as_str()]), body, &[])
+                    .await;
+                let problem = answer.assert_problem(403, &format!("{what} as {role}"));
+                assert!(problem["detail"].as_str().unwrap().contains(role.as_str()), "{what}");
+            }
+        }
+        for bad in &case.bad {
+            let headers: Vec<(&str, &str)> = bad
+                .headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            let answer = fixture
+                .call(
+                    &method,
+                    &bad.uri,
+                    Some(&fixture.token["secretariat"]),
+                    bad.body.as_deref(),
+                    &headers,
+                )
+                .await;
+            let label = format!("{what}: {} {:?}", bad.uri, bad.body);
+            let problem = answer.assert_problem(bad.status, &label);
+            if let Some((key, name)) = bad.names {
+                assert_eq!(problem[key], name, "{label}: {}", answer.text);
+            }
+        }
+        // Methods the route does not have are 405 problems.
+        for other in ["GET", "POST", "PUT", "DELETE", "PATCH"]
+            .into_iter()
+            .filter(|other| *other != method)
+        {
+            let answer = fixture
+                .call(other, &case.uri, Some(&fixture.token["secretariat"]), None, &[])
+                .await;
+            answer.assert_problem(405, &format!("{other} {path}"));
+        }
+        assert_eq!(
+            fixture.head().await,
+            before,
+            "{what}: a refused request changed the log"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_problems() {
+    let fixture = Fixture::empty().await;
+    for uri in ["/api/nothing", "/", "/api/log", "/api/commands"] {
+        let answer = fixture.get(uri).await;
+        answer.assert_problem(404, uri);
+    }
+}
+
+#[tokio::test]
+async fn every_command_of_the_cli_has_its_route() {
+    let fixture = Fixture::empty().await;
+    let before = fixture.head().await;
+    let kinds: Vec<&str> = smes_server::kinds().collect();
+    assert_eq!(kinds.len(), AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len());
+    for kind in kinds.iter().copied() {
+        let answer = fixture
+            .call(
+                "POST",
+                &format!("/api/commands/{kind}"),
+                Some(&fixture.token["secretariat"]),
+                Some("{}"),
+                &[],
+            )
+            .await;
+        // Known, so refused for its missing fields, not as an unknown command.
+        let problem = answer.assert_problem(422, kind);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("missing field"),
+            "{kind}: {}",
+            answer.text
+        );
+        assert!(problem["field"].is_string(), "{kind}: {}", answer.text);
+    }
+    assert_eq!(fixture.head().await, before);
+    let document = serde_json::to_value(smes_server::openapi()).unwrap();
+    let parameters = &document["paths"]["/api/commands/{command}"]["post"]["parameters"];
+    let command = parameters
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "command")
+        .unwrap();
+    let listed: Vec<&str> = command["schema"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(listed, kinds, "the document lists the commands");
+}
+
+#[tokio::test]
+async fn a_command_retried_with_the_same_key_is_applied_once_with_the_same_outcome() {
+    let fixture = Fixture::empty().await;
+    let key = "5e1a0000-0000-4000-8000-00000000abcd";
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/open-work-programme";
+    let body = open_2014();
+    let first = fixture
+        .call("POST", uri, Some(&token), Some(&body), &[("idempotency-key", key)])
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let head = fixture.head().await;
+    assert_eq!(head.0, 1);
+    let second = fixture
+        .call("POST", uri, Some(&token), Some(&body), &[("idempotency-key", key)])
+        .await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    assert_eq!(fixture.head().await, head, "the retry wrote nothing");
+    assert_eq!(first.json["replayed"], false);
+    assert_eq!(second.json["replayed"], true);
+    let without_flag = |answer: &support::Answer| {
+        let mut value = answer.json.clone();
+        value.as_object_mut().unwrap().remove("replayed");
+        value
+    };
+    assert_eq!(without_flag(&first), without_flag(&second));
+    assert_eq!(first.json["command_id"], key);
+    assert_eq!(first.json["events"], json!(["WorkProgrammeOpened"]));
+
+    // The key in the body as `command_id` is the same key.
+    let mut in_body: Value = serde_json::from_str(&body).unwrap();
+    in_body["command_id"] = json!(key);
+    let third = fixture
+        .call("POST", uri, Some(&token), Some(&in_body.to_string()), &[])
+        .await;
+    assert_eq!(third.json["replayed"], true, "{}", third.text);
+    // A key and a body naming different commands are refused.
+    let other = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&in_body.to_string()),
+            &[("idempotency-key", "5e1a0000-0000-4000-8000-00000000abce")],
+        )
+        .await;
+    other.assert_problem(422, "two command ids");
+    assert_eq!(other.json["field"], "command_id");
+    // The same key for a command on another stream is a conflict naming the key.
+    let reused = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&open_2014().replace("2014", "2015")),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    reused.assert_problem(409, "a key reused for another command");
+    assert_eq!(reused.json["field"], "Idempotency-Key");
+    assert_eq!(fixture.head().await, head);
+}
+
+#[tokio::test]
+async fn the_actor_and_role_recorded_are_the_tokens() {
+    let fixture = Fixture::empty().await;
+    let created = fixture
+        .tokens
+        .create(
+            "desk-7",
+            Role::Secretariat,
+            Some("actor-5e1a0000-0000-4000-8000-000000000777"),
+        )
+        .await
+        .unwrap();
+    let uri = "/api/commands/open-work-programme";
+    // The body cannot name an actor or a role: they are not fields of any command.
+    let mut body: Value = serde_json::from_str(&open_2014()).unwrap();
+    body["actor"] = json!("mallory");
+    let answer = fixture
+        .call("POST", uri, Some(&created.token), Some(&body.to_string()), &[])
+        .await;
+    answer.assert_problem(422, "an actor in the body");
+    assert_eq!(answer.json["field"], "actor");
+
+    let answer = fixture
+        .call("POST", uri, Some(&created.token), Some(&open_2014()), &[])
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let event = &fixture.store.read_all(1, 1).await.unwrap()[0];
+    assert_eq!(event.metadata.actor, "actor-5e1a0000-0000-4000-8000-000000000777");
+    assert_eq!(event.metadata.role, "secretariat");
+    assert_eq!(event.metadata.source, "http");
+    assert_eq!(
+        event.metadata.command_id.unwrap().to_string(),
+        answer.json["command_id"]
+    );
+}
+
+#[tokio::test]
+async fn a_focal_point_is_forgotten_once_and_an_unknown_actor_is_refused() {
+    let fixture = Fixture::demo().await;
+    let events = fixture.store.read_all(1, 10_000).await.unwrap();
+    let joined = events
+        .iter()
+        .find(|event| event.event_type == "CounterpartJoined")
+        .unwrap();
+    let payload: Value = serde_json::from_str(joined.payload.get()).unwrap();
+    let person = payload["focal_point"]["person"].as_str().unwrap().to_owned();
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/forget-focal-point";
+    let body = json!({"person": person, "reason": "Asked by the person", "on": "2014-02-01"}).to_string();
+    let key = ("idempotency-key", "5e1a0000-0000-4000-8000-0000000f0f0f");
+    let before = fixture.head().await;
+    let first = fixture.call("POST", uri, Some(&token), Some(&body), &[key]).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["events"], json!(["PersonalDataForgotten"]));
+    assert_eq!(fixture.head().await.0, before.0 + 1);
+    let event = fixture.store.read_all(before.0 + 1, 1).await.unwrap().remove(0);
+    assert_eq!(event.metadata.reason.as_deref(), Some("Asked by the person"));
+    assert_eq!(event.metadata.source, "http");
+    let retry = fixture.call("POST", uri, Some(&token), Some(&body), &[key]).await;
+    assert_eq!(
+        (retry.status.as_u16(), retry.json["replayed"].as_bool()),
+        (200, Some(true)),
+        "{}",
+        retry.text
+    );
+    assert_eq!(retry.json["last_position"], first.json["last_position"]);
+    let head = fixture.head().await;
+    let again = fixture.call("POST", uri, Some(&token), Some(&body), &[]).await;
+    again.assert_problem(409, "forgetting a person twice");
+    let actor = fixture
+        .call(
+            "POST",
+            "/api/commands/forget-actor",
+            Some(&token),
+            Some(&json!({"actor": "actor-nobody", "reason": "x"}).to_string()),
+            &[],
+        )
+        .await;
+    actor.assert_problem(422, "an unknown actor");
+    assert!(
+        actor.json["detail"].as_str().unwrap().contains("not registered"),
+        "{}",
+        actor.text
+    );
+    assert_eq!(fixture.head().await, head);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413() {
+    let fixture = Fixture::empty().await;
+    let big = format!(
+        r#"{{"year": 2014, "padding": "{}"}}"#,
+        "x".repeat(smes_server::BODY_LIMIT)
+    );
+    let answer = fixture
+        .call(
+            "POST",
+            "/api/commands/open-work-programme",
+            Some(&fixture.token["secretariat"]),
+            Some(&big),
+            &[],
+        )
+        .await;
+    answer.assert_problem(413, "a large body");
+    assert_eq!(fixture.head().await.0, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
+    let fixture = Fixture::empty().await;
+    let hasty = fixture.serve_with(ServerConfig {
+        timeout: std::time::Duration::ZERO,
+        ..ServerConfig::default()
+    });
+    let key = "5e1a0000-0000-4000-8000-00000000dead";
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/open-work-programme";
+    let answer = send(
+        &hasty,
+        "POST",
+        uri,
+        Some(&token),
+        Some(&open_2014()),
+        &[("idempotency-key", key)],
+    )
+    .await;
+    answer.assert_problem(503, "a command cut off");
+    assert!(answer.json["detail"].as_str().unwrap().contains("Idempotency-Key"));
+    let retry = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&open_2014()),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    assert_eq!(retry.status, 200, "{}", retry.text);
+    assert_eq!(
+        fixture.head().await.0,
+        1,
+        "applied once, whether or not the first attempt committed"
+    );
+}
+
+#[tokio::test]
+async fn observers_may_only_check_health() {
+    let fixture = Fixture::demo().await;
+    let observer = fixture.token["observer"].clone();
+    assert_eq!(
+        fixture
+            .call("GET", "/api/health", Some(&observer), None, &[])
+            .await
+            .status,
+        200
+    );
+    for uri in ["/api/log/head", "/api/work-programme/2013", "/api/openapi.json"] {
+        fixture
+            .call("GET", uri, Some(&observer), None, &[])
+            .await
+            .assert_problem(403, uri);
+    }
+}
+
+/// Replaces what differs between two demo logs (record times, and the hashes and Merkle roots
+/// over them) with placeholders.
+async fn redact(fixture: &Fixture, value: &Value) -> Value {
+    let mut text = value.to_string();
+    for event in fixture.store.read_all(1, 100_000).await.unwrap() {
+        text = text.replace(&hex::encode(event.hash), &format!("[hash {}]", event.position));
+        text = text.replace(&event.recorded_at.to_string(), "[recorded at]");
+    }
+    let head = fixture.get("/api/log/head").await;
+    text = text.replace(head.json["tree_root"].as_str().unwrap(), "[tree root]");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn responses_on_the_demo_log() {
+    let fixture = Fixture::demo().await;
+    let head = fixture.get("/api/log/head").await;
+    insta::assert_json_snapshot!("demo_log_head", redact(&fixture, &head.json).await);
+    let verify = fixture.get("/api/log/verify").await;
+    insta::assert_json_snapshot!("demo_log_verify", redact(&fixture, &verify.json).await);
+    let snapshot = fixture
+        .get("/api/work-programme/2013?as_of=2013-06-30&status=held&area=financing")
+        .await;
+    insta::assert_json_snapshot!(
+        "demo_work_programme_2013_held_financing",
+        redact(&fixture, &snapshot.json).await
+    );
+    let events = fixture.get("/api/streams/work-programme-2013/events?limit=2").await;
+    insta::assert_json_snapshot!("demo_stream_work_programme_2013", redact(&fixture, &events.json).await);
+    let unauthorized = fixture.call("GET", "/api/log/head", None, None, &[]).await;
+    insta::assert_json_snapshot!("problem_401", unauthorized.json);
+    let invalid = fixture.get("/api/work-programme/2013?area=finance").await;
+    insta::assert_json_snapshot!("problem_invalid_area", invalid.json);
+}
+
+#[tokio::test]
+async fn the_snapshot_and_trace_are_the_cli_reports() {
+    let fixture = Fixture::demo().await;
+    let activity = first_activity(&fixture).await;
+    let store = fixture.store.as_ref();
+    let page = smes_reports::index::PAGE;
+    let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, None).unwrap();
+    let request = smes_reports::snapshot::SnapshotRequest {
+        year: smes_reports::options::parse_year("2013").unwrap(),
+        cut,
+        filter: smes_reports::Filter::default(),
+    };
+    let expected = smes_reports::index::snapshot(store, page, &request).await.unwrap();
+    let answer = fixture.get("/api/work-programme/2013?as_of=2013-06-30").await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+    let subject = smes_reports::trace::parse_subject("activity", &activity).unwrap();
+    let expected = smes_reports::index::trace(store, page, subject, &cut).await.unwrap();
+    let answer = fixture
+        .get(&format!("/api/trace/activity/{activity}?as_of=2013-06-30"))
+        .await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+}

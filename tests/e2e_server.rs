@@ -1,0 +1,146 @@
+//! `smes token` and `smes serve` end to end: tokens made and revoked with the CLI, and the API
+//! called over a real TCP connection to the binary, as curl would call it (docs/api.md).
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+use support::{smes, smes_binary, stderr, stdout};
+
+/// The server, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(dir: &std::path::Path) -> Server {
+        let mut child = Command::new(smes_binary())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(dir)
+            .env_remove("SMES_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("smes serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Server { child, address }
+    }
+
+    /// One HTTP/1.1 request; the status and the body as JSON.
+    fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.address
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if !body.is_empty() {
+            request.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let (_, body) = response.split_once("\r\n\r\n").unwrap();
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn token(dir: &std::path::Path, role: &str, name: &str) -> String {
+    let output = smes(dir, &["token", "create", "--role", role, "--name", name]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).lines().next().unwrap().to_owned()
+}
+
+#[test]
+fn tokens_made_with_the_cli_open_the_api_of_smes_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(smes(d, &["init"]).status.success());
+    let desk = token(d, "secretariat", "desk");
+    let watcher = token(d, "observer", "watcher");
+    let bad = smes(d, &["token", "create", "--role", "admin", "--name", "x"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("role \"admin\" is not allowed"),
+        "{}",
+        stderr(&bad)
+    );
+    let again = smes(d, &["token", "create", "--role", "auditor", "--name", "desk"]);
+    assert!(
+        stderr(&again).contains("a token named \"desk\" exists already"),
+        "{}",
+        stderr(&again)
+    );
+
+    let listed = stdout(&smes(d, &["token", "list"]));
+    assert!(listed.contains("desk\tsecretariat\tdesk\t") && listed.contains("watcher\tobserver"));
+    assert!(
+        !listed.contains(&desk) && !listed.contains(&watcher),
+        "a token is shown once only"
+    );
+
+    let server = Server::start(d);
+    let bearer = format!("Bearer {desk}");
+    let auth = [("Authorization", bearer.as_str())];
+    let (status, health) = server.call("GET", "/api/health", &[], "");
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+
+    let body = r#"{"year": 2014, "estimated_budget": {"amount": "1000", "currency": "USD", "value_date": "2013-11-01"}, "opened_on": "2013-11-01"}"#;
+    let key = ("Idempotency-Key", "5e1a0000-0000-4000-8000-000000000e2e");
+    let (first, outcome) = server.call("POST", "/api/commands/open-work-programme", &[auth[0], key], body);
+    assert_eq!(first, 200, "{outcome}");
+    let (second, replay) = server.call("POST", "/api/commands/open-work-programme", &[auth[0], key], body);
+    assert_eq!((second, replay["replayed"].as_bool()), (200, Some(true)));
+    assert_eq!(outcome["last_position"], replay["last_position"]);
+
+    let (status, head) = server.call("GET", "/api/log/head", &auth, "");
+    assert_eq!((status, head["position"].as_u64()), (200, Some(1)));
+    let observer = format!("Bearer {watcher}");
+    let (status, problem) = server.call("GET", "/api/log/head", &[("Authorization", &observer)], "");
+    assert_eq!((status, problem["status"].as_u64()), (403, Some(403)));
+
+    let revoked = smes(d, &["token", "revoke", "desk"]);
+    assert_eq!(stdout(&revoked), "token desk revoked\n");
+    let (status, problem) = server.call("GET", "/api/log/head", &auth, "");
+    assert_eq!(status, 401, "a revoked token is refused at once: {problem}");
+    drop(server);
+
+    let log: Value = serde_json::from_str(stdout(&smes(d, &["log"])).trim()).unwrap();
+    assert_eq!(log["metadata"]["actor"], "desk");
+    assert_eq!(log["metadata"]["role"], "secretariat");
+    assert_eq!(log["metadata"]["source"], "http");
+    assert_eq!(log["metadata"]["command_id"], "5e1a0000-0000-4000-8000-000000000e2e");
+    assert!(
+        stdout(&smes(d, &["token", "list"]))
+            .lines()
+            .any(|line| line.starts_with("desk\t") && !line.ends_with("\t-"))
+    );
+}
