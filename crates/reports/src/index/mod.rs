@@ -198,7 +198,7 @@ pub async fn follow(
                 return Err(Error::IndexMismatch { position: next });
             }
             let through = (last.position, last.hash);
-            let links = links_of(&decode(&batch)?);
+            let links = links_of(&batch)?;
             match store.extend_link_index(expected, through, links).await? {
                 Some(head) => {
                     expected = Some(head);
