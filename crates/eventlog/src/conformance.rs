@@ -1362,6 +1362,80 @@ pub async fn link_index_rebuilt_beside_and_swapped<B: Backend>(backend: &B) {
     assert!(backend.link_rows(&store).await.is_empty());
 }
 
+/// Reading a range of positions for some event types only: exactly the events of the range
+/// whose type is listed, in order, upcast; nothing for no types or an empty range.
+pub async fn reading_a_range_for_some_event_types<B: Backend>(backend: &B) {
+    let upcasters = Upcasters::new().register("Kept", 1, |mut payload| {
+        let object = payload.as_object_mut().ok_or("not an object")?;
+        object.insert("upcast".into(), serde_json::Value::Bool(true));
+        Ok(payload)
+    });
+    let options = StoreOptions {
+        upcasters: Arc::new(upcasters),
+        ..fixed_options()
+    };
+    let store = backend.fresh(options).await;
+    let types = ["Kept", "Skipped", "Other"];
+    for n in 0..30u64 {
+        let event_type = types[(n % 3) as usize];
+        let event = NewEvent::new(event_type, 1, format!(r#"{{"n":{n}}}"#), at("2013-03-01T00:00:00Z"));
+        store
+            .append(AppendRequest::new(
+                stream(&format!("stream-{}", n % 4)),
+                ExpectedVersion::Any,
+                vec![event],
+                Metadata::new("actor-1", "secretariat", "test"),
+            ))
+            .await
+            .expect("the append succeeds");
+    }
+    let all = store.read_all(1, 100).await.expect("the log reads");
+    let wanted = |first: u64, last: u64, kinds: &[&str]| -> Vec<crate::RecordedEvent> {
+        all.iter()
+            .filter(|event| {
+                event.position >= first && event.position <= last && kinds.contains(&event.event_type.as_str())
+            })
+            .cloned()
+            .collect()
+    };
+    for (first, last, kinds) in [
+        (1, 30, &["Kept"][..]),
+        (4, 17, &["Kept", "Other"][..]),
+        (10, 10, &["Skipped"][..]),
+        (10, 10, &["Kept"][..]),
+        (25, 99, &["Other", "Kept"][..]),
+        (12, 11, &["Kept"][..]),
+        (1, 30, &[][..]),
+        (1, 30, &["Unknown"][..]),
+    ] {
+        let found = store
+            .read_range_of_types(first, last, kinds)
+            .await
+            .expect("the range reads");
+        let facts = |events: Vec<crate::RecordedEvent>| -> Vec<(u64, String, String)> {
+            events
+                .into_iter()
+                .map(|event| (event.position, event.event_type, event.payload.get().to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            facts(found),
+            facts(wanted(first, last, kinds)),
+            "positions {first}..={last}, types {kinds:?}"
+        );
+    }
+    let kept = store
+        .read_range_of_types(1, 30, &["Kept"])
+        .await
+        .expect("the range reads");
+    assert_eq!(kept.len(), 10);
+    assert!(
+        kept.iter()
+            .all(|event| event.payload.get().contains(r#""upcast":true"#)),
+        "upcast like every read"
+    );
+}
+
 /// `read_streams` reads several interleaved streams up to a position, in position order, each
 /// stream once however often it is named, unknown streams giving nothing, upcast like every
 /// other read.
@@ -1498,6 +1572,7 @@ macro_rules! conformance_suite {
             stale_link_index_heads_write_nothing,
             link_index_rebuilt_beside_and_swapped,
             read_streams_in_position_order,
+            reading_a_range_for_some_event_types,
             projection_leases_have_one_holder,
         );
     };

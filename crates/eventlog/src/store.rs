@@ -66,6 +66,30 @@ pub trait EventStore: Send + Sync {
     /// Reads one page of the whole log: events from `from_position` (inclusive), at most `limit`.
     async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
 
+    /// The events at positions `first..=last` whose stored type is one of `event_types`, in
+    /// position order, upcast as every read is. For readers that need only a few kinds of event
+    /// from a long stretch of the log (building an index): a backend filters before decoding.
+    /// This default reads every event of the range and keeps the matching ones.
+    async fn read_range_of_types(&self, first: u64, last: u64, event_types: &[&str]) -> Result<Vec<RecordedEvent>> {
+        let mut found = Vec::new();
+        let mut next = first.max(1);
+        while next <= last {
+            let span = usize::try_from(last - next + 1)
+                .unwrap_or(usize::MAX)
+                .min(DEFAULT_PAGE_SIZE);
+            let page = self.read_all(next, span).await?;
+            let Some(end) = page.last().map(|event| event.position) else {
+                break;
+            };
+            found.extend(
+                page.into_iter()
+                    .filter(|event| event.position <= last && event_types.contains(&event.event_type.as_str())),
+            );
+            next = end + 1;
+        }
+        Ok(found)
+    }
+
     /// The last position and its hash.
     async fn head(&self) -> Result<Head>;
 

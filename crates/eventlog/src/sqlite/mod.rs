@@ -528,6 +528,34 @@ impl EventStore for SqliteEventStore {
         .await
     }
 
+    async fn read_range_of_types(&self, first: u64, last: u64, event_types: &[&str]) -> Result<Vec<RecordedEvent>> {
+        if event_types.is_empty() {
+            return Ok(Vec::new());
+        }
+        let upcasters = &self.upcasters;
+        // Clamped so that the bounds fit SQLite's signed integers.
+        let (first, last) = (first.min(i64::MAX as u64), last.min(i64::MAX as u64));
+        let sql = format!(
+            "SELECT position, record, hash FROM events WHERE position BETWEEN ?1 AND ?2 AND event_type IN ({}) \
+             ORDER BY position",
+            (0..event_types.len())
+                .map(|index| format!("?{}", index + 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let bounds = [
+            rusqlite::types::Value::Integer(first as i64),
+            rusqlite::types::Value::Integer(last as i64),
+        ];
+        let values = bounds.into_iter().chain(
+            event_types
+                .iter()
+                .map(|event_type| rusqlite::types::Value::Text((*event_type).to_owned())),
+        );
+        self.with_reader(|connection| read_page(connection, &sql, rusqlite::params_from_iter(values), upcasters))
+            .await
+    }
+
     async fn head(&self) -> Result<Head> {
         self.with_reader(|connection| {
             let head: Option<(u64, Vec<u8>)> = connection

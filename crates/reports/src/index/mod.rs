@@ -12,7 +12,7 @@
 //! [`follow`] keeps the index caught up as the log grows, for a worker (`smes project`) that
 //! holds the [`LEASE`]: one worker at a time applies, the others wait for the lease.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -63,16 +63,37 @@ impl IndexState {
 /// Only events of a type that may link are decoded.
 fn links_of(events: &[RecordedEvent]) -> Result<Vec<Link>> {
     let mut found: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for recorded in events.iter().filter(|recorded| reach::may_link(&recorded.event_type)) {
-        let envelope = Envelope::from_recorded(recorded)?;
-        reach::links(&envelope, |from, to| {
-            found.entry((from, to)).or_insert(envelope.position);
-        });
-    }
+    gather(events, &mut found)?;
     Ok(found
         .into_iter()
         .map(|((from, to), position)| Link { from, to, position })
         .collect())
+}
+
+/// Adds the links of events, in order, to `found`, each with the first position asserting it.
+fn gather<M: Gathered>(events: &[RecordedEvent], found: &mut M) -> Result<()> {
+    for recorded in events.iter().filter(|recorded| reach::may_link(&recorded.event_type)) {
+        let envelope = Envelope::from_recorded(recorded)?;
+        reach::links(&envelope, |from, to| found.first(from, to, envelope.position));
+    }
+    Ok(())
+}
+
+/// A map of links to the first position asserting each.
+trait Gathered {
+    fn first(&mut self, from: String, to: String, position: u64);
+}
+
+impl Gathered for BTreeMap<(String, String), u64> {
+    fn first(&mut self, from: String, to: String, position: u64) {
+        self.entry((from, to)).or_insert(position);
+    }
+}
+
+impl Gathered for HashMap<(String, String), u64> {
+    fn first(&mut self, from: String, to: String, position: u64) {
+        self.entry((from, to)).or_insert(position);
+    }
 }
 
 fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
@@ -112,7 +133,7 @@ async fn catch_up_holding(
     applied: &mut (dyn FnMut(IndexState) + Send),
 ) -> Result<IndexState> {
     let page = page.max(1);
-    let target = store.head().await?.position;
+    let target = store.head().await?;
     loop {
         if let Some(lease) = lease.as_deref_mut() {
             lease.check().await?;
@@ -122,20 +143,53 @@ async fn catch_up_holding(
             check_belongs(store, head).await?;
         }
         let state = IndexState::of(expected);
-        if state.position >= target {
+        if state.position >= target.position {
             return Ok(state);
         }
-        let events = store.read_all(state.position + 1, page).await?;
-        let Some(last) = events.last() else {
-            return Ok(state);
-        };
-        let through = (last.position, last.hash);
-        let links = links_of(&events)?;
+        let (links, through) = range_links(store, state.position, page, (target.position, target.hash)).await?;
         // `None`: another process moved the head, or a rebuild swapped; read it again.
         if let Some(head) = store.extend_link_index(expected, through, links).await? {
             applied(IndexState::of(Some(head)));
         }
     }
+}
+
+/// The links asserted by the `page` events after position `after` (no further than `head`),
+/// and the position and hash the range ends at. Only events of a type that may link are read
+/// and decoded.
+async fn range_links(
+    store: &dyn EventStore,
+    after: u64,
+    page: usize,
+    head: (u64, Hash),
+) -> Result<(Vec<Link>, (u64, Hash))> {
+    let (events, through) = range_events(store, after, page, head).await?;
+    Ok((links_of(&events)?, through))
+}
+
+/// The events that may link among the `page` events after position `after` (no further than
+/// `head`), and the position and hash the range ends at.
+async fn range_events(
+    store: &dyn EventStore,
+    after: u64,
+    page: usize,
+    head: (u64, Hash),
+) -> Result<(Vec<RecordedEvent>, (u64, Hash))> {
+    let last = after.saturating_add(page as u64).min(head.0);
+    let events = store
+        .read_range_of_types(after + 1, last, &reach::LINKING_EVENT_TYPES)
+        .await?;
+    let hash = if last == head.0 {
+        head.1
+    } else {
+        let event = store.read_all(last, 1).await?;
+        event
+            .first()
+            .filter(|event| event.position == last)
+            .map(|event| event.hash)
+            .ok_or(Error::IndexMismatch { position: last })?
+    };
+    Ok((events, (last, hash)))
 }
 
 /// The name of the projection lease under which one worker at a time keeps the link index
@@ -224,16 +278,15 @@ pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnM
     let page = page.max(1);
     let generation = store.begin_link_index_build().await?;
     let mut through: (u64, Hash) = (0, GENESIS_HASH);
-    let mut gathered: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut gathered: HashMap<(String, String), u64> = HashMap::new();
     loop {
-        let target = store.head().await?.position;
-        progress(through.0, target);
-        let events = store.read_all(through.0 + 1, page).await?;
-        let Some(last) = events.last() else { break };
-        let next = (last.position, last.hash);
-        for link in links_of(&events)? {
-            gathered.entry((link.from, link.to)).or_insert(link.position);
+        let head = store.head().await?;
+        progress(through.0, head.position);
+        if head.position <= through.0 {
+            break;
         }
+        let (events, next) = range_events(store, through.0, page, (head.position, head.hash)).await?;
+        gather(&events, &mut gathered)?;
         if gathered.len() >= REBUILD_BUFFER {
             write_gathered(store, generation, &mut gathered, page).await?;
         }
@@ -248,13 +301,15 @@ pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnM
 async fn write_gathered(
     store: &dyn EventStore,
     generation: u64,
-    gathered: &mut BTreeMap<(String, String), u64>,
+    gathered: &mut HashMap<(String, String), u64>,
     page: usize,
 ) -> Result<()> {
-    let mut links = std::mem::take(gathered)
+    let mut sorted: Vec<Link> = std::mem::take(gathered)
         .into_iter()
         .map(|((from, to), position)| Link { from, to, position })
-        .peekable();
+        .collect();
+    sorted.sort_unstable_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    let mut links = sorted.into_iter().peekable();
     while links.peek().is_some() {
         let chunk: Vec<Link> = links.by_ref().take(page).collect();
         store.write_link_generation(generation, chunk).await?;
