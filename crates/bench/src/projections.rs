@@ -196,7 +196,10 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
             name: "peak memory (RSS) of the process while rebuilding the link index",
             value: peak,
             unit: "MiB",
-            goal: Some(("< 256 MiB (the process's peak so far, reset before the rebuild)".into(), peak < 256.0)),
+            goal: Some((
+                "< 256 MiB (the process's peak so far, reset before the rebuild)".into(),
+                peak < 256.0,
+            )),
         });
     }
     let mut catch_up_times: Vec<Duration> = index_catch_up.iter().map(|(time, _)| *time).collect();
