@@ -6,89 +6,19 @@
 //! `SMES_TEST_POSTGRES` overrides the admin URL. These tests fail, never skip, when it does not
 //! answer. Each test gets its own database, dropped at the end.
 
+#[path = "support/postgres.rs"]
+mod postgres;
 mod support;
 
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use postgres::{Database, admin_url, connect, runtime};
 use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use support::{smes, stderr, stdout};
 
 const COUNTERPART: &str = "5e1a0000-00c0-4000-8000-000000000001";
 const ACTIVITY: &str = "5e1a0000-00ac-4000-8000-000000000001";
-
-fn admin_url() -> String {
-    std::env::var("SMES_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
-
-async fn connect(url: &str) -> PgConnection {
-    PgConnection::connect(url).await.unwrap_or_else(|error| {
-        panic!(
-            "PostgreSQL is not reachable at {url}: {error}. The PostgreSQL tests need a server at \
-             127.0.0.1:5432 with trust auth and a database `test` (README, Development); they never skip."
-        )
-    })
-}
-
-/// A database of the test's own, dropped when the value is.
-struct Database {
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn fresh() -> Self {
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .expect("after 1970")
-            .as_secs();
-        let name = format!("smes_e2e_{seconds}_{}", uuid::Uuid::new_v4().simple());
-        runtime().block_on(async {
-            let mut admin = connect(&admin_url()).await;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut admin)
-                .await
-                .expect("create a test database");
-        });
-        let admin = admin_url();
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
-        Database {
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    fn query<T>(&self, run: impl AsyncFnOnce(&mut PgConnection) -> T) -> T {
-        runtime().block_on(async {
-            let mut connection = connect(&self.url).await;
-            let value = run(&mut connection).await;
-            let _ = connection.close().await;
-            value
-        })
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        runtime().block_on(async {
-            let mut admin = connect(&admin_url()).await;
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await;
-        });
-    }
-}
 
 /// Runs `smes --database URL args...` and returns standard output, failing on a non-zero exit.
 fn ok(dir: &Path, url: &str, args: &[&str]) -> String {
