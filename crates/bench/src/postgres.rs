@@ -9,8 +9,11 @@
 //!   text and a hash) per autocommitted transaction, as fast as they can;
 //! - the store, 16 tasks appending one event at a time through one store (one process);
 //! - the store, 16 stores on the same database, one task each (as 16 processes would);
-//! - catching up: `stream_all` from position 1 over a log of at least 100,000 events (5,000 in
-//!   a quick run), in events per second;
+//! - bulk import: the log filled with whole bulk appends of 5,000 events to at least 100,000
+//!   events (one bulk append more in a quick run), in events per second, against one binary
+//!   `COPY` of as many rows of the events table's shape into a table with its keys (rows built
+//!   and hashed in the timing, as the store encodes and hashes);
+//! - catching up: `stream_all` from position 1 over that log, in events per second;
 //! - live subscribers: while 16 stores append single events, a subscription on a store of its
 //!   own (woken by notifications, as another process's would be) notes when it sees each event;
 //!   the figure is the 99th percentile of the time from an append's acknowledgement to the
@@ -190,14 +193,21 @@ async fn measure_in(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchEr
 /// log the appends measurements left.
 async fn measure_reading(url: &str, appends: u64, catch_up_events: u64) -> Result<Vec<Measurement>, BenchError> {
     let store = PostgresEventStore::open(url, StoreOptions::default()).await?;
-    let mut head = store.head().await?.position;
-    while head < catch_up_events {
-        let size = (catch_up_events - head).min(BULK);
+    let first = store.head().await?.position;
+    let target = catch_up_events.max(first + BULK);
+    let mut head = first;
+    // Filling the log is the bulk import: whole bulk appends of `BULK` events.
+    let started = Instant::now();
+    while head < target {
+        let size = (target - head).min(BULK);
         for outcome in store.append_batch(crate::bulk_requests(head + 1, size)).await? {
             outcome?;
         }
         head = store.head().await?.position;
     }
+    let imported = head - first;
+    let import = rate(imported, started.elapsed());
+    let copy = raw_copy(url, imported).await?;
     let started = Instant::now();
     let read = store
         .stream_all(1)
@@ -207,6 +217,24 @@ async fn measure_reading(url: &str, appends: u64, catch_up_events: u64) -> Resul
 
     let latency = live_latency(url, appends).await?;
     Ok(vec![
+        Measurement {
+            name: "PostgreSQL: bulk import (append_batch of 5,000 events a transaction)",
+            value: import,
+            unit: "events/s",
+            goal: Some((
+                format!(
+                    "≥ 0.8 × raw binary COPY (ratio {:.2}; {imported} events)",
+                    import / copy
+                ),
+                import >= 0.8 * copy,
+            )),
+        },
+        Measurement {
+            name: "PostgreSQL: raw binary COPY of as many rows of the events table's shape",
+            value: copy,
+            unit: "rows/s",
+            goal: None,
+        },
         Measurement {
             name: "PostgreSQL: catch-up read (stream_all from position 1)",
             value: reading,
@@ -314,6 +342,57 @@ async fn join(tasks: Vec<tokio::task::JoinHandle<Result<(), BenchError>>>) -> Re
             .map_err(|error| BenchError::Io(std::io::Error::other(error)))??;
     }
     Ok(())
+}
+
+/// The raw baseline for bulk import: `rows` rows shaped as the events table's (position,
+/// stream, version, type, business and record times, a record-sized text and its SHA-256),
+/// built and sent with one binary `COPY` into a table with the events table's keys. Returns
+/// rows per second, building the rows and hashing included.
+async fn raw_copy(url: &str, rows: u64) -> Result<f64, BenchError> {
+    let mut connection = PgConnection::connect(url).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE raw_copy (position BIGINT PRIMARY KEY, stream TEXT NOT NULL, version BIGINT NOT NULL, \
+         event_type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL, record TEXT NOT NULL, \
+         hash BYTEA NOT NULL, UNIQUE (stream, version))",
+    )
+    .execute(&mut connection)
+    .await?;
+    let started = Instant::now();
+    // PostgreSQL's binary COPY format: a signature, flags and header extension, then per row
+    // the field count and each field as its length and big-endian bytes, then -1.
+    let mut data: Vec<u8> = Vec::with_capacity(usize::try_from(rows).unwrap_or(0).saturating_mul(450) + 32);
+    data.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    data.extend_from_slice(&0i32.to_be_bytes());
+    data.extend_from_slice(&0i32.to_be_bytes());
+    let field = |data: &mut Vec<u8>, bytes: &[u8]| {
+        data.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+        data.extend_from_slice(bytes);
+    };
+    for n in 1..=rows {
+        let record = format!("{{\"position\":{n},\"payload\":{}}}", crate::payload(n));
+        let hash = smes_verify::record_hash(record.as_bytes());
+        data.extend_from_slice(&8i16.to_be_bytes());
+        field(&mut data, &(n as i64).to_be_bytes());
+        field(&mut data, format!("activity-{}", n % 10_000).as_bytes());
+        field(&mut data, &((n / 10_000 + 1) as i64).to_be_bytes());
+        field(&mut data, b"ActivityProposed");
+        field(&mut data, &1_364_774_400_000_000i64.to_be_bytes());
+        field(&mut data, &(1_364_774_400_000_000i64 + n as i64).to_be_bytes());
+        field(&mut data, record.as_bytes());
+        field(&mut data, hash.as_slice());
+    }
+    data.extend_from_slice(&(-1i16).to_be_bytes());
+    let mut copy = connection
+        .copy_in_raw(
+            "COPY raw_copy (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+             FROM STDIN (FORMAT binary)",
+        )
+        .await?;
+    copy.send(data).await?;
+    copy.finish().await?;
+    let elapsed = started.elapsed();
+    connection.close().await?;
+    Ok(rate(rows, elapsed))
 }
 
 /// The raw baseline: 16 connections, each inserting `per_task` rows of the size of a record,
