@@ -229,7 +229,7 @@ pub(super) fn activity(
             button type="submit" { (text.show) }
         }
         @if let Some(report) = report {
-            p { (report.cut) "." }
+            p { (text.cut_is) " " (report.cut) "." }
             p { (text.trace_intro) }
             @if report.steps.is_empty() {
                 p { (text.no_step) }

@@ -61,6 +61,8 @@ pub struct Text {
     pub untitled: &'static str,
     /// The heading of an activity's page.
     pub activity_trace: &'static str,
+    /// Before the cut in words.
+    pub cut_is: &'static str,
     /// The trace in words.
     pub trace_intro: &'static str,
     /// A trace without a step.
@@ -125,6 +127,7 @@ pub const ENGLISH: Text = Text {
     activity_traces: "Decision traces of the activities listed",
     untitled: "(untitled under this cut)",
     activity_trace: "Decision trace of activity",
+    cut_is: "Cut:",
     trace_intro: "The chain of steps that led to the activity and followed it, by stage, then log position.",
     no_step: "No step.",
     actor: "actor",
