@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// How many seconds a request may take before it is answered 503.
     #[arg(long, default_value_t = smes_server::DEFAULT_TIMEOUT.as_secs())]
     timeout: u64,
+    /// The web pages' session cookie without `Secure`, so a browser on this machine can sign
+    /// in over plain http://127.0.0.1; without it the cookie is sent over HTTPS only (behind a
+    /// TLS-terminating proxy).
+    #[arg(long)]
+    plain_http: bool,
 }
 
 /// `smes token ...`.
@@ -55,10 +60,14 @@ pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result
     let config = ServerConfig {
         index_page,
         timeout: std::time::Duration::from_secs(args.timeout),
+        secure_cookies: !args.plain_http,
     };
     let listener = smes_server::listen(&args.listen).await?;
     let address = listener.local_addr()?;
-    println!("smes API listening on http://{address}/api (log at {})", log.describe());
+    println!(
+        "smes API listening on http://{address}/api, pages on http://{address}/ (log at {})",
+        log.describe()
+    );
     smes_server::serve(listener, Api::new(app, tokens, config)).await?;
     Ok(())
 }

@@ -64,7 +64,8 @@ pub struct TraceReport {
     pub steps: Vec<Step>,
 }
 
-fn subject_parts(subject: &Subject) -> (&'static str, String) {
+/// A subject's kind and id (or document reference), as given on the command line.
+pub fn subject_parts(subject: &Subject) -> (&'static str, String) {
     match subject {
         Subject::Activity(id) => ("activity", id.to_string()),
         Subject::Need(id) => ("need", id.to_string()),
@@ -109,7 +110,8 @@ pub fn build(log: &LogSlice, subject: Subject, cut: &Cut) -> Result<TraceReport>
     })
 }
 
-fn stage_name(stage: Stage) -> &'static str {
+/// A stage's name as the trace's Markdown and `dot` forms head it.
+pub fn stage_name(stage: Stage) -> &'static str {
     match stage {
         Stage::Need => "need",
         Stage::Consultation => "consultation",

@@ -19,6 +19,9 @@ use crate::tokens::Role;
 pub enum Access {
     /// Anyone, without a token.
     Public,
+    /// Anyone signed in, whatever the role (the pages' home, which tells observers that
+    /// nothing is published yet).
+    Signed,
     /// Reading the record: the secretariat and auditors.
     Read,
     /// Recording commands: the secretariat only.
@@ -29,7 +32,7 @@ impl Access {
     /// The roles allowed.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Access::Public => &Role::ALL,
+            Access::Public | Access::Signed => &Role::ALL,
             Access::Read => &[Role::Secretariat, Role::Auditor],
             Access::Command => &[Role::Secretariat],
         }
@@ -68,10 +71,31 @@ pub const ROUTES: [RouteRule; 8] = [
     rule("POST", "/api/commands/{command}", Access::Command),
 ];
 
+/// Every web page with its rule. `Public` pages need no session; the others redirect to
+/// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
+/// The page tests call every entry, and the pages' layer refuses a page without an entry.
+pub const PAGES: [RouteRule; 6] = [
+    rule("GET", "/sign-in", Access::Public),
+    rule("POST", "/sign-in", Access::Public),
+    rule("POST", "/sign-out", Access::Public),
+    rule("GET", "/", Access::Signed),
+    rule("GET", "/work-programme/{year}", Access::Read),
+    rule("GET", "/activity/{id}", Access::Read),
+];
+
 /// The rule of a route, if it has one (HEAD follows the rule of GET, which answers it).
 pub fn rule_for(method: &Method, path: &str) -> Option<RouteRule> {
+    find(&ROUTES, method, path)
+}
+
+/// The rule of a web page, if it has one (HEAD follows GET).
+pub fn page_rule_for(method: &Method, path: &str) -> Option<RouteRule> {
+    find(&PAGES, method, path)
+}
+
+fn find(table: &[RouteRule], method: &Method, path: &str) -> Option<RouteRule> {
     let method = if method == Method::HEAD { "GET" } else { method.as_str() };
-    ROUTES
+    table
         .iter()
         .copied()
         .find(|rule| rule.method == method && rule.path == path)

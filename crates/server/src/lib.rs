@@ -8,7 +8,8 @@
 //! handler reads anything; the tests check that the router, the document and the table name
 //! the same routes. Handlers are thin: reads go through `smes-reports` (snapshots and traces
 //! through the link index, as the CLI reads them) and commands through [`smes_app::App`], with
-//! the actor and role taken from the token.
+//! the actor and role taken from the token. The web pages ([`web`]) share the token table,
+//! the reports and the access rules, with a session cookie instead of a bearer token.
 
 #![warn(missing_docs)]
 
@@ -19,6 +20,7 @@ mod extract;
 pub mod problem;
 mod reads;
 pub mod tokens;
+pub mod web;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +55,9 @@ pub struct ServerConfig {
     /// How long a request may take before it is answered 503 (a command cut off this way may
     /// still commit: retry it with the same `Idempotency-Key`).
     pub timeout: Duration,
+    /// Whether the web pages' cookies carry `Secure` (sent over HTTPS only). True unless the
+    /// server is started for plain-HTTP use on the local machine (`smes serve --plain-http`).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -60,18 +65,20 @@ impl Default for ServerConfig {
         ServerConfig {
             index_page: smes_reports::index::PAGE,
             timeout: DEFAULT_TIMEOUT,
+            secure_cookies: true,
         }
     }
 }
 
 /// What every handler shares: the app (and through it the log), the token table, the
-/// configuration and the OpenAPI document.
+/// configuration, the OpenAPI document and the web pages' sessions.
 #[derive(Debug, Clone)]
 pub struct Api {
     app: App,
     tokens: TokenStore,
     config: ServerConfig,
     openapi: Arc<String>,
+    sessions: web::sessions::Sessions,
 }
 
 impl Api {
@@ -82,6 +89,7 @@ impl Api {
             tokens,
             config,
             openapi: Arc::new(String::new()),
+            sessions: web::sessions::Sessions::default(),
         }
     }
 }
@@ -153,14 +161,16 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// The API's router: every route behind the access layer, a 404 and a 405 as problem details,
-/// the body limit and the request timeout.
+/// The server's router: every API route behind the access layer, the web pages behind the
+/// pages' layer, a 404 and a 405 as problem details, the body limit and the request timeout.
 pub fn router(mut api: Api) -> Router {
     let (router, mut document) = routes().split_for_parts();
     list_commands(&mut document);
     api.openapi = Arc::new(document.to_json().unwrap_or_default());
+    let pages = web::routes().route_layer(middleware::from_fn_with_state(api.clone(), web::guard));
     router
         .route_layer(middleware::from_fn_with_state(api.clone(), access::authorize))
+        .merge(pages)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -393,7 +393,7 @@ fn report(error: smes_reports::Error) -> Problem {
 }
 
 /// The query or path parameter a command-line option of the reports stands for.
-fn parameter_of(option: &str) -> &str {
+pub(crate) fn parameter_of(option: &str) -> &str {
     match option {
         "--as-of" => "as_of",
         "--known-at" => "known_at",

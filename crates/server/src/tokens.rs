@@ -208,10 +208,15 @@ impl TokenStore {
 
     /// The caller a presented token names, if it is known and not revoked.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Caller>> {
-        let hash = token_hash(token);
+        self.authenticate_hash(&token_hash(token)).await
+    }
+
+    /// The caller a token's hash ([`token_hash`]) names, if that token exists and is not
+    /// revoked: how a signed-in browser's session is checked on every page.
+    pub async fn authenticate_hash(&self, hash: &str) -> Result<Option<Caller>> {
         let row: Option<(String, String, String)> = match self {
-            TokenStore::Sqlite(pool) => sqlx::query_as(FIND).bind(&hash).fetch_optional(pool).await?,
-            TokenStore::Postgres(pool) => sqlx::query_as(FIND).bind(&hash).fetch_optional(pool).await?,
+            TokenStore::Sqlite(pool) => sqlx::query_as(FIND).bind(hash).fetch_optional(pool).await?,
+            TokenStore::Postgres(pool) => sqlx::query_as(FIND).bind(hash).fetch_optional(pool).await?,
         };
         row.map(|(name, role, actor)| {
             Ok(Caller {

@@ -354,7 +354,7 @@ async fn every_route_answers_refuses_without_a_valid_token_or_role_and_checks_it
 #[tokio::test]
 async fn unknown_routes_are_404_problems() {
     let fixture = Fixture::empty().await;
-    for uri in ["/api/nothing", "/", "/api/log", "/api/commands"] {
+    for uri in ["/api/nothing", "/nothing", "/api/log", "/api/commands"] {
         let answer = fixture.get(uri).await;
         answer.assert_problem(404, uri);
     }

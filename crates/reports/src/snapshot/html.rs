@@ -8,7 +8,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::{ActivityRow, Snapshot, TotalRow};
 use crate::format::{MoneyText, amounts_line};
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1b1b1b}\
+/// The style sheet of the snapshot's HTML, for pages that embed its [`fragment`].
+pub const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1b1b1b}\
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}\
 th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#eef2f6}td.num{text-align:right;white-space:nowrap}\
@@ -26,9 +27,6 @@ fn or_dash(value: Option<&str>) -> &str {
 
 /// Renders a snapshot as HTML.
 pub fn render(snapshot: &Snapshot) -> String {
-    let anchor = &snapshot.anchor;
-    let selection = &snapshot.selection;
-    let programme = &snapshot.programme;
     let page: Markup = html! {
         (DOCTYPE)
         html lang="en" {
@@ -37,7 +35,21 @@ pub fn render(snapshot: &Snapshot) -> String {
                 title { "SELA-SMEs work programme " (snapshot.year) }
                 style { (PreEscaped(STYLE)) }
             }
-            body {
+            body { (fragment(snapshot)) }
+        }
+    };
+    let mut text = page.into_string();
+    text.push('\n');
+    text
+}
+
+/// The snapshot's content without the page around it (from its heading to its totals), for
+/// pages that show it inside their own layout.
+pub fn fragment(snapshot: &Snapshot) -> Markup {
+    let anchor = &snapshot.anchor;
+    let selection = &snapshot.selection;
+    let programme = &snapshot.programme;
+    html! {
                 h1 { "SELA-SMEs work programme " (snapshot.year) }
                 p { "Cut: " (selection.cut) "." }
                 @if !selection.areas.is_empty() { p { "Thematic areas: " (selection.areas.join(", ")) } }
@@ -99,12 +111,7 @@ pub fn render(snapshot: &Snapshot) -> String {
                     }
                     @for total in &snapshot.totals { (total_row(total)) }
                 }
-            }
-        }
-    };
-    let mut text = page.into_string();
-    text.push('\n');
-    text
+    }
 }
 
 fn planned(activity: &ActivityRow) -> String {

@@ -6,7 +6,7 @@
 //! rows out and the JSON form is the same data serialised.
 
 mod csv;
-mod html;
+pub mod html;
 mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet};
