@@ -25,6 +25,10 @@ const CUT: [&str; 3] = ["as_of", "known_at", "at_position"];
 /// The most events one page of a stream holds.
 pub const MAX_PAGE: usize = 1_000;
 
+/// The largest stream version a log can hold: both backends keep versions as signed 64-bit
+/// integers, so a larger `from` is refused as a bad parameter rather than failing the read.
+pub const MAX_VERSION: u64 = i64::MAX as u64;
+
 /// The answer of the health check.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -216,7 +220,7 @@ pub struct StreamPage {
     security(("bearer" = [])),
     params(
         ("stream" = String, Path, description = "The stream, such as work-programme-2013 or activity-<uuid>"),
-        ("from" = Option<u64>, Query, description = "The first version (from 1; default 1)"),
+        ("from" = Option<u64>, Query, description = "The first version (1 to 9223372036854775807; default 1)"),
         ("limit" = Option<u64>, Query, description = "At most this many events (1 to 1000; default 100)"),
     ),
     responses(
@@ -234,7 +238,7 @@ pub async fn stream_events(
     query.only(&["from", "limit"])?;
     let name = StreamName::new(stream.clone())
         .map_err(|error| Problem::invalid_parameter("stream", format!("stream: {error}")))?;
-    let from = number(&query, "from", 1, u64::MAX)?.unwrap_or(1);
+    let from = number(&query, "from", 1, MAX_VERSION)?.unwrap_or(1);
     let limit = number(&query, "limit", 1, MAX_PAGE as u64)?.unwrap_or(100) as usize;
     let events = api
         .app

@@ -126,6 +126,12 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                     400,
                     Some(("parameter", "from")),
                 ),
+                // Past the largest version a log can hold (found by schemathesis: it was a 500).
+                bad(
+                    "/api/streams/work-programme-2013/events?from=9223372036854775808",
+                    400,
+                    Some(("parameter", "from")),
+                ),
             ],
         ),
         ("GET", "/api/log/head") => plain(
@@ -609,6 +615,16 @@ async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
         1,
         "applied once, whether or not the first attempt committed"
     );
+}
+
+#[tokio::test]
+async fn a_stream_read_from_the_largest_version_is_an_empty_page() {
+    let fixture = Fixture::demo().await;
+    let uri = format!("/api/streams/work-programme-2013/events?from={}", i64::MAX);
+    let answer = fixture.get(&uri).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json["events"], json!([]));
+    assert_eq!(answer.json["next"], Value::Null);
 }
 
 #[tokio::test]
