@@ -616,6 +616,23 @@ pub async fn reads_from_any_position<B: Backend>(backend: &B) {
         paged.extend(page.iter().map(|event| event.position));
     }
     assert_eq!(paged, (1..=2500).collect::<Vec<_>>());
+    // Positions and versions no log can hold read nothing, and bounds beyond them everything.
+    assert!(store.read_all(u64::MAX, 10).await.unwrap().is_empty());
+    assert!(store.read_all(1 << 63, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .read_stream(&stream("s-0"), u64::MAX, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let whole = store.read_streams(&[stream("s-0")], u64::MAX).await.unwrap();
+    assert_eq!(whole.len(), 700);
+    let kinds = store
+        .read_range_of_types(u64::MAX - 1, u64::MAX, &["Happened"])
+        .await
+        .unwrap();
+    assert!(kinds.is_empty());
 }
 
 /// A reader streaming the log while another task appends sees, every time, a gapless prefix.

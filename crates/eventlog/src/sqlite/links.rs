@@ -8,7 +8,7 @@
 use rusqlite::{Connection, ToSql, TransactionBehavior, params};
 use smes_verify::Hash;
 
-use super::read_page;
+use super::{read_page, to_i64};
 use crate::codec;
 use crate::error::Result;
 use crate::event::{RecordedEvent, StreamName};
@@ -175,8 +175,7 @@ pub(crate) fn read_streams(
 ) -> Result<Vec<RecordedEvent>> {
     let transaction = connection.unchecked_transaction()?;
     let mut events = Vec::new();
-    // Clamped so that the bound fits SQLite's signed integers.
-    let up_to = up_to.min(i64::MAX as u64);
+    let up_to = to_i64(up_to);
     for stream in links::distinct(streams.iter().map(StreamName::as_str)) {
         events.extend(read_page(
             &transaction,

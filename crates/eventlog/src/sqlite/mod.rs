@@ -492,6 +492,13 @@ fn to_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
+/// A position or version as SQLite's signed integer. No log holds one beyond `i64::MAX`, so a
+/// larger bound saturates: reading from it finds nothing, up to it finds everything, as on
+/// PostgreSQL.
+pub(crate) fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 #[async_trait]
 impl EventStore for SqliteEventStore {
     async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
@@ -508,7 +515,7 @@ impl EventStore for SqliteEventStore {
             read_page(
                 connection,
                 "SELECT position, record, hash FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3",
-                rusqlite::params![stream.as_str(), from_version, to_limit(limit)],
+                rusqlite::params![stream.as_str(), to_i64(from_version), to_limit(limit)],
                 upcasters,
             )
         })
@@ -521,7 +528,7 @@ impl EventStore for SqliteEventStore {
             read_page(
                 connection,
                 "SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2",
-                rusqlite::params![from_position, to_limit(limit)],
+                rusqlite::params![to_i64(from_position), to_limit(limit)],
                 upcasters,
             )
         })
@@ -533,8 +540,7 @@ impl EventStore for SqliteEventStore {
             return Ok(Vec::new());
         }
         let upcasters = &self.upcasters;
-        // Clamped so that the bounds fit SQLite's signed integers.
-        let (first, last) = (first.min(i64::MAX as u64), last.min(i64::MAX as u64));
+        let (first, last) = (to_i64(first), to_i64(last));
         let sql = format!(
             "SELECT position, record, hash FROM events WHERE position BETWEEN ?1 AND ?2 AND event_type IN ({}) \
              ORDER BY position",
@@ -544,8 +550,8 @@ impl EventStore for SqliteEventStore {
                 .join(", ")
         );
         let bounds = [
-            rusqlite::types::Value::Integer(first as i64),
-            rusqlite::types::Value::Integer(last as i64),
+            rusqlite::types::Value::Integer(first),
+            rusqlite::types::Value::Integer(last),
         ];
         let values = bounds.into_iter().chain(
             event_types
