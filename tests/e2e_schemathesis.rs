@@ -8,14 +8,16 @@
 //! and it is missing the test fails; otherwise it says on stderr what it did not check.
 //! `SMES_SCHEMATHESIS_EXAMPLES` raises the number of examples per operation (default 20).
 
+#[path = "support/server.rs"]
+mod server;
 mod support;
 
-use std::io::{BufRead, BufReader, Write as _};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 
 use serde_json::Value;
-use support::{smes, smes_binary, stderr, stdout};
+use server::{Server, token};
+use support::{smes, stderr, stdout};
 
 /// Examples per operation unless `SMES_SCHEMATHESIS_EXAMPLES` says otherwise.
 const EXAMPLES: u32 = 20;
@@ -26,47 +28,6 @@ const EXAMPLES: u32 = 20;
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
                       response_headers_conformance,response_schema_conformance,negative_data_rejection,\
                       missing_required_header,unsupported_method,ignored_auth";
-
-/// The server, stopped when dropped.
-struct Server {
-    child: Child,
-    /// `http://host:port`.
-    origin: String,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Server {
-        let mut child = Command::new(smes_binary())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .current_dir(dir)
-            .env_remove("SMES_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("smes serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Server {
-            child,
-            origin: format!("http://{address}"),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Writes a line straight to the process's stderr, which the harness does not capture.
 fn announce(line: std::fmt::Arguments<'_>) {
@@ -132,9 +93,7 @@ fn schemathesis_finds_no_server_error_and_every_refusal_is_a_problem() {
     let d = dir.path();
     let demo = smes(d, &["demo"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let created = smes(d, &["token", "create", "--role", "secretariat", "--name", "fuzzer"]);
-    assert!(created.status.success(), "{}", stderr(&created));
-    let token = stdout(&created).lines().next().unwrap().to_owned();
+    let token = token(d, "secretariat", "fuzzer");
     let server = Server::start(d);
 
     let work = d.join("schemathesis");
@@ -143,7 +102,7 @@ fn schemathesis_finds_no_server_error_and_every_refusal_is_a_problem() {
     let examples = examples().to_string();
     let output = Command::new("python3")
         .args(["-m", "schemathesis.cli", "run"])
-        .arg(format!("{}/api/openapi.json", server.origin))
+        .arg(format!("{}/api/openapi.json", server.origin()))
         .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--checks", CHECKS])
         .args(["--max-examples", &examples])

@@ -1,83 +1,13 @@
 //! `smes token` and `smes serve` end to end: tokens made and revoked with the CLI, and the API
 //! called over a real TCP connection to the binary, as curl would call it (docs/api.md).
 
+#[path = "support/server.rs"]
+mod server;
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
 use serde_json::Value;
-use support::{smes, smes_binary, stderr, stdout};
-
-/// The server, stopped when dropped.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Server {
-    fn start(dir: &std::path::Path) -> Server {
-        let mut child = Command::new(smes_binary())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .current_dir(dir)
-            .env_remove("SMES_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("smes serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Server { child, address }
-    }
-
-    /// One HTTP/1.1 request; the status and the body as JSON.
-    fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.address
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        if !body.is_empty() {
-            request.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            ));
-        }
-        request.push_str("\r\n");
-        request.push_str(body);
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let status = response[9..12].parse().unwrap();
-        let (_, body) = response.split_once("\r\n\r\n").unwrap();
-        (status, serde_json::from_str(body).unwrap_or(Value::Null))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn token(dir: &std::path::Path, role: &str, name: &str) -> String {
-    let output = smes(dir, &["token", "create", "--role", role, "--name", name]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    stdout(&output).lines().next().unwrap().to_owned()
-}
+use server::{Server, token};
+use support::{smes, stderr, stdout};
 
 #[test]
 fn tokens_made_with_the_cli_open_the_api_of_smes_serve() {
