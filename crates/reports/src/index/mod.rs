@@ -63,37 +63,22 @@ impl IndexState {
 /// Only events of a type that may link are decoded.
 fn links_of(events: &[RecordedEvent]) -> Result<Vec<Link>> {
     let mut found: BTreeMap<(String, String), u64> = BTreeMap::new();
-    gather(events, &mut found)?;
+    gather(events, |from, to, position| {
+        found.entry((from, to)).or_insert(position);
+    })?;
     Ok(found
         .into_iter()
         .map(|((from, to), position)| Link { from, to, position })
         .collect())
 }
 
-/// Adds the links of events, in order, to `found`, each with the first position asserting it.
-fn gather<M: Gathered>(events: &[RecordedEvent], found: &mut M) -> Result<()> {
+/// Passes the links of events, in order, to `found` with the position asserting each.
+fn gather(events: &[RecordedEvent], mut found: impl FnMut(String, String, u64)) -> Result<()> {
     for recorded in events.iter().filter(|recorded| reach::may_link(&recorded.event_type)) {
         let envelope = Envelope::from_recorded(recorded)?;
-        reach::links(&envelope, |from, to| found.first(from, to, envelope.position));
+        reach::links(&envelope, |from, to| found(from, to, envelope.position));
     }
     Ok(())
-}
-
-/// A map of links to the first position asserting each.
-trait Gathered {
-    fn first(&mut self, from: String, to: String, position: u64);
-}
-
-impl Gathered for BTreeMap<(String, String), u64> {
-    fn first(&mut self, from: String, to: String, position: u64) {
-        self.entry((from, to)).or_insert(position);
-    }
-}
-
-impl Gathered for HashMap<(String, String), u64> {
-    fn first(&mut self, from: String, to: String, position: u64) {
-        self.entry((from, to)).or_insert(position);
-    }
 }
 
 fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
@@ -286,7 +271,9 @@ pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnM
             break;
         }
         let (events, next) = range_events(store, through.0, page, (head.position, head.hash)).await?;
-        gather(&events, &mut gathered)?;
+        gather(&events, |from, to, position| {
+            gathered.entry((from, to)).or_insert(position);
+        })?;
         if gathered.len() >= REBUILD_BUFFER {
             write_gathered(store, generation, &mut gathered, page).await?;
         }
