@@ -90,16 +90,26 @@ fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
 /// Checks that the index was built from this log: the event at its head has the hash it
 /// recorded.
 async fn check_belongs(store: &dyn EventStore, head: &LinkIndexHead) -> Result<()> {
-    if head.position == 0 {
+    if head.position == 0 || hash_at(store, head.position).await? == head.hash {
         return Ok(());
     }
-    let found = store.read_all(head.position, 1).await?;
-    match found.first() {
-        Some(event) if event.position == head.position && event.hash == head.hash => Ok(()),
-        _ => Err(Error::IndexMismatch {
-            position: head.position,
-        }),
+    Err(Error::IndexMismatch {
+        position: head.position,
+    })
+}
+
+/// The hash of the event at `position` (the chain's genesis hash at 0). A position the log
+/// does not hold is an [`Error::IndexMismatch`]: the index named it.
+async fn hash_at(store: &dyn EventStore, position: u64) -> Result<Hash> {
+    if position == 0 {
+        return Ok(GENESIS_HASH);
     }
+    let found = store.read_all(position, 1).await?;
+    found
+        .first()
+        .filter(|event| event.position == position)
+        .map(|event| event.hash)
+        .ok_or(Error::IndexMismatch { position })
 }
 
 /// Brings the link index up to the log's head as it is when the catch-up starts, one page of
@@ -167,12 +177,7 @@ async fn range_events(
     let hash = if last == head.0 {
         head.1
     } else {
-        let event = store.read_all(last, 1).await?;
-        event
-            .first()
-            .filter(|event| event.position == last)
-            .map(|event| event.hash)
-            .ok_or(Error::IndexMismatch { position: last })?
+        hash_at(store, last).await?
     };
     Ok((events, (last, hash)))
 }
@@ -348,16 +353,7 @@ async fn last_position(
 
 /// The anchor of a view that ends at `last`.
 async fn anchor(store: &dyn EventStore, last: u64) -> Result<Anchor> {
-    let head_hash = if last == 0 {
-        to_hex(&GENESIS_HASH)
-    } else {
-        let event = store.read_all(last, 1).await?;
-        let event = event
-            .first()
-            .filter(|event| event.position == last)
-            .ok_or(Error::IndexMismatch { position: last })?;
-        to_hex(&event.hash)
-    };
+    let head_hash = to_hex(&hash_at(store, last).await?);
     let tree = store.tree_head(Some(last)).await?;
     Ok(Anchor {
         log_position: last,
