@@ -343,25 +343,16 @@ async fn append_in_order(
     clock: &SteppingClock,
     requests: HeldBack,
 ) -> Result<(), BenchError> {
-    let mut group: Vec<AppendRequest> = Vec::new();
-    let mut group_time: Option<Timestamp> = None;
-    for (request, recorded_at) in requests
-        .into_iter()
-        .map(|(request, at)| (Some(request), at))
-        .chain([(None, Timestamp::MAX)])
-    {
-        if group_time != Some(recorded_at) {
-            if let Some(time) = group_time
-                && !group.is_empty()
-            {
-                clock.set(time);
-                for outcome in store.append_batch(std::mem::take(&mut group)).await? {
-                    outcome?;
-                }
-            }
-            group_time = Some(recorded_at);
+    let mut requests = requests.into_iter().peekable();
+    while let Some((first, recorded_at)) = requests.next() {
+        let mut group = vec![first];
+        while let Some((request, _)) = requests.next_if(|(_, at)| *at == recorded_at) {
+            group.push(request);
         }
-        group.extend(request);
+        clock.set(recorded_at);
+        for outcome in store.append_batch(group).await? {
+            outcome?;
+        }
     }
     Ok(())
 }
