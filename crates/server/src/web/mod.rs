@@ -10,6 +10,7 @@
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+pub mod forms;
 mod render;
 pub mod sessions;
 pub mod text;
@@ -56,12 +57,13 @@ pub(crate) struct Signed {
 
 /// The pages' routes, to be guarded by [`guard`].
 pub(crate) fn routes() -> Router<Api> {
-    Router::new()
+    let pages = Router::new()
         .route("/", get(home))
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/work-programme/{year}", get(work_programme))
-        .route("/activity/{id}", get(activity))
+        .route("/activity/{id}", get(activity));
+    forms::routes(pages)
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.
@@ -95,13 +97,12 @@ pub(crate) async fn guard(State(api): State<Api>, matched: MatchedPath, mut requ
         csrf: session.csrf,
     };
     if !rule.access.allows(signed.caller.role) {
-        return render::message(
-            text,
-            StatusCode::FORBIDDEN,
-            text.refused,
-            text.nothing_published,
-            Some(&signed),
-        );
+        let detail = if rule.access == Access::Command {
+            text.forms.secretariat_only
+        } else {
+            text.nothing_published
+        };
+        return render::message(text, StatusCode::FORBIDDEN, text.refused, detail, Some(&signed));
     }
     request.extensions_mut().insert(signed);
     next.run(request).await
