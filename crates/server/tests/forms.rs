@@ -411,14 +411,17 @@ async fn a_form_sent_twice_is_recorded_once() {
     assert_eq!(malformed.status, 400, "{}", malformed.text);
 }
 
+/// A form, the fields sent, the status expected, the field the error is beside and part of its
+/// message.
+type ErrorCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str, &'a str);
+
 #[tokio::test]
 async fn wrong_values_and_refusals_are_shown_beside_their_fields_and_write_nothing() {
     let fixture = Fixture::demo().await;
     let browser = Browser::sign_in(&fixture, "secretariat").await;
     let before = fixture.head().await;
     let unknown = "5e1a0000-0000-4000-8000-0000000fffff";
-    // (form, fields, status, field, part of its message)
-    let cases: [(&str, Vec<(&str, &str)>, u16, &str, &str); 9] = [
+    let cases: [ErrorCase; 9] = [
         (
             "/record/schedule-consultation",
             vec![("title", ""), ("scheduled_for", "2013-05-20"), ("venue", "Lima")],
