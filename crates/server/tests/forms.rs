@@ -586,6 +586,7 @@ async fn wrong_values_and_refusals_are_shown_beside_their_fields_and_write_nothi
         assert!(page.error(field).is_some(), "{field}: {}", page.text);
     }
     assert!(page.error("answers_needs").is_none() && page.error("proposed_by").is_none());
+    insta::assert_snapshot!("propose_activity_field_errors", redact(&page, &form));
     assert_eq!(fixture.head().await, before, "nothing was written");
 }
 

@@ -212,10 +212,16 @@ fn read(name: &str, kind: Kind, typed: &str, text: &FormText) -> Result<Value, S
             .map(|id| Value::String(id.to_string()))
             .map_err(|_| format!("{typed:?} {}", text.not_an_id))
     };
+    // Codes are taken in either case; a wrong one is said as it was typed.
     let code = |typed: &str| {
         MemberStateCode::new(&typed.to_ascii_uppercase())
             .map(|code| Value::String(code.as_str().to_owned()))
-            .map_err(|error| error.to_string())
+            .map_err(|_| {
+                MemberStateCode::new(typed)
+                    .err()
+                    .map(|error| error.to_string())
+                    .unwrap_or_default()
+            })
     };
     let list = |typed: &str| -> Vec<String> {
         typed
@@ -260,7 +266,12 @@ fn read(name: &str, kind: Kind, typed: &str, text: &FormText) -> Result<Value, S
         }
         Kind::Currency => Currency::new(&typed.to_ascii_uppercase())
             .map(|code| Value::String(code.as_str().to_owned()))
-            .map_err(|error| error.to_string()),
+            .map_err(|_| {
+                Currency::new(typed)
+                    .err()
+                    .map(|error| error.to_string())
+                    .unwrap_or_default()
+            }),
         Kind::Year => {
             let year = typed
                 .parse::<i16>()

@@ -84,7 +84,8 @@ fn page(text: &Text, signed: &Signed, events: &[RecordedEvent], again: bool) -> 
                 h3 { (words.what_was_recorded) }
                 dl {
                     @for (key, value) in fields(event) {
-                        dt { (key) }
+                        // The form's label where the stored field has the form field's name.
+                        dt { (super::lookup(words.labels, &key).unwrap_or(&key)) }
                         dd { (describe(words, &value)) }
                     }
                 }
