@@ -1,6 +1,7 @@
-//! The web pages: sign-in with a token, a home page, a year's work programme and an activity's
-//! decision trace, rendered on the server as HTML (maud, no script), over the same token table,
-//! reports and access rules as the JSON API.
+//! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
+//! decision trace and the Secretariat's command forms ([`forms`]), rendered on the server as
+//! HTML (maud, no script), over the same token table, reports, commands and access rules as the
+//! JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
 //! [`crate::access::PAGES`]: a page without a rule is refused, a page that needs a session
