@@ -23,7 +23,7 @@ const POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML response: never cached (pages carry the session's form token).
-fn respond(status: StatusCode, page: Markup) -> Response {
+pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
     let mut response = (status, page.into_string()).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -36,7 +36,13 @@ fn respond(status: StatusCode, page: Markup) -> Response {
     response
 }
 
-fn layout(text: &Text, title: &str, signed: Option<&Signed>, anchor: Option<&Anchor>, body: Markup) -> Markup {
+pub(super) fn layout(
+    text: &Text,
+    title: &str,
+    signed: Option<&Signed>,
+    anchor: Option<&Anchor>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(text.lang) {
@@ -115,6 +121,7 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                     }
                 }
             }
+            (super::forms::links(text, signed))
         }
     };
     respond(StatusCode::OK, layout(text, text.home, Some(signed), anchor, body))
