@@ -18,6 +18,7 @@ mod commands;
 pub mod error;
 mod extract;
 pub mod problem;
+mod proofs;
 mod reads;
 pub mod tokens;
 pub mod web;
@@ -105,7 +106,7 @@ impl Api {
     tags(
         (name = "meta", description = "Health and this document"),
         (name = "reads", description = "Snapshots, traces and streams: secretariat and auditors"),
-        (name = "audit", description = "The log's head and its verification: secretariat and auditors"),
+        (name = "audit", description = "The log's head, its verification and its proofs: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
     )
 )]
@@ -129,6 +130,8 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::stream_events))
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
+        .routes(routes!(proofs::inclusion))
+        .routes(routes!(proofs::consistency))
         .routes(routes!(commands::command))
 }
 
