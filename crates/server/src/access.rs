@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 10] = [
+pub const ROUTES: [RouteRule; 11] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -68,6 +68,7 @@ pub const ROUTES: [RouteRule; 10] = [
     rule("GET", "/api/streams/{stream}/events", Access::Read),
     rule("GET", "/api/log/head", Access::Read),
     rule("GET", "/api/log/verify", Access::Read),
+    rule("GET", "/api/checkpoints", Access::Read),
     rule("GET", "/api/proofs/inclusion/{position}", Access::Read),
     rule("GET", "/api/proofs/consistency", Access::Read),
     rule("POST", "/api/commands/{command}", Access::Command),

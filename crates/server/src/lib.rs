@@ -130,6 +130,7 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::stream_events))
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
+        .routes(routes!(proofs::checkpoints))
         .routes(routes!(proofs::inclusion))
         .routes(routes!(proofs::consistency))
         .routes(routes!(commands::command))

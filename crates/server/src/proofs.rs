@@ -1,10 +1,12 @@
-//! The proof routes: an event's inclusion proof and the consistency proof between two tree
-//! sizes, as the same documents `smes prove` prints, so an auditor checks them offline against
+//! The proof routes: the signed checkpoints kept with the log, an event's inclusion proof and
+//! the consistency proof between two tree sizes, as the same documents `smes checkpoint --list`
+//! and `smes prove` print, so an auditor checks them offline against
 //! a signed checkpoint with `smes audit verify-inclusion` and `verify-consistency`
 //! (docs/audit.md) without trusting the server.
 
 use axum::Json;
 use axum::extract::State;
+use serde::Serialize;
 use smes_verify::checkpoint::encode_proof;
 use smes_verify::{ConsistencyProofDocument, InclusionProofDocument};
 
@@ -16,6 +18,62 @@ use crate::reads::{internal, number};
 /// The largest position or tree size asked about: both backends keep positions as signed
 /// 64-bit integers.
 const MAX_SIZE: u64 = i64::MAX as u64;
+
+/// A signed checkpoint kept with the log, as `smes checkpoint --list` prints it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KeptCheckpoint {
+    /// The log's name the checkpoint states.
+    pub origin: String,
+    /// The tree size it commits to.
+    pub tree_size: u64,
+    /// When it was kept with the log (RFC 3339).
+    pub stored_at: String,
+    /// The signed note (C2SP checkpoint), exactly as signed: check it offline with
+    /// `smes audit verify-checkpoint` and the log's public key.
+    pub note: String,
+}
+
+/// The checkpoints kept with the log.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct KeptCheckpoints {
+    /// Every kept checkpoint, by tree size, then by when it was kept (none if none was kept).
+    pub checkpoints: Vec<KeptCheckpoint>,
+}
+
+/// The signed checkpoints kept with the log (`smes checkpoint --store`), by tree size.
+#[utoipa::path(
+    get,
+    path = "/api/checkpoints",
+    tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every kept checkpoint, by tree size (none if none was kept)", body = KeptCheckpoints),
+        (status = 400, description = "A query parameter was given; none is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn checkpoints(State(api): State<Api>, query: ApiQuery) -> Result<Json<KeptCheckpoints>, Problem> {
+    query.only(&[])?;
+    let kept = api
+        .app
+        .service()
+        .store()
+        .checkpoints()
+        .await
+        .map_err(|error| internal("GET /api/checkpoints", &error))?;
+    Ok(Json(KeptCheckpoints {
+        checkpoints: kept
+            .into_iter()
+            .map(|kept| KeptCheckpoint {
+                origin: kept.origin,
+                tree_size: kept.tree_size,
+                stored_at: kept.stored_at.to_string(),
+                note: kept.note,
+            })
+            .collect(),
+    }))
+}
 
 /// The inclusion proof of the event at a position, with its stored record.
 #[utoipa::path(

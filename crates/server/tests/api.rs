@@ -142,6 +142,14 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
             "/api/log/verify",
             vec![bad("/api/log/verify?from=3", 400, Some(("parameter", "from")))],
         ),
+        ("GET", "/api/checkpoints") => plain(
+            "/api/checkpoints",
+            vec![bad(
+                "/api/checkpoints?tree_size=3",
+                400,
+                Some(("parameter", "tree_size")),
+            )],
+        ),
         ("GET", "/api/proofs/inclusion/{position}") => plain(
             "/api/proofs/inclusion/3?tree_size=10",
             vec![
@@ -717,6 +725,50 @@ async fn proofs_from_the_api_verify_against_the_logs_tree_heads() {
     }
     let to_head = fixture.get("/api/proofs/consistency?from=10").await;
     assert_eq!(to_head.json["new_size"].as_u64(), Some(now.size), "the head by default");
+
+    assert_eq!(fixture.get("/api/checkpoints").await.json, json!({"checkpoints": []}));
+    assert!(
+        fixture
+            .store
+            .store_checkpoint("sela.int/smes", 40, "note at 40\n")
+            .await
+            .unwrap()
+    );
+    assert!(
+        fixture
+            .store
+            .store_checkpoint("sela.int/smes", 7, "note at 7\n")
+            .await
+            .unwrap()
+    );
+    let kept = fixture.get("/api/checkpoints").await;
+    assert_eq!(kept.status, 200, "{}", kept.text);
+    let listed: Vec<(u64, &str, &str)> = kept.json["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|checkpoint| {
+            assert!(
+                checkpoint["stored_at"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<jiff::Timestamp>()
+                    .is_ok()
+            );
+            (
+                checkpoint["tree_size"].as_u64().unwrap(),
+                checkpoint["origin"].as_str().unwrap(),
+                checkpoint["note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (7, "sela.int/smes", "note at 7\n"),
+            (40, "sela.int/smes", "note at 40\n")
+        ]
+    );
 }
 
 #[tokio::test]
