@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 8] = [
+pub const ROUTES: [RouteRule; 13] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -68,19 +68,28 @@ pub const ROUTES: [RouteRule; 8] = [
     rule("GET", "/api/streams/{stream}/events", Access::Read),
     rule("GET", "/api/log/head", Access::Read),
     rule("GET", "/api/log/verify", Access::Read),
+    rule("GET", "/api/needs", Access::Read),
+    rule("GET", "/api/counterparts", Access::Read),
+    rule("GET", "/api/evaluation-history", Access::Read),
+    rule("GET", "/api/review", Access::Read),
+    rule("GET", "/api/diff", Access::Read),
     rule("POST", "/api/commands/{command}", Access::Command),
 ];
 
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
 /// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 6] = [
+pub const PAGES: [RouteRule; 10] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
     rule("GET", "/", Access::Signed),
     rule("GET", "/work-programme/{year}", Access::Read),
     rule("GET", "/activity/{id}", Access::Read),
+    rule("GET", "/needs", Access::Read),
+    rule("GET", "/counterparts", Access::Read),
+    rule("GET", "/evaluation-history", Access::Read),
+    rule("GET", "/review", Access::Read),
 ];
 
 /// The rule of a route, if it has one (HEAD follows the rule of GET, which answers it).

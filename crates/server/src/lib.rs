@@ -19,6 +19,7 @@ pub mod error;
 mod extract;
 pub mod problem;
 mod reads;
+mod registers;
 pub mod tokens;
 pub mod web;
 
@@ -104,7 +105,7 @@ impl Api {
     modifiers(&BearerScheme),
     tags(
         (name = "meta", description = "Health and this document"),
-        (name = "reads", description = "Snapshots, traces and streams: secretariat and auditors"),
+        (name = "reads", description = "Snapshots, registers, review packs, diffs, traces and streams: secretariat and auditors"),
         (name = "audit", description = "The log's head and its verification: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
     )
@@ -129,6 +130,11 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::stream_events))
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
+        .routes(routes!(registers::needs_register))
+        .routes(routes!(registers::counterpart_directory))
+        .routes(routes!(registers::evaluation_history))
+        .routes(routes!(registers::review_pack))
+        .routes(routes!(registers::work_programme_diff))
         .routes(routes!(commands::command))
 }
 

@@ -1,5 +1,6 @@
-//! The web pages: sign-in with a token, a home page, a year's work programme and an activity's
-//! decision trace, rendered on the server as HTML (maud, no script), over the same token table,
+//! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
+//! decision trace, the needs register, the counterpart directory, the evaluation history and
+//! the programme review pack, rendered on the server as HTML (maud, no script), over the same token table,
 //! reports and access rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
@@ -10,7 +11,9 @@
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+mod registers;
 mod render;
+mod review;
 pub mod sessions;
 pub mod text;
 
@@ -62,6 +65,10 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/sign-out", post(sign_out))
         .route("/work-programme/{year}", get(work_programme))
         .route("/activity/{id}", get(activity))
+        .route("/needs", get(registers::needs_page))
+        .route("/counterparts", get(registers::counterparts_page))
+        .route("/evaluation-history", get(registers::history_page))
+        .route("/review", get(review::review_page))
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.

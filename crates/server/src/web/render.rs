@@ -15,7 +15,8 @@ use super::{CSRF_FIELD, Fields, Signed};
 const STYLE: &str = "header{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #c8c8c8;padding-bottom:.5rem}\
 header form{margin-left:auto}footer{border-top:1px solid #c8c8c8;margin-top:2rem;font-size:.85rem}\
 fieldset{margin:.5rem 0}label{display:block;margin-top:.4rem}.error{color:#a00000;margin:.2rem 0}\
-ol.chain>li{margin-bottom:1rem}ol.steps>li{margin:.4rem 0}";
+ol.chain>li{margin-bottom:1rem}ol.steps>li{margin:.4rem 0}\
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}";
 
 /// Who may see the pages' content, and how: no script, styles inline, forms to this site only,
 /// never in a frame.
@@ -23,7 +24,7 @@ const POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML response: never cached (pages carry the session's form token).
-fn respond(status: StatusCode, page: Markup) -> Response {
+pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
     let mut response = (status, page.into_string()).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -36,7 +37,13 @@ fn respond(status: StatusCode, page: Markup) -> Response {
     response
 }
 
-fn layout(text: &Text, title: &str, signed: Option<&Signed>, anchor: Option<&Anchor>, body: Markup) -> Markup {
+pub(super) fn layout(
+    text: &Text,
+    title: &str,
+    signed: Option<&Signed>,
+    anchor: Option<&Anchor>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(text.lang) {
@@ -115,13 +122,20 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                     }
                 }
             }
+            h2 { (text.registers) }
+            ul {
+                li { a href="/needs" { (text.needs_register) } }
+                li { a href="/counterparts" { (text.counterpart_directory) } }
+                li { a href="/evaluation-history" { (text.evaluation_history) } }
+                li { a href="/review" { (text.review_pack) } }
+            }
         }
     };
     respond(StatusCode::OK, layout(text, text.home, Some(signed), anchor, body))
 }
 
 /// One field of a form, with its error next to it.
-fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
+pub(super) fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
     let error = fields.error(name);
     html! {
         label for=(name) { (label) }
@@ -131,7 +145,7 @@ fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Opt
     }
 }
 
-fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
+pub(super) fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
     html! {
         fieldset {
             legend { (text.cut) }
@@ -186,7 +200,7 @@ pub(super) fn work_programme(
 }
 
 /// The cut fields given, as a query string for a link (maud escapes it in the attribute).
-fn cut_query(fields: &Fields) -> String {
+pub(super) fn cut_query(fields: &Fields) -> String {
     let pairs: Vec<String> = ["as_of", "known_at", "at_position"]
         .into_iter()
         .filter(|name| !fields.value(name).is_empty())
@@ -281,7 +295,7 @@ fn business_time(time: jiff::Timestamp) -> String {
 }
 
 /// The first 16 hex digits of a hash.
-fn short(hash: &str) -> &str {
+pub(super) fn short(hash: &str) -> &str {
     hash.get(..16).unwrap_or(hash)
 }
 
