@@ -259,7 +259,7 @@ fn needs_view(
         p { (text.needs_intro) }
         form method="get" action="/needs" {
             fieldset {
-                legend { (text.filter) }
+                legend { (text.which_needs) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
                 (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
                 (input(fields, "status", text.need_statuses, "text", Some(text.list_hint)))
@@ -270,7 +270,7 @@ fn needs_view(
         @if let Some(report) = report {
             p { (text.cut_is) " " (report.selection.cut) "." }
             h2 { (text.needs_total) }
-            (count_table(text, text.needs, std::slice::from_ref(&report.total)))
+            (count_table(text, text.all_needs, std::slice::from_ref(&report.total)))
             @if !report.by_thematic_area.is_empty() {
                 h2 { (text.by_thematic_area) }
                 (count_table(text, text.thematic_area, &report.by_thematic_area))
@@ -306,7 +306,7 @@ fn directory_view(
         p { (text.counterparts_intro) }
         form method="get" action="/counterparts" {
             fieldset {
-                legend { (text.filter) }
+                legend { (text.which_counterparts) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
                 (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
             }
@@ -344,7 +344,7 @@ fn directory_view(
                         }
                     }
                 }
-                h2 { (text.by_member_state) }
+                h2 { (text.by_state) }
                 ul {
                     @for group in &report.by_member_state {
                         li {
@@ -379,7 +379,7 @@ fn directory_view(
                         td {
                             @for change in &state.history {
                                 p {
-                                    (change.change) " " (or_none(text, change.on.as_deref())) "; " (text.source) ": " (change.source)
+                                    (change.change) " " (change.on.as_deref().unwrap_or(text.date_not_given)) "; " (text.source) ": " (change.source)
                                     " (" (text.position) " " (change.position) ")"
                                 }
                             }

@@ -15,8 +15,7 @@ use super::{CSRF_FIELD, Fields, Signed};
 const STYLE: &str = "header{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #c8c8c8;padding-bottom:.5rem}\
 header form{margin-left:auto}footer{border-top:1px solid #c8c8c8;margin-top:2rem;font-size:.85rem}\
 fieldset{margin:.5rem 0}label{display:block;margin-top:.4rem}.error{color:#a00000;margin:.2rem 0}\
-ol.chain>li{margin-bottom:1rem}ol.steps>li{margin:.4rem 0}\
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}";
+ol.chain>li{margin-bottom:1rem}ol.steps>li{margin:.4rem 0}";
 
 /// Who may see the pages' content, and how: no script, styles inline, forms to this site only,
 /// never in a frame.

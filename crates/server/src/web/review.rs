@@ -99,7 +99,8 @@ fn view(
             button type="submit" { (text.show) }
         }
         @if let Some((pack, charts)) = pack {
-            (review::html::fragment(pack, charts))
+            // Wide charts scroll within the page rather than widen it.
+            div.pack style="overflow-x:auto" { (review::html::fragment(pack, charts)) }
         }
     };
     let anchor = pack.map(|(pack, _)| &pack.anchor);

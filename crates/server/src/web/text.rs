@@ -107,6 +107,16 @@ pub struct Text {
     pub period_to: &'static str,
     /// The review form's legend of the record's bounds.
     pub record_bounds: &'static str,
+    /// The needs form's filter legend.
+    pub which_needs: &'static str,
+    /// The directory form's filter legend.
+    pub which_counterparts: &'static str,
+    /// The directory's heading of counterparts by Member State.
+    pub by_state: &'static str,
+    /// A membership change whose date no source gives.
+    pub date_not_given: &'static str,
+    /// The heading of the overall count of needs.
+    pub all_needs: &'static str,
     /// The needs form's status field and what it takes.
     pub need_statuses: &'static str,
     /// The member-state field of the needs and directory forms.
@@ -270,6 +280,11 @@ pub const ENGLISH: Text = Text {
     period_from: "First day",
     period_to: "Last day",
     record_bounds: "Which part of the record",
+    which_needs: "Which needs",
+    which_counterparts: "Which counterparts",
+    all_needs: "needs listed",
+    by_state: "By Member State",
+    date_not_given: "(date not given by the sources)",
     need_statuses: "Statuses (answered, open, unanswered)",
     member_states: "Member States",
     status: "status",
