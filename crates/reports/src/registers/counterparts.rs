@@ -64,7 +64,7 @@ pub struct CounterpartRow {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// Its kind, such as `national-sme-agency`.
+    /// Its kind: `public`, `private`, `mixed`, `regional` or `international`.
     pub kind: String,
     /// Its Member State, for national counterparts.
     pub member_state: Option<String>,
