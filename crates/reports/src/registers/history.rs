@@ -4,7 +4,7 @@
 use serde::Serialize;
 use smes_domain::consultation::EvaluationSubject;
 use smes_projections::evaluation::{HistoryEvent, HistoryItem};
-use smes_projections::needs::NeedLine;
+use smes_projections::needs::{NeedLine, NeedStatus};
 use smes_projections::{Cut, fold_cut};
 
 use super::{NeedStatusRow, Organisation, RegisterModels, RegisterSelection};
@@ -148,12 +148,7 @@ impl HistoryReport {
 pub fn build(log: &LogSlice, cut: &Cut) -> Result<HistoryReport> {
     let models: RegisterModels = fold_cut(&log.envelopes, cut);
     let names = models.names(log);
-    let items: Vec<HistoryRow> = models
-        .evaluation_history
-        .history()
-        .iter()
-        .map(|item| row(&models, &names, item))
-        .collect();
+    let history = models.evaluation_history.history();
     let mut counts = HistoryCounts {
         consultations: 0,
         reviews: 0,
@@ -162,22 +157,23 @@ pub fn build(log: &LogSlice, cut: &Cut) -> Result<HistoryReport> {
         open: 0,
         unanswered: 0,
     };
-    for item in &items {
-        match item {
-            HistoryRow::Consultation { consultation, .. } => {
+    for item in &history {
+        match &item.event {
+            HistoryEvent::Consultation { needs, .. } => {
                 counts.consultations += 1;
-                for need in &consultation.needs {
+                for line in needs {
                     counts.needs += 1;
-                    match need.status.as_str() {
-                        "answered" => counts.answered += 1,
-                        "open" => counts.open += 1,
-                        _ => counts.unanswered += 1,
+                    match line.status {
+                        NeedStatus::Answered => counts.answered += 1,
+                        NeedStatus::Open => counts.open += 1,
+                        NeedStatus::Unanswered => counts.unanswered += 1,
                     }
                 }
             }
-            HistoryRow::Review { .. } => counts.reviews += 1,
+            HistoryEvent::Review { .. } => counts.reviews += 1,
         }
     }
+    let items = history.iter().map(|item| row(&models, &names, item)).collect();
     Ok(HistoryReport {
         report: "evaluation-history",
         selection: RegisterSelection::of(cut),

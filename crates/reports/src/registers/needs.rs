@@ -11,7 +11,7 @@ use smes_projections::{Cut, fold_cut};
 
 use super::{NeedStatusRow, RegisterModels, RegisterSelection, need_status_name};
 use crate::error::{Error, Result};
-use crate::options::{parse_area, parse_country};
+use crate::options::{parse_area, parse_country, split};
 use crate::source::{Anchor, LogSlice};
 
 /// The statuses a need can have, by name.
@@ -55,14 +55,6 @@ impl NeedsFilter {
             && (self.countries.is_empty() || states.iter().any(|state| self.countries.contains(state)))
             && (self.statuses.is_empty() || self.statuses.contains(&status))
     }
-}
-
-fn split(values: &[String]) -> impl Iterator<Item = &str> {
-    values
-        .iter()
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
 }
 
 /// Parses one need status: `answered`, `open` or `unanswered`.
