@@ -1,8 +1,8 @@
 //! The read routes of the registers and the programme's evaluation: the needs register, the
 //! counterpart directory, the evaluation history, the programme review pack and the diff of the
 //! work programme between two points. Each reads the log prefix its cut allows, as `smes
-//! review` and `smes diff` read it, and answers the report of `smes-reports` as JSON, stamped
-//! with the prefix's anchor; the options are parsed by the reports' own parsers, so a bad value
+//! needs`, `smes counterparts`, `smes evaluation-history`, `smes review` and `smes diff` read
+//! it, and answers the report of `smes-reports` as JSON, stamped with the prefix's anchor; the options are parsed by the reports' own parsers, so a bad value
 //! is answered with the CLI's message, naming the query parameter.
 
 use axum::extract::State;

@@ -857,7 +857,7 @@ async fn the_snapshot_and_trace_are_the_cli_reports() {
 }
 
 #[tokio::test]
-async fn the_review_pack_and_the_diff_are_the_cli_reports() {
+async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
     let fixture = Fixture::demo().await;
     let store = fixture.store.as_ref();
     let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("40")).unwrap();
@@ -876,6 +876,28 @@ async fn the_review_pack_and_the_diff_are_the_cli_reports() {
     let answer = fixture.get("/api/diff?from=2013-03-31&to=position:60").await;
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
     assert!(!answer.json["years"].as_array().unwrap().is_empty(), "{}", answer.text);
+
+    // The registers, as `smes needs`, `smes counterparts` and `smes evaluation-history` write them.
+    use smes_reports::registers::{counterparts, history, needs};
+    let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, Some("80")).unwrap();
+    let log = smes_reports::read_log(store, None, Some(80)).await.unwrap();
+    let filter = needs::NeedsFilter::parse(&["financing".to_owned()], &[], &["answered".to_owned()]).unwrap();
+    let expected = needs::build(&log, &needs::NeedsRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/needs?as_of=2013-06-30&at_position=80&area=financing&status=answered")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let filter = counterparts::DirectoryFilter::parse(&[], &["co".to_owned()]).unwrap();
+    let expected = counterparts::build(&log, &counterparts::DirectoryRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/counterparts?as_of=2013-06-30&at_position=80&country=co")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let expected = history::build(&log, &cut).unwrap();
+    let answer = fixture
+        .get("/api/evaluation-history?as_of=2013-06-30&at_position=80")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
 }
 
 #[tokio::test]
