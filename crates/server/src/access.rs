@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 13] = [
+pub const ROUTES: [RouteRule; 15] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -73,13 +73,15 @@ pub const ROUTES: [RouteRule; 13] = [
     rule("GET", "/api/evaluation-history", Access::Read),
     rule("GET", "/api/review", Access::Read),
     rule("GET", "/api/diff", Access::Read),
+    rule("GET", "/api/proofs/inclusion/{position}", Access::Read),
+    rule("GET", "/api/proofs/consistency", Access::Read),
     rule("POST", "/api/commands/{command}", Access::Command),
 ];
 
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
 /// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 10] = [
+pub const PAGES: [RouteRule; 23] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
@@ -90,6 +92,20 @@ pub const PAGES: [RouteRule; 10] = [
     rule("GET", "/counterparts", Access::Read),
     rule("GET", "/evaluation-history", Access::Read),
     rule("GET", "/review", Access::Read),
+    // The command forms (docs/web.md): the Secretariat only, like the API's commands.
+    rule("GET", "/record/schedule-consultation", Access::Command),
+    rule("POST", "/record/schedule-consultation", Access::Command),
+    rule("GET", "/record/hold-consultation", Access::Command),
+    rule("POST", "/record/hold-consultation", Access::Command),
+    rule("GET", "/record/identify-need", Access::Command),
+    rule("POST", "/record/identify-need", Access::Command),
+    rule("GET", "/record/propose-activity", Access::Command),
+    rule("POST", "/record/propose-activity", Access::Command),
+    rule("GET", "/record/approve-activity", Access::Command),
+    rule("POST", "/record/approve-activity", Access::Command),
+    rule("GET", "/record/commit-to-activity", Access::Command),
+    rule("POST", "/record/commit-to-activity", Access::Command),
+    rule("GET", "/recorded/{command_id}", Access::Command),
 ];
 
 /// The rule of a route, if it has one (HEAD follows the rule of GET, which answers it).

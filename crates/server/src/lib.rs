@@ -18,6 +18,7 @@ mod commands;
 pub mod error;
 mod extract;
 pub mod problem;
+mod proofs;
 mod reads;
 mod registers;
 pub mod tokens;
@@ -106,7 +107,7 @@ impl Api {
     tags(
         (name = "meta", description = "Health and this document"),
         (name = "reads", description = "Snapshots, registers, review packs, diffs, traces and streams: secretariat and auditors"),
-        (name = "audit", description = "The log's head and its verification: secretariat and auditors"),
+        (name = "audit", description = "The log's head, its verification and its proofs: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
     )
 )]
@@ -135,6 +136,8 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(registers::evaluation_history))
         .routes(routes!(registers::review_pack))
         .routes(routes!(registers::work_programme_diff))
+        .routes(routes!(proofs::inclusion))
+        .routes(routes!(proofs::consistency))
         .routes(routes!(commands::command))
 }
 

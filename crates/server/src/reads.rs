@@ -363,7 +363,7 @@ pub(crate) fn cut(query: &ApiQuery) -> Result<Cut, Problem> {
     .map_err(report)
 }
 
-fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64>, Problem> {
+pub(crate) fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64>, Problem> {
     query
         .single(name)?
         .map(|text| {
@@ -408,7 +408,7 @@ pub(crate) fn parameter_of(option: &str) -> &str {
     }
 }
 
-fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
+pub(crate) fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
     eprintln!("smes serve: {what}: {}", crate::chain(error));
     Problem::internal()
 }

@@ -142,6 +142,51 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
             "/api/log/verify",
             vec![bad("/api/log/verify?from=3", 400, Some(("parameter", "from")))],
         ),
+        ("GET", "/api/proofs/inclusion/{position}") => plain(
+            "/api/proofs/inclusion/3?tree_size=10",
+            vec![
+                bad("/api/proofs/inclusion/third", 400, Some(("parameter", "position"))),
+                bad("/api/proofs/inclusion/0", 400, Some(("parameter", "position"))),
+                bad(
+                    "/api/proofs/inclusion/11?tree_size=10",
+                    400,
+                    Some(("parameter", "position")),
+                ),
+                bad(
+                    "/api/proofs/inclusion/3?tree_size=100000",
+                    400,
+                    Some(("parameter", "tree_size")),
+                ),
+                bad(
+                    "/api/proofs/inclusion/3?tree_size=0",
+                    400,
+                    Some(("parameter", "tree_size")),
+                ),
+                bad("/api/proofs/inclusion/3?size=10", 400, Some(("parameter", "size"))),
+            ],
+        ),
+        ("GET", "/api/proofs/consistency") => plain(
+            "/api/proofs/consistency?from=10&to=50",
+            vec![
+                bad("/api/proofs/consistency", 400, Some(("parameter", "from"))),
+                bad("/api/proofs/consistency?from=ten", 400, Some(("parameter", "from"))),
+                bad(
+                    "/api/proofs/consistency?from=50&to=10",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                bad(
+                    "/api/proofs/consistency?from=1&to=100000",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/proofs/consistency?from=1&from=2",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+            ],
+        ),
         ("GET", "/api/needs") => plain(
             "/api/needs?as_of=2013-12-31&status=answered,open&status=unanswered",
             vec![
@@ -759,6 +804,63 @@ async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
 }
 
 #[tokio::test]
+async fn proofs_from_the_api_verify_against_the_logs_tree_heads() {
+    use smes_verify::checkpoint::{ConsistencyProofDocument, InclusionProofDocument, decode_proof};
+    use smes_verify::merkle::leaf_hash;
+    use smes_verify::{record_hash, verify_consistency, verify_inclusion};
+
+    let fixture = Fixture::demo().await;
+    let (head, _) = fixture.head().await;
+    let now = fixture.store.tree_head(None).await.unwrap();
+    for (position, tree_size) in [(1, head), (head, head), (7, 7), (7, 64), (50, 99)] {
+        let answer = fixture
+            .get(&format!("/api/proofs/inclusion/{position}?tree_size={tree_size}"))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let document: InclusionProofDocument = serde_json::from_str(&answer.text).unwrap();
+        assert_eq!((document.position, document.tree_size), (position, tree_size));
+        let stored = fixture.store.stored_record(position).await.unwrap().unwrap();
+        assert_eq!(document.record, stored, "the record exactly as stored");
+        let root = fixture.store.tree_head(Some(tree_size)).await.unwrap().root;
+        let leaf = leaf_hash(&record_hash(document.record.as_bytes()));
+        let proof = decode_proof(&document.proof).unwrap();
+        verify_inclusion(&leaf, position - 1, tree_size, &proof, &root)
+            .unwrap_or_else(|error| panic!("position {position} in {tree_size}: {error}"));
+        // The same proof does not place another record there.
+        let other = leaf_hash(&record_hash(
+            fixture
+                .store
+                .stored_record(position % head + 1)
+                .await
+                .unwrap()
+                .unwrap()
+                .as_bytes(),
+        ));
+        assert!(verify_inclusion(&other, position - 1, tree_size, &proof, &root).is_err());
+    }
+    let without_size = fixture.get("/api/proofs/inclusion/3").await;
+    assert_eq!(
+        without_size.json["tree_size"].as_u64(),
+        Some(now.size),
+        "the head by default"
+    );
+
+    for (from, to) in [(1, head), (10, 50), (64, head), (head, head)] {
+        let answer = fixture
+            .get(&format!("/api/proofs/consistency?from={from}&to={to}"))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let document: ConsistencyProofDocument = serde_json::from_str(&answer.text).unwrap();
+        let old = fixture.store.tree_head(Some(from)).await.unwrap().root;
+        let new = fixture.store.tree_head(Some(to)).await.unwrap().root;
+        let proof = decode_proof(&document.proof).unwrap();
+        verify_consistency(from, to, &old, &new, &proof).unwrap_or_else(|error| panic!("{from} to {to}: {error}"));
+    }
+    let to_head = fixture.get("/api/proofs/consistency?from=10").await;
+    assert_eq!(to_head.json["new_size"].as_u64(), Some(now.size), "the head by default");
+}
+
+#[tokio::test]
 async fn a_stream_read_from_the_largest_version_is_an_empty_page() {
     let fixture = Fixture::demo().await;
     let uri = format!("/api/streams/work-programme-2013/events?from={}", i64::MAX);
@@ -783,6 +885,7 @@ async fn observers_may_only_check_health() {
         "/api/log/head",
         "/api/work-programme/2013",
         "/api/openapi.json",
+        "/api/proofs/inclusion/1",
         "/api/needs",
         "/api/counterparts",
         "/api/evaluation-history",

@@ -1,7 +1,8 @@
 //! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
-//! decision trace, the needs register, the counterpart directory, the evaluation history and
-//! the programme review pack, rendered on the server as HTML (maud, no script), over the same token table,
-//! reports and access rules as the JSON API.
+//! decision trace, the needs register, the counterpart directory, the evaluation history, the
+//! programme review pack and the Secretariat's command forms ([`forms`]), rendered on the
+//! server as HTML (maud, no script), over the same token table, reports, commands and access
+//! rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
 //! [`crate::access::PAGES`]: a page without a rule is refused, a page that needs a session
@@ -11,6 +12,7 @@
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+pub mod forms;
 mod registers;
 mod render;
 mod review;
@@ -59,7 +61,7 @@ pub(crate) struct Signed {
 
 /// The pages' routes, to be guarded by [`guard`].
 pub(crate) fn routes() -> Router<Api> {
-    Router::new()
+    let pages = Router::new()
         .route("/", get(home))
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
@@ -68,7 +70,8 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/needs", get(registers::needs_page))
         .route("/counterparts", get(registers::counterparts_page))
         .route("/evaluation-history", get(registers::history_page))
-        .route("/review", get(review::review_page))
+        .route("/review", get(review::review_page));
+    forms::routes(pages)
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.
@@ -102,13 +105,12 @@ pub(crate) async fn guard(State(api): State<Api>, matched: MatchedPath, mut requ
         csrf: session.csrf,
     };
     if !rule.access.allows(signed.caller.role) {
-        return render::message(
-            text,
-            StatusCode::FORBIDDEN,
-            text.refused,
-            text.nothing_published,
-            Some(&signed),
-        );
+        let detail = if rule.access == Access::Command {
+            text.forms.secretariat_only
+        } else {
+            text.nothing_published
+        };
+        return render::message(text, StatusCode::FORBIDDEN, text.refused, detail, Some(&signed));
     }
     request.extensions_mut().insert(signed);
     next.run(request).await

@@ -128,6 +128,7 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                 li { a href="/evaluation-history" { (text.evaluation_history) } }
                 li { a href="/review" { (text.review_pack) } }
             }
+            (super::forms::links(text, signed))
         }
     };
     respond(StatusCode::OK, layout(text, text.home, Some(signed), anchor, body))
