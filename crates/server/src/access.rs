@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 11] = [
+pub const ROUTES: [RouteRule; 16] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -68,6 +68,11 @@ pub const ROUTES: [RouteRule; 11] = [
     rule("GET", "/api/streams/{stream}/events", Access::Read),
     rule("GET", "/api/log/head", Access::Read),
     rule("GET", "/api/log/verify", Access::Read),
+    rule("GET", "/api/needs", Access::Read),
+    rule("GET", "/api/counterparts", Access::Read),
+    rule("GET", "/api/evaluation-history", Access::Read),
+    rule("GET", "/api/review", Access::Read),
+    rule("GET", "/api/diff", Access::Read),
     rule("GET", "/api/checkpoints", Access::Read),
     rule("GET", "/api/proofs/inclusion/{position}", Access::Read),
     rule("GET", "/api/proofs/consistency", Access::Read),
@@ -77,13 +82,17 @@ pub const ROUTES: [RouteRule; 11] = [
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
 /// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 19] = [
+pub const PAGES: [RouteRule; 23] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
     rule("GET", "/", Access::Signed),
     rule("GET", "/work-programme/{year}", Access::Read),
     rule("GET", "/activity/{id}", Access::Read),
+    rule("GET", "/needs", Access::Read),
+    rule("GET", "/counterparts", Access::Read),
+    rule("GET", "/evaluation-history", Access::Read),
+    rule("GET", "/review", Access::Read),
     // The command forms (docs/web.md): the Secretariat only, like the API's commands.
     rule("GET", "/record/schedule-consultation", Access::Command),
     rule("POST", "/record/schedule-consultation", Access::Command),

@@ -20,6 +20,7 @@ mod extract;
 pub mod problem;
 mod proofs;
 mod reads;
+mod registers;
 pub mod tokens;
 pub mod web;
 
@@ -105,7 +106,7 @@ impl Api {
     modifiers(&BearerScheme),
     tags(
         (name = "meta", description = "Health and this document"),
-        (name = "reads", description = "Snapshots, traces and streams: secretariat and auditors"),
+        (name = "reads", description = "Snapshots, registers, review packs, diffs, traces and streams: secretariat and auditors"),
         (name = "audit", description = "The log's head, its verification and its proofs: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
     )
@@ -130,6 +131,11 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::stream_events))
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
+        .routes(routes!(registers::needs_register))
+        .routes(routes!(registers::counterpart_directory))
+        .routes(routes!(registers::evaluation_history))
+        .routes(routes!(registers::review_pack))
+        .routes(routes!(registers::work_programme_diff))
         .routes(routes!(proofs::checkpoints))
         .routes(routes!(proofs::inclusion))
         .routes(routes!(proofs::consistency))

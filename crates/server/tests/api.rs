@@ -195,6 +195,147 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ),
             ],
         ),
+        ("GET", "/api/needs") => plain(
+            "/api/needs?as_of=2013-12-31&status=answered,open&status=unanswered",
+            vec![
+                bad("/api/needs?as_of=2013-13-01", 400, Some(("parameter", "as_of"))),
+                bad("/api/needs?known_at=yesterday", 400, Some(("parameter", "known_at"))),
+                bad("/api/needs?at_position=0", 400, Some(("parameter", "at_position"))),
+                // Beyond the log's head: the register names how many events the log holds.
+                bad(
+                    "/api/needs?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad("/api/needs?area=finance", 400, Some(("parameter", "area"))),
+                bad("/api/needs?country=XX1", 400, Some(("parameter", "country"))),
+                // An activity's status is not a need's.
+                bad("/api/needs?status=approved", 400, Some(("parameter", "status"))),
+                bad(
+                    "/api/needs?as_of=2013-01-01&as_of=2013-02-01",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+                bad("/api/needs?year=2013", 400, Some(("parameter", "year"))),
+            ],
+        ),
+        ("GET", "/api/counterparts") => plain(
+            "/api/counterparts?as_of=2013-12-31&area=financing,2",
+            vec![
+                bad("/api/counterparts?as_of=31/12/2013", 400, Some(("parameter", "as_of"))),
+                bad("/api/counterparts?known_at=never", 400, Some(("parameter", "known_at"))),
+                bad(
+                    "/api/counterparts?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad("/api/counterparts?area=11", 400, Some(("parameter", "area"))),
+                bad(
+                    "/api/counterparts?country=Venezuela",
+                    400,
+                    Some(("parameter", "country")),
+                ),
+                bad("/api/counterparts?status=active", 400, Some(("parameter", "status"))),
+            ],
+        ),
+        ("GET", "/api/evaluation-history") => plain(
+            "/api/evaluation-history?as_of=2013-12-31",
+            vec![
+                bad(
+                    "/api/evaluation-history?as_of=2013-02-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+                bad(
+                    "/api/evaluation-history?at_position=-1",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad(
+                    "/api/evaluation-history?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad(
+                    "/api/evaluation-history?area=financing",
+                    400,
+                    Some(("parameter", "area")),
+                ),
+            ],
+        ),
+        ("GET", "/api/review") => plain(
+            "/api/review?from=2013-01-01&to=2013-12-31",
+            vec![
+                bad("/api/review?to=2013-12-31", 400, Some(("parameter", "from"))),
+                bad("/api/review?from=2013-01-01", 400, Some(("parameter", "to"))),
+                bad(
+                    "/api/review?from=2013-13-01&to=2013-12-31",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                // The period's end before its start.
+                bad(
+                    "/api/review?from=2013-12-31&to=2013-01-01",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&known_at=later",
+                    400,
+                    Some(("parameter", "known_at")),
+                ),
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                // The pack is as of the period's end: no other business date.
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&as_of=2013-06-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        ),
+        ("GET", "/api/diff") => plain(
+            "/api/diff?from=2013-03-31&to=2013-12-31&year=2013",
+            vec![
+                bad("/api/diff?to=2013-12-31", 400, Some(("parameter", "from"))),
+                bad("/api/diff?from=2013-03-31", 400, Some(("parameter", "to"))),
+                bad(
+                    "/api/diff?from=yesterday&to=2013-12-31",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=known:soon",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                // A position beyond the log's head.
+                bad(
+                    "/api/diff?from=position:1&to=position:99999999",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&year=1800",
+                    400,
+                    Some(("parameter", "year")),
+                ),
+                // A year the log has no work programme for.
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&year=2099",
+                    400,
+                    Some(("parameter", "year")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&as_of=2013-06-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        ),
         ("POST", "/api/commands/{command}") => {
             let uri = "/api/commands/open-work-programme";
             let negative = json!({"year": 2015, "estimated_budget": {"amount": "-5", "currency": "USD", "value_date": "2013-11-01"},
@@ -797,6 +938,11 @@ async fn observers_may_only_check_health() {
         "/api/work-programme/2013",
         "/api/openapi.json",
         "/api/proofs/inclusion/1",
+        "/api/needs",
+        "/api/counterparts",
+        "/api/evaluation-history",
+        "/api/review?from=2013-01-01&to=2013-12-31",
+        "/api/diff?from=2013-01-01&to=2013-12-31",
     ] {
         fixture
             .call("GET", uri, Some(&observer), None, &[])
@@ -834,6 +980,8 @@ async fn responses_on_the_demo_log() {
     );
     let events = fixture.get("/api/streams/work-programme-2013/events?limit=2").await;
     insta::assert_json_snapshot!("demo_stream_work_programme_2013", redact(&fixture, &events.json).await);
+    let needs = fixture.get("/api/needs?as_of=2013-12-31").await;
+    insta::assert_json_snapshot!("demo_needs_2013_12_31", redact(&fixture, &needs.json).await);
     let unauthorized = fixture.call("GET", "/api/log/head", None, None, &[]).await;
     insta::assert_json_snapshot!("problem_401", unauthorized.json);
     let invalid = fixture.get("/api/work-programme/2013?area=finance").await;
@@ -861,4 +1009,132 @@ async fn the_snapshot_and_trace_are_the_cli_reports() {
         .get(&format!("/api/trace/activity/{activity}?as_of=2013-06-30"))
         .await;
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+}
+
+#[tokio::test]
+async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
+    let fixture = Fixture::demo().await;
+    let store = fixture.store.as_ref();
+    let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("40")).unwrap();
+    let log = smes_reports::read_log(store, None, Some(40)).await.unwrap();
+    let expected = smes_reports::review::build(&log, &request).unwrap();
+    let answer = fixture
+        .get("/api/review?from=2013-01-01&to=2013-12-31&at_position=40")
+        .await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+    assert_eq!(answer.json["anchor"]["log_position"], 40);
+
+    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let from = smes_reports::Point::parse("--from", "2013-03-31").unwrap();
+    let to = smes_reports::Point::parse("--to", "position:60").unwrap();
+    let expected = smes_reports::diff::build(&log, from, to, None).unwrap();
+    let answer = fixture.get("/api/diff?from=2013-03-31&to=position:60").await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+    assert!(!answer.json["years"].as_array().unwrap().is_empty(), "{}", answer.text);
+
+    // The registers, as `smes needs`, `smes counterparts` and `smes evaluation-history` write them.
+    use smes_reports::registers::{counterparts, history, needs};
+    let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, Some("80")).unwrap();
+    let log = smes_reports::read_log(store, None, Some(80)).await.unwrap();
+    let filter = needs::NeedsFilter::parse(&["financing".to_owned()], &[], &["answered".to_owned()]).unwrap();
+    let expected = needs::build(&log, &needs::NeedsRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/needs?as_of=2013-06-30&at_position=80&area=financing&status=answered")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let filter = counterparts::DirectoryFilter::parse(&[], &["co".to_owned()]).unwrap();
+    let expected = counterparts::build(&log, &counterparts::DirectoryRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/counterparts?as_of=2013-06-30&at_position=80&country=co")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let expected = history::build(&log, &cut).unwrap();
+    let answer = fixture
+        .get("/api/evaluation-history?as_of=2013-06-30&at_position=80")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+}
+
+#[tokio::test]
+async fn the_registers_follow_the_log_and_hold_no_personal_data() {
+    let fixture = Fixture::demo().await;
+    let events = fixture.store.read_all(1, 100_000).await.unwrap();
+    let identified = events
+        .iter()
+        .filter(|event| event.event_type == "NeedIdentified")
+        .count();
+    let needs = fixture.get("/api/needs").await;
+    assert_eq!(needs.status, 200, "{}", needs.text);
+    assert_eq!(needs.json["total"]["needs"], identified, "{}", needs.text);
+    assert!(identified > 0);
+    // Each status filter lists exactly the needs with that status, and together they are all.
+    let mut listed = 0;
+    for status in ["answered", "open", "unanswered"] {
+        let answer = fixture.get(&format!("/api/needs?status={status}")).await;
+        let rows = answer.json["needs"].as_array().unwrap();
+        assert!(rows.iter().all(|row| row["status"] == status), "{status}");
+        assert_eq!(rows.len(), needs.json["total"][status].as_u64().unwrap() as usize);
+        listed += rows.len();
+    }
+    assert_eq!(listed, identified);
+    // An area filter keeps only that area.
+    let financing = fixture.get("/api/needs?area=financing").await;
+    let rows = financing.json["needs"].as_array().unwrap();
+    assert!(rows.iter().all(|row| row["thematic_area"] == "financing"));
+
+    // Cut at the first need: the register then holds that need only, and says so.
+    let first = events
+        .iter()
+        .find(|event| event.event_type == "NeedIdentified")
+        .unwrap();
+    let cut = fixture.get(&format!("/api/needs?at_position={}", first.position)).await;
+    assert_eq!(cut.json["total"]["needs"], 1, "{}", cut.text);
+    assert_eq!(cut.json["anchor"]["log_position"], first.position);
+    assert_eq!(cut.json["selection"]["at_position"], first.position);
+
+    // The directory names organisations, never a focal point (not even by reference).
+    let joined: Vec<&smes_eventlog::RecordedEvent> = events
+        .iter()
+        .filter(|event| event.event_type == "CounterpartJoined")
+        .collect();
+    let directory = fixture.get("/api/counterparts").await;
+    assert_eq!(directory.status, 200, "{}", directory.text);
+    assert_eq!(directory.json["counterparts"].as_array().unwrap().len(), joined.len());
+    for event in &joined {
+        let payload: Value = serde_json::from_str(event.payload.get()).unwrap();
+        let person = payload["focal_point"]["person"].as_str().unwrap();
+        let name = payload["details"]["name"].as_str().unwrap();
+        assert!(directory.text.contains(name), "{name}");
+        for uri in ["/api/counterparts", "/api/needs", "/api/evaluation-history"] {
+            let answer = fixture.get(uri).await;
+            assert!(!answer.text.contains(person), "{uri} names a focal point");
+            assert!(!answer.text.contains("focal_point"), "{uri}");
+        }
+    }
+    let members = directory.json["member_states"].as_array().unwrap();
+    let joined_states = events
+        .iter()
+        .filter(|event| event.event_type == "MemberStateJoined")
+        .count();
+    assert_eq!(members.len(), joined_states);
+    assert!(
+        members
+            .iter()
+            .all(|state| !state["history"].as_array().unwrap().is_empty())
+    );
+
+    // The history lists every consultation and review of the log, by date.
+    let history = fixture.get("/api/evaluation-history").await;
+    let items = history.json["items"].as_array().unwrap();
+    let scheduled = events
+        .iter()
+        .filter(|event| event.event_type == "ConsultationScheduled")
+        .count();
+    let opened = events.iter().filter(|event| event.event_type == "ReviewOpened").count();
+    assert_eq!(history.json["counts"]["consultations"], scheduled, "{}", history.text);
+    assert_eq!(history.json["counts"]["reviews"], opened);
+    assert_eq!(items.len(), scheduled + opened);
+    let dates: Vec<&str> = items.iter().filter_map(|item| item["date"].as_str()).collect();
+    assert!(dates.windows(2).all(|pair| pair[0] <= pair[1]), "{dates:?}");
+    assert_eq!(history.json["counts"]["needs"], identified);
 }

@@ -303,7 +303,17 @@ fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
         ("GET", "/sign-in") => case("/sign-in", &[r#"<form method="post" action="/sign-in">"#]),
         // Tested by the sign-in and sign-out tests above.
         ("POST", "/sign-in") | ("POST", "/sign-out") => case(rule.path, &[]),
-        ("GET", "/") => case("/", &["Work programme 2013", "Made from log position"]),
+        ("GET", "/") => case(
+            "/",
+            &[
+                "Work programme 2013",
+                r#"<a href="/needs">Needs register</a>"#,
+                r#"<a href="/counterparts">Counterpart directory</a>"#,
+                r#"<a href="/evaluation-history">Evaluation history</a>"#,
+                r#"<a href="/review">Programme review pack</a>"#,
+                "Made from log position",
+            ],
+        ),
         ("GET", "/work-programme/{year}") => case(
             "/work-programme/2013?as_of=2013-06-30",
             &[
@@ -320,6 +330,44 @@ fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
                 r#"value="2013-06-30""#,
                 "<h2>proposal</h2>",
                 "ActivityProposed",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/needs") => case(
+            "/needs?as_of=2013-12-31&status=answered",
+            &[
+                "<h1>Needs register</h1>",
+                r#"<input id="status" type="text" name="status" value="answered">"#,
+                "<h2>By thematic area</h2>",
+                "Strengthen national guarantee systems",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/counterparts") => case(
+            "/counterparts?as_of=2013-12-31",
+            &[
+                "<h1>Counterpart directory</h1>",
+                "Fondo Nacional de Garantías",
+                "<h2>Membership history of the Member States</h2>",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/evaluation-history") => case(
+            "/evaluation-history?as_of=2013-12-31",
+            &[
+                "<h1>Evaluation history</h1>",
+                "Regional consultation on SME financing and guarantee systems",
+                "<h3>Needs raised</h3>",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/review") => case(
+            "/review?from=2013-01-01&to=2013-12-31",
+            &[
+                "<h1>SELA-SMEs programme review, 2013-01-01 to 2013-12-31</h1>",
+                r#"<input id="from" type="date" name="from" value="2013-01-01">"#,
+                "<svg",
+                "<figcaption>",
                 "Made from log position",
             ],
         ),
@@ -597,4 +645,141 @@ async fn pages_on_the_demo_log() {
     )
     .await;
     insta::assert_snapshot!("activity_trace", redact(&fixture, &page).await);
+    let page = browse(
+        &fixture.router,
+        "GET",
+        "/needs?as_of=2013-12-31&area=financing,productive-articulation",
+        &session,
+        &[],
+    )
+    .await;
+    insta::assert_snapshot!("needs_2013_12_31_two_areas", redact(&fixture, &page).await);
+}
+
+#[tokio::test]
+async fn the_register_pages_show_the_api_registers_and_field_errors() {
+    let fixture = Fixture::demo().await;
+    let id = sign_in(&fixture.router, &fixture.token["auditor"]).await;
+    let session = [(SESSION_COOKIE, id.as_str())];
+    let before = fixture.head().await;
+    // Every need of the register, each activity citing one linked to its trace under the cut.
+    let page = browse(&fixture.router, "GET", "/needs?as_of=2013-12-31", &session, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let api = fixture.get("/api/needs?as_of=2013-12-31").await;
+    for need in api.json["needs"].as_array().unwrap() {
+        let description = escaped(need["description"].as_str().unwrap());
+        assert!(page.text.contains(&description), "{description} in the page");
+        for activity in need["activities"].as_array().unwrap() {
+            let link = format!(
+                r#"href="/activity/{}?as_of=2013-12-31""#,
+                activity["id"].as_str().unwrap()
+            );
+            assert!(page.text.contains(&link), "{link} in the page");
+        }
+    }
+    assert!(page.text.contains(api.json["anchor"]["tree_root"].as_str().unwrap()));
+    // The directory lists each counterpart of the API's directory.
+    let page = browse(&fixture.router, "GET", "/counterparts", &session, &[]).await;
+    let api = fixture.get("/api/counterparts").await;
+    for counterpart in api.json["counterparts"].as_array().unwrap() {
+        let name = escaped(counterpart["name"].as_str().unwrap());
+        assert!(page.text.contains(&name), "{name} in the page");
+    }
+
+    // Each bad field is said next to it with the API's message; the others keep their values.
+    let bad = [
+        ("/needs", "status", "approved", "/api/needs"),
+        ("/needs", "area", "finance", "/api/needs"),
+        ("/needs", "country", "XX1", "/api/needs"),
+        ("/needs", "at_position", "99999999", "/api/needs"),
+        ("/counterparts", "area", "11", "/api/counterparts"),
+        ("/counterparts", "as_of", "2013-02-30", "/api/counterparts"),
+        ("/evaluation-history", "known_at", "never", "/api/evaluation-history"),
+        (
+            "/evaluation-history",
+            "at_position",
+            "99999999",
+            "/api/evaluation-history",
+        ),
+    ];
+    for (path, name, value, api) in bad {
+        let uri = format!("{path}?{name}={value}");
+        let page = browse(&fixture.router, "GET", &uri, &session, &[]).await;
+        assert_eq!(page.status, 400, "{uri}: {}", page.text);
+        let problem = fixture.get(&format!("{api}?{name}={value}")).await;
+        assert_eq!(problem.status, 400, "{api}?{name}={value}");
+        let detail = escaped(problem.json["detail"].as_str().unwrap());
+        let expected = format!(r#"<p class="error" id="{name}-error">{detail}</p>"#);
+        assert!(page.text.contains(&expected), "{uri}: {expected} in {}", page.text);
+        assert!(
+            page.text.contains(&format!(r#"value="{value}""#)),
+            "{uri}: the value is kept"
+        );
+        assert!(!page.text.contains("Made from log position"), "{uri}: no register");
+    }
+    assert_eq!(fixture.head().await, before, "pages changed the log");
+}
+
+#[tokio::test]
+async fn the_review_page_asks_for_a_period_and_draws_the_pack_with_its_charts() {
+    let fixture = Fixture::demo().await;
+    let id = sign_in(&fixture.router, &fixture.token["secretariat"]).await;
+    let session = [(SESSION_COOKIE, id.as_str())];
+    // Without a period: the form alone, no error.
+    let page = browse(&fixture.router, "GET", "/review", &session, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains(r#"<form method="get" action="/review">"#));
+    assert!(!page.text.contains(r#"class="error""#) && !page.text.contains("<svg"));
+    // The pack as `smes review --format html` draws it, charts inline.
+    let page = browse(
+        &fixture.router,
+        "GET",
+        "/review?from=2013-01-01&to=2013-12-31",
+        &session,
+        &[],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let store = fixture.store.as_ref();
+    let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, None).unwrap();
+    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let pack = smes_reports::review::build(&log, &request).unwrap();
+    let charts = smes_reports::review::charts::render(&pack).unwrap();
+    let fragment = smes_reports::review::html::fragment(&pack, &charts).into_string();
+    assert!(page.text.contains(&fragment), "the pack's own HTML in the page");
+    assert!(!charts.is_empty());
+    for chart in &charts {
+        assert!(page.text.contains(&chart.svg), "{} inline", chart.name);
+    }
+    // Wrong or missing fields, each said next to it.
+    let bad = [
+        ("/review?to=2013-12-31", "from", "from: missing"),
+        ("/review?from=2013-01-01", "to", "to: missing"),
+        (
+            "/review?from=2013-13-01&to=2013-12-31",
+            "from",
+            "from: &quot;2013-13-01&quot; is not allowed",
+        ),
+        (
+            "/review?from=2013-12-31&to=2013-01-01",
+            "to",
+            "expected a date on or after",
+        ),
+        (
+            "/review?from=2013-01-01&to=2013-12-31&at_position=99999999",
+            "at_position",
+            "at_position: &quot;99999999&quot; is not allowed",
+        ),
+    ];
+    for (uri, name, message) in bad {
+        let page = browse(&fixture.router, "GET", uri, &session, &[]).await;
+        assert_eq!(page.status, 400, "{uri}: {}", page.text);
+        let marker = format!(r#"<p class="error" id="{name}-error">"#);
+        let at = page
+            .text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{uri}: {marker} in {}", page.text));
+        assert!(page.text[at..].contains(message), "{uri}: {message} in {}", page.text);
+        assert!(!page.text.contains("<svg"), "{uri}: no pack");
+    }
 }

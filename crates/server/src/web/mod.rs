@@ -1,7 +1,8 @@
 //! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
-//! decision trace and the Secretariat's command forms ([`forms`]), rendered on the server as
-//! HTML (maud, no script), over the same token table, reports, commands and access rules as the
-//! JSON API.
+//! decision trace, the needs register, the counterpart directory, the evaluation history, the
+//! programme review pack and the Secretariat's command forms ([`forms`]), rendered on the
+//! server as HTML (maud, no script), over the same token table, reports, commands and access
+//! rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
 //! [`crate::access::PAGES`]: a page without a rule is refused, a page that needs a session
@@ -12,7 +13,9 @@
 //! forms the session's own (kept with the session on the server).
 
 pub mod forms;
+mod registers;
 mod render;
+mod review;
 pub mod sessions;
 pub mod text;
 
@@ -63,7 +66,11 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/work-programme/{year}", get(work_programme))
-        .route("/activity/{id}", get(activity));
+        .route("/activity/{id}", get(activity))
+        .route("/needs", get(registers::needs_page))
+        .route("/counterparts", get(registers::counterparts_page))
+        .route("/evaluation-history", get(registers::history_page))
+        .route("/review", get(review::review_page));
     forms::routes(pages)
 }
 

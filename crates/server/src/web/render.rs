@@ -121,6 +121,13 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                     }
                 }
             }
+            h2 { (text.registers) }
+            ul {
+                li { a href="/needs" { (text.needs_register) } }
+                li { a href="/counterparts" { (text.counterpart_directory) } }
+                li { a href="/evaluation-history" { (text.evaluation_history) } }
+                li { a href="/review" { (text.review_pack) } }
+            }
             (super::forms::links(text, signed))
         }
     };
@@ -128,7 +135,7 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
 }
 
 /// One field of a form, with its error next to it.
-fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
+pub(super) fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
     let error = fields.error(name);
     html! {
         label for=(name) { (label) }
@@ -138,7 +145,7 @@ fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Opt
     }
 }
 
-fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
+pub(super) fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
     html! {
         fieldset {
             legend { (text.cut) }
@@ -193,7 +200,7 @@ pub(super) fn work_programme(
 }
 
 /// The cut fields given, as a query string for a link (maud escapes it in the attribute).
-fn cut_query(fields: &Fields) -> String {
+pub(super) fn cut_query(fields: &Fields) -> String {
     let pairs: Vec<String> = ["as_of", "known_at", "at_position"]
         .into_iter()
         .filter(|name| !fields.value(name).is_empty())
@@ -288,7 +295,7 @@ fn business_time(time: jiff::Timestamp) -> String {
 }
 
 /// The first 16 hex digits of a hash.
-fn short(hash: &str) -> &str {
+pub(super) fn short(hash: &str) -> &str {
     hash.get(..16).unwrap_or(hash)
 }
 

@@ -81,6 +81,136 @@ pub struct Text {
     pub hash: &'static str,
     /// The position label.
     pub position: &'static str,
+    /// The home page's heading of the registers and the review pack.
+    pub registers: &'static str,
+    /// The needs register's title.
+    pub needs_register: &'static str,
+    /// What the needs register shows.
+    pub needs_intro: &'static str,
+    /// The counterpart directory's title.
+    pub counterpart_directory: &'static str,
+    /// What the counterpart directory shows.
+    pub counterparts_intro: &'static str,
+    /// The evaluation history's title.
+    pub evaluation_history: &'static str,
+    /// What the evaluation history shows.
+    pub history_intro: &'static str,
+    /// The review pack's title.
+    pub review_pack: &'static str,
+    /// What the review page asks for.
+    pub review_intro: &'static str,
+    /// The review form's legend of the period.
+    pub period: &'static str,
+    /// The first day of the period.
+    pub period_from: &'static str,
+    /// The last day of the period.
+    pub period_to: &'static str,
+    /// The review form's legend of the record's bounds.
+    pub record_bounds: &'static str,
+    /// The needs form's filter legend.
+    pub which_needs: &'static str,
+    /// The directory form's filter legend.
+    pub which_counterparts: &'static str,
+    /// The directory's heading of counterparts by Member State.
+    pub by_state: &'static str,
+    /// A membership change whose date no source gives.
+    pub date_not_given: &'static str,
+    /// The heading of the overall count of needs.
+    pub all_needs: &'static str,
+    /// The needs form's status field and what it takes.
+    pub need_statuses: &'static str,
+    /// The member-state field of the needs and directory forms.
+    pub member_states: &'static str,
+    /// Table headings and labels of the registers.
+    pub status: &'static str,
+    /// The priority heading.
+    pub priority: &'static str,
+    /// The identified-on heading.
+    pub identified: &'static str,
+    /// The thematic-area heading.
+    pub thematic_area: &'static str,
+    /// The need heading.
+    pub need: &'static str,
+    /// The raised-by heading.
+    pub raised_by: &'static str,
+    /// The consultation heading.
+    pub consultation: &'static str,
+    /// The heading of the activities citing a need.
+    pub citing_activities: &'static str,
+    /// No need listed.
+    pub no_need: &'static str,
+    /// The heading of the needs by status.
+    pub needs_total: &'static str,
+    /// The heading of the counts by thematic area.
+    pub by_thematic_area: &'static str,
+    /// The heading of the counts by Member State.
+    pub by_member_state: &'static str,
+    /// The count headings.
+    pub needs: &'static str,
+    /// Answered needs.
+    pub answered: &'static str,
+    /// Open needs.
+    pub open: &'static str,
+    /// Unanswered needs.
+    pub unanswered: &'static str,
+    /// None, in a table cell.
+    pub none: &'static str,
+    /// The organisation heading.
+    pub organisation: &'static str,
+    /// The kind heading.
+    pub kind: &'static str,
+    /// The Member State heading.
+    pub member_state: &'static str,
+    /// The joined heading.
+    pub joined: &'static str,
+    /// The withdrew heading.
+    pub withdrew: &'static str,
+    /// The corrections heading.
+    pub corrections: &'static str,
+    /// No counterpart listed.
+    pub no_counterpart: &'static str,
+    /// The heading of regional and international counterparts.
+    pub regional_or_international: &'static str,
+    /// The heading of the Member States' membership history.
+    pub membership_history: &'static str,
+    /// A member now.
+    pub member: &'static str,
+    /// Not a member now.
+    pub not_member: &'static str,
+    /// The source label.
+    pub source: &'static str,
+    /// Nothing in the evaluation history.
+    pub no_history: &'static str,
+    /// A programme review in the history.
+    pub programme_review: &'static str,
+    /// An undated item.
+    pub undated: &'static str,
+    /// Labels of a consultation.
+    pub scheduled_for: &'static str,
+    /// The held-on label.
+    pub held_on: &'static str,
+    /// The venue label.
+    pub venue: &'static str,
+    /// The participants label.
+    pub participants: &'static str,
+    /// The minutes label.
+    pub minutes: &'static str,
+    /// The closed-on label.
+    pub closed_on: &'static str,
+    /// The evaluations label.
+    pub evaluations: &'static str,
+    /// The needs-raised label.
+    pub needs_raised: &'static str,
+    /// The reviewed-period label.
+    pub period_reviewed: &'static str,
+    /// The opened-on label.
+    pub opened_on: &'static str,
+    /// The findings label.
+    pub findings: &'static str,
+    /// The recommendations label.
+    pub recommendations: &'static str,
+    /// The whole programme as what was evaluated.
+    pub the_programme: &'static str,
     /// The footer: before the log position.
     pub made_from: &'static str,
     /// The footer: before the tree root.
@@ -209,6 +339,71 @@ pub const ENGLISH: Text = Text {
     recorded_at: "recorded at",
     hash: "hash",
     position: "log position",
+    registers: "Registers and reviews",
+    needs_register: "Needs register",
+    needs_intro: "Every need identified in a consultation: answered when an approved or held activity cites it, open when only activities awaiting a decision cite it, unanswered otherwise.",
+    counterpart_directory: "Counterpart directory",
+    counterparts_intro: "The programme's counterparts, by organisation, and each Member State's membership history. Focal points are personal data and are not shown.",
+    evaluation_history: "Evaluation history",
+    history_intro: "Consultations and programme reviews over time, their findings, and what became of each need raised.",
+    review_pack: "Programme review pack",
+    review_intro: "Choose the period reviewed. The pack is made as of the period's last day; it may be bounded by a record time or a log position.",
+    period: "Period reviewed",
+    period_from: "First day",
+    period_to: "Last day",
+    record_bounds: "Which part of the record",
+    which_needs: "Which needs",
+    which_counterparts: "Which counterparts",
+    all_needs: "needs listed",
+    by_state: "By Member State",
+    date_not_given: "(date not given by the sources)",
+    need_statuses: "Statuses (answered, open, unanswered)",
+    member_states: "Member States",
+    status: "status",
+    priority: "priority",
+    identified: "identified",
+    thematic_area: "thematic area",
+    need: "need",
+    raised_by: "raised by",
+    consultation: "consultation",
+    citing_activities: "activities citing it",
+    no_need: "No need is listed.",
+    needs_total: "Needs by status",
+    by_thematic_area: "By thematic area",
+    by_member_state: "By Member State concerned",
+    needs: "needs",
+    answered: "answered",
+    open: "open",
+    unanswered: "unanswered",
+    none: "none",
+    organisation: "organisation",
+    kind: "kind",
+    member_state: "Member State",
+    joined: "joined",
+    withdrew: "withdrew",
+    corrections: "corrections",
+    no_counterpart: "No counterpart is listed.",
+    regional_or_international: "Regional and international",
+    membership_history: "Membership history of the Member States",
+    member: "member",
+    not_member: "not a member",
+    source: "source",
+    no_history: "No consultation and no programme review is recorded.",
+    programme_review: "Programme review",
+    undated: "undated",
+    scheduled_for: "planned for",
+    held_on: "held on",
+    venue: "venue",
+    participants: "participants",
+    minutes: "minutes",
+    closed_on: "closed on",
+    evaluations: "Evaluations of achievements",
+    needs_raised: "Needs raised",
+    period_reviewed: "period reviewed",
+    opened_on: "opened on",
+    findings: "Findings",
+    recommendations: "Recommendations",
+    the_programme: "the programme",
     made_from: "Made from log position",
     tree_root: "Merkle tree root",
     refused: "Refused",
