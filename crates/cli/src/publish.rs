@@ -29,7 +29,7 @@ use crate::wiring::{self, Actor};
 pub enum PublishCommand {
     /// Publish a work-programme snapshot: made now, its cut pinned to a log position, and
     /// recorded with its anchor and the SHA-256 digest of each format.
-    Snapshot(SnapshotArgs),
+    Snapshot(Box<SnapshotArgs>),
     /// Write the public dissemination site into a folder: index.html (published snapshots and
     /// events held), events.html, and each published snapshot's page and files, made again
     /// from the log and checked against their digests.
@@ -88,7 +88,7 @@ pub struct SnapshotArgs {
 /// Runs `smes publish`.
 pub async fn run(database: &str, page: usize, actor: &Actor, command: PublishCommand) -> Result<()> {
     match command {
-        PublishCommand::Snapshot(args) => print!("{}", snapshot(database, page, actor, args).await?),
+        PublishCommand::Snapshot(args) => print!("{}", snapshot(database, page, actor, *args).await?),
         PublishCommand::Site { out } => {
             let store = wiring::open_store(database, false).await?;
             print!("{}", site(store.events(), page, &out).await?);

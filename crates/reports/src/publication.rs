@@ -161,6 +161,22 @@ impl Published {
     }
 }
 
+/// The publications up to the log's head, in log order.
+pub async fn publications(store: &dyn EventStore) -> Result<Vec<Published>> {
+    let head = store.head().await?.position;
+    let mut publications = Vec::new();
+    for recorded in store.read_range_of_types(1, head, &[SNAPSHOT_PUBLISHED]).await? {
+        let envelope = Envelope::from_recorded(&recorded)?;
+        if let DomainEvent::Publication(PublicationEvent::SnapshotPublished(published)) = envelope.event {
+            publications.push(Published {
+                position: envelope.position,
+                snapshot: published.snapshot,
+            });
+        }
+    }
+    Ok(publications)
+}
+
 /// A published snapshot made again from the log, checked against what was published.
 #[derive(Debug, Clone)]
 pub struct Reproduced {
@@ -383,10 +399,15 @@ impl From<&Published> for PublicationRow {
     }
 }
 
-/// The list of publications as JSON.
+/// The list of publications as JSON: `{"publications": [...]}`, in log order.
 pub fn list_json(publications: &[Published]) -> Result<String> {
-    let rows: Vec<PublicationRow> = publications.iter().map(PublicationRow::from).collect();
-    format_json(&rows)
+    #[derive(Serialize)]
+    struct Listed {
+        publications: Vec<PublicationRow>,
+    }
+    format_json(&Listed {
+        publications: publications.iter().map(PublicationRow::from).collect(),
+    })
 }
 
 /// One publication and its snapshot as JSON.

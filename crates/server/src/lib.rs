@@ -18,6 +18,7 @@ mod commands;
 pub mod error;
 mod extract;
 pub mod problem;
+mod published;
 mod reads;
 pub mod tokens;
 pub mod web;
@@ -107,6 +108,7 @@ impl Api {
         (name = "reads", description = "Snapshots, traces and streams: secretariat and auditors"),
         (name = "audit", description = "The log's head and its verification: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
+        (name = "published", description = "What the Secretariat published: every role"),
     )
 )]
 struct ApiDoc;
@@ -130,6 +132,8 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
         .routes(routes!(commands::command))
+        .routes(routes!(published::published_snapshots))
+        .routes(routes!(published::published_snapshot))
 }
 
 /// The OpenAPI 3.1 document of the API, made from the handlers' attributes.

@@ -382,7 +382,7 @@ fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64
 }
 
 /// A report's error as a problem: a bad option names its query or path parameter.
-fn report(error: smes_reports::Error) -> Problem {
+pub(crate) fn report(error: smes_reports::Error) -> Problem {
     match error {
         smes_reports::Error::InvalidOption { option, value, allowed } => {
             let parameter = parameter_of(option);
@@ -414,7 +414,7 @@ fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
 }
 
 /// A JSON text already rendered, as a response.
-fn json_text(text: String) -> Response {
+pub(crate) fn json_text(text: String) -> Response {
     let mut response = text.into_response();
     response
         .headers_mut()

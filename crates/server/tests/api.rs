@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use smes_app::AppCommand;
 use smes_server::access::{self, Access};
 use smes_server::{Role, ServerConfig};
-use support::{Fixture, send};
+use support::{Fixture, PUBLICATION, send};
 
 /// A request expected to be refused: its status and the parameter or field the problem names.
 struct Bad {
@@ -174,6 +174,34 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ],
             })
         }
+        ("GET", "/api/published-snapshots") => Some(Case {
+            roles: &Role::ALL,
+            uri: "/api/published-snapshots".to_owned(),
+            body: None,
+            bad: vec![bad(
+                "/api/published-snapshots?year=2013",
+                400,
+                Some(("parameter", "year")),
+            )],
+        }),
+        ("GET", "/api/published-snapshots/{id}") => Some(Case {
+            roles: &Role::ALL,
+            uri: format!("/api/published-snapshots/{PUBLICATION}"),
+            body: None,
+            bad: vec![
+                bad("/api/published-snapshots/not-a-uuid", 400, Some(("parameter", "id"))),
+                bad(
+                    "/api/published-snapshots/5e1a0000-0000-4000-8000-0000000fffff",
+                    404,
+                    None,
+                ),
+                bad(
+                    format!("/api/published-snapshots/{PUBLICATION}?as_of=2013-01-01"),
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        }),
         _ => None,
     }
 }
@@ -237,6 +265,7 @@ fn the_document_the_access_table_and_the_router_name_the_same_routes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_refuses_without_a_valid_token_or_role_and_checks_its_input() {
     let fixture = Fixture::demo().await;
+    fixture.publish().await;
     let activity = first_activity(&fixture).await;
     let mut key = 0u32;
     let mut next_key = || {
@@ -702,4 +731,54 @@ async fn the_snapshot_and_trace_are_the_cli_reports() {
         .get(&format!("/api/trace/activity/{activity}?as_of=2013-06-30"))
         .await;
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+}
+
+#[tokio::test]
+async fn observers_read_what_is_published_and_only_that() {
+    let fixture = Fixture::demo().await;
+    let observer = fixture.token["observer"].clone();
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.json, json!({"publications": []}));
+    fixture.publish().await;
+
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let row = &list.json["publications"][0];
+    assert_eq!(row["id"], PUBLICATION);
+    let position = row["cut"]["at_position"].as_u64().unwrap();
+    assert_eq!(row["anchor"]["log_position"], position);
+    insta::assert_json_snapshot!("published_snapshots", list.json, {
+        ".publications[].anchor.head_hash" => "[hash]",
+        ".publications[].anchor.tree_root" => "[tree root]",
+        ".publications[].files[].sha256" => "[digest]",
+    });
+
+    let one = fixture
+        .call(
+            "GET",
+            &format!("/api/published-snapshots/{PUBLICATION}"),
+            Some(&observer),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json["publication"], *row);
+    // The snapshot shown is the one the work-programme route makes under the pinned cut.
+    let made = fixture
+        .get(&format!(
+            "/api/work-programme/2013?as_of=2013-06-30&at_position={position}"
+        ))
+        .await;
+    assert_eq!(one.json["snapshot"], made.json);
+    // The work programme itself, unpublished, stays closed to observers.
+    let closed = fixture
+        .call("GET", "/api/work-programme/2013", Some(&observer), None, &[])
+        .await;
+    closed.assert_problem(403, "the work programme as an observer");
 }

@@ -1,5 +1,5 @@
 //! The web pages: sign-in with a token, a home page, a year's work programme and an activity's
-//! decision trace, rendered on the server as HTML (maud, no script), over the same token table,
+//! decision trace, the public pages of what is published (no session needed), rendered on the server as HTML (maud, no script), over the same token table,
 //! reports and access rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
@@ -10,6 +10,7 @@
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+mod public;
 mod render;
 pub mod sessions;
 pub mod text;
@@ -62,6 +63,9 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/sign-out", post(sign_out))
         .route("/work-programme/{year}", get(work_programme))
         .route("/activity/{id}", get(activity))
+        .route("/public", get(public::index))
+        .route("/public/events", get(public::events))
+        .route("/public/snapshots/{id}", get(public::snapshot))
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.
@@ -237,7 +241,12 @@ async fn sign_out(
 async fn home(State(api): State<Api>, Extension(signed): Extension<Signed>) -> Response {
     let text = words();
     if !Access::Read.allows(signed.caller.role) {
-        return render::home(text, &signed, None, &[]);
+        // Observers read what is published, and only that.
+        let store = api.app.service().store();
+        return match smes_reports::publication::publications(store.as_ref()).await {
+            Ok(publications) => render::published_home(text, &signed, &publications),
+            Err(error) => failed("GET /", &error),
+        };
     }
     let store = api.app.service().store();
     let read = async {
