@@ -37,7 +37,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, kinds};
+pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, PUBLISH_KINDS, kinds};
 pub use error::{Error, Result};
 pub use problem::Problem;
 pub use tokens::{Caller, Role, TokenInfo, TokenStore};

@@ -400,7 +400,10 @@ async fn every_command_of_the_cli_has_its_route() {
     let fixture = Fixture::empty().await;
     let before = fixture.head().await;
     let kinds: Vec<&str> = smes_server::kinds().collect();
-    assert_eq!(kinds.len(), AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len());
+    assert_eq!(
+        kinds.len(),
+        AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len() + smes_server::PUBLISH_KINDS.len()
+    );
     for kind in kinds.iter().copied() {
         let answer = fixture
             .call(
@@ -781,4 +784,60 @@ async fn observers_read_what_is_published_and_only_that() {
         .call("GET", "/api/work-programme/2013", Some(&observer), None, &[])
         .await;
     closed.assert_problem(403, "the work programme as an observer");
+}
+
+#[tokio::test]
+async fn the_secretariat_publishes_a_snapshot_through_the_command_route_once() {
+    let fixture = Fixture::demo().await;
+    let secretariat = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/publish-snapshot";
+    let body = json!({"year": 2013, "as_of": "2013-06-30", "status": ["approved", "held"],
+                      "title": "Work programme 2013 at mid-year", "publication": PUBLICATION,
+                      "published_on": "2013-07-01", "why": "mid-year report"})
+    .to_string();
+    let key = [("idempotency-key", "5e1a0000-0000-4000-8000-00000000c0de")];
+    let first = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["events"], json!(["SnapshotPublished"]));
+    assert_eq!(first.json["stream"], format!("publication-{PUBLICATION}"));
+    let head = fixture.head().await;
+    let again = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.json["replayed"], true);
+    assert_eq!(fixture.head().await, head, "a retried publication is recorded once");
+
+    let list = fixture.get("/api/published-snapshots").await;
+    let row = &list.json["publications"][0];
+    assert_eq!(row["title"], "Work programme 2013 at mid-year");
+    assert_eq!(row["filter"]["statuses"], json!(["approved", "held"]));
+    assert_eq!(row["cut"]["at_position"], head.0 - 1);
+    let events = fixture
+        .get(&format!("/api/streams/publication-{PUBLICATION}/events"))
+        .await;
+    assert_eq!(events.json["events"][0]["metadata"]["reason"], "mid-year report", "{}", events.text);
+    assert_eq!(events.json["events"][0]["metadata"]["role"], "secretariat");
+
+    let refusals = [
+        (json!({"year": 2013, "area": ["finance"]}), 422, Some("area")),
+        (json!({"year": 2020}), 422, Some("year")),
+        (json!({"year": 2013, "at_position": 0}), 422, Some("at_position")),
+        (json!({"year": 2013, "format": ["pdf"]}), 422, Some("format")),
+        (json!({"year": 2013, "colour": "red"}), 422, Some("colour")),
+        (json!({"year": 2013, "as_of": "2012-01-01"}), 409, None),
+        (json!({"year": 2013, "publication": PUBLICATION}), 409, None),
+    ];
+    for (body, status, field) in refusals {
+        let answer = fixture
+            .call("POST", uri, Some(&secretariat), Some(&body.to_string()), &[])
+            .await;
+        let problem = answer.assert_problem(status, &body.to_string());
+        if let Some(field) = field {
+            assert_eq!(problem["field"], field, "{body}: {}", answer.text);
+        }
+    }
+    let auditor = fixture
+        .call("POST", uri, Some(&fixture.token["auditor"]), Some(&body), &[])
+        .await;
+    auditor.assert_problem(403, "publishing as an auditor");
+    assert_eq!(fixture.head().await, head, "refused publications write nothing");
 }
