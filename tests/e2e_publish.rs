@@ -3,6 +3,8 @@
 //! on every run, each published file checked against its digest), and a log whose publication
 //! no longer matches what it gives is refused with a clear error.
 
+#[path = "support/postgres.rs"]
+mod postgres;
 mod support;
 
 use std::path::Path;
@@ -238,4 +240,53 @@ fn a_publication_the_log_no_longer_gives_stops_the_site_with_a_clear_error() {
         "{message}"
     );
     assert!(!dir.path().join("site/index.html").exists(), "nothing is written");
+}
+
+/// The page without its footer's Merkle root, which covers record times.
+fn without_root(page: &str) -> String {
+    let start = page.find("<code class=\"root\">").expect("a footer root");
+    let end = start + page[start..].find("</code>").unwrap();
+    format!("{}{}", &page[..start], &page[end..])
+}
+
+#[test]
+fn publishing_runs_on_postgres_and_gives_the_site_it_gives_on_sqlite() {
+    let database = postgres::Database::fresh();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut pages = Vec::new();
+    for url in [database.url.as_str(), "sqlite://demo.db"] {
+        let run = |args: &[&str]| {
+            let mut all = vec!["--database", url];
+            all.extend_from_slice(args);
+            let output = smes(d, &all);
+            assert!(output.status.success(), "smes {args:?} on {url}: {}", stderr(&output));
+            stdout(&output)
+        };
+        run(&["demo"]);
+        run(&[
+            "publish",
+            "snapshot",
+            "--year",
+            "2013",
+            "--as-of",
+            "2013-06-30",
+            "--id",
+            PUBLICATION,
+            "--published-on",
+            "2013-07-01",
+        ]);
+        let out = if url.starts_with("postgres") {
+            "site-pg"
+        } else {
+            "site-sqlite"
+        };
+        assert_eq!(
+            run(&["publish", "site", "--out", out]),
+            format!("wrote 7 files to {out}\n")
+        );
+        let read = |path: &str| std::fs::read_to_string(d.join(out).join(path)).unwrap();
+        pages.push([read("index.html"), read("events.html")].map(|page| without_root(&page)));
+    }
+    assert_eq!(pages[0], pages[1], "the same site on both backends");
 }

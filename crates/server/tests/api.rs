@@ -814,7 +814,11 @@ async fn the_secretariat_publishes_a_snapshot_through_the_command_route_once() {
     let events = fixture
         .get(&format!("/api/streams/publication-{PUBLICATION}/events"))
         .await;
-    assert_eq!(events.json["events"][0]["metadata"]["reason"], "mid-year report", "{}", events.text);
+    assert_eq!(
+        events.json["events"][0]["metadata"]["reason"], "mid-year report",
+        "{}",
+        events.text
+    );
     assert_eq!(events.json["events"][0]["metadata"]["role"], "secretariat");
 
     let refusals = [
