@@ -74,9 +74,9 @@ pub const ROUTES: [RouteRule; 10] = [
 ];
 
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
-/// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
+/// `/sign-in` without one, and point a role they do not allow to what is published.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 9] = [
+pub const PAGES: [RouteRule; 22] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
@@ -86,6 +86,20 @@ pub const PAGES: [RouteRule; 9] = [
     rule("GET", "/public", Access::Public),
     rule("GET", "/public/events", Access::Public),
     rule("GET", "/public/snapshots/{id}", Access::Public),
+    // The command forms (docs/web.md): the Secretariat only, like the API's commands.
+    rule("GET", "/record/schedule-consultation", Access::Command),
+    rule("POST", "/record/schedule-consultation", Access::Command),
+    rule("GET", "/record/hold-consultation", Access::Command),
+    rule("POST", "/record/hold-consultation", Access::Command),
+    rule("GET", "/record/identify-need", Access::Command),
+    rule("POST", "/record/identify-need", Access::Command),
+    rule("GET", "/record/propose-activity", Access::Command),
+    rule("POST", "/record/propose-activity", Access::Command),
+    rule("GET", "/record/approve-activity", Access::Command),
+    rule("POST", "/record/approve-activity", Access::Command),
+    rule("GET", "/record/commit-to-activity", Access::Command),
+    rule("POST", "/record/commit-to-activity", Access::Command),
+    rule("GET", "/recorded/{command_id}", Access::Command),
 ];
 
 /// The rule of a route, if it has one (HEAD follows the rule of GET, which answers it).

@@ -139,6 +139,16 @@ async fn first_activity(fixture: &Fixture) -> String {
         .to_owned()
 }
 
+/// The command id of the demo's first command.
+async fn demo_command_id(fixture: &Fixture) -> String {
+    let events = fixture.store.read_all(1, 10_000).await.unwrap();
+    events
+        .iter()
+        .find_map(|event| event.metadata.command_id)
+        .expect("the demo's commands carry ids")
+        .to_string()
+}
+
 #[tokio::test]
 async fn signing_in_with_a_good_token_sets_a_session_cookie_and_redirects_home() {
     let fixture = Fixture::demo().await;
@@ -254,20 +264,41 @@ async fn a_post_without_its_form_token_is_refused_and_changes_nothing() {
     assert_eq!(fixture.head().await, before);
 }
 
-/// A page's test: a URI and what its page must contain for a reader.
+/// A page's test: a URI, the status a role it allows gets without sending anything more than
+/// the URI (a form sent without its form token is refused), and what its page must contain.
 struct Case {
     uri: String,
+    status: u16,
     contains: Vec<String>,
 }
 
 /// The test case of a page; a page without one fails the suite.
-fn case(rule: &RouteRule, activity: &str) -> Option<Case> {
+fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
     let case = |uri: &str, contains: &[&str]| {
         Some(Case {
             uri: uri.to_owned(),
+            status: 200,
             contains: contains.iter().map(|text| (*text).to_owned()).collect(),
         })
     };
+    if let Some(kind) = rule.path.strip_prefix("/record/") {
+        // Every form: its page, and refused when sent without its form token (the form tests
+        // below send each with it).
+        return match rule.method {
+            "GET" => case(
+                rule.path,
+                &[
+                    &format!(r#"<form method="post" action="/record/{kind}">"#),
+                    r#"<input type="hidden" name="command_id" value=""#,
+                ],
+            ),
+            _ => Some(Case {
+                uri: rule.path.to_owned(),
+                status: 403,
+                contains: vec!["did not come from this site".to_owned()],
+            }),
+        };
+    }
     match (rule.method, rule.path) {
         ("GET", "/sign-in") => case("/sign-in", &[r#"<form method="post" action="/sign-in">"#]),
         // Tested by the sign-in and sign-out tests above.
@@ -314,6 +345,10 @@ fn case(rule: &RouteRule, activity: &str) -> Option<Case> {
                 "Cut: as of 2013-06-30, at position 101.",
             ],
         ),
+        ("GET", "/recorded/{command_id}") => case(
+            &format!("/recorded/{command_id}"),
+            &["<h1>Recorded</h1>", "Recorded at log position"],
+        ),
         _ => None,
     }
 }
@@ -323,6 +358,7 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
     let fixture = Fixture::demo().await;
     fixture.publish().await;
     let activity = first_activity(&fixture).await;
+    let command_id = demo_command_id(&fixture).await;
     let before = fixture.head().await;
     let mut sessions = std::collections::HashMap::new();
     for role in Role::ALL {
@@ -330,7 +366,7 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
     }
     for rule in access::PAGES {
         let what = format!("{} {}", rule.method, rule.path);
-        let case = case(&rule, &activity).unwrap_or_else(|| panic!("{what} has no test case"));
+        let case = case(&rule, &activity, &command_id).unwrap_or_else(|| panic!("{what} has no test case"));
         if rule.access == Access::Public {
             let page = browse(&fixture.router, rule.method, &case.uri, &[], &[]).await;
             assert_ne!(page.status, 404, "{what} is served");
@@ -367,7 +403,7 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
             let page = browse(&fixture.router, rule.method, &case.uri, &session, &[]).await;
             assert_eq!(page.headers["content-type"], "text/html; charset=utf-8", "{what}");
             if rule.access.allows(role) && role != Role::Observer {
-                assert_eq!(page.status, 200, "{what} as {role}: {}", page.text);
+                assert_eq!(page.status, case.status, "{what} as {role}: {}", page.text);
                 for text in &case.contains {
                     assert!(
                         page.text.contains(text.as_str()),
@@ -375,6 +411,16 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
                         page.text
                     );
                 }
+            } else if rule.access == Access::Command {
+                // Only the Secretariat records: the others are refused before anything is read.
+                assert_eq!(page.status, 403, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text
+                        .contains("Only the Secretariat records commands; nothing was written."),
+                    "{what} as {role}: {}",
+                    page.text
+                );
+                assert!(!page.text.contains("<form method=\"post\" action=\"/record/"), "{what}");
             } else if rule.access.allows(role) {
                 // Observers' home lists what is published, and only that.
                 assert_eq!(page.status, 200, "{what} as {role}: {}", page.text);

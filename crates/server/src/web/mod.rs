@@ -1,15 +1,17 @@
-//! The web pages: sign-in with a token, a home page, a year's work programme and an activity's
-//! decision trace, the public pages of what is published (no session needed), rendered on the server as HTML (maud, no script), over the same token table,
-//! reports and access rules as the JSON API.
+//! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
+//! decision trace, the Secretariat's command forms ([`forms`]) and the public pages of what is
+//! published (no session needed), rendered on the server as HTML (maud, no script), over the
+//! same token table, reports, commands and access rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
 //! [`crate::access::PAGES`]: a page without a rule is refused, a page that needs a session
 //! redirects to `/sign-in` (303) without one, and a role the rule does not allow (observers)
-//! is told that nothing is published for it. Every POST carries a form token against
+//! is pointed to what is published. Every POST carries a form token against
 //! cross-site request forgery: the sign-in form a double-submitted one (a random value both in
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+pub mod forms;
 mod public;
 mod render;
 pub mod sessions;
@@ -57,7 +59,7 @@ pub(crate) struct Signed {
 
 /// The pages' routes, to be guarded by [`guard`].
 pub(crate) fn routes() -> Router<Api> {
-    Router::new()
+    let pages = Router::new()
         .route("/", get(home))
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
@@ -65,7 +67,8 @@ pub(crate) fn routes() -> Router<Api> {
         .route("/activity/{id}", get(activity))
         .route("/public", get(public::index))
         .route("/public/events", get(public::events))
-        .route("/public/snapshots/{id}", get(public::snapshot))
+        .route("/public/snapshots/{id}", get(public::snapshot));
+    forms::routes(pages)
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.
@@ -99,13 +102,12 @@ pub(crate) async fn guard(State(api): State<Api>, matched: MatchedPath, mut requ
         csrf: session.csrf,
     };
     if !rule.access.allows(signed.caller.role) {
-        return render::message(
-            text,
-            StatusCode::FORBIDDEN,
-            text.refused,
-            text.nothing_published,
-            Some(&signed),
-        );
+        let detail = if rule.access == Access::Command {
+            text.forms.secretariat_only
+        } else {
+            text.nothing_published
+        };
+        return render::message(text, StatusCode::FORBIDDEN, text.refused, detail, Some(&signed));
     }
     request.extensions_mut().insert(signed);
     next.run(request).await

@@ -24,7 +24,7 @@ const POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML response: never cached (pages carry the session's form token).
-fn respond(status: StatusCode, page: Markup) -> Response {
+pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
     respond_text(status, page.into_string())
 }
 
@@ -42,7 +42,13 @@ pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
     response
 }
 
-fn layout(text: &Text, title: &str, signed: Option<&Signed>, anchor: Option<&Anchor>, body: Markup) -> Markup {
+pub(super) fn layout(
+    text: &Text,
+    title: &str,
+    signed: Option<&Signed>,
+    anchor: Option<&Anchor>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(text.lang) {
@@ -121,6 +127,7 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                     }
                 }
             }
+            (super::forms::links(text, signed))
             p { a href="/public" { (text.public_pages) } }
         }
     };

@@ -103,6 +103,78 @@ pub struct Text {
     pub failed: &'static str,
     /// The pages' layer found no rule for a page.
     pub no_rule: &'static str,
+    /// The words of the command forms.
+    pub forms: FormText,
+}
+
+/// The words of the command forms: titles, labels, hints, option names and messages.
+///
+/// Labels, hints and option names are tables keyed by the form field's name or the option's
+/// slug, so every form shares them and a translation is one more set of tables.
+#[derive(Debug, Clone, Copy)]
+pub struct FormText {
+    /// The home page's heading of the forms.
+    pub heading: &'static str,
+    /// What a role other than the Secretariat is told on a form.
+    pub secretariat_only: &'static str,
+    /// The forms' titles, by path.
+    pub titles: &'static [(&'static str, &'static str)],
+    /// What each form records, by path.
+    pub intros: &'static [(&'static str, &'static str)],
+    /// The fields' labels, by field name.
+    pub labels: &'static [(&'static str, &'static str)],
+    /// Hints under fields, by field name.
+    pub hints: &'static [(&'static str, &'static str)],
+    /// The names of options (thematic areas, kinds, priorities, approving bodies), by slug.
+    pub options: &'static [(&'static str, &'static str)],
+    /// The submit button.
+    pub submit: &'static str,
+    /// A required field left empty.
+    pub required: &'static str,
+    /// A field that is not a UUID.
+    pub not_an_id: &'static str,
+    /// A field that is not a date.
+    pub not_a_date: &'static str,
+    /// A field that is not an amount.
+    pub not_an_amount: &'static str,
+    /// A field that is not a year.
+    pub not_a_year: &'static str,
+    /// The form's hidden command id is missing or wrong.
+    pub bad_command_id: &'static str,
+    /// Above the form when something could not be placed beside a field.
+    pub form_error: &'static str,
+    /// Beside the title when the proposal may duplicate recorded activities.
+    pub possible_duplicate: &'static str,
+    /// A duplicate's planned period and host, before the period.
+    pub planned: &'static str,
+    /// Between a period's first and last day.
+    pub period_to: &'static str,
+    /// Before a duplicate's host Member State.
+    pub hosted_by: &'static str,
+    /// How to record the proposal anyway.
+    pub override_hint: &'static str,
+    /// The confirmation page's title.
+    pub recorded: &'static str,
+    /// Before the log position of what was recorded.
+    pub recorded_at_position: &'static str,
+    /// A command id applied before (the form was sent again).
+    pub applied_before: &'static str,
+    /// A command that recorded no event.
+    pub nothing_recorded: &'static str,
+    /// A command id the log does not know.
+    pub unknown_command: &'static str,
+    /// The heading of an event's fields on the confirmation page.
+    pub what_was_recorded: &'static str,
+    /// The stream label.
+    pub stream: &'static str,
+    /// The link to an activity's trace.
+    pub see_trace: &'static str,
+    /// The link back to the forms.
+    pub record_another: &'static str,
+    /// The thousands separator of amounts.
+    pub thousands_separator: char,
+    /// The decimal separator of amounts.
+    pub decimal_separator: char,
 }
 
 /// The pages in English.
@@ -156,4 +228,166 @@ pub const ENGLISH: Text = Text {
     invalid: "Not allowed",
     failed: "The server failed to answer; the failure is logged on the server.",
     no_rule: "This page has no access rule, so nobody may see it.",
+    forms: ENGLISH_FORMS,
+};
+
+/// The command forms in English.
+pub const ENGLISH_FORMS: FormText = FormText {
+    heading: "Record",
+    secretariat_only: "Only the Secretariat records commands; nothing was written.",
+    titles: &[
+        ("/record/schedule-consultation", "Schedule a consultation"),
+        ("/record/hold-consultation", "Record a consultation held"),
+        ("/record/identify-need", "Identify a need"),
+        ("/record/propose-activity", "Propose an activity"),
+        ("/record/approve-activity", "Approve an activity"),
+        ("/record/commit-to-activity", "Record funding for an activity"),
+    ],
+    intros: &[
+        (
+            "/record/schedule-consultation",
+            "Plans a regular consultation with the counterparts.",
+        ),
+        (
+            "/record/hold-consultation",
+            "Records that a scheduled consultation took place, with the counterparts that took part.",
+        ),
+        (
+            "/record/identify-need",
+            "Records a need raised by participants of a consultation that was held.",
+        ),
+        (
+            "/record/propose-activity",
+            "Proposes an activity; activities in the same thematic area and host Member State planned over overlapping dates are shown as possible duplicates.",
+        ),
+        (
+            "/record/approve-activity",
+            "Approves a proposed activity into an open work programme.",
+        ),
+        (
+            "/record/commit-to-activity",
+            "Commits part of a recorded offer to an activity.",
+        ),
+    ],
+    labels: &[
+        ("consultation", "Consultation id"),
+        ("title", "Title"),
+        ("scheduled_for", "Planned date"),
+        ("venue", "Venue"),
+        ("held_on", "Held on"),
+        ("participants", "Participating counterparts (ids)"),
+        ("minutes_reference", "Minutes reference"),
+        ("need", "Need id"),
+        ("raised_by", "Raised by counterparts (ids)"),
+        ("thematic_area", "Thematic area"),
+        ("member_states", "Member States concerned (codes)"),
+        ("priority", "Priority"),
+        ("description", "Description"),
+        ("activity", "Activity id"),
+        ("activity_kind", "Kind of activity"),
+        ("answers_needs", "Needs answered (ids)"),
+        ("host", "Host Member State (code)"),
+        ("proposed_by", "Proposed by counterpart (id)"),
+        ("planned_start", "Planned from"),
+        ("planned_end", "Planned to"),
+        ("estimated_cost", "Estimated cost"),
+        ("currency", "Currency"),
+        ("proposed_on", "Proposed on"),
+        ("duplicate_override", "Record it anyway, because"),
+        ("work_programme", "Work programme (year)"),
+        ("body", "Approved by"),
+        ("decision_number", "Council Decision number"),
+        ("reference", "Document reference"),
+        ("rationale", "Rationale"),
+        ("decided_on", "Decided on"),
+        ("offer", "Offer id"),
+        ("commitment", "Commitment id"),
+        ("amount", "Amount committed"),
+        ("committed_on", "Committed on"),
+        ("why", "Why (kept with the record; optional)"),
+    ],
+    hints: &[
+        ("consultation", "As in the log (smes log), a UUID."),
+        ("participants", "Several ids may be separated by commas or spaces."),
+        (
+            "raised_by",
+            "Counterparts that took part; several ids may be separated by commas or spaces.",
+        ),
+        (
+            "member_states",
+            "Two-letter codes such as PE, BO; several may be separated by commas.",
+        ),
+        (
+            "answers_needs",
+            "Optional; several ids may be separated by commas or spaces.",
+        ),
+        ("host", "A two-letter code such as PE."),
+        ("proposed_by", "Leave empty when the Permanent Secretariat proposes it."),
+        (
+            "estimated_cost",
+            "An amount such as 30000 or 30000.50, without separators.",
+        ),
+        (
+            "amount",
+            "An amount such as 30000 or 30000.50, without separators, in the currency below.",
+        ),
+        (
+            "currency",
+            "An ISO 4217 code such as USD; an amount in another currency than the offer's needs a recorded exchange rate.",
+        ),
+        ("decision_number", "Only for a Decision of the Latin American Council."),
+        ("need", "A new id, drawn for this form."),
+        ("commitment", "A new id, drawn for this form."),
+    ],
+    options: &[
+        ("public-policies", "1. Public policies"),
+        ("productive-articulation", "2. Productive articulation"),
+        ("internationalization", "3. Internationalization"),
+        (
+            "innovation-icts-competitiveness",
+            "4. Innovation, ICTs and competitiveness",
+        ),
+        ("financing", "5. Financing"),
+        ("entrepreneurship", "6. Entrepreneurship"),
+        ("gender-equality", "7. Gender equality"),
+        ("corporate-social-responsibility", "8. Corporate social responsibility"),
+        ("bilateral-technical-assistance", "9. Bilateral technical assistance"),
+        ("dissemination", "Dissemination"),
+        ("seminar", "Seminar"),
+        ("training-workshop", "Training workshop"),
+        ("business-meeting", "Business meeting"),
+        ("business-mission", "Business mission"),
+        ("business-fair", "Business fair"),
+        ("technical-assistance", "Technical assistance"),
+        ("study-or-publication", "Study or publication"),
+        ("high", "High"),
+        ("medium", "Medium"),
+        ("low", "Low"),
+        ("permanent-secretariat", "The Permanent Secretariat"),
+        ("latin-american-council", "The Latin American Council"),
+    ],
+    submit: "Record",
+    required: "This field is required.",
+    not_an_id: "is not an id; expected a UUID such as 5e1a0000-0000-4000-8000-000000000001",
+    not_a_date: "is not a date; expected YYYY-MM-DD",
+    not_an_amount: "is not an amount; expected digits with an optional decimal point, such as 30000.50",
+    not_a_year: "is not a year; expected four digits such as 2013",
+    bad_command_id: "The form's command id is missing or not a UUID: open the form again and send it from there.",
+    form_error: "Nothing was recorded:",
+    possible_duplicate: "Nothing was recorded: this proposal may duplicate activities in the same thematic area and host Member State planned over overlapping dates:",
+    planned: "planned",
+    period_to: "to",
+    hosted_by: "hosted by",
+    override_hint: "If it is not a duplicate, say why here and send the form again: the proposal is then recorded with the warning and the reason.",
+    recorded: "Recorded",
+    recorded_at_position: "Recorded at log position",
+    applied_before: "This form had already been sent and recorded; it was not recorded again.",
+    nothing_recorded: "The command recorded no event.",
+    unknown_command: "No command with this id is recorded in the log.",
+    what_was_recorded: "What was recorded",
+    stream: "stream",
+    see_trace: "Decision trace of the activity",
+    record_another: "Record something else",
+    thousands_separator: ',',
+    decimal_separator: '.',
 };
