@@ -12,6 +12,7 @@ mod forget;
 mod history;
 mod import;
 mod project;
+mod publish;
 mod rebuild;
 mod registers;
 mod reports;
@@ -152,6 +153,10 @@ enum Command {
     /// The programme review pack of a period (md with SVG charts, html or json); with a
     /// subcommand, a programme review command: open, record-findings, close.
     Review(review::ReviewArgs),
+    /// Publishing: record a published work-programme snapshot, or write the public
+    /// dissemination site as static files.
+    #[command(subcommand)]
+    Publish(publish::PublishCommand),
     /// Exports for the cooperation ecosystem: IATI 2.03 XML, indicator tables, raw events.
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -274,6 +279,7 @@ async fn run(cli: Cli) -> Result<()> {
             registers::history(open(&cli.database, false).await?.events(), args).await?
         }
         Command::Review(args) => review::run(&cli.database, &actor, args).await?,
+        Command::Publish(command) => publish::run(&cli.database, cli.index_page, &actor, command).await?,
         Command::Export(command) => export::run(open(&cli.database, false).await?.events(), command).await?,
         Command::Serve(args) => serve::serve(&cli.database, cli.index_page, args).await?,
         Command::Token(command) => print!("{}", serve::token(&cli.database, command).await?),

@@ -2,8 +2,10 @@
 //! (Markdown, JSON, CSV, HTML), the decision trace of an activity, need, counterpart or
 //! decision (Markdown, JSON, Graphviz), what changed in the work programme between two
 //! points of the log (Markdown, JSON), the programme review pack of a period (Markdown with
-//! SVG charts, HTML, JSON), and the registers under a cut: the needs register, the counterpart
-//! directory and the evaluation history (JSON).
+//! SVG charts, HTML, JSON), the registers under a cut: the needs register, the counterpart
+//! directory and the evaluation history (JSON), and what the Secretariat publishes: snapshots
+//! checked against their published digests and the public pages of the dissemination site
+//! ([`publication`]).
 //!
 //! The key design choice: a report is a pure function of a log prefix and its options. Reading
 //! the log is done once, by [`source::read_log`], which fixes the prefix a report is made from
@@ -23,6 +25,7 @@ pub mod error;
 pub mod format;
 pub mod index;
 pub mod options;
+pub mod publication;
 pub mod registers;
 pub mod review;
 pub mod snapshot;

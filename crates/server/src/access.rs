@@ -19,8 +19,8 @@ use crate::tokens::Role;
 pub enum Access {
     /// Anyone, without a token.
     Public,
-    /// Anyone signed in, whatever the role (the pages' home, which tells observers that
-    /// nothing is published yet).
+    /// Anyone signed in, whatever the role: the pages' home, and what is published (observers
+    /// may read published snapshots only).
     Signed,
     /// Reading the record: the secretariat and auditors.
     Read,
@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 16] = [
+pub const ROUTES: [RouteRule; 18] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -77,12 +77,14 @@ pub const ROUTES: [RouteRule; 16] = [
     rule("GET", "/api/proofs/inclusion/{position}", Access::Read),
     rule("GET", "/api/proofs/consistency", Access::Read),
     rule("POST", "/api/commands/{command}", Access::Command),
+    rule("GET", "/api/published-snapshots", Access::Signed),
+    rule("GET", "/api/published-snapshots/{id}", Access::Signed),
 ];
 
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
-/// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
+/// `/sign-in` without one, and point a role they do not allow to what is published.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 23] = [
+pub const PAGES: [RouteRule; 26] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
@@ -93,6 +95,9 @@ pub const PAGES: [RouteRule; 23] = [
     rule("GET", "/counterparts", Access::Read),
     rule("GET", "/evaluation-history", Access::Read),
     rule("GET", "/review", Access::Read),
+    rule("GET", "/public", Access::Public),
+    rule("GET", "/public/events", Access::Public),
+    rule("GET", "/public/snapshots/{id}", Access::Public),
     // The command forms (docs/web.md): the Secretariat only, like the API's commands.
     rule("GET", "/record/schedule-consultation", Access::Command),
     rule("POST", "/record/schedule-consultation", Access::Command),

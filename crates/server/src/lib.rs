@@ -19,6 +19,7 @@ pub mod error;
 mod extract;
 pub mod problem;
 mod proofs;
+mod published;
 mod reads;
 mod registers;
 pub mod tokens;
@@ -38,7 +39,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, kinds};
+pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, PUBLISH_KINDS, kinds};
 pub use error::{Error, Result};
 pub use problem::Problem;
 pub use tokens::{Caller, Role, TokenInfo, TokenStore};
@@ -109,6 +110,7 @@ impl Api {
         (name = "reads", description = "Snapshots, registers, review packs, diffs, traces and streams: secretariat and auditors"),
         (name = "audit", description = "The log's head, its verification and its proofs: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
+        (name = "published", description = "What the Secretariat published: every role"),
     )
 )]
 struct ApiDoc;
@@ -140,6 +142,8 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(proofs::inclusion))
         .routes(routes!(proofs::consistency))
         .routes(routes!(commands::command))
+        .routes(routes!(published::published_snapshots))
+        .routes(routes!(published::published_snapshot))
 }
 
 /// The OpenAPI 3.1 document of the API, made from the handlers' attributes.

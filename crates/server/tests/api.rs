@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use smes_app::AppCommand;
 use smes_server::access::{self, Access};
 use smes_server::{Role, ServerConfig};
-use support::{Fixture, send};
+use support::{Fixture, PUBLICATION, send};
 
 /// A request expected to be refused: its status and the parameter or field the problem names.
 struct Bad {
@@ -368,6 +368,34 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ],
             })
         }
+        ("GET", "/api/published-snapshots") => Some(Case {
+            roles: &Role::ALL,
+            uri: "/api/published-snapshots".to_owned(),
+            body: None,
+            bad: vec![bad(
+                "/api/published-snapshots?year=2013",
+                400,
+                Some(("parameter", "year")),
+            )],
+        }),
+        ("GET", "/api/published-snapshots/{id}") => Some(Case {
+            roles: &Role::ALL,
+            uri: format!("/api/published-snapshots/{PUBLICATION}"),
+            body: None,
+            bad: vec![
+                bad("/api/published-snapshots/not-a-uuid", 400, Some(("parameter", "id"))),
+                bad(
+                    "/api/published-snapshots/5e1a0000-0000-4000-8000-0000000fffff",
+                    404,
+                    None,
+                ),
+                bad(
+                    format!("/api/published-snapshots/{PUBLICATION}?as_of=2013-01-01"),
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        }),
         _ => None,
     }
 }
@@ -431,6 +459,7 @@ fn the_document_the_access_table_and_the_router_name_the_same_routes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_refuses_without_a_valid_token_or_role_and_checks_its_input() {
     let fixture = Fixture::demo().await;
+    fixture.publish().await;
     let activity = first_activity(&fixture).await;
     let mut key = 0u32;
     let mut next_key = || {
@@ -565,7 +594,10 @@ async fn every_command_of_the_cli_has_its_route() {
     let fixture = Fixture::empty().await;
     let before = fixture.head().await;
     let kinds: Vec<&str> = smes_server::kinds().collect();
-    assert_eq!(kinds.len(), AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len());
+    assert_eq!(
+        kinds.len(),
+        AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len() + smes_server::PUBLISH_KINDS.len()
+    );
     for kind in kinds.iter().copied() {
         let answer = fixture
             .call(
@@ -1137,4 +1169,114 @@ async fn the_registers_follow_the_log_and_hold_no_personal_data() {
     let dates: Vec<&str> = items.iter().filter_map(|item| item["date"].as_str()).collect();
     assert!(dates.windows(2).all(|pair| pair[0] <= pair[1]), "{dates:?}");
     assert_eq!(history.json["counts"]["needs"], identified);
+}
+
+#[tokio::test]
+async fn observers_read_what_is_published_and_only_that() {
+    let fixture = Fixture::demo().await;
+    let observer = fixture.token["observer"].clone();
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.json, json!({"publications": []}));
+    fixture.publish().await;
+
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let row = &list.json["publications"][0];
+    assert_eq!(row["id"], PUBLICATION);
+    let position = row["cut"]["at_position"].as_u64().unwrap();
+    assert_eq!(row["anchor"]["log_position"], position);
+    insta::assert_json_snapshot!("published_snapshots", list.json, {
+        ".publications[].anchor.head_hash" => "[hash]",
+        ".publications[].anchor.tree_root" => "[tree root]",
+        ".publications[].files[].sha256" => "[digest]",
+    });
+
+    let one = fixture
+        .call(
+            "GET",
+            &format!("/api/published-snapshots/{PUBLICATION}"),
+            Some(&observer),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json["publication"], *row);
+    // The snapshot shown is the one the work-programme route makes under the pinned cut.
+    let made = fixture
+        .get(&format!(
+            "/api/work-programme/2013?as_of=2013-06-30&at_position={position}"
+        ))
+        .await;
+    assert_eq!(one.json["snapshot"], made.json);
+    // The work programme itself, unpublished, stays closed to observers.
+    let closed = fixture
+        .call("GET", "/api/work-programme/2013", Some(&observer), None, &[])
+        .await;
+    closed.assert_problem(403, "the work programme as an observer");
+}
+
+#[tokio::test]
+async fn the_secretariat_publishes_a_snapshot_through_the_command_route_once() {
+    let fixture = Fixture::demo().await;
+    let secretariat = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/publish-snapshot";
+    let body = json!({"year": 2013, "as_of": "2013-06-30", "status": ["approved", "held"],
+                      "title": "Work programme 2013 at mid-year", "publication": PUBLICATION,
+                      "published_on": "2013-07-01", "why": "mid-year report"})
+    .to_string();
+    let key = [("idempotency-key", "5e1a0000-0000-4000-8000-00000000c0de")];
+    let first = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["events"], json!(["SnapshotPublished"]));
+    assert_eq!(first.json["stream"], format!("publication-{PUBLICATION}"));
+    let head = fixture.head().await;
+    let again = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.json["replayed"], true);
+    assert_eq!(fixture.head().await, head, "a retried publication is recorded once");
+
+    let list = fixture.get("/api/published-snapshots").await;
+    let row = &list.json["publications"][0];
+    assert_eq!(row["title"], "Work programme 2013 at mid-year");
+    assert_eq!(row["filter"]["statuses"], json!(["approved", "held"]));
+    assert_eq!(row["cut"]["at_position"], head.0 - 1);
+    let events = fixture
+        .get(&format!("/api/streams/publication-{PUBLICATION}/events"))
+        .await;
+    assert_eq!(
+        events.json["events"][0]["metadata"]["reason"], "mid-year report",
+        "{}",
+        events.text
+    );
+    assert_eq!(events.json["events"][0]["metadata"]["role"], "secretariat");
+
+    let refusals = [
+        (json!({"year": 2013, "area": ["finance"]}), 422, Some("area")),
+        (json!({"year": 2020}), 422, Some("year")),
+        (json!({"year": 2013, "at_position": 0}), 422, Some("at_position")),
+        (json!({"year": 2013, "format": ["pdf"]}), 422, Some("format")),
+        (json!({"year": 2013, "colour": "red"}), 422, Some("colour")),
+        (json!({"year": 2013, "as_of": "2012-01-01"}), 409, None),
+        (json!({"year": 2013, "publication": PUBLICATION}), 409, None),
+    ];
+    for (body, status, field) in refusals {
+        let answer = fixture
+            .call("POST", uri, Some(&secretariat), Some(&body.to_string()), &[])
+            .await;
+        let problem = answer.assert_problem(status, &body.to_string());
+        if let Some(field) = field {
+            assert_eq!(problem["field"], field, "{body}: {}", answer.text);
+        }
+    }
+    let auditor = fixture
+        .call("POST", uri, Some(&fixture.token["auditor"]), Some(&body), &[])
+        .await;
+    auditor.assert_problem(403, "publishing as an auditor");
+    assert_eq!(fixture.head().await, head, "refused publications write nothing");
 }

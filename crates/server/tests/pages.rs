@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, Request};
 use smes_server::access::{self, Access, RouteRule};
 use smes_server::web::{SESSION_COOKIE, SIGN_IN_COOKIE};
 use smes_server::{Role, ServerConfig};
-use support::Fixture;
+use support::{Fixture, PUBLICATION};
 use tower::ServiceExt;
 
 /// Name and value pairs: cookies or form fields.
@@ -371,6 +371,28 @@ fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
                 "Made from log position",
             ],
         ),
+        ("GET", "/public") => case(
+            "/public",
+            &[
+                "<h2>Published work-programme snapshots</h2>",
+                &format!(r#"<a href="/public/snapshots/{PUBLICATION}">Work programme 2013 at mid-year</a>"#),
+                r#"href="https://sela-smes.example/events/2/1""#,
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/public/events") => case(
+            "/public/events",
+            &["<h1>Events held</h1>", r#"href="https://sela-smes.example/events/2/1""#],
+        ),
+        ("GET", "/public/snapshots/{id}") => case(
+            &format!("/public/snapshots/{PUBLICATION}"),
+            &[
+                "<h1>Work programme 2013 at mid-year</h1>",
+                "As approved by the Permanent Secretariat",
+                "<h1>SELA-SMEs work programme 2013</h1>",
+                "Cut: as of 2013-06-30, at position 101.",
+            ],
+        ),
         ("GET", "/recorded/{command_id}") => case(
             &format!("/recorded/{command_id}"),
             &["<h1>Recorded</h1>", "Recorded at log position"],
@@ -382,6 +404,7 @@ fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_redirects_without_a_session_and_answers_each_role_with_one() {
     let fixture = Fixture::demo().await;
+    fixture.publish().await;
     let activity = first_activity(&fixture).await;
     let command_id = demo_command_id(&fixture).await;
     let before = fixture.head().await;
@@ -446,11 +469,24 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
                     page.text
                 );
                 assert!(!page.text.contains("<form method=\"post\" action=\"/record/"), "{what}");
+            } else if rule.access.allows(role) {
+                // Observers' home lists what is published, and only that.
+                assert_eq!(page.status, 200, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text
+                        .contains(&format!(r#"href="/public/snapshots/{PUBLICATION}""#)),
+                    "{what} as {role}: {}",
+                    page.text
+                );
+                assert!(page.text.contains(r#"href="/public""#), "{what} as {role}");
+                assert!(!page.text.contains("Made from log position"), "{what} as {role}");
             } else {
-                // Observers may see only what the API lets them see: nothing published yet.
-                let expected = if rule.access.allows(role) { 200 } else { 403 };
-                assert_eq!(page.status, expected, "{what} as {role}: {}", page.text);
-                assert!(page.text.contains("Nothing is published for observers yet."), "{what}");
+                // Elsewhere observers are told where what is published is.
+                assert_eq!(page.status, 403, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text.contains("Observers may read only what is published"),
+                    "{what}"
+                );
                 assert!(!page.text.contains("Made from log position"), "{what} as {role}");
             }
         }
@@ -782,4 +818,71 @@ async fn the_review_page_asks_for_a_period_and_draws_the_pack_with_its_charts() 
         assert!(page.text[at..].contains(message), "{uri}: {message} in {}", page.text);
         assert!(!page.text.contains("<svg"), "{uri}: no pack");
     }
+}
+
+#[tokio::test]
+async fn the_public_pages_need_no_session_and_refuse_unknown_publications() {
+    let fixture = Fixture::demo().await;
+    let before_publishing = browse(&fixture.router, "GET", "/public", &[], &[]).await;
+    assert_eq!(before_publishing.status, 200);
+    assert!(before_publishing.text.contains("Nothing is published yet."));
+    fixture.publish().await;
+    let before = fixture.head().await;
+    let page = browse(&fixture.router, "GET", "/public", &[], &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    assert!(
+        page.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    for personal in ["Rosa Quispe Mamani", "rosa.quispe@produce.example"] {
+        assert!(!page.text.contains(personal), "the public page shows {personal:?}");
+    }
+    let malformed = browse(&fixture.router, "GET", "/public/snapshots/not-a-uuid", &[], &[]).await;
+    assert_eq!(malformed.status, 400, "{}", malformed.text);
+    assert!(malformed.text.contains("id: invalid publication"), "{}", malformed.text);
+    let unknown = browse(
+        &fixture.router,
+        "GET",
+        "/public/snapshots/5e1a0000-0000-4000-8000-0000000fffff",
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert!(
+        unknown
+            .text
+            .contains("no publication 5e1a0000-0000-4000-8000-0000000fffff in the log")
+    );
+    assert_eq!(fixture.head().await, before, "public pages changed the log");
+
+    // One element a line, the record times and the hashes over them as placeholders.
+    let mut text = page.text.clone();
+    let head = fixture.get("/api/log/head").await;
+    text = text.replace(head.json["tree_root"].as_str().unwrap(), "[tree root]");
+    insta::assert_snapshot!("public_index", text.replace("><", ">\n<"));
+    let snapshot = browse(
+        &fixture.router,
+        "GET",
+        &format!("/public/snapshots/{PUBLICATION}"),
+        &[],
+        &[],
+    )
+    .await;
+    let listed = fixture.get("/api/published-snapshots").await;
+    let mut text = snapshot.text.clone();
+    for file in listed.json["publications"][0]["files"].as_array().unwrap() {
+        text = text.replace(
+            file["sha256"].as_str().unwrap(),
+            &format!("[{} digest]", file["format"].as_str().unwrap()),
+        );
+    }
+    let anchor = &listed.json["publications"][0]["anchor"];
+    text = text
+        .replace(anchor["head_hash"].as_str().unwrap(), "[head hash]")
+        .replace(anchor["tree_root"].as_str().unwrap(), "[tree root]");
+    insta::assert_snapshot!("public_snapshot", text.replace("><", ">\n<"));
 }

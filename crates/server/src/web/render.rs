@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use smes_reports::Anchor;
+use smes_reports::publication::Published;
 use smes_reports::snapshot::Snapshot;
 use smes_reports::trace::{TraceReport, stage_name};
 
@@ -24,7 +25,12 @@ const POLICY: &str =
 
 /// An HTML response: never cached (pages carry the session's form token).
 pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
-    let mut response = (status, page.into_string()).into_response();
+    respond_text(status, page.into_string())
+}
+
+/// An HTML response of a page already rendered (the public pages, rendered by `smes-reports`).
+pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
+    let mut response = (status, page).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -129,9 +135,33 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                 li { a href="/review" { (text.review_pack) } }
             }
             (super::forms::links(text, signed))
+            p { a href="/public" { (text.public_pages) } }
         }
     };
     respond(StatusCode::OK, layout(text, text.home, Some(signed), anchor, body))
+}
+
+/// An observer's home page: the published snapshots, with links to their public pages.
+pub(super) fn published_home(text: &Text, signed: &Signed, publications: &[Published]) -> Response {
+    let body = html! {
+        h1 { (text.home) }
+        h2 { (text.published_snapshots) }
+        @if publications.is_empty() {
+            p { (text.none_published) }
+        } @else {
+            ul {
+                @for published in publications.iter().rev() {
+                    li {
+                        a href={ "/public/snapshots/" (published.id()) } { (published.snapshot.title) }
+                        " (" (text.work_programme) " " (published.snapshot.year) ", "
+                        (text.published_on) " " (published.snapshot.published_on) ")"
+                    }
+                }
+            }
+        }
+        p { a href="/public" { (text.public_pages) } }
+    };
+    respond(StatusCode::OK, layout(text, text.home, Some(signed), None, body))
 }
 
 /// One field of a form, with its error next to it.

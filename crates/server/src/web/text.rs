@@ -33,6 +33,14 @@ pub struct Text {
     pub no_work_programme: &'static str,
     /// What an observer is shown.
     pub nothing_published: &'static str,
+    /// The heading of the published snapshots on an observer's home page.
+    pub published_snapshots: &'static str,
+    /// No snapshot published yet.
+    pub none_published: &'static str,
+    /// The link to the public pages.
+    pub public_pages: &'static str,
+    /// Before a publication's date.
+    pub published_on: &'static str,
     /// The heading of a work-programme page without its snapshot.
     pub work_programme: &'static str,
     /// The filter form's legend.
@@ -314,7 +322,11 @@ pub const ENGLISH: Text = Text {
     signed_in_as: "Signed in as",
     work_programmes: "Work programmes",
     no_work_programme: "No work programme is recorded yet.",
-    nothing_published: "Nothing is published for observers yet.",
+    nothing_published: "Observers may read only what is published: the published snapshots and the events held, on the public pages.",
+    published_snapshots: "Published work-programme snapshots",
+    none_published: "No snapshot is published yet.",
+    public_pages: "The public pages: published snapshots and events held",
+    published_on: "published",
     work_programme: "Work programme",
     filter: "Which activities",
     cut: "Which state of the record",
