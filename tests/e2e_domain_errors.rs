@@ -149,7 +149,15 @@ fn setup() -> Vec<Value> {
 }
 
 /// Domain errors the CLI cannot produce, and why.
-const NOT_REACHABLE: [(&str, &str); 4] = [
+const NOT_REACHABLE: [(&str, &str); 6] = [
+    (
+        "PublicationAlreadyRecorded",
+        "reached through `smes publish snapshot --id`, which takes no command line: tests/e2e_publish.rs checks its message and exit code",
+    ),
+    (
+        "PublicationBeyondHead",
+        "`smes publish snapshot` refuses an --at-position beyond the head before making the snapshot; the domain's tests check the rule",
+    ),
     (
         "PersonAlreadyForgotten",
         "reached through `smes forget`, which takes no command line: tests/e2e_forget.rs checks its message and exit code",
@@ -769,6 +777,8 @@ fn variant_name(error: &DomainError) -> &'static str {
         DomainError::ReviewNotOpened { .. } => "ReviewNotOpened",
         DomainError::ReviewClosed { .. } => "ReviewClosed",
         DomainError::ReviewWithoutFindings { .. } => "ReviewWithoutFindings",
+        DomainError::PublicationAlreadyRecorded { .. } => "PublicationAlreadyRecorded",
+        DomainError::PublicationBeyondHead { .. } => "PublicationBeyondHead",
     }
 }
 

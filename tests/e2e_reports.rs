@@ -478,3 +478,42 @@ fn the_user_guide_examples_are_what_the_commands_print_on_the_demo() {
     }
     assert_eq!(checked, 3, "the guide's three examples were found");
 }
+
+#[test]
+fn the_registers_of_the_demo_as_json_hold_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let needs = run(
+        dir.path(),
+        &["needs", "--as-of", "2013-12-31", "--status", "answered,unanswered"],
+    );
+    let register: Value = serde_json::from_str(&needs).unwrap();
+    assert_eq!(register["report"], "needs-register");
+    assert_eq!(register["selection"]["statuses"], json!(["answered", "unanswered"]));
+    let rows = register["needs"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|row| row["status"] != "open"));
+    assert_eq!(register["total"]["needs"], rows.len());
+    let directory = run(dir.path(), &["counterparts", "--area", "financing"]);
+    let history = run(dir.path(), &["evaluation-history", "--at-position", "60"]);
+    let history_json: Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(history_json["anchor"]["log_position"], 60);
+    for report in [&needs, &directory, &history] {
+        assert_no_personal_data(report);
+    }
+    // --out writes the same bytes.
+    let file = dir.path().join("directory.json");
+    run(
+        dir.path(),
+        &["counterparts", "--area", "financing", "--out", file.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), directory);
+    // A need's status is not an activity's.
+    let output = smes(dir.path(), &["needs", "--status", "approved"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("--status: \"approved\" is not allowed; expected one of answered, open, unanswered"),
+        "{}",
+        stderr(&output)
+    );
+}

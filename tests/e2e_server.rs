@@ -74,3 +74,80 @@ fn tokens_made_with_the_cli_open_the_api_of_smes_serve() {
             .any(|line| line.starts_with("desk\t") && !line.ends_with("\t-"))
     );
 }
+
+#[test]
+fn checkpoints_and_proofs_served_to_an_auditor_verify_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(smes(d, &["demo"]).status.success());
+    let generated = smes(d, &["key", "generate", "--origin", "sela.int/smes"]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let public_key = stdout(&generated).trim().to_owned();
+    // The Secretariat keeps signed checkpoints with the log; the auditor fetches them.
+    for size in ["40", "101"] {
+        let signed = smes(d, &["checkpoint", "--size", size, "--store"]);
+        assert!(signed.status.success(), "{}", stderr(&signed));
+    }
+    let auditor = format!("Bearer {}", token(d, "auditor", "audit-2013"));
+    let server = Server::start(d);
+    let auth = [("Authorization", auditor.as_str())];
+    let (status, kept) = server.call("GET", "/api/checkpoints", &auth, "");
+    assert_eq!(status, 200, "{kept}");
+    let kept = kept["checkpoints"].as_array().unwrap();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    for (checkpoint, file) in kept.iter().zip(["old.checkpoint", "new.checkpoint"]) {
+        std::fs::write(d.join(file), checkpoint["note"].as_str().unwrap()).unwrap();
+    }
+    for (path, file) in [
+        ("/api/proofs/inclusion/17?tree_size=101", "inclusion.json"),
+        ("/api/proofs/consistency?from=40&to=101", "consistency.json"),
+    ] {
+        let (status, document) = server.call("GET", path, &auth, "");
+        assert_eq!(status, 200, "{path}: {document}");
+        std::fs::write(d.join(file), document.to_string()).unwrap();
+    }
+    drop(server);
+
+    let audit = |args: &[&str]| {
+        let output = smes(d, &[&["audit"], args, &["--key", &public_key]].concat());
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        stdout(&output)
+    };
+    assert_eq!(
+        audit(&[
+            "verify-inclusion",
+            "--checkpoint",
+            "new.checkpoint",
+            "--proof",
+            "inclusion.json"
+        ]),
+        "inclusion verified: the event at position 17 is in sela.int/smes at size 101\n"
+    );
+    assert_eq!(
+        audit(&[
+            "verify-consistency",
+            "--old",
+            "old.checkpoint",
+            "--new",
+            "new.checkpoint",
+            "--proof",
+            "consistency.json"
+        ]),
+        "consistency verified: sela.int/smes at size 101 extends size 40\n"
+    );
+    // The proof of another size does not verify against this checkpoint.
+    let wrong = smes(
+        d,
+        &[
+            "audit",
+            "verify-inclusion",
+            "--checkpoint",
+            "old.checkpoint",
+            "--proof",
+            "inclusion.json",
+            "--key",
+            &public_key,
+        ],
+    );
+    assert!(!wrong.status.success(), "{}", stdout(&wrong));
+}

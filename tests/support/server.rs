@@ -23,8 +23,14 @@ pub struct Server {
 impl Server {
     /// Starts `smes serve --listen 127.0.0.1:0` in `dir` and reads the address it listens on.
     pub fn start(dir: &Path) -> Server {
+        Self::start_with(dir, &[])
+    }
+
+    /// Starts `smes serve --listen 127.0.0.1:0` with more arguments (such as `--plain-http`).
+    pub fn start_with(dir: &Path, arguments: &[&str]) -> Server {
         let mut child = Command::new(smes_binary())
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(arguments)
             .current_dir(dir)
             .env_remove("SMES_DATABASE_URL")
             .stdout(Stdio::piped())

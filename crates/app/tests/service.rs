@@ -297,6 +297,14 @@ impl EventStore for Interfering {
         self.inner.stored_record(position).await
     }
 
+    async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> smes_eventlog::Result<bool> {
+        self.inner.store_checkpoint(origin, tree_size, note).await
+    }
+
+    async fn checkpoints(&self) -> smes_eventlog::Result<Vec<smes_eventlog::StoredCheckpoint>> {
+        self.inner.checkpoints().await
+    }
+
     async fn try_lease(&self, name: &str) -> smes_eventlog::Result<Option<smes_eventlog::ProjectionLease>> {
         self.inner.try_lease(name).await
     }

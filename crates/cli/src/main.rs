@@ -12,7 +12,9 @@ mod forget;
 mod history;
 mod import;
 mod project;
+mod publish;
 mod rebuild;
+mod registers;
 mod reports;
 mod review;
 mod serve;
@@ -139,9 +141,22 @@ enum Command {
     Trace(reports::TraceArgs),
     /// What changed in the work programme between two points of the log (md or json).
     Diff(reports::DiffArgs),
+    /// The needs register as JSON: each need answered, open or unanswered, and by which
+    /// activities, under a cut.
+    Needs(registers::NeedsArgs),
+    /// The counterpart directory as JSON: organisations by Member State and thematic area, and
+    /// the Member States' membership history, under a cut.
+    Counterparts(registers::CounterpartsArgs),
+    /// The evaluation history as JSON: consultations and programme reviews over time, their
+    /// findings, and what became of each need raised, under a cut.
+    EvaluationHistory(registers::HistoryArgs),
     /// The programme review pack of a period (md with SVG charts, html or json); with a
     /// subcommand, a programme review command: open, record-findings, close.
     Review(review::ReviewArgs),
+    /// Publishing: record a published work-programme snapshot, or write the public
+    /// dissemination site as static files.
+    #[command(subcommand)]
+    Publish(publish::PublishCommand),
     /// Exports for the cooperation ecosystem: IATI 2.03 XML, indicator tables, raw events.
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -256,7 +271,15 @@ async fn run(cli: Cli) -> Result<()> {
             reports::trace(open(&cli.database, false).await?.events(), cli.index_page, args).await?
         }
         Command::Diff(args) => reports::diff(open(&cli.database, false).await?.events(), args).await?,
+        Command::Needs(args) => registers::needs(open(&cli.database, false).await?.events(), args).await?,
+        Command::Counterparts(args) => {
+            registers::counterparts(open(&cli.database, false).await?.events(), args).await?
+        }
+        Command::EvaluationHistory(args) => {
+            registers::history(open(&cli.database, false).await?.events(), args).await?
+        }
         Command::Review(args) => review::run(&cli.database, &actor, args).await?,
+        Command::Publish(command) => publish::run(&cli.database, cli.index_page, &actor, command).await?,
         Command::Export(command) => export::run(open(&cli.database, false).await?.events(), command).await?,
         Command::Serve(args) => serve::serve(&cli.database, cli.index_page, args).await?,
         Command::Token(command) => print!("{}", serve::token(&cli.database, command).await?),

@@ -17,13 +17,13 @@ use smes_reports::{Filter, Format, Point, diff, index, read_log, snapshot, trace
 pub struct CutArgs {
     /// As of the end of this business date (YYYY-MM-DD).
     #[arg(long)]
-    as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
     /// As known at this record time (RFC 3339, such as 2013-06-30T12:00:00Z).
     #[arg(long)]
-    known_at: Option<String>,
+    pub(crate) known_at: Option<String>,
     /// At this log position.
     #[arg(long)]
-    at_position: Option<String>,
+    pub(crate) at_position: Option<String>,
 }
 
 /// `smes snapshot`.

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::ids::{
     ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
-    IndicatorId, NeedId, OfferId, PersonId, RequestId, ReviewId,
+    IndicatorId, NeedId, OfferId, PersonId, PublicationId, RequestId, ReviewId,
 };
 use crate::values::{Currency, MemberStateCode, Money, Period, WorkProgrammeYear};
 use crate::work_programme::WorkProgrammeStatus;
@@ -618,5 +618,21 @@ pub enum DomainError {
     ReviewWithoutFindings {
         /// The review.
         review: ReviewId,
+    },
+
+    // Publications.
+    /// A publication id used twice.
+    #[error("publication {publication} is already recorded")]
+    PublicationAlreadyRecorded {
+        /// The publication.
+        publication: PublicationId,
+    },
+    /// A snapshot anchored beyond the log's head.
+    #[error("a snapshot anchored at log position {position} cannot be published: the log holds {head} events")]
+    PublicationBeyondHead {
+        /// The anchor's position.
+        position: u64,
+        /// The head's position when publishing.
+        head: u64,
     },
 }

@@ -139,6 +139,11 @@ typed_id!(
     "event"
 );
 typed_id!(
+    /// A publication: a work-programme snapshot the Secretariat made public.
+    PublicationId,
+    "publication"
+);
+typed_id!(
     /// An in-kind contribution valued for an activity.
     ContributionId,
     "in-kind-contribution"

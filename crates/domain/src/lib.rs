@@ -1,7 +1,7 @@
 //! The domain of the SELA-SMEs Programme record: value types, commands, events and one decider
 //! per aggregate: Member State, counterpart, consultation, activity, work programme, funding
-//! (offers, in-kind contributions, exchange rates), cooperation source, request and programme
-//! review.
+//! (offers, in-kind contributions, exchange rates), cooperation source, request, programme
+//! review and publication.
 //!
 //! The key design choice: decisions are pure. [`Decider::decide`] turns a state and a command
 //! into events or a [`DomainError`]; [`Decider::evolve`] folds events into state. Nothing here
@@ -27,6 +27,7 @@ pub mod member_state;
 pub mod membership;
 pub mod personal_data;
 pub mod programme_review;
+pub mod publication;
 pub mod request;
 pub mod stored;
 pub mod values;

@@ -1016,6 +1016,54 @@ fn names(nodes: &[&str]) -> Vec<String> {
     nodes.iter().map(|node| (*node).to_owned()).collect()
 }
 
+/// Signed checkpoints are kept once each, listed by tree size, and refused beyond the head.
+pub async fn checkpoints_are_kept_once<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    assert_eq!(store.checkpoints().await.unwrap(), []);
+    store.append(request("s", ExpectedVersion::NoStream, 3)).await.unwrap();
+    assert!(
+        store
+            .store_checkpoint("smes.example/log", 3, "note at 3")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .store_checkpoint("smes.example/log", 3, "note at 3")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .store_checkpoint("smes.example/log", 1, "note at 1")
+            .await
+            .unwrap()
+    );
+    let kept = store.checkpoints().await.unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|checkpoint| (
+                checkpoint.origin.as_str(),
+                checkpoint.tree_size,
+                checkpoint.note.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("smes.example/log", 1, "note at 1"),
+            ("smes.example/log", 3, "note at 3")
+        ]
+    );
+    assert!(
+        kept.iter()
+            .all(|checkpoint| checkpoint.stored_at > jiff::Timestamp::UNIX_EPOCH)
+    );
+    assert!(matches!(
+        store.store_checkpoint("smes.example/log", 4, "too far").await,
+        Err(Error::BeyondHead { value: 4, head: 3, .. })
+    ));
+    assert_eq!(store.checkpoints().await.unwrap(), kept, "a refusal keeps nothing");
+}
+
 /// The link index: no head at first; a first extend makes a generation live; `links_from` is
 /// sorted, filtered by nodes and by position, keeps each link's first position, answers `None`
 /// beyond the head, and takes thousands of nodes; the head survives reopening.
@@ -1585,6 +1633,7 @@ macro_rules! conformance_suite {
             copying_keeps_records_hashes_tree_and_commands,
             copying_refuses_what_does_not_extend_the_log,
             subscriptions_see_every_event_once_in_order,
+            checkpoints_are_kept_once,
             link_index_extends_and_reads,
             stale_link_index_heads_write_nothing,
             link_index_rebuilt_beside_and_swapped,

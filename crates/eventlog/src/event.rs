@@ -400,3 +400,16 @@ pub struct TreeHead {
     /// The RFC 6962 root over their leaves.
     pub root: Hash,
 }
+
+/// A signed checkpoint kept with the log (`smes checkpoint --store`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The log's name the checkpoint states.
+    pub origin: String,
+    /// The tree size it commits to.
+    pub tree_size: u64,
+    /// The signed note, exactly as signed.
+    pub note: String,
+    /// When it was stored.
+    pub stored_at: jiff::Timestamp,
+}

@@ -36,11 +36,11 @@ pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, System
 pub use error::{Error, InvalidInput, Result};
 pub use event::{
     AppendOutcome, AppendRequest, CommandEntry, ExpectedVersion, Head, Metadata, NewEvent, Payload, RawRecord,
-    RecordedEvent, StreamName,
+    RecordedEvent, StoredCheckpoint, StreamName,
 };
 pub use lease::ProjectionLease;
 pub use links::{Link, LinkIndexHead};
 pub use postgres::{CommitDelay, PostgresConfig, PostgresEventStore};
-pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, StoredCheckpoint, TreeMaintenance};
+pub use sqlite::{Durability, SqliteConfig, SqliteEventStore, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

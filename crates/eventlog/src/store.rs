@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
-use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::event::{
+    AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StoredCheckpoint, StreamName, TreeHead,
+};
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::upcast::Upcasters;
@@ -116,6 +118,15 @@ pub trait EventStore: Send + Sync {
     /// The consistency proof between the trees of `old_size` and `new_size` events
     /// (RFC 9162 §2.1.4).
     async fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>>;
+
+    /// Keeps a signed checkpoint (a note committing to the tree of `tree_size` events) with
+    /// the log, stamped with the store's clock; false if the same one was kept already. A tree
+    /// size beyond the head is refused ([`crate::Error::BeyondHead`]). Kept checkpoints, like
+    /// events, are never changed or removed.
+    async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool>;
+
+    /// The checkpoints kept with the log, by tree size, then by when they were stored.
+    async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>>;
 
     /// Up to `limit` events from `from_position`, exactly as stored: for copying a log.
     async fn read_raw(&self, from_position: u64, limit: usize) -> Result<Vec<RawRecord>>;

@@ -10,6 +10,7 @@ use smes_domain::erasure::ErasureEvent;
 use smes_domain::funding::{ExchangeRateEvent, InKindContributionEvent, OfferEvent};
 use smes_domain::member_state::MemberStateEvent;
 use smes_domain::programme_review::ProgrammeReviewEvent;
+use smes_domain::publication::PublicationEvent;
 use smes_domain::request::RequestEvent;
 use smes_domain::stored::{self, StoredEvent};
 use smes_domain::work_programme::WorkProgrammeEvent;
@@ -45,6 +46,8 @@ pub enum DomainEvent {
     ProgrammeReview(ProgrammeReviewEvent),
     /// A person's personal data was forgotten.
     Erasure(ErasureEvent),
+    /// A snapshot was published.
+    Publication(PublicationEvent),
 }
 
 impl DomainEvent {
@@ -77,7 +80,8 @@ impl DomainEvent {
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
             .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure));
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Publication));
         decoded.transpose()
     }
 
@@ -96,6 +100,7 @@ impl DomainEvent {
             DomainEvent::Request(event) => stored::encode(event),
             DomainEvent::ProgrammeReview(event) => stored::encode(event),
             DomainEvent::Erasure(event) => stored::encode(event),
+            DomainEvent::Publication(event) => stored::encode(event),
         }
     }
 }

@@ -44,6 +44,17 @@ pub enum Error {
         /// How many times the view was read.
         attempts: usize,
     },
+    /// A published snapshot made again from the log differs from what was published: its
+    /// anchor or a file's digest.
+    #[error("publication {publication} (log position {position}) cannot be reproduced from the log: {detail}")]
+    PublicationMismatch {
+        /// The publication's id.
+        publication: String,
+        /// The position of its `SnapshotPublished` event.
+        position: u64,
+        /// What differs.
+        detail: String,
+    },
     /// A report could not be written.
     #[error("writing the {format} report failed: {detail}")]
     Render {

@@ -1,8 +1,11 @@
 //! Reports of the SELA-SMEs Programme record: the work programme of a year as a snapshot
 //! (Markdown, JSON, CSV, HTML), the decision trace of an activity, need, counterpart or
 //! decision (Markdown, JSON, Graphviz), what changed in the work programme between two
-//! points of the log (Markdown, JSON), and the programme review pack of a period (Markdown with
-//! SVG charts, HTML, JSON).
+//! points of the log (Markdown, JSON), the programme review pack of a period (Markdown with
+//! SVG charts, HTML, JSON), the registers under a cut: the needs register, the counterpart
+//! directory and the evaluation history (JSON), and what the Secretariat publishes: snapshots
+//! checked against their published digests and the public pages of the dissemination site
+//! ([`publication`]).
 //!
 //! The key design choice: a report is a pure function of a log prefix and its options. Reading
 //! the log is done once, by [`source::read_log`], which fixes the prefix a report is made from
@@ -22,6 +25,8 @@ pub mod error;
 pub mod format;
 pub mod index;
 pub mod options;
+pub mod publication;
+pub mod registers;
 pub mod review;
 pub mod snapshot;
 pub mod source;

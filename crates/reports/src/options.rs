@@ -93,7 +93,8 @@ impl Filter {
     }
 }
 
-fn split(values: &[String]) -> impl Iterator<Item = &str> {
+/// The values of a repeatable option, each a comma-separated list, trimmed, empty ones left out.
+pub(crate) fn split(values: &[String]) -> impl Iterator<Item = &str> {
     values
         .iter()
         .flat_map(|value| value.split(','))

@@ -19,8 +19,8 @@ use crate::tokens::Role;
 pub enum Access {
     /// Anyone, without a token.
     Public,
-    /// Anyone signed in, whatever the role (the pages' home, which tells observers that
-    /// nothing is published yet).
+    /// Anyone signed in, whatever the role: the pages' home, and what is published (observers
+    /// may read published snapshots only).
     Signed,
     /// Reading the record: the secretariat and auditors.
     Read,
@@ -60,7 +60,7 @@ const fn rule(method: &'static str, path: &'static str, access: Access) -> Route
 }
 
 /// Every route of the API with its rule.
-pub const ROUTES: [RouteRule; 8] = [
+pub const ROUTES: [RouteRule; 18] = [
     rule("GET", "/api/health", Access::Public),
     rule("GET", "/api/openapi.json", Access::Read),
     rule("GET", "/api/work-programme/{year}", Access::Read),
@@ -68,19 +68,50 @@ pub const ROUTES: [RouteRule; 8] = [
     rule("GET", "/api/streams/{stream}/events", Access::Read),
     rule("GET", "/api/log/head", Access::Read),
     rule("GET", "/api/log/verify", Access::Read),
+    rule("GET", "/api/needs", Access::Read),
+    rule("GET", "/api/counterparts", Access::Read),
+    rule("GET", "/api/evaluation-history", Access::Read),
+    rule("GET", "/api/review", Access::Read),
+    rule("GET", "/api/diff", Access::Read),
+    rule("GET", "/api/checkpoints", Access::Read),
+    rule("GET", "/api/proofs/inclusion/{position}", Access::Read),
+    rule("GET", "/api/proofs/consistency", Access::Read),
     rule("POST", "/api/commands/{command}", Access::Command),
+    rule("GET", "/api/published-snapshots", Access::Signed),
+    rule("GET", "/api/published-snapshots/{id}", Access::Signed),
 ];
 
 /// Every web page with its rule. `Public` pages need no session; the others redirect to
-/// `/sign-in` without one, and show a role they do not allow that nothing is published for it.
+/// `/sign-in` without one, and point a role they do not allow to what is published.
 /// The page tests call every entry, and the pages' layer refuses a page without an entry.
-pub const PAGES: [RouteRule; 6] = [
+pub const PAGES: [RouteRule; 26] = [
     rule("GET", "/sign-in", Access::Public),
     rule("POST", "/sign-in", Access::Public),
     rule("POST", "/sign-out", Access::Public),
     rule("GET", "/", Access::Signed),
     rule("GET", "/work-programme/{year}", Access::Read),
     rule("GET", "/activity/{id}", Access::Read),
+    rule("GET", "/needs", Access::Read),
+    rule("GET", "/counterparts", Access::Read),
+    rule("GET", "/evaluation-history", Access::Read),
+    rule("GET", "/review", Access::Read),
+    rule("GET", "/public", Access::Public),
+    rule("GET", "/public/events", Access::Public),
+    rule("GET", "/public/snapshots/{id}", Access::Public),
+    // The command forms (docs/web.md): the Secretariat only, like the API's commands.
+    rule("GET", "/record/schedule-consultation", Access::Command),
+    rule("POST", "/record/schedule-consultation", Access::Command),
+    rule("GET", "/record/hold-consultation", Access::Command),
+    rule("POST", "/record/hold-consultation", Access::Command),
+    rule("GET", "/record/identify-need", Access::Command),
+    rule("POST", "/record/identify-need", Access::Command),
+    rule("GET", "/record/propose-activity", Access::Command),
+    rule("POST", "/record/propose-activity", Access::Command),
+    rule("GET", "/record/approve-activity", Access::Command),
+    rule("POST", "/record/approve-activity", Access::Command),
+    rule("GET", "/record/commit-to-activity", Access::Command),
+    rule("POST", "/record/commit-to-activity", Access::Command),
+    rule("GET", "/recorded/{command_id}", Access::Command),
 ];
 
 /// The rule of a route, if it has one (HEAD follows the rule of GET, which answers it).

@@ -1,6 +1,7 @@
 //! `POST /api/commands/{command}`: every domain command of `smes import` and the CLI's
 //! `--json`, in the same JSON shape (docs/import.md; `kind` is the path's last segment), run
-//! through the same [`App`](smes_app::App). The actor and role recorded are the token's, never
+//! through the same [`App`](smes_app::App); `publish-snapshot` makes the snapshot through
+//! `smes-reports` and runs the publication decider, as `smes publish snapshot` does. The actor and role recorded are the token's, never
 //! the body's; the `Idempotency-Key` header is the command id.
 
 use axum::extract::State;
@@ -11,7 +12,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use smes_app::{AppCommand, CommandContext, CommandLine, Executed, ForgetSubject, Source};
-use smes_domain::ids::{CounterpartId, PersonId};
+use smes_domain::ids::{CounterpartId, PersonId, PublicationId};
+use smes_domain::publication::{PublicationCommand, PublicationDecider, PublishSnapshot};
+use smes_domain::values::WorkProgrammeYear;
+use smes_projections::Cut;
+use smes_reports::publication::{self, PublishRequest};
+use smes_reports::snapshot::{self, SnapshotRequest};
+use smes_reports::{Filter, Format};
 use uuid::Uuid;
 
 use crate::Api;
@@ -25,9 +32,45 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The commands of `smes forget`, which record an erasure and destroy the person's key.
 pub const FORGET_KINDS: [&str; 2] = ["forget-focal-point", "forget-actor"];
 
-/// Every command the route takes: the domain commands of docs/import.md, then forgetting.
+/// The command of `smes publish snapshot`, which makes the snapshot and records its publication.
+pub const PUBLISH_KINDS: [&str; 1] = ["publish-snapshot"];
+
+/// Every command the route takes: the domain commands of docs/import.md, then forgetting, then
+/// publishing.
 pub fn kinds() -> impl Iterator<Item = &'static str> {
-    AppCommand::KINDS.into_iter().chain(FORGET_KINDS)
+    AppCommand::KINDS.into_iter().chain(FORGET_KINDS).chain(PUBLISH_KINDS)
+}
+
+/// `publish-snapshot`: as `smes publish snapshot`, with the options as fields (lists as JSON
+/// arrays of the command line's values).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishSnapshotBody {
+    year: WorkProgrammeYear,
+    #[serde(default)]
+    as_of: Option<Date>,
+    #[serde(default)]
+    known_at: Option<Timestamp>,
+    #[serde(default)]
+    at_position: Option<u64>,
+    #[serde(default)]
+    area: Vec<String>,
+    #[serde(default)]
+    country: Vec<String>,
+    #[serde(default)]
+    status: Vec<String>,
+    #[serde(default)]
+    format: Vec<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    publication: Option<PublicationId>,
+    #[serde(default)]
+    published_on: Option<Date>,
+    #[serde(default)]
+    why: Option<String>,
 }
 
 /// `forget-focal-point`: as `smes forget focal-point`.
@@ -61,20 +104,41 @@ enum Request {
         reason: String,
         on: Option<Date>,
     },
+    Publish {
+        command_id: Option<Uuid>,
+        body: Box<PublishSnapshotBody>,
+    },
+}
+
+/// Reads an optional `command_id` of a body that is not a command line.
+fn take_command_id(object: &mut Map<String, Value>) -> Result<Option<Uuid>, String> {
+    match object.remove("command_id") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Uuid::parse_str(&text)
+            .map(Some)
+            .map_err(|error| format!("command_id: {error}")),
+        Some(other) => Err(format!("command_id: expected a UUID string, found {other}")),
+    }
 }
 
 impl Request {
     fn read(kind: &str, mut object: Map<String, Value>) -> Result<Request, String> {
+        if PUBLISH_KINDS.contains(&kind) {
+            object.remove("kind");
+            let command_id = take_command_id(&mut object)?;
+            let body: PublishSnapshotBody =
+                serde_json::from_value(Value::Object(object)).map_err(|error| format!("{kind}: {error}"))?;
+            return Ok(Request::Publish {
+                command_id,
+                body: Box::new(body),
+            });
+        }
         if !FORGET_KINDS.contains(&kind) {
             object.insert("kind".to_owned(), Value::String(kind.to_owned()));
             return CommandLine::from_value(Value::Object(object)).map(|line| Request::Domain(Box::new(line)));
         }
         object.remove("kind");
-        let command_id = match object.remove("command_id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(text)) => Some(Uuid::parse_str(&text).map_err(|error| format!("command_id: {error}"))?),
-            Some(other) => return Err(format!("command_id: expected a UUID string, found {other}")),
-        };
+        let command_id = take_command_id(&mut object)?;
         let value = Value::Object(object);
         let (subject, reason, on) = if kind == "forget-actor" {
             let forget: ForgetActor = serde_json::from_value(value).map_err(|error| format!("{kind}: {error}"))?;
@@ -98,7 +162,7 @@ impl Request {
     fn command_id(&self) -> Option<Uuid> {
         match self {
             Request::Domain(line) => line.command_id,
-            Request::Forget { command_id, .. } => *command_id,
+            Request::Forget { command_id, .. } | Request::Publish { command_id, .. } => *command_id,
         }
     }
 }
@@ -137,13 +201,13 @@ pub struct CommandOutcome {
     tag = "commands",
     security(("bearer" = [])),
     params(
-        ("command" = String, Path, description = "The command's kind: a `kind` of docs/import.md (such as open-work-programme, join-counterpart, approve-activity), or forget-focal-point or forget-actor (as `smes forget`)"),
+        ("command" = String, Path, description = "The command's kind: a `kind` of docs/import.md (such as open-work-programme, join-counterpart, approve-activity), forget-focal-point or forget-actor (as `smes forget`), or publish-snapshot (as `smes publish snapshot`)"),
         ("Idempotency-Key" = Option<String>, Header, description = "A UUID, the command's id: a request retried with the same key is applied once and answered with the same outcome"),
     ),
     request_body(
         content = Object,
         content_type = "application/json",
-        description = "The command's fields as a JSON object, as a line of an import file (docs/import.md) without `kind`, with the optional `why`, `correlation_id` and `causation_id`; for forget-focal-point `person`, `reason` and the optional `counterpart` and `on`, for forget-actor `actor`, `reason` and the optional `on`",
+        description = "The command's fields as a JSON object, as a line of an import file (docs/import.md) without `kind`, with the optional `why`, `correlation_id` and `causation_id`; for forget-focal-point `person`, `reason` and the optional `counterpart` and `on`, for forget-actor `actor`, `reason` and the optional `on`; for publish-snapshot `year` and the optional `as_of`, `known_at`, `at_position`, `area`, `country`, `status`, `format` (lists as arrays), `title`, `note`, `publication` (its id), `published_on` and `why`",
     ),
     responses(
         (status = 200, description = "The command was applied (or had been, under the same key)", body = CommandOutcome),
@@ -227,6 +291,14 @@ pub async fn command(
             let on = on.unwrap_or_else(|| api.app.service().today());
             api.app.forget(&context, &subject, &reason, on).await
         }
+        Request::Publish { body, .. } => {
+            context.reason = body.why.clone();
+            let command = publish_command(&api, *body).await?;
+            api.app
+                .service()
+                .execute::<PublicationDecider>(&context, &PublicationCommand::PublishSnapshot(command))
+                .await
+        }
     }
     .map_err(app_problem)?;
     outcome(&api, kind, command_id, executed).await.map(Json)
@@ -266,6 +338,57 @@ async fn outcome(api: &Api, kind: String, command_id: Uuid, executed: Executed) 
         recorded_at: timestamp(result.recorded_at),
         replayed: executed.already_applied,
     })
+}
+
+/// Makes the snapshot a `publish-snapshot` body asks for and the command recording it; a bad
+/// option is a 422 naming its field.
+async fn publish_command(api: &Api, body: PublishSnapshotBody) -> Result<PublishSnapshot, Problem> {
+    let invalid = |error: smes_reports::Error| match error {
+        smes_reports::Error::InvalidOption { option, value, allowed } => {
+            let field = crate::reads::parameter_of(option);
+            Problem::invalid_command(format!("{field}: {value:?} is not allowed; {allowed}")).with_field(field)
+        }
+        error => crate::reads::report(error),
+    };
+    let year = body.year;
+    if body.at_position == Some(0) {
+        return Err(Problem::invalid_command(
+            "at_position: 0 is not allowed; expected a log position, a whole number from 1",
+        )
+        .with_field("at_position"));
+    }
+    let cut = Cut {
+        as_of: body.as_of,
+        known_at: body.known_at,
+        at_position: body.at_position,
+    };
+    let filter = Filter::parse(&body.area, &body.country, &body.status).map_err(invalid)?;
+    let mut formats = Vec::new();
+    for name in &body.format {
+        let format = Format::parse(name, &snapshot::FORMATS).map_err(invalid)?;
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    if formats.is_empty() {
+        formats = snapshot::FORMATS.to_vec();
+    }
+    let publication = match body.publication {
+        Some(publication) => publication,
+        None => PublicationId::new(api.app.service().new_id()).map_err(|error| problem::domain(&error))?,
+    };
+    let request = PublishRequest {
+        publication,
+        snapshot: SnapshotRequest { year, cut, filter },
+        formats,
+        title: body.title.unwrap_or_else(|| format!("Work programme {year}")),
+        note: body.note,
+        published_on: body.published_on.unwrap_or_else(|| api.app.service().today()),
+    };
+    let store = api.app.service().store();
+    publication::prepare(store.as_ref(), api.config.index_page, &request)
+        .await
+        .map_err(invalid)
 }
 
 fn timestamp(at: Timestamp) -> String {

@@ -18,7 +18,10 @@ mod commands;
 pub mod error;
 mod extract;
 pub mod problem;
+mod proofs;
+mod published;
 mod reads;
+mod registers;
 pub mod tokens;
 pub mod web;
 
@@ -36,7 +39,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, kinds};
+pub use commands::{CommandOutcome, FORGET_KINDS, IDEMPOTENCY_KEY, PUBLISH_KINDS, kinds};
 pub use error::{Error, Result};
 pub use problem::Problem;
 pub use tokens::{Caller, Role, TokenInfo, TokenStore};
@@ -104,9 +107,10 @@ impl Api {
     modifiers(&BearerScheme),
     tags(
         (name = "meta", description = "Health and this document"),
-        (name = "reads", description = "Snapshots, traces and streams: secretariat and auditors"),
-        (name = "audit", description = "The log's head and its verification: secretariat and auditors"),
+        (name = "reads", description = "Snapshots, registers, review packs, diffs, traces and streams: secretariat and auditors"),
+        (name = "audit", description = "The log's head, its verification and its proofs: secretariat and auditors"),
         (name = "commands", description = "Domain commands: secretariat only"),
+        (name = "published", description = "What the Secretariat published: every role"),
     )
 )]
 struct ApiDoc;
@@ -129,7 +133,17 @@ fn routes() -> OpenApiRouter<Api> {
         .routes(routes!(reads::stream_events))
         .routes(routes!(reads::log_head))
         .routes(routes!(reads::log_verify))
+        .routes(routes!(registers::needs_register))
+        .routes(routes!(registers::counterpart_directory))
+        .routes(routes!(registers::evaluation_history))
+        .routes(routes!(registers::review_pack))
+        .routes(routes!(registers::work_programme_diff))
+        .routes(routes!(proofs::checkpoints))
+        .routes(routes!(proofs::inclusion))
+        .routes(routes!(proofs::consistency))
         .routes(routes!(commands::command))
+        .routes(routes!(published::published_snapshots))
+        .routes(routes!(published::published_snapshot))
 }
 
 /// The OpenAPI 3.1 document of the API, made from the handlers' attributes.

@@ -20,7 +20,7 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::problem::Problem;
 
 /// The query parameters of a cut.
-const CUT: [&str; 3] = ["as_of", "known_at", "at_position"];
+pub(crate) const CUT: [&str; 3] = ["as_of", "known_at", "at_position"];
 
 /// The most events one page of a stream holds.
 pub const MAX_PAGE: usize = 1_000;
@@ -354,7 +354,7 @@ pub async fn log_verify(State(api): State<Api>, query: ApiQuery) -> Result<Json<
     }
 }
 
-fn cut(query: &ApiQuery) -> Result<Cut, Problem> {
+pub(crate) fn cut(query: &ApiQuery) -> Result<Cut, Problem> {
     parse_cut(
         query.single("as_of")?,
         query.single("known_at")?,
@@ -363,7 +363,7 @@ fn cut(query: &ApiQuery) -> Result<Cut, Problem> {
     .map_err(report)
 }
 
-fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64>, Problem> {
+pub(crate) fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64>, Problem> {
     query
         .single(name)?
         .map(|text| {
@@ -382,7 +382,7 @@ fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result<Option<u64
 }
 
 /// A report's error as a problem: a bad option names its query or path parameter.
-fn report(error: smes_reports::Error) -> Problem {
+pub(crate) fn report(error: smes_reports::Error) -> Problem {
     match error {
         smes_reports::Error::InvalidOption { option, value, allowed } => {
             let parameter = parameter_of(option);
@@ -408,13 +408,13 @@ pub(crate) fn parameter_of(option: &str) -> &str {
     }
 }
 
-fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
+pub(crate) fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
     eprintln!("smes serve: {what}: {}", crate::chain(error));
     Problem::internal()
 }
 
 /// A JSON text already rendered, as a response.
-fn json_text(text: String) -> Response {
+pub(crate) fn json_text(text: String) -> Response {
     let mut response = text.into_response();
     response
         .headers_mut()

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use smes_app::AppCommand;
 use smes_server::access::{self, Access};
 use smes_server::{Role, ServerConfig};
-use support::{Fixture, send};
+use support::{Fixture, PUBLICATION, send};
 
 /// A request expected to be refused: its status and the parameter or field the problem names.
 struct Bad {
@@ -142,6 +142,200 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
             "/api/log/verify",
             vec![bad("/api/log/verify?from=3", 400, Some(("parameter", "from")))],
         ),
+        ("GET", "/api/checkpoints") => plain(
+            "/api/checkpoints",
+            vec![bad(
+                "/api/checkpoints?tree_size=3",
+                400,
+                Some(("parameter", "tree_size")),
+            )],
+        ),
+        ("GET", "/api/proofs/inclusion/{position}") => plain(
+            "/api/proofs/inclusion/3?tree_size=10",
+            vec![
+                bad("/api/proofs/inclusion/third", 400, Some(("parameter", "position"))),
+                bad("/api/proofs/inclusion/0", 400, Some(("parameter", "position"))),
+                bad(
+                    "/api/proofs/inclusion/11?tree_size=10",
+                    400,
+                    Some(("parameter", "position")),
+                ),
+                bad(
+                    "/api/proofs/inclusion/3?tree_size=100000",
+                    400,
+                    Some(("parameter", "tree_size")),
+                ),
+                bad(
+                    "/api/proofs/inclusion/3?tree_size=0",
+                    400,
+                    Some(("parameter", "tree_size")),
+                ),
+                bad("/api/proofs/inclusion/3?size=10", 400, Some(("parameter", "size"))),
+            ],
+        ),
+        ("GET", "/api/proofs/consistency") => plain(
+            "/api/proofs/consistency?from=10&to=50",
+            vec![
+                bad("/api/proofs/consistency", 400, Some(("parameter", "from"))),
+                bad("/api/proofs/consistency?from=ten", 400, Some(("parameter", "from"))),
+                bad(
+                    "/api/proofs/consistency?from=50&to=10",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                bad(
+                    "/api/proofs/consistency?from=1&to=100000",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/proofs/consistency?from=1&from=2",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+            ],
+        ),
+        ("GET", "/api/needs") => plain(
+            "/api/needs?as_of=2013-12-31&status=answered,open&status=unanswered",
+            vec![
+                bad("/api/needs?as_of=2013-13-01", 400, Some(("parameter", "as_of"))),
+                bad("/api/needs?known_at=yesterday", 400, Some(("parameter", "known_at"))),
+                bad("/api/needs?at_position=0", 400, Some(("parameter", "at_position"))),
+                // Beyond the log's head: the register names how many events the log holds.
+                bad(
+                    "/api/needs?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad("/api/needs?area=finance", 400, Some(("parameter", "area"))),
+                bad("/api/needs?country=XX1", 400, Some(("parameter", "country"))),
+                // An activity's status is not a need's.
+                bad("/api/needs?status=approved", 400, Some(("parameter", "status"))),
+                bad(
+                    "/api/needs?as_of=2013-01-01&as_of=2013-02-01",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+                bad("/api/needs?year=2013", 400, Some(("parameter", "year"))),
+            ],
+        ),
+        ("GET", "/api/counterparts") => plain(
+            "/api/counterparts?as_of=2013-12-31&area=financing,2",
+            vec![
+                bad("/api/counterparts?as_of=31/12/2013", 400, Some(("parameter", "as_of"))),
+                bad("/api/counterparts?known_at=never", 400, Some(("parameter", "known_at"))),
+                bad(
+                    "/api/counterparts?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad("/api/counterparts?area=11", 400, Some(("parameter", "area"))),
+                bad(
+                    "/api/counterparts?country=Venezuela",
+                    400,
+                    Some(("parameter", "country")),
+                ),
+                bad("/api/counterparts?status=active", 400, Some(("parameter", "status"))),
+            ],
+        ),
+        ("GET", "/api/evaluation-history") => plain(
+            "/api/evaluation-history?as_of=2013-12-31",
+            vec![
+                bad(
+                    "/api/evaluation-history?as_of=2013-02-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+                bad(
+                    "/api/evaluation-history?at_position=-1",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad(
+                    "/api/evaluation-history?at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                bad(
+                    "/api/evaluation-history?area=financing",
+                    400,
+                    Some(("parameter", "area")),
+                ),
+            ],
+        ),
+        ("GET", "/api/review") => plain(
+            "/api/review?from=2013-01-01&to=2013-12-31",
+            vec![
+                bad("/api/review?to=2013-12-31", 400, Some(("parameter", "from"))),
+                bad("/api/review?from=2013-01-01", 400, Some(("parameter", "to"))),
+                bad(
+                    "/api/review?from=2013-13-01&to=2013-12-31",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                // The period's end before its start.
+                bad(
+                    "/api/review?from=2013-12-31&to=2013-01-01",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&known_at=later",
+                    400,
+                    Some(("parameter", "known_at")),
+                ),
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&at_position=99999999",
+                    400,
+                    Some(("parameter", "at_position")),
+                ),
+                // The pack is as of the period's end: no other business date.
+                bad(
+                    "/api/review?from=2013-01-01&to=2013-12-31&as_of=2013-06-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        ),
+        ("GET", "/api/diff") => plain(
+            "/api/diff?from=2013-03-31&to=2013-12-31&year=2013",
+            vec![
+                bad("/api/diff?to=2013-12-31", 400, Some(("parameter", "from"))),
+                bad("/api/diff?from=2013-03-31", 400, Some(("parameter", "to"))),
+                bad(
+                    "/api/diff?from=yesterday&to=2013-12-31",
+                    400,
+                    Some(("parameter", "from")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=known:soon",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                // A position beyond the log's head.
+                bad(
+                    "/api/diff?from=position:1&to=position:99999999",
+                    400,
+                    Some(("parameter", "to")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&year=1800",
+                    400,
+                    Some(("parameter", "year")),
+                ),
+                // A year the log has no work programme for.
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&year=2099",
+                    400,
+                    Some(("parameter", "year")),
+                ),
+                bad(
+                    "/api/diff?from=2013-03-31&to=2013-12-31&as_of=2013-06-30",
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        ),
         ("POST", "/api/commands/{command}") => {
             let uri = "/api/commands/open-work-programme";
             let negative = json!({"year": 2015, "estimated_budget": {"amount": "-5", "currency": "USD", "value_date": "2013-11-01"},
@@ -174,6 +368,34 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ],
             })
         }
+        ("GET", "/api/published-snapshots") => Some(Case {
+            roles: &Role::ALL,
+            uri: "/api/published-snapshots".to_owned(),
+            body: None,
+            bad: vec![bad(
+                "/api/published-snapshots?year=2013",
+                400,
+                Some(("parameter", "year")),
+            )],
+        }),
+        ("GET", "/api/published-snapshots/{id}") => Some(Case {
+            roles: &Role::ALL,
+            uri: format!("/api/published-snapshots/{PUBLICATION}"),
+            body: None,
+            bad: vec![
+                bad("/api/published-snapshots/not-a-uuid", 400, Some(("parameter", "id"))),
+                bad(
+                    "/api/published-snapshots/5e1a0000-0000-4000-8000-0000000fffff",
+                    404,
+                    None,
+                ),
+                bad(
+                    format!("/api/published-snapshots/{PUBLICATION}?as_of=2013-01-01"),
+                    400,
+                    Some(("parameter", "as_of")),
+                ),
+            ],
+        }),
         _ => None,
     }
 }
@@ -237,6 +459,7 @@ fn the_document_the_access_table_and_the_router_name_the_same_routes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_refuses_without_a_valid_token_or_role_and_checks_its_input() {
     let fixture = Fixture::demo().await;
+    fixture.publish().await;
     let activity = first_activity(&fixture).await;
     let mut key = 0u32;
     let mut next_key = || {
@@ -371,7 +594,10 @@ async fn every_command_of_the_cli_has_its_route() {
     let fixture = Fixture::empty().await;
     let before = fixture.head().await;
     let kinds: Vec<&str> = smes_server::kinds().collect();
-    assert_eq!(kinds.len(), AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len());
+    assert_eq!(
+        kinds.len(),
+        AppCommand::KINDS.len() + smes_server::FORGET_KINDS.len() + smes_server::PUBLISH_KINDS.len()
+    );
     for kind in kinds.iter().copied() {
         let answer = fixture
             .call(
@@ -618,6 +844,107 @@ async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
 }
 
 #[tokio::test]
+async fn proofs_from_the_api_verify_against_the_logs_tree_heads() {
+    use smes_verify::checkpoint::{ConsistencyProofDocument, InclusionProofDocument, decode_proof};
+    use smes_verify::merkle::leaf_hash;
+    use smes_verify::{record_hash, verify_consistency, verify_inclusion};
+
+    let fixture = Fixture::demo().await;
+    let (head, _) = fixture.head().await;
+    let now = fixture.store.tree_head(None).await.unwrap();
+    for (position, tree_size) in [(1, head), (head, head), (7, 7), (7, 64), (50, 99)] {
+        let answer = fixture
+            .get(&format!("/api/proofs/inclusion/{position}?tree_size={tree_size}"))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let document: InclusionProofDocument = serde_json::from_str(&answer.text).unwrap();
+        assert_eq!((document.position, document.tree_size), (position, tree_size));
+        let stored = fixture.store.stored_record(position).await.unwrap().unwrap();
+        assert_eq!(document.record, stored, "the record exactly as stored");
+        let root = fixture.store.tree_head(Some(tree_size)).await.unwrap().root;
+        let leaf = leaf_hash(&record_hash(document.record.as_bytes()));
+        let proof = decode_proof(&document.proof).unwrap();
+        verify_inclusion(&leaf, position - 1, tree_size, &proof, &root)
+            .unwrap_or_else(|error| panic!("position {position} in {tree_size}: {error}"));
+        // The same proof does not place another record there.
+        let other = leaf_hash(&record_hash(
+            fixture
+                .store
+                .stored_record(position % head + 1)
+                .await
+                .unwrap()
+                .unwrap()
+                .as_bytes(),
+        ));
+        assert!(verify_inclusion(&other, position - 1, tree_size, &proof, &root).is_err());
+    }
+    let without_size = fixture.get("/api/proofs/inclusion/3").await;
+    assert_eq!(
+        without_size.json["tree_size"].as_u64(),
+        Some(now.size),
+        "the head by default"
+    );
+
+    for (from, to) in [(1, head), (10, 50), (64, head), (head, head)] {
+        let answer = fixture
+            .get(&format!("/api/proofs/consistency?from={from}&to={to}"))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let document: ConsistencyProofDocument = serde_json::from_str(&answer.text).unwrap();
+        let old = fixture.store.tree_head(Some(from)).await.unwrap().root;
+        let new = fixture.store.tree_head(Some(to)).await.unwrap().root;
+        let proof = decode_proof(&document.proof).unwrap();
+        verify_consistency(from, to, &old, &new, &proof).unwrap_or_else(|error| panic!("{from} to {to}: {error}"));
+    }
+    let to_head = fixture.get("/api/proofs/consistency?from=10").await;
+    assert_eq!(to_head.json["new_size"].as_u64(), Some(now.size), "the head by default");
+
+    assert_eq!(fixture.get("/api/checkpoints").await.json, json!({"checkpoints": []}));
+    assert!(
+        fixture
+            .store
+            .store_checkpoint("sela.int/smes", 40, "note at 40\n")
+            .await
+            .unwrap()
+    );
+    assert!(
+        fixture
+            .store
+            .store_checkpoint("sela.int/smes", 7, "note at 7\n")
+            .await
+            .unwrap()
+    );
+    let kept = fixture.get("/api/checkpoints").await;
+    assert_eq!(kept.status, 200, "{}", kept.text);
+    let listed: Vec<(u64, &str, &str)> = kept.json["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|checkpoint| {
+            assert!(
+                checkpoint["stored_at"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<jiff::Timestamp>()
+                    .is_ok()
+            );
+            (
+                checkpoint["tree_size"].as_u64().unwrap(),
+                checkpoint["origin"].as_str().unwrap(),
+                checkpoint["note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (7, "sela.int/smes", "note at 7\n"),
+            (40, "sela.int/smes", "note at 40\n")
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_stream_read_from_the_largest_version_is_an_empty_page() {
     let fixture = Fixture::demo().await;
     let uri = format!("/api/streams/work-programme-2013/events?from={}", i64::MAX);
@@ -638,7 +965,17 @@ async fn observers_may_only_check_health() {
             .status,
         200
     );
-    for uri in ["/api/log/head", "/api/work-programme/2013", "/api/openapi.json"] {
+    for uri in [
+        "/api/log/head",
+        "/api/work-programme/2013",
+        "/api/openapi.json",
+        "/api/proofs/inclusion/1",
+        "/api/needs",
+        "/api/counterparts",
+        "/api/evaluation-history",
+        "/api/review?from=2013-01-01&to=2013-12-31",
+        "/api/diff?from=2013-01-01&to=2013-12-31",
+    ] {
         fixture
             .call("GET", uri, Some(&observer), None, &[])
             .await
@@ -675,6 +1012,8 @@ async fn responses_on_the_demo_log() {
     );
     let events = fixture.get("/api/streams/work-programme-2013/events?limit=2").await;
     insta::assert_json_snapshot!("demo_stream_work_programme_2013", redact(&fixture, &events.json).await);
+    let needs = fixture.get("/api/needs?as_of=2013-12-31").await;
+    insta::assert_json_snapshot!("demo_needs_2013_12_31", redact(&fixture, &needs.json).await);
     let unauthorized = fixture.call("GET", "/api/log/head", None, None, &[]).await;
     insta::assert_json_snapshot!("problem_401", unauthorized.json);
     let invalid = fixture.get("/api/work-programme/2013?area=finance").await;
@@ -702,4 +1041,242 @@ async fn the_snapshot_and_trace_are_the_cli_reports() {
         .get(&format!("/api/trace/activity/{activity}?as_of=2013-06-30"))
         .await;
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+}
+
+#[tokio::test]
+async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
+    let fixture = Fixture::demo().await;
+    let store = fixture.store.as_ref();
+    let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("40")).unwrap();
+    let log = smes_reports::read_log(store, None, Some(40)).await.unwrap();
+    let expected = smes_reports::review::build(&log, &request).unwrap();
+    let answer = fixture
+        .get("/api/review?from=2013-01-01&to=2013-12-31&at_position=40")
+        .await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+    assert_eq!(answer.json["anchor"]["log_position"], 40);
+
+    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let from = smes_reports::Point::parse("--from", "2013-03-31").unwrap();
+    let to = smes_reports::Point::parse("--to", "position:60").unwrap();
+    let expected = smes_reports::diff::build(&log, from, to, None).unwrap();
+    let answer = fixture.get("/api/diff?from=2013-03-31&to=position:60").await;
+    assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
+    assert!(!answer.json["years"].as_array().unwrap().is_empty(), "{}", answer.text);
+
+    // The registers, as `smes needs`, `smes counterparts` and `smes evaluation-history` write them.
+    use smes_reports::registers::{counterparts, history, needs};
+    let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, Some("80")).unwrap();
+    let log = smes_reports::read_log(store, None, Some(80)).await.unwrap();
+    let filter = needs::NeedsFilter::parse(&["financing".to_owned()], &[], &["answered".to_owned()]).unwrap();
+    let expected = needs::build(&log, &needs::NeedsRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/needs?as_of=2013-06-30&at_position=80&area=financing&status=answered")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let filter = counterparts::DirectoryFilter::parse(&[], &["co".to_owned()]).unwrap();
+    let expected = counterparts::build(&log, &counterparts::DirectoryRequest { cut, filter }).unwrap();
+    let answer = fixture
+        .get("/api/counterparts?as_of=2013-06-30&at_position=80&country=co")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+    let expected = history::build(&log, &cut).unwrap();
+    let answer = fixture
+        .get("/api/evaluation-history?as_of=2013-06-30&at_position=80")
+        .await;
+    assert_eq!(answer.text, expected.to_json().unwrap());
+}
+
+#[tokio::test]
+async fn the_registers_follow_the_log_and_hold_no_personal_data() {
+    let fixture = Fixture::demo().await;
+    let events = fixture.store.read_all(1, 100_000).await.unwrap();
+    let identified = events
+        .iter()
+        .filter(|event| event.event_type == "NeedIdentified")
+        .count();
+    let needs = fixture.get("/api/needs").await;
+    assert_eq!(needs.status, 200, "{}", needs.text);
+    assert_eq!(needs.json["total"]["needs"], identified, "{}", needs.text);
+    assert!(identified > 0);
+    // Each status filter lists exactly the needs with that status, and together they are all.
+    let mut listed = 0;
+    for status in ["answered", "open", "unanswered"] {
+        let answer = fixture.get(&format!("/api/needs?status={status}")).await;
+        let rows = answer.json["needs"].as_array().unwrap();
+        assert!(rows.iter().all(|row| row["status"] == status), "{status}");
+        assert_eq!(rows.len(), needs.json["total"][status].as_u64().unwrap() as usize);
+        listed += rows.len();
+    }
+    assert_eq!(listed, identified);
+    // An area filter keeps only that area.
+    let financing = fixture.get("/api/needs?area=financing").await;
+    let rows = financing.json["needs"].as_array().unwrap();
+    assert!(rows.iter().all(|row| row["thematic_area"] == "financing"));
+
+    // Cut at the first need: the register then holds that need only, and says so.
+    let first = events
+        .iter()
+        .find(|event| event.event_type == "NeedIdentified")
+        .unwrap();
+    let cut = fixture.get(&format!("/api/needs?at_position={}", first.position)).await;
+    assert_eq!(cut.json["total"]["needs"], 1, "{}", cut.text);
+    assert_eq!(cut.json["anchor"]["log_position"], first.position);
+    assert_eq!(cut.json["selection"]["at_position"], first.position);
+
+    // The directory names organisations, never a focal point (not even by reference).
+    let joined: Vec<&smes_eventlog::RecordedEvent> = events
+        .iter()
+        .filter(|event| event.event_type == "CounterpartJoined")
+        .collect();
+    let directory = fixture.get("/api/counterparts").await;
+    assert_eq!(directory.status, 200, "{}", directory.text);
+    assert_eq!(directory.json["counterparts"].as_array().unwrap().len(), joined.len());
+    for event in &joined {
+        let payload: Value = serde_json::from_str(event.payload.get()).unwrap();
+        let person = payload["focal_point"]["person"].as_str().unwrap();
+        let name = payload["details"]["name"].as_str().unwrap();
+        assert!(directory.text.contains(name), "{name}");
+        for uri in ["/api/counterparts", "/api/needs", "/api/evaluation-history"] {
+            let answer = fixture.get(uri).await;
+            assert!(!answer.text.contains(person), "{uri} names a focal point");
+            assert!(!answer.text.contains("focal_point"), "{uri}");
+        }
+    }
+    let members = directory.json["member_states"].as_array().unwrap();
+    let joined_states = events
+        .iter()
+        .filter(|event| event.event_type == "MemberStateJoined")
+        .count();
+    assert_eq!(members.len(), joined_states);
+    assert!(
+        members
+            .iter()
+            .all(|state| !state["history"].as_array().unwrap().is_empty())
+    );
+
+    // The history lists every consultation and review of the log, by date.
+    let history = fixture.get("/api/evaluation-history").await;
+    let items = history.json["items"].as_array().unwrap();
+    let scheduled = events
+        .iter()
+        .filter(|event| event.event_type == "ConsultationScheduled")
+        .count();
+    let opened = events.iter().filter(|event| event.event_type == "ReviewOpened").count();
+    assert_eq!(history.json["counts"]["consultations"], scheduled, "{}", history.text);
+    assert_eq!(history.json["counts"]["reviews"], opened);
+    assert_eq!(items.len(), scheduled + opened);
+    let dates: Vec<&str> = items.iter().filter_map(|item| item["date"].as_str()).collect();
+    assert!(dates.windows(2).all(|pair| pair[0] <= pair[1]), "{dates:?}");
+    assert_eq!(history.json["counts"]["needs"], identified);
+}
+
+#[tokio::test]
+async fn observers_read_what_is_published_and_only_that() {
+    let fixture = Fixture::demo().await;
+    let observer = fixture.token["observer"].clone();
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.json, json!({"publications": []}));
+    fixture.publish().await;
+
+    let list = fixture
+        .call("GET", "/api/published-snapshots", Some(&observer), None, &[])
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let row = &list.json["publications"][0];
+    assert_eq!(row["id"], PUBLICATION);
+    let position = row["cut"]["at_position"].as_u64().unwrap();
+    assert_eq!(row["anchor"]["log_position"], position);
+    insta::assert_json_snapshot!("published_snapshots", list.json, {
+        ".publications[].anchor.head_hash" => "[hash]",
+        ".publications[].anchor.tree_root" => "[tree root]",
+        ".publications[].files[].sha256" => "[digest]",
+    });
+
+    let one = fixture
+        .call(
+            "GET",
+            &format!("/api/published-snapshots/{PUBLICATION}"),
+            Some(&observer),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json["publication"], *row);
+    // The snapshot shown is the one the work-programme route makes under the pinned cut.
+    let made = fixture
+        .get(&format!(
+            "/api/work-programme/2013?as_of=2013-06-30&at_position={position}"
+        ))
+        .await;
+    assert_eq!(one.json["snapshot"], made.json);
+    // The work programme itself, unpublished, stays closed to observers.
+    let closed = fixture
+        .call("GET", "/api/work-programme/2013", Some(&observer), None, &[])
+        .await;
+    closed.assert_problem(403, "the work programme as an observer");
+}
+
+#[tokio::test]
+async fn the_secretariat_publishes_a_snapshot_through_the_command_route_once() {
+    let fixture = Fixture::demo().await;
+    let secretariat = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/publish-snapshot";
+    let body = json!({"year": 2013, "as_of": "2013-06-30", "status": ["approved", "held"],
+                      "title": "Work programme 2013 at mid-year", "publication": PUBLICATION,
+                      "published_on": "2013-07-01", "why": "mid-year report"})
+    .to_string();
+    let key = [("idempotency-key", "5e1a0000-0000-4000-8000-00000000c0de")];
+    let first = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["events"], json!(["SnapshotPublished"]));
+    assert_eq!(first.json["stream"], format!("publication-{PUBLICATION}"));
+    let head = fixture.head().await;
+    let again = fixture.call("POST", uri, Some(&secretariat), Some(&body), &key).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.json["replayed"], true);
+    assert_eq!(fixture.head().await, head, "a retried publication is recorded once");
+
+    let list = fixture.get("/api/published-snapshots").await;
+    let row = &list.json["publications"][0];
+    assert_eq!(row["title"], "Work programme 2013 at mid-year");
+    assert_eq!(row["filter"]["statuses"], json!(["approved", "held"]));
+    assert_eq!(row["cut"]["at_position"], head.0 - 1);
+    let events = fixture
+        .get(&format!("/api/streams/publication-{PUBLICATION}/events"))
+        .await;
+    assert_eq!(
+        events.json["events"][0]["metadata"]["reason"], "mid-year report",
+        "{}",
+        events.text
+    );
+    assert_eq!(events.json["events"][0]["metadata"]["role"], "secretariat");
+
+    let refusals = [
+        (json!({"year": 2013, "area": ["finance"]}), 422, Some("area")),
+        (json!({"year": 2020}), 422, Some("year")),
+        (json!({"year": 2013, "at_position": 0}), 422, Some("at_position")),
+        (json!({"year": 2013, "format": ["pdf"]}), 422, Some("format")),
+        (json!({"year": 2013, "colour": "red"}), 422, Some("colour")),
+        (json!({"year": 2013, "as_of": "2012-01-01"}), 409, None),
+        (json!({"year": 2013, "publication": PUBLICATION}), 409, None),
+    ];
+    for (body, status, field) in refusals {
+        let answer = fixture
+            .call("POST", uri, Some(&secretariat), Some(&body.to_string()), &[])
+            .await;
+        let problem = answer.assert_problem(status, &body.to_string());
+        if let Some(field) = field {
+            assert_eq!(problem["field"], field, "{body}: {}", answer.text);
+        }
+    }
+    let auditor = fixture
+        .call("POST", uri, Some(&fixture.token["auditor"]), Some(&body), &[])
+        .await;
+    auditor.assert_problem(403, "publishing as an auditor");
+    assert_eq!(fixture.head().await, head, "refused publications write nothing");
 }

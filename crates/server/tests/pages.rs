@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, Request};
 use smes_server::access::{self, Access, RouteRule};
 use smes_server::web::{SESSION_COOKIE, SIGN_IN_COOKIE};
 use smes_server::{Role, ServerConfig};
-use support::Fixture;
+use support::{Fixture, PUBLICATION};
 use tower::ServiceExt;
 
 /// Name and value pairs: cookies or form fields.
@@ -139,6 +139,16 @@ async fn first_activity(fixture: &Fixture) -> String {
         .to_owned()
 }
 
+/// The command id of the demo's first command.
+async fn demo_command_id(fixture: &Fixture) -> String {
+    let events = fixture.store.read_all(1, 10_000).await.unwrap();
+    events
+        .iter()
+        .find_map(|event| event.metadata.command_id)
+        .expect("the demo's commands carry ids")
+        .to_string()
+}
+
 #[tokio::test]
 async fn signing_in_with_a_good_token_sets_a_session_cookie_and_redirects_home() {
     let fixture = Fixture::demo().await;
@@ -254,25 +264,56 @@ async fn a_post_without_its_form_token_is_refused_and_changes_nothing() {
     assert_eq!(fixture.head().await, before);
 }
 
-/// A page's test: a URI and what its page must contain for a reader.
+/// A page's test: a URI, the status a role it allows gets without sending anything more than
+/// the URI (a form sent without its form token is refused), and what its page must contain.
 struct Case {
     uri: String,
+    status: u16,
     contains: Vec<String>,
 }
 
 /// The test case of a page; a page without one fails the suite.
-fn case(rule: &RouteRule, activity: &str) -> Option<Case> {
+fn case(rule: &RouteRule, activity: &str, command_id: &str) -> Option<Case> {
     let case = |uri: &str, contains: &[&str]| {
         Some(Case {
             uri: uri.to_owned(),
+            status: 200,
             contains: contains.iter().map(|text| (*text).to_owned()).collect(),
         })
     };
+    if let Some(kind) = rule.path.strip_prefix("/record/") {
+        // Every form: its page, and refused when sent without its form token (the form tests
+        // below send each with it).
+        return match rule.method {
+            "GET" => case(
+                rule.path,
+                &[
+                    &format!(r#"<form method="post" action="/record/{kind}">"#),
+                    r#"<input type="hidden" name="command_id" value=""#,
+                ],
+            ),
+            _ => Some(Case {
+                uri: rule.path.to_owned(),
+                status: 403,
+                contains: vec!["did not come from this site".to_owned()],
+            }),
+        };
+    }
     match (rule.method, rule.path) {
         ("GET", "/sign-in") => case("/sign-in", &[r#"<form method="post" action="/sign-in">"#]),
         // Tested by the sign-in and sign-out tests above.
         ("POST", "/sign-in") | ("POST", "/sign-out") => case(rule.path, &[]),
-        ("GET", "/") => case("/", &["Work programme 2013", "Made from log position"]),
+        ("GET", "/") => case(
+            "/",
+            &[
+                "Work programme 2013",
+                r#"<a href="/needs">Needs register</a>"#,
+                r#"<a href="/counterparts">Counterpart directory</a>"#,
+                r#"<a href="/evaluation-history">Evaluation history</a>"#,
+                r#"<a href="/review">Programme review pack</a>"#,
+                "Made from log position",
+            ],
+        ),
         ("GET", "/work-programme/{year}") => case(
             "/work-programme/2013?as_of=2013-06-30",
             &[
@@ -292,6 +333,70 @@ fn case(rule: &RouteRule, activity: &str) -> Option<Case> {
                 "Made from log position",
             ],
         ),
+        ("GET", "/needs") => case(
+            "/needs?as_of=2013-12-31&status=answered",
+            &[
+                "<h1>Needs register</h1>",
+                r#"<input id="status" type="text" name="status" value="answered">"#,
+                "<h2>By thematic area</h2>",
+                "Strengthen national guarantee systems",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/counterparts") => case(
+            "/counterparts?as_of=2013-12-31",
+            &[
+                "<h1>Counterpart directory</h1>",
+                "Fondo Nacional de Garantías",
+                "<h2>Membership history of the Member States</h2>",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/evaluation-history") => case(
+            "/evaluation-history?as_of=2013-12-31",
+            &[
+                "<h1>Evaluation history</h1>",
+                "Regional consultation on SME financing and guarantee systems",
+                "<h3>Needs raised</h3>",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/review") => case(
+            "/review?from=2013-01-01&to=2013-12-31",
+            &[
+                "<h1>SELA-SMEs programme review, 2013-01-01 to 2013-12-31</h1>",
+                r#"<input id="from" type="date" name="from" value="2013-01-01">"#,
+                "<svg",
+                "<figcaption>",
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/public") => case(
+            "/public",
+            &[
+                "<h2>Published work-programme snapshots</h2>",
+                &format!(r#"<a href="/public/snapshots/{PUBLICATION}">Work programme 2013 at mid-year</a>"#),
+                r#"href="https://sela-smes.example/events/2/1""#,
+                "Made from log position",
+            ],
+        ),
+        ("GET", "/public/events") => case(
+            "/public/events",
+            &["<h1>Events held</h1>", r#"href="https://sela-smes.example/events/2/1""#],
+        ),
+        ("GET", "/public/snapshots/{id}") => case(
+            &format!("/public/snapshots/{PUBLICATION}"),
+            &[
+                "<h1>Work programme 2013 at mid-year</h1>",
+                "As approved by the Permanent Secretariat",
+                "<h1>SELA-SMEs work programme 2013</h1>",
+                "Cut: as of 2013-06-30, at position 101.",
+            ],
+        ),
+        ("GET", "/recorded/{command_id}") => case(
+            &format!("/recorded/{command_id}"),
+            &["<h1>Recorded</h1>", "Recorded at log position"],
+        ),
         _ => None,
     }
 }
@@ -299,7 +404,9 @@ fn case(rule: &RouteRule, activity: &str) -> Option<Case> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_redirects_without_a_session_and_answers_each_role_with_one() {
     let fixture = Fixture::demo().await;
+    fixture.publish().await;
     let activity = first_activity(&fixture).await;
+    let command_id = demo_command_id(&fixture).await;
     let before = fixture.head().await;
     let mut sessions = std::collections::HashMap::new();
     for role in Role::ALL {
@@ -307,7 +414,7 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
     }
     for rule in access::PAGES {
         let what = format!("{} {}", rule.method, rule.path);
-        let case = case(&rule, &activity).unwrap_or_else(|| panic!("{what} has no test case"));
+        let case = case(&rule, &activity, &command_id).unwrap_or_else(|| panic!("{what} has no test case"));
         if rule.access == Access::Public {
             let page = browse(&fixture.router, rule.method, &case.uri, &[], &[]).await;
             assert_ne!(page.status, 404, "{what} is served");
@@ -344,7 +451,7 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
             let page = browse(&fixture.router, rule.method, &case.uri, &session, &[]).await;
             assert_eq!(page.headers["content-type"], "text/html; charset=utf-8", "{what}");
             if rule.access.allows(role) && role != Role::Observer {
-                assert_eq!(page.status, 200, "{what} as {role}: {}", page.text);
+                assert_eq!(page.status, case.status, "{what} as {role}: {}", page.text);
                 for text in &case.contains {
                     assert!(
                         page.text.contains(text.as_str()),
@@ -352,11 +459,34 @@ async fn every_page_redirects_without_a_session_and_answers_each_role_with_one()
                         page.text
                     );
                 }
+            } else if rule.access == Access::Command {
+                // Only the Secretariat records: the others are refused before anything is read.
+                assert_eq!(page.status, 403, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text
+                        .contains("Only the Secretariat records commands; nothing was written."),
+                    "{what} as {role}: {}",
+                    page.text
+                );
+                assert!(!page.text.contains("<form method=\"post\" action=\"/record/"), "{what}");
+            } else if rule.access.allows(role) {
+                // Observers' home lists what is published, and only that.
+                assert_eq!(page.status, 200, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text
+                        .contains(&format!(r#"href="/public/snapshots/{PUBLICATION}""#)),
+                    "{what} as {role}: {}",
+                    page.text
+                );
+                assert!(page.text.contains(r#"href="/public""#), "{what} as {role}");
+                assert!(!page.text.contains("Made from log position"), "{what} as {role}");
             } else {
-                // Observers may see only what the API lets them see: nothing published yet.
-                let expected = if rule.access.allows(role) { 200 } else { 403 };
-                assert_eq!(page.status, expected, "{what} as {role}: {}", page.text);
-                assert!(page.text.contains("Nothing is published for observers yet."), "{what}");
+                // Elsewhere observers are told where what is published is.
+                assert_eq!(page.status, 403, "{what} as {role}: {}", page.text);
+                assert!(
+                    page.text.contains("Observers may read only what is published"),
+                    "{what}"
+                );
                 assert!(!page.text.contains("Made from log position"), "{what} as {role}");
             }
         }
@@ -551,4 +681,208 @@ async fn pages_on_the_demo_log() {
     )
     .await;
     insta::assert_snapshot!("activity_trace", redact(&fixture, &page).await);
+    let page = browse(
+        &fixture.router,
+        "GET",
+        "/needs?as_of=2013-12-31&area=financing,productive-articulation",
+        &session,
+        &[],
+    )
+    .await;
+    insta::assert_snapshot!("needs_2013_12_31_two_areas", redact(&fixture, &page).await);
+}
+
+#[tokio::test]
+async fn the_register_pages_show_the_api_registers_and_field_errors() {
+    let fixture = Fixture::demo().await;
+    let id = sign_in(&fixture.router, &fixture.token["auditor"]).await;
+    let session = [(SESSION_COOKIE, id.as_str())];
+    let before = fixture.head().await;
+    // Every need of the register, each activity citing one linked to its trace under the cut.
+    let page = browse(&fixture.router, "GET", "/needs?as_of=2013-12-31", &session, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let api = fixture.get("/api/needs?as_of=2013-12-31").await;
+    for need in api.json["needs"].as_array().unwrap() {
+        let description = escaped(need["description"].as_str().unwrap());
+        assert!(page.text.contains(&description), "{description} in the page");
+        for activity in need["activities"].as_array().unwrap() {
+            let link = format!(
+                r#"href="/activity/{}?as_of=2013-12-31""#,
+                activity["id"].as_str().unwrap()
+            );
+            assert!(page.text.contains(&link), "{link} in the page");
+        }
+    }
+    assert!(page.text.contains(api.json["anchor"]["tree_root"].as_str().unwrap()));
+    // The directory lists each counterpart of the API's directory.
+    let page = browse(&fixture.router, "GET", "/counterparts", &session, &[]).await;
+    let api = fixture.get("/api/counterparts").await;
+    for counterpart in api.json["counterparts"].as_array().unwrap() {
+        let name = escaped(counterpart["name"].as_str().unwrap());
+        assert!(page.text.contains(&name), "{name} in the page");
+    }
+
+    // Each bad field is said next to it with the API's message; the others keep their values.
+    let bad = [
+        ("/needs", "status", "approved", "/api/needs"),
+        ("/needs", "area", "finance", "/api/needs"),
+        ("/needs", "country", "XX1", "/api/needs"),
+        ("/needs", "at_position", "99999999", "/api/needs"),
+        ("/counterparts", "area", "11", "/api/counterparts"),
+        ("/counterparts", "as_of", "2013-02-30", "/api/counterparts"),
+        ("/evaluation-history", "known_at", "never", "/api/evaluation-history"),
+        (
+            "/evaluation-history",
+            "at_position",
+            "99999999",
+            "/api/evaluation-history",
+        ),
+    ];
+    for (path, name, value, api) in bad {
+        let uri = format!("{path}?{name}={value}");
+        let page = browse(&fixture.router, "GET", &uri, &session, &[]).await;
+        assert_eq!(page.status, 400, "{uri}: {}", page.text);
+        let problem = fixture.get(&format!("{api}?{name}={value}")).await;
+        assert_eq!(problem.status, 400, "{api}?{name}={value}");
+        let detail = escaped(problem.json["detail"].as_str().unwrap());
+        let expected = format!(r#"<p class="error" id="{name}-error">{detail}</p>"#);
+        assert!(page.text.contains(&expected), "{uri}: {expected} in {}", page.text);
+        assert!(
+            page.text.contains(&format!(r#"value="{value}""#)),
+            "{uri}: the value is kept"
+        );
+        assert!(!page.text.contains("Made from log position"), "{uri}: no register");
+    }
+    assert_eq!(fixture.head().await, before, "pages changed the log");
+}
+
+#[tokio::test]
+async fn the_review_page_asks_for_a_period_and_draws_the_pack_with_its_charts() {
+    let fixture = Fixture::demo().await;
+    let id = sign_in(&fixture.router, &fixture.token["secretariat"]).await;
+    let session = [(SESSION_COOKIE, id.as_str())];
+    // Without a period: the form alone, no error.
+    let page = browse(&fixture.router, "GET", "/review", &session, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains(r#"<form method="get" action="/review">"#));
+    assert!(!page.text.contains(r#"class="error""#) && !page.text.contains("<svg"));
+    // The pack as `smes review --format html` draws it, charts inline.
+    let page = browse(
+        &fixture.router,
+        "GET",
+        "/review?from=2013-01-01&to=2013-12-31",
+        &session,
+        &[],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let store = fixture.store.as_ref();
+    let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, None).unwrap();
+    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let pack = smes_reports::review::build(&log, &request).unwrap();
+    let charts = smes_reports::review::charts::render(&pack).unwrap();
+    let fragment = smes_reports::review::html::fragment(&pack, &charts).into_string();
+    assert!(page.text.contains(&fragment), "the pack's own HTML in the page");
+    assert!(!charts.is_empty());
+    for chart in &charts {
+        assert!(page.text.contains(&chart.svg), "{} inline", chart.name);
+    }
+    // Wrong or missing fields, each said next to it.
+    let bad = [
+        ("/review?to=2013-12-31", "from", "from: missing"),
+        ("/review?from=2013-01-01", "to", "to: missing"),
+        (
+            "/review?from=2013-13-01&to=2013-12-31",
+            "from",
+            "from: &quot;2013-13-01&quot; is not allowed",
+        ),
+        (
+            "/review?from=2013-12-31&to=2013-01-01",
+            "to",
+            "expected a date on or after",
+        ),
+        (
+            "/review?from=2013-01-01&to=2013-12-31&at_position=99999999",
+            "at_position",
+            "at_position: &quot;99999999&quot; is not allowed",
+        ),
+    ];
+    for (uri, name, message) in bad {
+        let page = browse(&fixture.router, "GET", uri, &session, &[]).await;
+        assert_eq!(page.status, 400, "{uri}: {}", page.text);
+        let marker = format!(r#"<p class="error" id="{name}-error">"#);
+        let at = page
+            .text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{uri}: {marker} in {}", page.text));
+        assert!(page.text[at..].contains(message), "{uri}: {message} in {}", page.text);
+        assert!(!page.text.contains("<svg"), "{uri}: no pack");
+    }
+}
+
+#[tokio::test]
+async fn the_public_pages_need_no_session_and_refuse_unknown_publications() {
+    let fixture = Fixture::demo().await;
+    let before_publishing = browse(&fixture.router, "GET", "/public", &[], &[]).await;
+    assert_eq!(before_publishing.status, 200);
+    assert!(before_publishing.text.contains("Nothing is published yet."));
+    fixture.publish().await;
+    let before = fixture.head().await;
+    let page = browse(&fixture.router, "GET", "/public", &[], &[]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    assert!(
+        page.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    for personal in ["Rosa Quispe Mamani", "rosa.quispe@produce.example"] {
+        assert!(!page.text.contains(personal), "the public page shows {personal:?}");
+    }
+    let malformed = browse(&fixture.router, "GET", "/public/snapshots/not-a-uuid", &[], &[]).await;
+    assert_eq!(malformed.status, 400, "{}", malformed.text);
+    assert!(malformed.text.contains("id: invalid publication"), "{}", malformed.text);
+    let unknown = browse(
+        &fixture.router,
+        "GET",
+        "/public/snapshots/5e1a0000-0000-4000-8000-0000000fffff",
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert!(
+        unknown
+            .text
+            .contains("no publication 5e1a0000-0000-4000-8000-0000000fffff in the log")
+    );
+    assert_eq!(fixture.head().await, before, "public pages changed the log");
+
+    // One element a line, the record times and the hashes over them as placeholders.
+    let mut text = page.text.clone();
+    let head = fixture.get("/api/log/head").await;
+    text = text.replace(head.json["tree_root"].as_str().unwrap(), "[tree root]");
+    insta::assert_snapshot!("public_index", text.replace("><", ">\n<"));
+    let snapshot = browse(
+        &fixture.router,
+        "GET",
+        &format!("/public/snapshots/{PUBLICATION}"),
+        &[],
+        &[],
+    )
+    .await;
+    let listed = fixture.get("/api/published-snapshots").await;
+    let mut text = snapshot.text.clone();
+    for file in listed.json["publications"][0]["files"].as_array().unwrap() {
+        text = text.replace(
+            file["sha256"].as_str().unwrap(),
+            &format!("[{} digest]", file["format"].as_str().unwrap()),
+        );
+    }
+    let anchor = &listed.json["publications"][0]["anchor"];
+    text = text
+        .replace(anchor["head_hash"].as_str().unwrap(), "[head hash]")
+        .replace(anchor["tree_root"].as_str().unwrap(), "[tree root]");
+    insta::assert_snapshot!("public_snapshot", text.replace("><", ">\n<"));
 }

@@ -30,6 +30,7 @@ mod counterpart;
 mod erasure;
 mod funding;
 mod member_state;
+mod publication;
 mod twin;
 mod work_programme;
 
@@ -188,6 +189,7 @@ pub fn catalogue() -> Vec<(&'static str, &'static str, u32)> {
     use crate::funding::{ExchangeRateEvent, InKindContributionEvent, OfferEvent};
     use crate::member_state::MemberStateEvent;
     use crate::programme_review::ProgrammeReviewEvent;
+    use crate::publication::PublicationEvent;
     use crate::request::RequestEvent;
     use crate::work_programme::WorkProgrammeEvent;
 
@@ -209,6 +211,7 @@ pub fn catalogue() -> Vec<(&'static str, &'static str, u32)> {
         .chain(of::<RequestEvent>())
         .chain(of::<ProgrammeReviewEvent>())
         .chain(of::<ErasureEvent>())
+        .chain(of::<PublicationEvent>())
         .collect()
 }
 

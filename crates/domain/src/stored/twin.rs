@@ -59,6 +59,7 @@ same_shape!(
     PersonId,
     RequestId,
     ReviewId,
+    PublicationId,
     MemberStateCode,
     Currency,
     ThematicArea,

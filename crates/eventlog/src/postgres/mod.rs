@@ -30,10 +30,10 @@ use uuid::Uuid;
 use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
+use crate::event::StoredCheckpoint;
 use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
-use crate::sqlite::StoredCheckpoint;
 use crate::store::{EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
 use crate::walk::LogWalk;
@@ -528,6 +528,14 @@ impl EventStore for PostgresEventStore {
     fn subscribe(&self, from_position: u64) -> EventStream<'_> {
         self.listen();
         crate::store::follow(self, from_position, Some(self.head.subscribe()), self.poll_interval)
+    }
+
+    async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        PostgresEventStore::store_checkpoint(self, origin, tree_size, note).await
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        PostgresEventStore::checkpoints(self).await
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

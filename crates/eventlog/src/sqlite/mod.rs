@@ -30,7 +30,9 @@ use uuid::Uuid;
 use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::event::{
+    AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StoredCheckpoint, StreamName, TreeHead,
+};
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
@@ -109,19 +111,6 @@ pub struct SqliteEventStore {
     link_writer: Arc<Mutex<Option<rusqlite::Connection>>>,
     /// Bumped after every commit of this process: wakes subscriptions.
     commits: tokio::sync::watch::Sender<u64>,
-}
-
-/// A signed checkpoint kept with the log (`smes checkpoint --store`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCheckpoint {
-    /// The log's name the checkpoint states.
-    pub origin: String,
-    /// The tree size it commits to.
-    pub tree_size: u64,
-    /// The signed note, exactly as signed.
-    pub note: String,
-    /// When it was stored.
-    pub stored_at: jiff::Timestamp,
 }
 
 impl std::fmt::Debug for SqliteEventStore {
@@ -755,6 +744,14 @@ impl EventStore for SqliteEventStore {
             Some(self.commits.subscribe()),
             crate::store::DEFAULT_POLL_INTERVAL,
         )
+    }
+
+    async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
+        SqliteEventStore::store_checkpoint(self, origin, tree_size, note).await
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        SqliteEventStore::checkpoints(self).await
     }
 
     async fn stored_record(&self, position: u64) -> Result<Option<String>> {

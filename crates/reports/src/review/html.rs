@@ -37,23 +37,43 @@ fn figure(charts: &[Chart], name: &str) -> Markup {
     }
 }
 
+/// The figures' style, for pages that embed the pack's [`fragment`] (with the snapshot's
+/// [`crate::snapshot::html::STYLE`] for the tables).
+pub const FIGURE_STYLE: &str =
+    "figure{margin:1rem 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85rem;color:#555}";
+
+fn title(pack: &ReviewPack) -> String {
+    format!("SELA-SMEs programme review, {} to {}", pack.period.from, pack.period.to)
+}
+
 /// Renders a pack as HTML, with its charts inline.
 pub fn render(pack: &ReviewPack, charts: &[Chart]) -> String {
-    let title = format!("SELA-SMEs programme review, {} to {}", pack.period.from, pack.period.to);
-    let achievements = &pack.achievements;
-    let participants = &pack.participants;
-    let coverage = &pack.coverage;
-    let needs = &pack.needs;
-    let funding = &pack.funding;
     let page: Markup = html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
-                title { (title) }
+                title { (title(pack)) }
                 style { (PreEscaped(STYLE)) }
             }
-            body {
+            body { (fragment(pack, charts)) }
+        }
+    };
+    let mut text = page.into_string();
+    text.push('\n');
+    text
+}
+
+/// The pack's content without the page around it (from its heading to what changed), with
+/// its charts inline, for pages that show it inside their own layout.
+pub fn fragment(pack: &ReviewPack, charts: &[Chart]) -> Markup {
+    let title = title(pack);
+    let achievements = &pack.achievements;
+    let participants = &pack.participants;
+    let coverage = &pack.coverage;
+    let needs = &pack.needs;
+    let funding = &pack.funding;
+    html! {
                 h1 { (title) }
                 p { "Made from the log " (pack.cut) ". Figures are as of " (pack.period.to) " unless a section says otherwise." }
                 table.anchor {
@@ -248,12 +268,7 @@ pub fn render(pack: &ReviewPack, charts: &[Chart]) -> String {
 
                 h2 { "What changed since the previous closed review" }
                 (changes(pack))
-            }
-        }
-    };
-    let mut text = page.into_string();
-    text.push('\n');
-    text
+    }
 }
 
 fn review_item(review: &ReviewRow) -> Markup {

@@ -16,7 +16,7 @@
 
 mod assemble;
 pub mod charts;
-mod html;
+pub mod html;
 mod markdown;
 
 use jiff::Timestamp;

@@ -1,16 +1,22 @@
-//! The web pages: sign-in with a token, a home page, a year's work programme and an activity's
-//! decision trace, rendered on the server as HTML (maud, no script), over the same token table,
-//! reports and access rules as the JSON API.
+//! The web pages: sign-in with a token, a home page, a year's work programme, an activity's
+//! decision trace, the needs register, the counterpart directory, the evaluation history, the
+//! programme review pack, the Secretariat's command forms ([`forms`]) and the public pages of
+//! what is published (no session needed), rendered on the server as HTML (maud, no script),
+//! over the same token table, reports, commands and access rules as the JSON API.
 //!
 //! Pages are guarded by one layer ([`guard`]) that looks each page up in
 //! [`crate::access::PAGES`]: a page without a rule is refused, a page that needs a session
 //! redirects to `/sign-in` (303) without one, and a role the rule does not allow (observers)
-//! is told that nothing is published for it. Every POST carries a form token against
+//! is pointed to what is published. Every POST carries a form token against
 //! cross-site request forgery: the sign-in form a double-submitted one (a random value both in
 //! a cookie scoped to `/sign-in` and in the form, since there is no session yet), the other
 //! forms the session's own (kept with the session on the server).
 
+pub mod forms;
+mod public;
+mod registers;
 mod render;
+mod review;
 pub mod sessions;
 pub mod text;
 
@@ -56,12 +62,20 @@ pub(crate) struct Signed {
 
 /// The pages' routes, to be guarded by [`guard`].
 pub(crate) fn routes() -> Router<Api> {
-    Router::new()
+    let pages = Router::new()
         .route("/", get(home))
         .route("/sign-in", get(sign_in_form).post(sign_in))
         .route("/sign-out", post(sign_out))
         .route("/work-programme/{year}", get(work_programme))
         .route("/activity/{id}", get(activity))
+        .route("/needs", get(registers::needs_page))
+        .route("/counterparts", get(registers::counterparts_page))
+        .route("/evaluation-history", get(registers::history_page))
+        .route("/review", get(review::review_page))
+        .route("/public", get(public::index))
+        .route("/public/events", get(public::events))
+        .route("/public/snapshots/{id}", get(public::snapshot));
+    forms::routes(pages)
 }
 
 /// The pages' layer: the page's rule, the session and its token, and the role.
@@ -95,13 +109,12 @@ pub(crate) async fn guard(State(api): State<Api>, matched: MatchedPath, mut requ
         csrf: session.csrf,
     };
     if !rule.access.allows(signed.caller.role) {
-        return render::message(
-            text,
-            StatusCode::FORBIDDEN,
-            text.refused,
-            text.nothing_published,
-            Some(&signed),
-        );
+        let detail = if rule.access == Access::Command {
+            text.forms.secretariat_only
+        } else {
+            text.nothing_published
+        };
+        return render::message(text, StatusCode::FORBIDDEN, text.refused, detail, Some(&signed));
     }
     request.extensions_mut().insert(signed);
     next.run(request).await
@@ -237,7 +250,12 @@ async fn sign_out(
 async fn home(State(api): State<Api>, Extension(signed): Extension<Signed>) -> Response {
     let text = words();
     if !Access::Read.allows(signed.caller.role) {
-        return render::home(text, &signed, None, &[]);
+        // Observers read what is published, and only that.
+        let store = api.app.service().store();
+        return match smes_reports::publication::publications(store.as_ref()).await {
+            Ok(publications) => render::published_home(text, &signed, &publications),
+            Err(error) => failed("GET /", &error),
+        };
     }
     let store = api.app.service().store();
     let read = async {

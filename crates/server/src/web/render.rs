@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use smes_reports::Anchor;
+use smes_reports::publication::Published;
 use smes_reports::snapshot::Snapshot;
 use smes_reports::trace::{TraceReport, stage_name};
 
@@ -23,8 +24,13 @@ const POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An HTML response: never cached (pages carry the session's form token).
-fn respond(status: StatusCode, page: Markup) -> Response {
-    let mut response = (status, page.into_string()).into_response();
+pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
+    respond_text(status, page.into_string())
+}
+
+/// An HTML response of a page already rendered (the public pages, rendered by `smes-reports`).
+pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
+    let mut response = (status, page).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -36,7 +42,13 @@ fn respond(status: StatusCode, page: Markup) -> Response {
     response
 }
 
-fn layout(text: &Text, title: &str, signed: Option<&Signed>, anchor: Option<&Anchor>, body: Markup) -> Markup {
+pub(super) fn layout(
+    text: &Text,
+    title: &str,
+    signed: Option<&Signed>,
+    anchor: Option<&Anchor>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(text.lang) {
@@ -115,13 +127,45 @@ pub(super) fn home(text: &Text, signed: &Signed, anchor: Option<&Anchor>, years:
                     }
                 }
             }
+            h2 { (text.registers) }
+            ul {
+                li { a href="/needs" { (text.needs_register) } }
+                li { a href="/counterparts" { (text.counterpart_directory) } }
+                li { a href="/evaluation-history" { (text.evaluation_history) } }
+                li { a href="/review" { (text.review_pack) } }
+            }
+            (super::forms::links(text, signed))
+            p { a href="/public" { (text.public_pages) } }
         }
     };
     respond(StatusCode::OK, layout(text, text.home, Some(signed), anchor, body))
 }
 
+/// An observer's home page: the published snapshots, with links to their public pages.
+pub(super) fn published_home(text: &Text, signed: &Signed, publications: &[Published]) -> Response {
+    let body = html! {
+        h1 { (text.home) }
+        h2 { (text.published_snapshots) }
+        @if publications.is_empty() {
+            p { (text.none_published) }
+        } @else {
+            ul {
+                @for published in publications.iter().rev() {
+                    li {
+                        a href={ "/public/snapshots/" (published.id()) } { (published.snapshot.title) }
+                        " (" (text.work_programme) " " (published.snapshot.year) ", "
+                        (text.published_on) " " (published.snapshot.published_on) ")"
+                    }
+                }
+            }
+        }
+        p { a href="/public" { (text.public_pages) } }
+    };
+    respond(StatusCode::OK, layout(text, text.home, Some(signed), None, body))
+}
+
 /// One field of a form, with its error next to it.
-fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
+pub(super) fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
     let error = fields.error(name);
     html! {
         label for=(name) { (label) }
@@ -131,7 +175,7 @@ fn input(fields: &Fields, name: &'static str, label: &str, kind: &str, hint: Opt
     }
 }
 
-fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
+pub(super) fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
     html! {
         fieldset {
             legend { (text.cut) }
@@ -186,7 +230,7 @@ pub(super) fn work_programme(
 }
 
 /// The cut fields given, as a query string for a link (maud escapes it in the attribute).
-fn cut_query(fields: &Fields) -> String {
+pub(super) fn cut_query(fields: &Fields) -> String {
     let pairs: Vec<String> = ["as_of", "known_at", "at_position"]
         .into_iter()
         .filter(|name| !fields.value(name).is_empty())
@@ -281,7 +325,7 @@ fn business_time(time: jiff::Timestamp) -> String {
 }
 
 /// The first 16 hex digits of a hash.
-fn short(hash: &str) -> &str {
+pub(super) fn short(hash: &str) -> &str {
     hash.get(..16).unwrap_or(hash)
 }
 

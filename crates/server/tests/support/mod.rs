@@ -11,11 +11,20 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use serde_json::Value;
 use smes_app::demo::{self, DemoIds};
-use smes_app::{App, CommandService, Database, Sealer, SeededRandom};
+use smes_app::{App, CommandContext, CommandService, Database, Sealer, SeededRandom, Source};
+use smes_domain::publication::{PublicationCommand, PublicationDecider};
+use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{EventStore, StoreOptions, SystemClock};
+use smes_projections::Cut;
+use smes_reports::Filter;
+use smes_reports::publication::{self, PublishRequest};
+use smes_reports::snapshot::{self, SnapshotRequest};
 use smes_server::{Api, Role, ServerConfig, TokenStore};
 use tempfile::TempDir;
 use tower::ServiceExt;
+
+/// The id of the publication [`Fixture::publish`] records.
+pub const PUBLICATION: &str = "5e1a0000-0000-4000-8000-00000000b0b1";
 
 /// One test's log, tokens and router.
 pub struct Fixture {
@@ -139,6 +148,32 @@ impl Fixture {
         headers: &[(&str, &str)],
     ) -> Answer {
         send(&self.router, method, uri, token, body, headers).await
+    }
+
+    /// Publishes the 2013 work programme as of mid-year, as `smes publish snapshot` does, with
+    /// the id [`PUBLICATION`].
+    pub async fn publish(&self) {
+        let request = PublishRequest {
+            publication: PUBLICATION.parse().unwrap(),
+            snapshot: SnapshotRequest {
+                year: WorkProgrammeYear::new(2013).unwrap(),
+                cut: Cut::as_of(jiff::civil::date(2013, 6, 30)),
+                filter: Filter::default(),
+            },
+            formats: snapshot::FORMATS.to_vec(),
+            title: "Work programme 2013 at mid-year".to_owned(),
+            note: Some("As approved by the Permanent Secretariat".to_owned()),
+            published_on: jiff::civil::date(2013, 7, 1),
+        };
+        let command = publication::prepare(self.store.as_ref(), smes_reports::index::PAGE, &request)
+            .await
+            .unwrap();
+        let context = CommandContext::new("actor-test", "secretariat", Source::Cli);
+        self.app
+            .service()
+            .execute::<PublicationDecider>(&context, &PublicationCommand::PublishSnapshot(command))
+            .await
+            .unwrap();
     }
 
     /// A GET as the secretariat.
