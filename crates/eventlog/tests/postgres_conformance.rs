@@ -316,6 +316,82 @@ async fn same_appends_give_the_same_bytes_as_sqlite() {
     assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
 }
 
+/// A group large enough to be sent by binary COPY (events and command entries) stores the same
+/// bytes as SQLite, registers every command id, and answers a repeated group from the register.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_group_with_command_ids_is_copied_exactly() {
+    let backend = postgres();
+    let on_postgres = backend.fresh(fixed_options()).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
+        .await
+        .expect("open SQLite");
+    let batch = || {
+        let mut batch: Vec<AppendRequest> = (0..100u128)
+            .map(|n| {
+                let mut append = request(&format!("stream-{n}"), ExpectedVersion::NoStream, 2);
+                append.metadata = append
+                    .metadata
+                    .with_command_id(uuid::Uuid::from_u128(1_000 + n))
+                    .with_reason("réunion « spéciale », \"quoted\"\ttab");
+                append
+            })
+            .collect();
+        // The same command again in the same group: answered as the first.
+        batch.push(batch[7].clone());
+        // The same id with other events: refused.
+        let mut reused = request("elsewhere", ExpectedVersion::Any, 1);
+        reused.metadata = reused.metadata.with_command_id(uuid::Uuid::from_u128(1_003));
+        batch.push(reused);
+        batch
+    };
+    let first = on_postgres.append_batch(batch()).await.expect("append on PostgreSQL");
+    let on_sqlite_first = on_sqlite.append_batch(batch()).await.expect("append on SQLite");
+    assert_eq!(first.len(), 102);
+    for (n, outcome) in first.iter().take(100).enumerate() {
+        let outcome = outcome.as_ref().expect("appended");
+        assert_eq!(outcome.first_position, 2 * n as u64 + 1);
+        assert!(!outcome.replayed);
+    }
+    let again = first[100].as_ref().expect("replayed in the group");
+    assert!(again.replayed);
+    assert_eq!(again.first_position, 15);
+    assert!(
+        matches!(first[101], Err(Error::CommandIdReused { .. })),
+        "{:?}",
+        first[101]
+    );
+    assert_eq!(format!("{first:?}"), format!("{on_sqlite_first:?}"));
+
+    let repeated = on_postgres.append_batch(batch()).await.expect("append again");
+    for (n, outcome) in repeated.iter().take(100).enumerate() {
+        let outcome = outcome.as_ref().expect("replayed");
+        assert!(outcome.replayed);
+        assert_eq!(outcome.first_position, 2 * n as u64 + 1);
+    }
+    let head = on_postgres.head().await.unwrap();
+    assert_eq!(head, on_sqlite.head().await.unwrap());
+    assert_eq!(head.position, 200);
+    for position in [1, 2, 99, 200] {
+        assert_eq!(
+            on_postgres.stored_record(position).await.unwrap(),
+            on_sqlite.stored_record(position).await.unwrap(),
+            "record {position}"
+        );
+    }
+    let outcome = on_postgres
+        .command_outcome(uuid::Uuid::from_u128(1_099))
+        .await
+        .unwrap()
+        .expect("registered");
+    assert_eq!((outcome.first_position, outcome.last_position), (199, 200));
+    assert_eq!(
+        on_postgres.tree_head(None).await.unwrap(),
+        on_sqlite.tree_head(None).await.unwrap()
+    );
+    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+}
+
 /// A database migrated by a newer smes is refused untouched; one without the schema is not a
 /// log unless creating was asked for; a non-PostgreSQL URL is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,6 +25,11 @@ pub(crate) async fn load_frontier(connection: &mut PgConnection) -> Result<Merkl
     let (size, subtrees): (i64, Vec<u8>) = sqlx::query_as("SELECT size, subtrees FROM merkle_frontier WHERE id = 1")
         .fetch_one(&mut *connection)
         .await?;
+    frontier_from_row(size, &subtrees)
+}
+
+/// The tree's right edge from the columns of its row.
+pub(crate) fn frontier_from_row(size: i64, subtrees: &[u8]) -> Result<MerkleFrontier> {
     let hashes = subtrees
         .chunks(32)
         .map(|chunk| Hash::try_from(chunk).map_err(|_| corrupt_frontier("a subtree hash is not 32 bytes")))

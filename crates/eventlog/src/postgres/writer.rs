@@ -13,13 +13,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use smes_verify::{Hash, MerkleFrontier};
-use sqlx::{PgConnection, PgPool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Row as _};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::CommitDelay;
+use super::binary::CopyRows;
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
 use crate::codec::{ChainTail, ValidatedAppend};
@@ -30,11 +33,11 @@ use crate::event::AppendOutcome;
 /// ("smes-log" in ASCII). Only appends take it; readers never wait for it.
 pub(crate) const APPEND_LOCK: i64 = 0x736d_6573_2d6c_6f67;
 
+/// How long the writer keeps its connection between commits before handing it back to the pool.
+const KEEP_CONNECTION: Duration = Duration::from_secs(1);
+
 /// The most events one group commit takes before it commits.
 const MAX_GROUP_EVENTS: usize = 200_000;
-
-/// Rows per `INSERT … UNNEST` statement.
-const INSERT_CHUNK: usize = 5_000;
 
 struct Job {
     appends: Vec<Result<ValidatedAppend>>,
@@ -81,6 +84,9 @@ async fn run(
 ) {
     // The tree's right edge as of this writer's last commit, so that a commit need not read it.
     let mut frontier = None;
+    // The connection of the last commit, kept while commits follow each other closely: taking
+    // one from the pool costs a round trip (the pool pings it first).
+    let mut held: Option<(PoolConnection<Postgres>, Instant)> = None;
     while let Some(first) = queue.recv().await {
         let mut queued_events = count_events(&first);
         let mut group = vec![first];
@@ -97,7 +103,25 @@ async fn run(
             .iter()
             .flat_map(|job| job.appends.iter().filter_map(|append| append.as_ref().ok()))
             .collect();
-        let committed = commit_group(&pool, &valid, clock.as_ref(), &mut frontier, delay).await;
+        let committed = match held.take() {
+            Some((connection, last_used)) if last_used.elapsed() < KEEP_CONNECTION => Ok(connection),
+            // Back to the pool after a pause, and taken again (the pool checks it is alive).
+            _ => pool.acquire().await.map_err(Error::from),
+        };
+        let committed = match committed {
+            Ok(mut connection) => {
+                let committed = commit_group(&mut connection, &valid, clock.as_ref(), &mut frontier, delay).await;
+                if committed.is_ok() {
+                    held = Some((connection, Instant::now()));
+                } else {
+                    // Whatever state it is in, a connection that failed is not reused.
+                    connection.close_on_drop();
+                    frontier = None;
+                }
+                committed
+            }
+            Err(error) => Err(error),
+        };
         drop(valid);
         if committed.is_ok()
             && let Some(frontier) = &frontier
@@ -186,46 +210,132 @@ struct CommandRows {
     digests: Vec<Vec<u8>>,
 }
 
+/// What `smes_append_prepare` read under the lock.
+struct Prepared {
+    head: Option<(i64, Vec<u8>, i64)>,
+    /// The stored right edge of the tree, when the caller's cached one was not at the head.
+    frontier: Option<(i64, Vec<u8>)>,
+    versions: HashMap<String, u64>,
+    commands: HashMap<String, EarlierAppend>,
+}
+
+/// Takes the append lock and reads, in one call, the head, the tree's edge if `cached_size` is
+/// not the head's size, the versions of `streams` and the entries of `command_ids`.
+async fn prepare(
+    connection: &mut PgConnection,
+    streams: Vec<&str>,
+    command_ids: Vec<&str>,
+    cached_size: Option<u64>,
+) -> Result<Prepared> {
+    let row = sqlx::query("SELECT * FROM smes_append_prepare($1, $2, $3, $4)")
+        .bind(APPEND_LOCK)
+        .bind(&streams)
+        .bind(&command_ids)
+        .bind(cached_size.map(to_i64))
+        .fetch_one(&mut *connection)
+        .await?;
+    let head_position: Option<i64> = row.try_get("head_position")?;
+    let head = match head_position {
+        None => None,
+        Some(position) => Some((position, row.try_get("head_hash")?, row.try_get("head_recorded_at")?)),
+    };
+    let frontier_size: Option<i64> = row.try_get("frontier_size")?;
+    let frontier = match frontier_size {
+        None => None,
+        Some(size) => Some((size, row.try_get("frontier_subtrees")?)),
+    };
+    let stream_versions: Vec<i64> = row.try_get("stream_versions")?;
+    let versions = streams
+        .into_iter()
+        .zip(stream_versions)
+        .map(|(stream, version)| (stream.to_owned(), version as u64))
+        .collect();
+    let found: Vec<String> = row.try_get("command_found")?;
+    let command_streams: Vec<String> = row.try_get("command_streams")?;
+    let first_positions: Vec<i64> = row.try_get("command_first_positions")?;
+    let last_positions: Vec<i64> = row.try_get("command_last_positions")?;
+    let first_versions: Vec<i64> = row.try_get("command_first_versions")?;
+    let last_versions: Vec<i64> = row.try_get("command_last_versions")?;
+    let recorded_at: Vec<i64> = row.try_get("command_recorded_at")?;
+    let digests: Vec<Vec<u8>> = row.try_get("command_digests")?;
+    let mut commands = HashMap::with_capacity(found.len());
+    for (index, (command_id, stream)) in found.into_iter().zip(command_streams).enumerate() {
+        let earlier = EarlierAppend::from_row((
+            stream,
+            first_positions[index],
+            last_positions[index],
+            first_versions[index],
+            last_versions[index],
+            recorded_at[index],
+            digests[index].clone(),
+        ));
+        commands.insert(command_id, earlier);
+    }
+    Ok(Prepared {
+        head,
+        frontier,
+        versions,
+        commands,
+    })
+}
+
 /// Writes a group of appends in one transaction. Request-level failures (conflicts, reused
 /// command ids) are results; a database failure rolls everything back.
+///
+/// Round trips while the lock is held: one call that takes the lock and reads what the checks
+/// need ([`prepare`]), the rows (one statement, or for a large group a binary COPY of events and
+/// commands and then one statement for the rest), and the commit.
 async fn commit_group(
-    pool: &PgPool,
+    connection: &mut PgConnection,
     appends: &[&ValidatedAppend],
     clock: &dyn Clock,
     cached_frontier: &mut Option<MerkleFrontier>,
     delay: Option<CommitDelay>,
 ) -> Result<Vec<Result<AppendOutcome>>> {
-    let mut transaction = pool.begin().await?;
+    let mut transaction = connection.begin().await?;
+    let mut streams: Vec<&str> = appends.iter().map(|append| append.request.stream.as_str()).collect();
+    streams.sort_unstable();
+    streams.dedup();
+    let ids: Vec<String> = appends
+        .iter()
+        .filter_map(|append| append.request.metadata.command_id)
+        .map(|id| id.hyphenated().to_string())
+        .collect();
+    let mut unique_ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    unique_ids.sort_unstable();
+    unique_ids.dedup();
     // Writers of every process commit one at a time: the lock is held until this commits, and
     // the head is read after taking it, so it is the previous writer's committed head.
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(APPEND_LOCK)
-        .execute(&mut *transaction)
-        .await?;
-    let head: Option<(i64, Vec<u8>, i64)> =
-        sqlx::query_as("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&mut *transaction)
-            .await?;
+    let cached_size = cached_frontier.as_ref().map(MerkleFrontier::size);
+    let prepared = prepare(&mut transaction, streams, unique_ids, cached_size).await?;
     let mut chain = ChainTail::after(
-        head.as_ref()
+        prepared
+            .head
+            .as_ref()
             .map(|(position, hash, recorded_at)| (*position as u64, hash.as_slice(), *recorded_at)),
         clock.now(),
     )?;
     let position = chain.position();
     // The edge this writer left at its last commit is reused while the log has not grown since;
-    // otherwise the stored edge is read and the few leaves after it are caught up.
-    let mut frontier = match cached_frontier.take() {
-        Some(frontier) if frontier.size() == position => frontier,
-        _ => {
-            let mut frontier = merkle::load_frontier(&mut transaction).await?;
+    // otherwise the stored edge (saved by every commit) is used, and any leaves after it (left
+    // by a copy, which saves it less often) are caught up.
+    let mut frontier = match (cached_frontier.take(), prepared.frontier) {
+        (Some(frontier), None) if frontier.size() == position => frontier,
+        (_, stored) => {
+            let mut frontier = match stored {
+                Some((size, subtrees)) => merkle::frontier_from_row(size, &subtrees)?,
+                None => merkle::load_frontier(&mut transaction).await?,
+            };
             merkle::catch_up(&mut transaction, &mut frontier, position, CatchUp::Store).await?;
             frontier
         }
     };
+    let size_before = frontier.size();
     let mut nodes: Vec<Node> = Vec::new();
 
     // What this group wrote so far: later requests of the group see it before it is inserted.
-    let mut group_versions: HashMap<&str, u64> = HashMap::new();
+    let mut versions = prepared.versions;
+    let earlier_commands = prepared.commands;
     let mut group_commands: HashMap<String, (AppendOutcome, Hash)> = HashMap::new();
     let mut rows = EventRows::default();
     let mut commands = CommandRows::default();
@@ -242,7 +352,7 @@ async fn commit_group(
                     },
                     digest: digest.to_vec(),
                 }),
-                None => earlier_outcome(&mut transaction, command_id).await?,
+                None => earlier_commands.get(command_id).cloned(),
             };
             if let Some(earlier) = earlier {
                 results.push(if earlier.digest == append.digest {
@@ -256,17 +366,7 @@ async fn commit_group(
                 continue;
             }
         }
-        let actual = match group_versions.get(stream) {
-            Some(version) => *version,
-            None => {
-                let version: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM events WHERE stream = $1 ORDER BY version DESC LIMIT 1")
-                        .bind(stream)
-                        .fetch_optional(&mut *transaction)
-                        .await?;
-                version.map_or(0, |version| version as u64)
-            }
-        };
+        let actual = versions.get(stream).copied().unwrap_or(0);
         if !append.request.expected_version.admits(actual) {
             results.push(Err(Error::VersionConflict {
                 stream: stream.to_owned(),
@@ -289,7 +389,7 @@ async fn commit_group(
             rows.hashes.push(sealed.hash.to_vec());
         }
         let last_version = actual + append.events.len() as u64;
-        group_versions.insert(stream, last_version);
+        versions.insert(stream.to_owned(), last_version);
         let outcome = AppendOutcome {
             stream: stream.to_owned(),
             first_position,
@@ -311,15 +411,29 @@ async fn commit_group(
         }
         results.push(Ok(outcome));
     }
-    insert_events(&mut transaction, &rows, chain.recorded_at_micros()).await?;
-    insert_commands(&mut transaction, &commands, chain.recorded_at_micros()).await?;
-    if !nodes.is_empty() {
-        merkle::store_nodes(&mut transaction, &nodes).await?;
-        merkle::save_frontier(&mut transaction, &frontier).await?;
+    let recorded_at = chain.recorded_at_micros();
+    let mut inline_events = &rows;
+    let empty_events = EventRows::default();
+    if rows.positions.len() >= COPY_THRESHOLD {
+        copy_events(&mut transaction, &rows, recorded_at).await?;
+        inline_events = &empty_events;
     }
-    if !rows.positions.is_empty() {
-        notify_head(&mut transaction, chain.position()).await?;
+    let mut inline_commands = &commands;
+    let empty_commands = CommandRows::default();
+    if commands.ids.len() >= COPY_THRESHOLD {
+        copy_commands(&mut transaction, &commands, recorded_at).await?;
+        inline_commands = &empty_commands;
     }
+    let grew = frontier.size() > size_before;
+    write_rest(
+        &mut transaction,
+        inline_events,
+        inline_commands,
+        recorded_at,
+        &nodes,
+        grew.then_some(&frontier),
+    )
+    .await?;
     if let Some(delay) = delay {
         // Tests only: hold the transaction open, rows written, as a slow commit would.
         tokio::time::sleep(delay.draw()).await;
@@ -329,50 +443,110 @@ async fn commit_group(
     Ok(results)
 }
 
-async fn insert_events(connection: &mut PgConnection, rows: &EventRows, recorded_at: i64) -> Result<()> {
-    let mut start = 0;
-    while start < rows.positions.len() {
-        let end = (start + INSERT_CHUNK).min(rows.positions.len());
-        sqlx::query(
-            "INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
-             SELECT p, s, v, t, o, $6, r, h \
-             FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $7::text[], $8::bytea[]) \
-             AS u(p, s, v, t, o, r, h)",
-        )
-        .bind(&rows.positions[start..end])
-        .bind(&rows.streams[start..end])
-        .bind(&rows.versions[start..end])
-        .bind(&rows.event_types[start..end])
-        .bind(&rows.occurred_at[start..end])
-        .bind(recorded_at)
-        .bind(&rows.records[start..end])
-        .bind(&rows.hashes[start..end])
-        .execute(&mut *connection)
-        .await?;
-        start = end;
+/// Groups of at least this many events (or command entries) send them by binary COPY; smaller
+/// ones inline in [`write_rest`]'s statement, which costs one round trip where a COPY costs two.
+const COPY_THRESHOLD: usize = 64;
+
+async fn copy_events(connection: &mut PgConnection, rows: &EventRows, recorded_at: i64) -> Result<()> {
+    let bytes: usize = rows.records.iter().map(|record| record.len() + 160).sum();
+    let mut copy = CopyRows::new(8, bytes);
+    for index in 0..rows.positions.len() {
+        copy.row()
+            .bigint(rows.positions[index])
+            .text(&rows.streams[index])
+            .bigint(rows.versions[index])
+            .text(&rows.event_types[index])
+            .bigint(rows.occurred_at[index])
+            .bigint(recorded_at)
+            .text(&rows.records[index])
+            .bytes(&rows.hashes[index]);
     }
-    Ok(())
+    copy.send(
+        connection,
+        "COPY events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+         FROM STDIN (FORMAT binary)",
+    )
+    .await
 }
 
-async fn insert_commands(connection: &mut PgConnection, commands: &CommandRows, recorded_at: i64) -> Result<()> {
-    if commands.ids.is_empty() {
-        return Ok(());
+async fn copy_commands(connection: &mut PgConnection, commands: &CommandRows, recorded_at: i64) -> Result<()> {
+    let mut copy = CopyRows::new(8, commands.ids.len() * 160);
+    for index in 0..commands.ids.len() {
+        copy.row()
+            .text(&commands.ids[index])
+            .text(&commands.streams[index])
+            .bigint(commands.first_positions[index])
+            .bigint(commands.last_positions[index])
+            .bigint(commands.first_versions[index])
+            .bigint(commands.last_versions[index])
+            .bigint(recorded_at)
+            .bytes(&commands.digests[index]);
     }
-    sqlx::query(
-        "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
-         recorded_at, request_digest) \
-         SELECT c, s, fp, lp, fv, lv, $7, d \
-         FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $8::bytea[]) \
-         AS u(c, s, fp, lp, fv, lv, d)",
+    copy.send(
+        connection,
+        "COPY commands (command_id, stream, first_position, last_position, first_version, last_version, \
+         recorded_at, request_digest) FROM STDIN (FORMAT binary)",
     )
+    .await
+}
+
+/// One statement for the rest of a group's writes: the events and command entries not sent by
+/// COPY, the completed Merkle nodes, the tree's new right edge (`None`: unchanged) and the
+/// notification of the new head.
+async fn write_rest(
+    connection: &mut PgConnection,
+    rows: &EventRows,
+    commands: &CommandRows,
+    recorded_at: i64,
+    nodes: &[Node],
+    frontier: Option<&MerkleFrontier>,
+) -> Result<()> {
+    let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
+    let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
+    let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
+    let notify = frontier.map(|frontier| frontier.size().to_string());
+    // Data-modifying WITH clauses run once each, to completion, whether or not the final
+    // SELECT reads them.
+    sqlx::query(
+        "WITH new_events AS ( \
+           INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+           SELECT p, s, v, t, o, $6, r, h \
+           FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $7::text[], $8::bytea[]) \
+           AS u(p, s, v, t, o, r, h)), \
+         new_commands AS ( \
+           INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
+           recorded_at, request_digest) \
+           SELECT c, s, fp, lp, fv, lv, $6, d \
+           FROM UNNEST($9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], \
+           $15::bytea[]) AS u(c, s, fp, lp, fv, lv, d)), \
+         new_nodes AS ( \
+           INSERT INTO merkle_nodes (level, idx, hash) SELECT * FROM UNNEST($16::int[], $17::bigint[], $18::bytea[])), \
+         new_edge AS ( \
+           UPDATE merkle_frontier SET size = $19, subtrees = $20 WHERE id = 1 AND $19 IS NOT NULL) \
+         SELECT pg_notify($21, $22) WHERE $22 IS NOT NULL",
+    )
+    .bind(&rows.positions)
+    .bind(&rows.streams)
+    .bind(&rows.versions)
+    .bind(&rows.event_types)
+    .bind(&rows.occurred_at)
+    .bind(recorded_at)
+    .bind(&rows.records)
+    .bind(&rows.hashes)
     .bind(&commands.ids)
     .bind(&commands.streams)
     .bind(&commands.first_positions)
     .bind(&commands.last_positions)
     .bind(&commands.first_versions)
     .bind(&commands.last_versions)
-    .bind(recorded_at)
     .bind(&commands.digests)
+    .bind(levels)
+    .bind(indices)
+    .bind(node_hashes)
+    .bind(frontier.map(|frontier| to_i64(frontier.size())))
+    .bind(frontier.map(|frontier| frontier.subtrees().concat()))
+    .bind(NOTIFY_CHANNEL)
+    .bind(notify)
     .execute(&mut *connection)
     .await?;
     Ok(())
@@ -382,9 +556,29 @@ async fn insert_commands(connection: &mut PgConnection, commands: &CommandRows, 
 /// request digest.
 type CommandRow = (String, i64, i64, i64, i64, i64, Vec<u8>);
 
+#[derive(Clone)]
 pub(crate) struct EarlierAppend {
     pub(crate) outcome: AppendOutcome,
     digest: Vec<u8>,
+}
+
+impl EarlierAppend {
+    fn from_row(
+        (stream, first_position, last_position, first_version, last_version, recorded_at, digest): CommandRow,
+    ) -> Self {
+        EarlierAppend {
+            outcome: AppendOutcome {
+                stream,
+                first_position: first_position as u64,
+                last_position: last_position as u64,
+                first_version: first_version as u64,
+                last_version: last_version as u64,
+                recorded_at: Timestamp::from_microsecond(recorded_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                replayed: true,
+            },
+            digest,
+        }
+    }
 }
 
 /// The outcome of the append that carried `command_id`, if there was one.
@@ -396,18 +590,5 @@ pub(crate) async fn earlier_outcome(connection: &mut PgConnection, command_id: &
     .bind(command_id)
     .fetch_optional(&mut *connection)
     .await?;
-    Ok(earlier.map(
-        |(stream, first_position, last_position, first_version, last_version, recorded_at, digest)| EarlierAppend {
-            outcome: AppendOutcome {
-                stream,
-                first_position: first_position as u64,
-                last_position: last_position as u64,
-                first_version: first_version as u64,
-                last_version: last_version as u64,
-                recorded_at: Timestamp::from_microsecond(recorded_at).unwrap_or(Timestamp::UNIX_EPOCH),
-                replayed: true,
-            },
-            digest,
-        },
-    ))
+    Ok(earlier.map(EarlierAppend::from_row))
 }
