@@ -189,6 +189,33 @@ pub(crate) fn read_streams(
     Ok(events)
 }
 
+/// See [`crate::EventStore::read_streams_occurred_before`]: as [`read_streams`], SQLite
+/// dropping the rows whose business time is not before `before` before their records are read
+/// out.
+pub(crate) fn read_streams_occurred_before(
+    connection: &Connection,
+    streams: &[StreamName],
+    up_to: u64,
+    before: i64,
+    upcasters: &Upcasters,
+) -> Result<Vec<RecordedEvent>> {
+    let transaction = connection.unchecked_transaction()?;
+    let mut events = Vec::new();
+    let up_to = to_i64(up_to);
+    for stream in links::distinct(streams.iter().map(StreamName::as_str)) {
+        events.extend(read_page(
+            &transaction,
+            "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
+             ORDER BY version",
+            params![stream, up_to, before],
+            upcasters,
+        )?);
+    }
+    transaction.commit()?;
+    events.sort_by_key(|event| event.position);
+    Ok(events)
+}
+
 /// The live head, read on its own.
 pub(crate) fn live_head(connection: &Connection) -> Result<Option<LinkIndexHead>> {
     Ok(read_head(connection)?.live)
