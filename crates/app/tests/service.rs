@@ -313,6 +313,15 @@ impl EventStore for Interfering {
         self.inner.read_streams(streams, up_to).await
     }
 
+    async fn read_streams_occurred_before(
+        &self,
+        streams: &[StreamName],
+        up_to: u64,
+        before: jiff::Timestamp,
+    ) -> smes_eventlog::Result<Vec<RecordedEvent>> {
+        self.inner.read_streams_occurred_before(streams, up_to, before).await
+    }
+
     async fn link_index_head(&self) -> smes_eventlog::Result<Option<LinkIndexHead>> {
         self.inner.link_index_head().await
     }

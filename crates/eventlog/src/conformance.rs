@@ -1562,6 +1562,100 @@ pub async fn read_streams_in_position_order<B: Backend>(backend: &B) {
     assert!(store.read_streams(&[], 100).await.unwrap().is_empty());
 }
 
+/// `read_streams_occurred_before` keeps, of what `read_streams` gives, exactly the events whose
+/// business time is before the bound (to the microsecond), in position order, upcast like
+/// every other read.
+pub async fn read_streams_before_a_business_time<B: Backend>(backend: &B) {
+    let upcasters = Upcasters::new().register("Happened", 1, |mut payload| {
+        let object = payload.as_object_mut().ok_or("not an object")?;
+        object.insert("upcast".into(), serde_json::Value::Bool(true));
+        Ok(payload)
+    });
+    let options = StoreOptions {
+        upcasters: Arc::new(upcasters),
+        ..fixed_options()
+    };
+    let store = backend.fresh(options).await;
+    // Business times out of order along the log, as back-dated events are.
+    let days = [5, 1, 3, 2, 4, 1, 5, 3, 2];
+    for (index, day) in days.iter().enumerate() {
+        let name = ["a", "b", "c"][index % 3];
+        let event = NewEvent::new(
+            "Happened",
+            1,
+            format!(r#"{{"n":{index}}}"#),
+            at(&format!("2013-03-0{day}T12:00:00.000001Z")),
+        );
+        store
+            .append(AppendRequest::new(
+                stream(name),
+                ExpectedVersion::Any,
+                vec![event],
+                Metadata::new("actor-1", "secretariat", "test"),
+            ))
+            .await
+            .unwrap();
+    }
+    let positions = |events: &[crate::RecordedEvent]| events.iter().map(|event| event.position).collect::<Vec<_>>();
+    let all = store.read_streams(&[stream("a"), stream("c")], 100).await.unwrap();
+    for bound in [
+        "2013-03-01T00:00:00Z",
+        "2013-03-02T12:00:00.000001Z",
+        "2013-03-02T12:00:00.0000011Z",
+        "2013-03-03T12:00:00.000002Z",
+        "2013-03-06T00:00:00Z",
+    ] {
+        let before = at(bound);
+        let kept = store
+            .read_streams_occurred_before(&[stream("c"), stream("a"), stream("c")], 100, before)
+            .await
+            .unwrap();
+        let expected: Vec<_> = all.iter().filter(|event| event.occurred_at < before).collect();
+        assert_eq!(
+            positions(&kept),
+            expected.iter().map(|event| event.position).collect::<Vec<_>>(),
+            "before {bound}"
+        );
+        for event in &kept {
+            assert_eq!((event.schema_version, event.stored_schema_version), (2, 1));
+            assert!(event.payload.get().contains(r#""upcast":true"#), "{}", event.payload);
+        }
+    }
+    // a: positions 1 (day 5), 4 (day 2), 7 (day 5); c: 3 (day 3), 6 (day 1), 9 (day 2).
+    assert_eq!(
+        positions(
+            &store
+                .read_streams_occurred_before(&[stream("a"), stream("c")], 100, at("2013-03-03T12:00:00.000001Z"))
+                .await
+                .unwrap()
+        ),
+        [4, 6, 9]
+    );
+    assert_eq!(
+        positions(
+            &store
+                .read_streams_occurred_before(&[stream("a"), stream("c")], 6, at("2013-03-03T12:00:00.000002Z"))
+                .await
+                .unwrap()
+        ),
+        [3, 4, 6]
+    );
+    assert!(
+        store
+            .read_streams_occurred_before(&[stream("unknown")], 100, at("2014-01-01T00:00:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .read_streams_occurred_before(&[], 100, at("2014-01-01T00:00:00Z"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// A projection lease has one holder at a time: refused to a second taker while held, whether
 /// the same store asks or the log opened again (as another process would); granted again once
 /// the holder lets it go, by release or by dropping it; names are independent; bad names are
@@ -1638,6 +1732,7 @@ macro_rules! conformance_suite {
             stale_link_index_heads_write_nothing,
             link_index_rebuilt_beside_and_swapped,
             read_streams_in_position_order,
+            read_streams_before_a_business_time,
             reading_a_range_for_some_event_types,
             projection_leases_have_one_holder,
         );

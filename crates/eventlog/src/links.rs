@@ -139,9 +139,30 @@ pub(crate) fn distinct<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a 
     names.into_iter().collect::<BTreeSet<_>>().into_iter().collect()
 }
 
+/// The smallest whole number of microseconds since 1970 at or after `instant`: records hold
+/// their business time in whole microseconds, so an event occurred before `instant` exactly
+/// when its stored microseconds are below this.
+pub(crate) fn micros_from(instant: jiff::Timestamp) -> i64 {
+    let micros = instant.as_microsecond();
+    match jiff::Timestamp::from_microsecond(micros) {
+        Ok(whole) if whole < instant => micros.saturating_add(1),
+        _ => micros,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn business_time_bounds_round_up_to_whole_microseconds() {
+        let whole: jiff::Timestamp = "2013-03-01T00:00:00Z".parse().unwrap();
+        assert_eq!(micros_from(whole), whole.as_microsecond());
+        let later = whole + jiff::SignedDuration::from_nanos(1);
+        assert_eq!(micros_from(later), whole.as_microsecond() + 1);
+        let before_1970: jiff::Timestamp = "1969-12-31T23:59:59.9999995Z".parse().unwrap();
+        assert_eq!(micros_from(before_1970), 0);
+    }
 
     #[test]
     fn first_positions_keep_the_smallest_and_sort() {

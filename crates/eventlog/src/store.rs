@@ -7,6 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
+use jiff::Timestamp;
 use smes_verify::{Hash, VerifiedChain};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -148,6 +149,16 @@ pub trait EventStore: Send + Sync {
     /// Every event of `streams` at positions up to `up_to`, in position order, upcast like every
     /// other read. A stream named twice is read once; a stream without events gives nothing.
     async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>>;
+
+    /// [`EventStore::read_streams`], keeping only the events whose business time
+    /// (`occurred_at`) is before `before`: the events an as-of cut can admit, filtered by the
+    /// store before any record is read whole or decoded.
+    async fn read_streams_occurred_before(
+        &self,
+        streams: &[StreamName],
+        up_to: u64,
+        before: Timestamp,
+    ) -> Result<Vec<RecordedEvent>>;
 
     /// Where the live link index stands, or `None` until a first extend or build made a
     /// generation live.

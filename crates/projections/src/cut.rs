@@ -87,6 +87,13 @@ impl Cut {
                 .is_none_or(|date| envelope.occurred_at < start_of_next_day(date))
     }
 
+    /// The instant from which on the business-date bound admits no event: an event that
+    /// occurred at or after it is never admitted, whatever the other bounds. `None` without a
+    /// business-date bound.
+    pub fn occurred_before(&self) -> Option<Timestamp> {
+        self.as_of.map(start_of_next_day)
+    }
+
     /// Whether a model folded from the log's first `position` events, all of them, gives the
     /// same answer as folding that prefix under this cut, so that the cut's answer may resume
     /// from it. True when the cut has no business-date bound and admits every event of the

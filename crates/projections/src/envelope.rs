@@ -85,6 +85,40 @@ impl DomainEvent {
         decoded.transpose()
     }
 
+    /// [`DomainEvent::decode`] straight from the payload's JSON text (no [`Value`] built on
+    /// the way): the same event wherever that decode succeeds. `None` when no aggregate knows
+    /// the type; a failure's reason may be worded otherwise than `decode` words it.
+    pub fn decode_text(
+        event_type: &str,
+        schema_version: u32,
+        payload: &str,
+    ) -> Option<std::result::Result<Self, stored::DecodeError>> {
+        fn attempt<E: StoredEvent>(
+            event_type: &str,
+            schema_version: u32,
+            payload: &str,
+            wrap: fn(E) -> DomainEvent,
+        ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
+            E::EVENT_TYPES
+                .iter()
+                .any(|(name, _)| *name == event_type)
+                .then(|| stored::decode_text::<E>(event_type, schema_version, payload).map(wrap))
+        }
+
+        attempt(event_type, schema_version, payload, DomainEvent::MemberState)
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
+            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
+    }
+
     /// Encodes the event into its stored type, schema version and payload.
     pub fn encode(&self) -> (&'static str, u32, Value) {
         match self {
@@ -139,6 +173,50 @@ impl Envelope {
     /// Reads a recorded event: decodes its payload with the domain's stored shapes. An event
     /// type no aggregate knows is an error naming the position.
     pub fn from_recorded(recorded: &RecordedEvent) -> Result<Self> {
+        let event = Self::event_of(recorded)?;
+        Ok(Envelope {
+            position: recorded.position,
+            stream: recorded.stream.clone(),
+            version: recorded.version,
+            event_id: recorded.event_id,
+            event_type: recorded.event_type.clone(),
+            occurred_at: recorded.occurred_at,
+            recorded_at: recorded.recorded_at,
+            actor: recorded.metadata.actor.clone(),
+            role: recorded.metadata.role.clone(),
+            reason: recorded.metadata.reason.clone(),
+            hash: to_hex(&recorded.hash),
+            event,
+        })
+    }
+
+    /// [`Envelope::from_recorded`], taking the recorded event's texts rather than copying them.
+    pub fn from_owned(recorded: RecordedEvent) -> Result<Self> {
+        let event = Self::event_of(&recorded)?;
+        Ok(Envelope {
+            position: recorded.position,
+            stream: recorded.stream,
+            version: recorded.version,
+            event_id: recorded.event_id,
+            event_type: recorded.event_type,
+            occurred_at: recorded.occurred_at,
+            recorded_at: recorded.recorded_at,
+            actor: recorded.metadata.actor,
+            role: recorded.metadata.role,
+            reason: recorded.metadata.reason,
+            hash: to_hex(&recorded.hash),
+            event,
+        })
+    }
+
+    /// The decoded payload: straight from its text, or, when that fails, through a parsed
+    /// [`Value`] as before, so that every error reads the same whichever way it is found.
+    fn event_of(recorded: &RecordedEvent) -> Result<DomainEvent> {
+        if let Some(Ok(event)) =
+            DomainEvent::decode_text(&recorded.event_type, recorded.schema_version, recorded.payload.get())
+        {
+            return Ok(event);
+        }
         let payload: Value = serde_json::from_str(recorded.payload.get()).map_err(|error| Error::PayloadNotJson {
             position: recorded.position,
             event_type: recorded.event_type.clone(),
@@ -154,20 +232,7 @@ impl Envelope {
                 position: recorded.position,
                 event_type: recorded.event_type.clone(),
             })?;
-        Ok(Envelope {
-            position: recorded.position,
-            stream: recorded.stream.clone(),
-            version: recorded.version,
-            event_id: recorded.event_id,
-            event_type: recorded.event_type.clone(),
-            occurred_at: recorded.occurred_at,
-            recorded_at: recorded.recorded_at,
-            actor: recorded.metadata.actor.clone(),
-            role: recorded.metadata.role.clone(),
-            reason: recorded.metadata.reason.clone(),
-            hash: to_hex(&recorded.hash),
-            event,
-        })
+        Ok(event)
     }
 }
 
@@ -236,6 +301,38 @@ mod tests {
         assert!(unknown.to_string().contains("position 7"));
         let invalid = Envelope::from_recorded(&recorded("MemberStateJoined", r#"{"code":"ve"}"#)).unwrap_err();
         assert!(matches!(invalid, Error::Decode { position: 7, .. }));
+    }
+
+    #[test]
+    fn payloads_decoded_from_their_text_fail_as_through_a_value() {
+        let joined = r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"Panama Convention"}"#;
+        let owned = Envelope::from_owned(recorded("MemberStateJoined", joined)).unwrap();
+        assert_eq!(
+            owned,
+            Envelope::from_recorded(&recorded("MemberStateJoined", joined)).unwrap()
+        );
+        assert_eq!(DomainEvent::decode_text("NoSuchEvent", 1, "{}"), None);
+        // A failure found from the text is reported as the parsed value's decode reports it.
+        for (event_type, payload) in [
+            ("MemberStateJoined", r#"{"code":"ve"}"#),
+            (
+                "MemberStateJoined",
+                r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"x","extra":1}"#,
+            ),
+        ] {
+            assert!(matches!(DomainEvent::decode_text(event_type, 1, payload), Some(Err(_))));
+            let value: Value = serde_json::from_str(payload).unwrap();
+            let expected = DomainEvent::decode(event_type, 1, &value).unwrap_err();
+            let found = Envelope::from_owned(recorded(event_type, payload)).unwrap_err();
+            assert_eq!(
+                found,
+                Error::Decode {
+                    position: 7,
+                    event_type: event_type.to_owned(),
+                    source: expected
+                }
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use smes_projections::generator::{GeneratedIds, Generator, GeneratorConfig};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, DomainEvent, Envelope, LinkMap, Reach};
 
+use crate::index::Occurred;
 use crate::options::{Filter, Format};
 use crate::snapshot::{self, Known, SnapshotRequest};
 use crate::source::{Anchor, LogSlice};
@@ -80,8 +81,15 @@ fn prefix<'a>(log: &'a [Envelope], cut: &Cut) -> &'a [Envelope] {
     &log[..end]
 }
 
-/// The whole prefix, and the events of the streams the walk names in it.
-fn slices(log: &[Envelope], index: &LinkMap, reach: Reach, cut: &Cut) -> (LogSlice, LogSlice, Reach) {
+/// The whole prefix, and the events of the streams the walk names in it, without those
+/// `occurred` lets the view leave out (as `read_view` reads them).
+fn slices(
+    log: &[Envelope],
+    index: &LinkMap,
+    reach: Reach,
+    cut: &Cut,
+    occurred: Option<Occurred>,
+) -> (LogSlice, LogSlice, Reach) {
     let prefix = prefix(log, cut);
     let last = prefix.last().map_or(0, |envelope| envelope.position);
     let reach = index.walk(reach, last);
@@ -94,6 +102,7 @@ fn slices(log: &[Envelope], index: &LinkMap, reach: Reach, cut: &Cut) -> (LogSli
         envelopes: prefix
             .iter()
             .filter(|envelope| streams.contains(&envelope.stream))
+            .filter(|envelope| occurred.is_none_or(|occurred| occurred.reads(&envelope.stream, envelope.occurred_at)))
             .cloned()
             .collect(),
         anchor: anchor(last),
@@ -189,14 +198,14 @@ proptest! {
             for year in &years {
                 let year = smes_domain::values::WorkProgrammeYear::new(*year).expect("a year");
                 let request = SnapshotRequest { year, cut, filter: Filter::default() };
-                let (whole, part, reach) = slices(&log, &index, Reach::for_year(year), &cut);
+                let (whole, part, reach) = slices(&log, &index, Reach::for_year(year), &cut, snapshot::occurred(&cut));
                 let expected = rendered(snapshot::build(&whole, &request), |report| report.render(Format::Json));
                 let known = Known::listed(&reach);
                 let found = rendered(snapshot::build_known(&part, &known, &request), |report| report.render(Format::Json));
                 prop_assert_eq!(found, expected, "snapshot of {} under {:?}", year, cut);
             }
             for subject in subjects(&log, pick) {
-                let (whole, part, _) = slices(&log, &index, Reach::for_trace(&subject), &cut);
+                let (whole, part, _) = slices(&log, &index, Reach::for_trace(&subject), &cut, None);
                 let expected = rendered(trace::build(&whole, subject.clone(), &cut), |report| report.render(Format::Json));
                 let found = rendered(trace::build(&part, subject.clone(), &cut), |report| report.render(Format::Json));
                 prop_assert_eq!(found, expected, "trace of {:?} under {:?}", subject, cut);

@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use jiff::Timestamp;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
@@ -462,6 +463,25 @@ impl EventStore for PostgresEventStore {
         )
         .bind(streams)
         .bind(to_i64(up_to))
+        .fetch_all(&self.pool)
+        .await?;
+        decode_rows(rows, &self.upcasters)
+    }
+
+    async fn read_streams_occurred_before(
+        &self,
+        streams: &[StreamName],
+        up_to: u64,
+        before: Timestamp,
+    ) -> Result<Vec<RecordedEvent>> {
+        let streams = crate::links::distinct(streams.iter().map(StreamName::as_str));
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT position, record, hash FROM events WHERE stream = ANY($1::text[]) AND position <= $2 \
+             AND occurred_at < $3 ORDER BY position",
+        )
+        .bind(streams)
+        .bind(to_i64(up_to))
+        .bind(crate::links::micros_from(before))
         .fetch_all(&self.pool)
         .await?;
         decode_rows(rows, &self.upcasters)

@@ -185,8 +185,46 @@ pub(crate) fn read_streams(
         )?);
     }
     transaction.commit()?;
-    events.sort_by_key(|event| event.position);
-    Ok(events)
+    Ok(in_position_order(events))
+}
+
+/// See [`crate::EventStore::read_streams_occurred_before`]: as [`read_streams`], SQLite
+/// dropping the rows whose business time is not before `before` before their records are read
+/// out.
+pub(crate) fn read_streams_occurred_before(
+    connection: &Connection,
+    streams: &[StreamName],
+    up_to: u64,
+    before: i64,
+    upcasters: &Upcasters,
+) -> Result<Vec<RecordedEvent>> {
+    let transaction = connection.unchecked_transaction()?;
+    let mut events = Vec::new();
+    let up_to = to_i64(up_to);
+    for stream in links::distinct(streams.iter().map(StreamName::as_str)) {
+        events.extend(read_page(
+            &transaction,
+            "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
+             ORDER BY version",
+            params![stream, up_to, before],
+            upcasters,
+        )?);
+    }
+    transaction.commit()?;
+    Ok(in_position_order(events))
+}
+
+/// The events of several streams, each stream's in order, merged into position order. Sorts
+/// the positions rather than the events, which are large, so each event moves twice.
+fn in_position_order(events: Vec<RecordedEvent>) -> Vec<RecordedEvent> {
+    let mut order: Vec<(u64, usize)> = events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| (event.position, index))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<RecordedEvent>> = events.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|(_, index)| slots[index].take()).collect()
 }
 
 /// The live head, read on its own.

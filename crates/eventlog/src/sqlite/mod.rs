@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::{StreamExt, stream};
+use jiff::Timestamp;
 use readers::ReaderPool;
 use rusqlite::{OpenFlags, OptionalExtension};
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
@@ -666,6 +667,20 @@ impl EventStore for SqliteEventStore {
         let upcasters = &self.upcasters;
         self.with_reader(|connection| links::read_streams(connection, streams, up_to, upcasters))
             .await
+    }
+
+    async fn read_streams_occurred_before(
+        &self,
+        streams: &[StreamName],
+        up_to: u64,
+        before: Timestamp,
+    ) -> Result<Vec<RecordedEvent>> {
+        let upcasters = &self.upcasters;
+        let before = crate::links::micros_from(before);
+        self.with_reader(|connection| {
+            links::read_streams_occurred_before(connection, streams, up_to, before, upcasters)
+        })
+        .await
     }
 
     /// An exclusive `flock` on the lock file `<database file>-lease-<name>` beside the database

@@ -11,7 +11,7 @@ use smes_eventlog::{EventStore, SqliteEventStore};
 use uuid::Uuid;
 
 use super::{Generator, GeneratorConfig, GeneratorStats};
-use crate::envelope::Envelope;
+use crate::envelope::{DomainEvent, Envelope};
 
 /// What the test compares between two runs: stream, type, payload and business time.
 type Fact = (String, String, String, Timestamp);
@@ -86,6 +86,19 @@ async fn generated_logs_are_valid_back_dated_and_reproducible() {
     let mut stored_facts = Vec::new();
     for event in &recorded {
         let envelope = Envelope::from_recorded(event).unwrap_or_else(|error| panic!("{error}"));
+        // Decoding straight from the payload's text gives what decoding its parsed value does.
+        let through_value = DomainEvent::decode(
+            &event.event_type,
+            event.schema_version,
+            &serde_json::from_str(event.payload.get()).unwrap(),
+        );
+        assert_eq!(
+            DomainEvent::decode_text(&event.event_type, event.schema_version, event.payload.get()),
+            through_value.clone().transpose(),
+            "position {}",
+            event.position
+        );
+        assert_eq!(envelope.event, through_value.unwrap().unwrap());
         assert_eq!(envelope.event_id, generator.event_id_at(event.position));
         *types.entry(envelope.event_type.clone()).or_default() += 1;
         years.insert(jiff::tz::TimeZone::UTC.to_datetime(event.occurred_at).year());

@@ -81,9 +81,9 @@ fn gather(events: &[RecordedEvent], mut found: impl FnMut(String, String, u64)) 
     Ok(())
 }
 
-fn decode(page: &[RecordedEvent]) -> Result<Vec<Envelope>> {
-    page.iter()
-        .map(|recorded| Envelope::from_recorded(recorded).map_err(Error::from))
+fn decode(page: Vec<RecordedEvent>) -> Result<Vec<Envelope>> {
+    page.into_iter()
+        .map(|recorded| Envelope::from_owned(recorded).map_err(Error::from))
         .collect()
 }
 
@@ -388,14 +388,34 @@ pub struct View {
     pub reach: Reach,
 }
 
+/// Which events of a view's streams the store may leave out: those that occurred at or after
+/// `before` (which the view's business-date bound never admits), except in the streams
+/// `whole` names, which the view reads uncut.
+#[derive(Debug, Clone, Copy)]
+pub struct Occurred {
+    /// The first business time the view's cut does not admit.
+    pub before: Timestamp,
+    /// The streams the view reads whole, whatever their events' business times.
+    pub whole: fn(&str) -> bool,
+}
+
+impl Occurred {
+    /// Whether a view bounded so reads an event of `stream` that occurred at `occurred_at`.
+    pub fn reads(&self, stream: &str, occurred_at: Timestamp) -> bool {
+        occurred_at < self.before || (self.whole)(stream)
+    }
+}
+
 /// Reads what a view needs: catches the index up, walks `reach` up to the last position the
-/// cut's record-time and position bounds allow, and reads those streams' events.
+/// cut's record-time and position bounds allow, and reads those streams' events (leaving out
+/// those `occurred` says the view never admits).
 pub async fn read_view(
     store: &dyn EventStore,
     page: usize,
     reach: Reach,
     known_at: Option<Timestamp>,
     at_position: Option<u64>,
+    occurred: Option<Occurred>,
 ) -> Result<View> {
     for _ in 0..ATTEMPTS {
         let covered = catch_up(store, page).await?.position;
@@ -411,8 +431,8 @@ pub async fn read_view(
             .map(StreamName::new)
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(smes_eventlog::Error::from)?;
-        let events = store.read_streams(&streams, last).await?;
-        let envelopes = decode(&events)?;
+        let events = read_streams(store, &streams, last, occurred).await?;
+        let envelopes = decode(events)?;
         let anchor = anchor(store, last).await?;
         return Ok(View {
             log: LogSlice { envelopes, anchor },
@@ -420,6 +440,29 @@ pub async fn read_view(
         });
     }
     Err(Error::IndexBusy { attempts: ATTEMPTS })
+}
+
+/// The events of `streams` up to `last`, in position order, without those `occurred` leaves
+/// out.
+async fn read_streams(
+    store: &dyn EventStore,
+    streams: &[StreamName],
+    last: u64,
+    occurred: Option<Occurred>,
+) -> Result<Vec<RecordedEvent>> {
+    let Some(occurred) = occurred else {
+        return Ok(store.read_streams(streams, last).await?);
+    };
+    let (whole, cut): (Vec<StreamName>, Vec<StreamName>) = streams
+        .iter()
+        .cloned()
+        .partition(|stream| (occurred.whole)(stream.as_str()));
+    let mut events = store.read_streams_occurred_before(&cut, last, occurred.before).await?;
+    if !whole.is_empty() {
+        events.extend(store.read_streams(&whole, last).await?);
+        events.sort_by_key(|event| event.position);
+    }
+    Ok(events)
 }
 
 /// A year's snapshot read through the link index (caught up `page` events a transaction): the
@@ -431,6 +474,7 @@ pub async fn snapshot(store: &dyn EventStore, page: usize, request: &SnapshotReq
         Reach::for_year(request.year),
         request.cut.known_at,
         request.cut.at_position,
+        snapshot::occurred(&request.cut),
     )
     .await?;
     snapshot::build_known(&view.log, &Known::listed(&view.reach), request)
@@ -439,7 +483,15 @@ pub async fn snapshot(store: &dyn EventStore, page: usize, request: &SnapshotReq
 /// A decision trace read through the link index (caught up `page` events a transaction): the
 /// same report [`trace::build`] makes from the whole log prefix.
 pub async fn trace(store: &dyn EventStore, page: usize, subject: Subject, cut: &Cut) -> Result<TraceReport> {
-    let view = read_view(store, page, Reach::for_trace(&subject), cut.known_at, cut.at_position).await?;
+    let view = read_view(
+        store,
+        page,
+        Reach::for_trace(&subject),
+        cut.known_at,
+        cut.at_position,
+        None,
+    )
+    .await?;
     trace::build(&view.log, subject, cut)
 }
 
@@ -478,7 +530,7 @@ pub async fn check(store: &dyn EventStore) -> Result<Option<IndexCheck>> {
         let events = store.read_all(next, PAGE).await?;
         let Some(last) = events.last() else { break };
         next = last.position + 1;
-        for envelope in decode(&events)? {
+        for envelope in decode(events)? {
             if envelope.position <= head.position {
                 expected.add(&envelope);
             }

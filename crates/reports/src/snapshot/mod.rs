@@ -12,9 +12,10 @@ mod markdown;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use smes_domain::Decider as _;
 use smes_domain::activity::ActivityEvent;
 use smes_domain::activity::Proposer;
-use smes_domain::cooperation_source::CooperationSourceEvent;
+use smes_domain::cooperation_source::{CooperationSourceDecider, CooperationSourceEvent};
 use smes_domain::ids::CooperationSourceId;
 use smes_domain::member_state::MemberStateEvent;
 use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgrammeYear};
@@ -279,6 +280,21 @@ pub(crate) fn source_names(log: &LogSlice) -> BTreeMap<CooperationSourceId, Stri
             _ => None,
         })
         .collect()
+}
+
+/// Which events a snapshot under `cut` may go without: those its business-date bound never
+/// admits, except in the cooperation sources' streams, whose names it takes whatever the cut
+/// ([`source_names`]). `None` without a business-date bound.
+pub fn occurred(cut: &Cut) -> Option<crate::index::Occurred> {
+    fn cooperation_source(stream: &str) -> bool {
+        stream
+            .strip_prefix(CooperationSourceDecider::STREAM_PREFIX)
+            .is_some_and(|rest| rest.starts_with('-'))
+    }
+    cut.occurred_before().map(|before| crate::index::Occurred {
+        before,
+        whole: cooperation_source,
+    })
 }
 
 /// Builds the snapshot of a year from a log prefix. A year or country the prefix never names is
