@@ -1562,6 +1562,78 @@ pub async fn read_streams_in_position_order<B: Backend>(backend: &B) {
     assert!(store.read_streams(&[], 100).await.unwrap().is_empty());
 }
 
+/// `read_streams` and `read_streams_occurred_before` of hundreds of streams (enough for a
+/// backend to split the read between connections) give exactly what filtering the whole log
+/// gives, in position order: every stream named once or twice, some unknown, cut at a position
+/// and at a business time.
+pub async fn read_many_streams_as_the_whole_log<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    // 300 streams of unequal lengths, appended interleaved, business times out of order.
+    let mut requests = Vec::new();
+    for index in 0..900u64 {
+        let name = format!("s-{:03}", (index * 7) % 300 + index % 3);
+        let day = 1 + (index * 13) % 28;
+        let event = NewEvent::new(
+            "Happened",
+            1,
+            format!(r#"{{"n":{index}}}"#),
+            at(&format!("2013-02-{day:02}T12:00:00Z")),
+        );
+        requests.push(AppendRequest::new(
+            stream(&name),
+            ExpectedVersion::Any,
+            vec![event],
+            Metadata::new("actor-1", "secretariat", "test"),
+        ));
+    }
+    for chunk in requests.chunks(100) {
+        for outcome in store.append_batch(chunk.to_vec()).await.unwrap() {
+            outcome.unwrap();
+        }
+    }
+    let all = store.read_all(1, 10_000).await.unwrap();
+    assert_eq!(all.len(), 900);
+    let key = |events: &[&crate::RecordedEvent]| {
+        events
+            .iter()
+            .map(|event| (event.position, event.stream.clone(), event.version, event.hash))
+            .collect::<Vec<_>>()
+    };
+    // Named in descending order, every third twice, with unknown streams among them.
+    let mut names: Vec<StreamName> = Vec::new();
+    for index in (0..302u64).rev() {
+        if index % 5 == 4 {
+            continue;
+        }
+        names.push(stream(&format!("s-{index:03}")));
+        if index % 3 == 0 {
+            names.push(stream(&format!("s-{index:03}")));
+            names.push(stream(&format!("unknown-{index}")));
+        }
+    }
+    let wanted = |event: &&crate::RecordedEvent| names.iter().any(|name| name.as_str() == event.stream);
+    for up_to in [900, 451, 1] {
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|event| event.position <= up_to)
+            .filter(wanted)
+            .collect();
+        let read = store.read_streams(&names, up_to).await.unwrap();
+        assert_eq!(key(&read.iter().collect::<Vec<_>>()), key(&expected), "up to {up_to}");
+        let before = at("2013-02-15T00:00:00Z");
+        let expected: Vec<_> = expected
+            .into_iter()
+            .filter(|event| event.occurred_at < before)
+            .collect();
+        let read = store.read_streams_occurred_before(&names, up_to, before).await.unwrap();
+        assert_eq!(
+            key(&read.iter().collect::<Vec<_>>()),
+            key(&expected),
+            "up to {up_to}, before the 15th"
+        );
+    }
+}
+
 /// `read_streams_occurred_before` keeps, of what `read_streams` gives, exactly the events whose
 /// business time is before the bound (to the microsecond), in position order, upcast like
 /// every other read.
@@ -1733,6 +1805,7 @@ macro_rules! conformance_suite {
             link_index_rebuilt_beside_and_swapped,
             read_streams_in_position_order,
             read_streams_before_a_business_time,
+            read_many_streams_as_the_whole_log,
             reading_a_range_for_some_event_types,
             projection_leases_have_one_holder,
         );

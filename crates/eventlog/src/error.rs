@@ -135,6 +135,10 @@ pub enum Error {
     /// The store's writer stopped (the process is shutting down or the writer thread failed).
     #[error("the event log's writer has stopped; nothing more can be appended by this process")]
     WriterStopped,
+    /// A thread reading part of a multi-stream read stopped before it finished (the process is
+    /// shutting down, or the thread panicked).
+    #[error("a thread reading the event log stopped before it finished its part of the read")]
+    ReaderStopped,
     /// A group commit failed because of another request's database error; nothing was written.
     #[error("the transaction this append shared with others failed, and nothing was written: {detail}")]
     GroupCommitFailed {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use smes_eventlog::conformance::{Backend, RawRow};
-use smes_eventlog::{SqliteEventStore, StoreOptions};
+use smes_eventlog::{SqliteConfig, SqliteEventStore, StoreOptions};
 use tempfile::TempDir;
 
 /// Fresh SQLite logs in a temporary directory, and raw access to them for tamper tests.
@@ -29,8 +29,14 @@ fn raw(path: &Path) -> rusqlite::Connection {
     connection
 }
 
+/// Opens a log, splitting reads of many streams between three read connections whatever the
+/// machine's CPUs, so the split is exercised everywhere.
 async fn open(path: &Path, options: StoreOptions) -> SqliteEventStore {
-    SqliteEventStore::open(&path.display().to_string(), options)
+    let config = SqliteConfig {
+        read_parallelism: 3,
+        ..SqliteConfig::default()
+    };
+    SqliteEventStore::open_with(&path.display().to_string(), options, config)
         .await
         .expect("open the log")
 }

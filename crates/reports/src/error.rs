@@ -31,6 +31,10 @@ pub enum Error {
     /// An event of the log could not be decoded.
     #[error("decoding the event log failed")]
     Decode(#[from] smes_projections::Error),
+    /// A thread decoding part of a report's events stopped before it finished (the process is
+    /// shutting down, or the thread panicked).
+    #[error("a thread decoding the event log stopped before it finished its part")]
+    DecoderStopped,
     /// The link index was not built from this log (its head names an event the log does not
     /// hold).
     #[error("the link index does not match the event log at position {position}; run `smes rebuild` to build it again")]

@@ -11,7 +11,7 @@ use smes_verify::Hash;
 use super::{read_page, to_i64};
 use crate::codec;
 use crate::error::Result;
-use crate::event::{RecordedEvent, StreamName};
+use crate::event::RecordedEvent;
 use crate::links::{self, Link, LinkIndexHead, StoredHead};
 use crate::upcast::Upcasters;
 
@@ -165,50 +165,43 @@ pub(crate) fn finish_build(
     Ok(head)
 }
 
-/// See [`crate::EventStore::read_streams`]: one read transaction, one indexed range read per
-/// stream, merged by position.
-pub(crate) fn read_streams(
-    connection: &Connection,
-    streams: &[StreamName],
-    up_to: u64,
-    upcasters: &Upcasters,
-) -> Result<Vec<RecordedEvent>> {
-    let transaction = connection.unchecked_transaction()?;
-    let mut events = Vec::new();
-    let up_to = to_i64(up_to);
-    for stream in links::distinct(streams.iter().map(StreamName::as_str)) {
-        events.extend(read_page(
-            &transaction,
-            "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 ORDER BY version",
-            params![stream, up_to],
-            upcasters,
-        )?);
-    }
-    transaction.commit()?;
-    Ok(in_position_order(events))
+/// The rows of `streams` a multi-stream read asks for: those up to a position, and, when
+/// `before` is given, only those whose business time (microseconds since 1970) is before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StreamRead {
+    pub(crate) up_to: u64,
+    pub(crate) before: Option<i64>,
 }
 
-/// See [`crate::EventStore::read_streams_occurred_before`]: as [`read_streams`], SQLite
-/// dropping the rows whose business time is not before `before` before their records are read
-/// out.
-pub(crate) fn read_streams_occurred_before(
+/// See [`crate::EventStore::read_streams`] and
+/// [`crate::EventStore::read_streams_occurred_before`]: one read transaction, one indexed range
+/// read per stream (SQLite dropping the rows whose business time is not before `before` before
+/// their records are read out), merged by position. `streams` are distinct.
+pub(crate) fn read_streams(
     connection: &Connection,
-    streams: &[StreamName],
-    up_to: u64,
-    before: i64,
+    streams: &[&str],
+    read: StreamRead,
     upcasters: &Upcasters,
 ) -> Result<Vec<RecordedEvent>> {
     let transaction = connection.unchecked_transaction()?;
     let mut events = Vec::new();
-    let up_to = to_i64(up_to);
-    for stream in links::distinct(streams.iter().map(StreamName::as_str)) {
-        events.extend(read_page(
-            &transaction,
-            "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
-             ORDER BY version",
-            params![stream, up_to, before],
-            upcasters,
-        )?);
+    let up_to = to_i64(read.up_to);
+    for stream in streams {
+        events.extend(match read.before {
+            None => read_page(
+                &transaction,
+                "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 ORDER BY version",
+                params![stream, up_to],
+                upcasters,
+            )?,
+            Some(before) => read_page(
+                &transaction,
+                "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
+                 ORDER BY version",
+                params![stream, up_to, before],
+                upcasters,
+            )?,
+        });
     }
     transaction.commit()?;
     Ok(in_position_order(events))
@@ -216,7 +209,7 @@ pub(crate) fn read_streams_occurred_before(
 
 /// The events of several streams, each stream's in order, merged into position order. Sorts
 /// the positions rather than the events, which are large, so each event moves twice.
-fn in_position_order(events: Vec<RecordedEvent>) -> Vec<RecordedEvent> {
+pub(crate) fn in_position_order(events: Vec<RecordedEvent>) -> Vec<RecordedEvent> {
     let mut order: Vec<(u64, usize)> = events
         .iter()
         .enumerate()

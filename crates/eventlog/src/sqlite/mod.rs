@@ -84,6 +84,28 @@ pub struct SqliteConfig {
     pub busy_timeout: Duration,
     /// How many idle read connections to keep open for reuse.
     pub read_connections: u32,
+    /// How many read connections, each on a thread of its own, a read of many streams
+    /// ([`EventStore::read_streams`], [`EventStore::read_streams_occurred_before`]) is split
+    /// between; 1 reads every stream on the calling thread. The default is the number of CPUs,
+    /// at most [`MAX_DEFAULT_READ_PARALLELISM`].
+    pub read_parallelism: u32,
+}
+
+/// The most read connections a multi-stream read is split between by default: a read split
+/// further gains little (each part still pays its own transaction and hand-off), and one
+/// user request should not take every core of a larger server.
+pub const MAX_DEFAULT_READ_PARALLELISM: u32 = 4;
+
+/// The fewest streams each part of a split multi-stream read gets. Handing a part to a
+/// blocking thread costs tens of microseconds, about what reading a few small streams does, so
+/// the reads of a trace (a handful of streams) stay on the calling thread.
+const MIN_STREAMS_PER_READER: usize = 32;
+
+/// The default of [`SqliteConfig::read_parallelism`].
+fn default_read_parallelism() -> u32 {
+    std::thread::available_parallelism()
+        .map_or(1, |cpus| u32::try_from(cpus.get()).unwrap_or(u32::MAX))
+        .min(MAX_DEFAULT_READ_PARALLELISM)
 }
 
 impl Default for SqliteConfig {
@@ -93,6 +115,7 @@ impl Default for SqliteConfig {
             durability: Durability::Full,
             busy_timeout: Duration::from_secs(10),
             read_connections: 4,
+            read_parallelism: default_read_parallelism(),
         }
     }
 }
@@ -108,6 +131,8 @@ pub struct SqliteEventStore {
     clock: Arc<dyn crate::clock::Clock>,
     busy_timeout: Duration,
     durability: Durability,
+    /// See [`SqliteConfig::read_parallelism`].
+    read_parallelism: usize,
     /// An idle connection for link-index writes, kept for the next one.
     link_writer: Arc<Mutex<Option<rusqlite::Connection>>>,
     /// Bumped after every commit of this process: wakes subscriptions.
@@ -175,7 +200,13 @@ impl SqliteEventStore {
 
         let writer_connection = open_writer(&path, config.durability, config.busy_timeout)?;
         let (commits, _) = tokio::sync::watch::channel(0);
-        let readers = ReaderPool::new(&path, config.busy_timeout, config.read_connections as usize);
+        let read_parallelism = config.read_parallelism.max(1) as usize;
+        // Each part of a split read holds a read connection while it runs.
+        let readers = ReaderPool::new(
+            &path,
+            config.busy_timeout,
+            (config.read_connections as usize).max(read_parallelism),
+        );
         Ok(SqliteEventStore {
             location: location.to_owned(),
             path,
@@ -190,6 +221,7 @@ impl SqliteEventStore {
             clock: options.clock,
             busy_timeout: config.busy_timeout,
             durability: config.durability,
+            read_parallelism,
             link_writer: Arc::new(Mutex::new(None)),
             readers,
             upcasters: options.upcasters,
@@ -294,6 +326,57 @@ impl SqliteEventStore {
     /// Runs `read` on a pooled read connection (see [`readers`] for why not sqlx's pool).
     async fn with_reader<T>(&self, read: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send) -> Result<T> {
         self.readers.read(read)
+    }
+
+    /// The rows `read` admits of `streams`, in position order. With more than one part (at most
+    /// `read_parallelism`, each of at least [`MIN_STREAMS_PER_READER`] streams), the streams are
+    /// dealt out in turn, so each part gets a share of the large and the small ones; each part is
+    /// read in its own read transaction on a blocking thread but the last, which is read on this
+    /// one. The parts may see different snapshots of the WAL, which is safe: the rows up to
+    /// `read.up_to` are committed (a position is only asked for once it is) and never change.
+    async fn read_stream_list(&self, streams: &[StreamName], read: links::StreamRead) -> Result<Vec<RecordedEvent>> {
+        let distinct = crate::links::distinct(streams.iter().map(StreamName::as_str));
+        let parts = self
+            .read_parallelism
+            .min(distinct.len() / MIN_STREAMS_PER_READER)
+            .max(1);
+        if parts == 1 {
+            let upcasters = &self.upcasters;
+            return self
+                .readers
+                .read(|connection| links::read_streams(connection, &distinct, read, upcasters));
+        }
+        let mut dealt: Vec<Vec<String>> = vec![Vec::new(); parts];
+        for (index, stream) in distinct.iter().enumerate() {
+            dealt[index % parts].push((*stream).to_owned());
+        }
+        let last = dealt.pop().unwrap_or_default();
+        let others: Vec<_> = dealt
+            .into_iter()
+            .map(|part| {
+                let readers = Arc::clone(&self.readers);
+                let upcasters = Arc::clone(&self.upcasters);
+                tokio::task::spawn_blocking(move || {
+                    let part: Vec<&str> = part.iter().map(String::as_str).collect();
+                    readers.read(|connection| links::read_streams(connection, &part, read, &upcasters))
+                })
+            })
+            .collect();
+        let last: Vec<&str> = last.iter().map(String::as_str).collect();
+        let mut events = self
+            .readers
+            .read(|connection| links::read_streams(connection, &last, read, &self.upcasters));
+        for part in others {
+            let part = part.await.map_err(|_| Error::ReaderStopped)?;
+            events = match (events, part) {
+                (Ok(mut events), Ok(part)) => {
+                    events.extend(part);
+                    Ok(events)
+                }
+                (Err(error), _) | (_, Err(error)) => Err(error),
+            };
+        }
+        Ok(links::in_position_order(events?))
     }
 }
 
@@ -661,11 +744,10 @@ impl EventStore for SqliteEventStore {
         Ok(head)
     }
 
-    /// One read transaction on a pooled read connection; each stream is read through the
-    /// `(stream, version)` index.
+    /// Each stream is read through the `(stream, version)` index; many streams are read by
+    /// several read connections at once ([`SqliteConfig::read_parallelism`]).
     async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>> {
-        let upcasters = &self.upcasters;
-        self.with_reader(|connection| links::read_streams(connection, streams, up_to, upcasters))
+        self.read_stream_list(streams, links::StreamRead { up_to, before: None })
             .await
     }
 
@@ -675,12 +757,9 @@ impl EventStore for SqliteEventStore {
         up_to: u64,
         before: Timestamp,
     ) -> Result<Vec<RecordedEvent>> {
-        let upcasters = &self.upcasters;
-        let before = crate::links::micros_from(before);
-        self.with_reader(|connection| {
-            links::read_streams_occurred_before(connection, streams, up_to, before, upcasters)
-        })
-        .await
+        let before = Some(crate::links::micros_from(before));
+        self.read_stream_list(streams, links::StreamRead { up_to, before })
+            .await
     }
 
     /// An exclusive `flock` on the lock file `<database file>-lease-<name>` beside the database
