@@ -57,32 +57,7 @@ impl DomainEvent {
         schema_version: u32,
         payload: &Value,
     ) -> std::result::Result<Option<Self>, stored::DecodeError> {
-        fn attempt<E: StoredEvent>(
-            event_type: &str,
-            schema_version: u32,
-            payload: &Value,
-            wrap: fn(E) -> DomainEvent,
-        ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
-            E::EVENT_TYPES
-                .iter()
-                .any(|(name, _)| *name == event_type)
-                .then(|| stored::decode::<E>(event_type, schema_version, payload).map(wrap))
-        }
-
-        let decoded = attempt(event_type, schema_version, payload, DomainEvent::MemberState)
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Publication));
-        decoded.transpose()
+        decode_any(event_type, schema_version, payload).transpose()
     }
 
     /// [`DomainEvent::decode`] straight from the payload's JSON text (no [`Value`] built on
@@ -93,30 +68,7 @@ impl DomainEvent {
         schema_version: u32,
         payload: &str,
     ) -> Option<std::result::Result<Self, stored::DecodeError>> {
-        fn attempt<E: StoredEvent>(
-            event_type: &str,
-            schema_version: u32,
-            payload: &str,
-            wrap: fn(E) -> DomainEvent,
-        ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
-            E::EVENT_TYPES
-                .iter()
-                .any(|(name, _)| *name == event_type)
-                .then(|| stored::decode_text::<E>(event_type, schema_version, payload).map(wrap))
-        }
-
-        attempt(event_type, schema_version, payload, DomainEvent::MemberState)
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
-            .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
+        decode_any(event_type, schema_version, payload)
     }
 
     /// Encodes the event into its stored type, schema version and payload.
@@ -236,6 +188,69 @@ impl Envelope {
     }
 }
 
+/// A payload in a form a stored event's decoder takes: parsed, or as its JSON text.
+trait PayloadForm {
+    fn decode_as<E: StoredEvent>(
+        &self,
+        event_type: &str,
+        schema_version: u32,
+    ) -> std::result::Result<E, stored::DecodeError>;
+}
+
+impl PayloadForm for Value {
+    fn decode_as<E: StoredEvent>(
+        &self,
+        event_type: &str,
+        schema_version: u32,
+    ) -> std::result::Result<E, stored::DecodeError> {
+        stored::decode::<E>(event_type, schema_version, self)
+    }
+}
+
+impl PayloadForm for str {
+    fn decode_as<E: StoredEvent>(
+        &self,
+        event_type: &str,
+        schema_version: u32,
+    ) -> std::result::Result<E, stored::DecodeError> {
+        stored::decode_text::<E>(event_type, schema_version, self)
+    }
+}
+
+/// Decodes with the aggregate whose stored types include `event_type`: the one list of
+/// aggregates both decodes go through. `None` when no aggregate knows the type.
+fn decode_any<P: PayloadForm + ?Sized>(
+    event_type: &str,
+    schema_version: u32,
+    payload: &P,
+) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
+    fn attempt<E: StoredEvent, P: PayloadForm + ?Sized>(
+        event_type: &str,
+        schema_version: u32,
+        payload: &P,
+        wrap: fn(E) -> DomainEvent,
+    ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
+        E::EVENT_TYPES
+            .iter()
+            .any(|(name, _)| *name == event_type)
+            .then(|| payload.decode_as::<E>(event_type, schema_version).map(wrap))
+    }
+
+    attempt(event_type, schema_version, payload, DomainEvent::MemberState)
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
+        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Publication))
+}
+
 /// Lower-case hex of a hash.
 pub fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -301,6 +316,53 @@ mod tests {
         assert!(unknown.to_string().contains("position 7"));
         let invalid = Envelope::from_recorded(&recorded("MemberStateJoined", r#"{"code":"ve"}"#)).unwrap_err();
         assert!(matches!(invalid, Error::Decode { position: 7, .. }));
+    }
+
+    /// Every aggregate's events decode from their text as through a [`Value`]: here the
+    /// publication's, whose events the generated logs do not hold.
+    #[test]
+    fn a_publication_decodes_from_its_text_as_through_a_value() {
+        use smes_domain::ids::PublicationId;
+        use smes_domain::publication::{
+            PublishedAnchor, PublishedCut, PublishedFile, PublishedFilter, PublishedSnapshot, SnapshotPublished,
+        };
+        use smes_domain::values::WorkProgrammeYear;
+
+        let event = DomainEvent::Publication(PublicationEvent::SnapshotPublished(SnapshotPublished {
+            snapshot: PublishedSnapshot {
+                publication: PublicationId::new(Uuid::from_u128(0x9b)).unwrap(),
+                year: WorkProgrammeYear::new(2013).unwrap(),
+                cut: PublishedCut {
+                    as_of: Some(jiff::civil::date(2013, 6, 30)),
+                    known_at: None,
+                    at_position: 101,
+                },
+                filter: PublishedFilter::default(),
+                anchor: PublishedAnchor {
+                    log_position: 101,
+                    head_hash: "ab".repeat(32),
+                    tree_size: 101,
+                    tree_root: "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=".to_owned(),
+                },
+                files: vec![PublishedFile {
+                    format: "md".to_owned(),
+                    sha256: "01".repeat(32),
+                }],
+                title: "Work programme 2013".to_owned(),
+                note: None,
+                published_on: jiff::civil::date(2013, 7, 1),
+            },
+        }));
+        let (event_type, schema_version, payload) = event.encode();
+        let text = payload.to_string();
+        assert_eq!(
+            DomainEvent::decode(event_type, schema_version, &payload).unwrap(),
+            Some(event.clone())
+        );
+        assert_eq!(
+            DomainEvent::decode_text(event_type, schema_version, &text),
+            Some(Ok(event))
+        );
     }
 
     #[test]
