@@ -667,7 +667,8 @@ fn raw_target(path: &std::path::Path) -> Result<Connection, BenchError> {
              position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
              event_type TEXT NOT NULL, occurred_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
              record TEXT NOT NULL, hash BLOB NOT NULL CHECK (length(hash) = 32),
-             UNIQUE (stream, version)) STRICT;",
+             UNIQUE (stream, version)) STRICT;
+         CREATE INDEX events_by_stream_and_business_time ON events (stream, occurred_at);",
     )?;
     Ok(connection)
 }

@@ -353,7 +353,8 @@ async fn raw_copy(url: &str, rows: u64) -> Result<f64, BenchError> {
     sqlx::raw_sql(
         "CREATE TABLE raw_copy (position BIGINT PRIMARY KEY, stream TEXT NOT NULL, version BIGINT NOT NULL, \
          event_type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL, record TEXT NOT NULL, \
-         hash BYTEA NOT NULL, UNIQUE (stream, version))",
+         hash BYTEA NOT NULL, UNIQUE (stream, version)); \
+         CREATE INDEX raw_copy_by_stream_and_business_time ON raw_copy (stream, occurred_at)",
     )
     .execute(&mut connection)
     .await?;
