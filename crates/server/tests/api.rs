@@ -807,14 +807,21 @@ async fn a_body_over_the_limit_is_refused_with_413() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
+    use sqlx::Connection;
+
     let fixture = Fixture::empty().await;
     let hasty = fixture.serve_with(ServerConfig {
-        timeout: std::time::Duration::ZERO,
+        timeout: std::time::Duration::from_millis(200),
         ..ServerConfig::default()
     });
     let key = "5e1a0000-0000-4000-8000-00000000dead";
     let token = fixture.token["secretariat"].clone();
     let uri = "/api/commands/open-work-programme";
+    // Another writer holds the database's write lock, so the command's append waits for it
+    // past the time limit: the request is cut off whatever the machine's speed.
+    let location = format!("sqlite://{}", fixture.dir.path().join("smes.db").display());
+    let mut blocker = sqlx::SqliteConnection::connect(&location).await.unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut blocker).await.unwrap();
     let answer = send(
         &hasty,
         "POST",
@@ -824,6 +831,8 @@ async fn a_request_over_the_time_limit_is_503_and_its_retry_applies_once() {
         &[("idempotency-key", key)],
     )
     .await;
+    sqlx::raw_sql("ROLLBACK").execute(&mut blocker).await.unwrap();
+    blocker.close().await.unwrap();
     answer.assert_problem(503, "a command cut off");
     assert!(answer.json["detail"].as_str().unwrap().contains("Idempotency-Key"));
     let retry = fixture
