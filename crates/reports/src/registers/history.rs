@@ -9,6 +9,7 @@ use smes_projections::{Cut, fold_cut};
 
 use super::{NeedStatusRow, Organisation, RegisterModels, RegisterSelection};
 use crate::error::Result;
+use crate::review::{ReviewRow, review_row};
 use crate::snapshot::Names;
 use crate::source::{Anchor, LogSlice};
 
@@ -61,27 +62,6 @@ pub struct ConsultationRow {
     pub needs: Vec<NeedStatusRow>,
 }
 
-/// A programme review in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewHistoryRow {
-    /// Its id.
-    pub id: String,
-    /// The first day of the period reviewed.
-    pub period_from: Option<String>,
-    /// The last day of that period.
-    pub period_to: Option<String>,
-    /// When it was opened.
-    pub opened_on: Option<String>,
-    /// When it was closed.
-    pub closed_on: Option<String>,
-    /// `open` or `closed`.
-    pub status: String,
-    /// Its findings, in log order.
-    pub findings: Vec<String>,
-    /// Its recommendations, in log order.
-    pub recommendations: Vec<String>,
-}
-
 /// One dated item of the history: a consultation or a review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -100,7 +80,7 @@ pub enum HistoryRow {
         date: Option<String>,
         /// The review.
         #[serde(flatten)]
-        review: ReviewHistoryRow,
+        review: ReviewRow,
     },
 }
 
@@ -244,16 +224,7 @@ fn row(models: &RegisterModels, names: &Names<'_>, item: &HistoryItem) -> Histor
         },
         HistoryEvent::Review { review, entry } => HistoryRow::Review {
             date,
-            review: ReviewHistoryRow {
-                id: review.to_string(),
-                period_from: entry.period.map(|period| period.start().to_string()),
-                period_to: entry.period.map(|period| period.end().to_string()),
-                opened_on: entry.opened_on.map(|date| date.to_string()),
-                closed_on: entry.closed_on.map(|date| date.to_string()),
-                status: if entry.closed_on.is_some() { "closed" } else { "open" }.to_owned(),
-                findings: entry.findings.clone(),
-                recommendations: entry.recommendations.clone(),
-            },
+            review: review_row(*review, entry),
         },
     }
 }

@@ -22,8 +22,7 @@ use smes_projections::needs::NeedLine;
 use smes_projections::{Cut, Envelope, FundingSource, Projection, WorkProgrammeModel};
 
 use crate::format::describe_cut;
-use crate::options::status_name;
-use crate::review::CitingActivity;
+use crate::review::{CitingActivity, citing_activities};
 use crate::snapshot::{Names, source_names};
 use crate::source::LogSlice;
 
@@ -150,20 +149,7 @@ impl RegisterModels {
             member_states: entry.member_states.iter().map(ToString::to_string).collect(),
             priority: entry.priority.slug().to_owned(),
             description: entry.description.clone(),
-            activities: line
-                .activities
-                .iter()
-                .map(|(activity, state)| CitingActivity {
-                    id: activity.to_string(),
-                    title: self
-                        .work_programme
-                        .activities
-                        .get(*activity)
-                        .and_then(|entry| entry.title.clone())
-                        .unwrap_or_default(),
-                    status: status_name(*state).to_owned(),
-                })
-                .collect(),
+            activities: citing_activities(&self.work_programme, line),
             requests: line.requests.iter().map(ToString::to_string).collect(),
         }
     }

@@ -15,7 +15,7 @@ use smes_projections::activities::{ActivityEntry, ActivityState, IndicatorEntry}
 use smes_projections::evaluation::ReviewEntry;
 use smes_projections::funding::FundingFigures;
 use smes_projections::needs::{NeedLine, NeedStatus};
-use smes_projections::work_programme::ActivityLine;
+use smes_projections::work_programme::{ActivityLine, WorkProgrammeModel};
 use smes_projections::{Amounts, FundingSource, ReadModels, fold_cut};
 
 use super::{
@@ -116,7 +116,25 @@ fn reviews<'a>(models: &'a ReadModels, request: &ReviewRequest) -> (Vec<Review<'
     (of_period, previous)
 }
 
-fn review_row(id: ReviewId, entry: &ReviewEntry) -> ReviewRow {
+/// The activities citing a need, each with its title and status, as the pack and the needs
+/// register list them.
+pub(crate) fn citing_activities(work_programme: &WorkProgrammeModel, line: &NeedLine) -> Vec<CitingActivity> {
+    line.activities
+        .iter()
+        .map(|(activity, state)| CitingActivity {
+            id: activity.to_string(),
+            title: work_programme
+                .activities
+                .get(*activity)
+                .and_then(|entry| entry.title.clone())
+                .unwrap_or_default(),
+            status: status_name(*state).to_owned(),
+        })
+        .collect()
+}
+
+/// A review as the pack and the evaluation history list it.
+pub(crate) fn review_row(id: ReviewId, entry: &ReviewEntry) -> ReviewRow {
     ReviewRow {
         id: id.to_string(),
         period_from: entry.period.map(|period| period.start().to_string()),
@@ -377,20 +395,7 @@ fn need_row(models: &ReadModels, names: &Names<'_>, line: &NeedLine) -> NeedRow 
         member_states: entry.member_states.iter().map(ToString::to_string).collect(),
         priority: entry.priority.slug().to_owned(),
         description: entry.description.clone(),
-        activities: line
-            .activities
-            .iter()
-            .map(|(activity, state)| CitingActivity {
-                id: activity.to_string(),
-                title: models
-                    .work_programme
-                    .activities
-                    .get(*activity)
-                    .and_then(|entry| entry.title.clone())
-                    .unwrap_or_default(),
-                status: status_name(*state).to_owned(),
-            })
-            .collect(),
+        activities: citing_activities(&models.work_programme, line),
     }
 }
 
