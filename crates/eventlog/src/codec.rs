@@ -52,6 +52,78 @@ pub(crate) struct ValidatedAppend {
 /// Checks an append request and puts its payloads in canonical form (compact JSON, object keys
 /// sorted). Errors name the field, e.g. `events[2].payload`.
 pub(crate) fn validate(request: AppendRequest, ids: &dyn IdSource) -> Result<ValidatedAppend, InvalidInput> {
+    validate_drawing(request, &mut || ids.next_id())
+}
+
+/// Batches with at least this many events are validated on two threads.
+const PARALLEL_VALIDATION_EVENTS: usize = 1_000;
+
+/// Validates every request of a batch, answering in request order, as [`validate`] would one
+/// after the other. Validation is mostly parsing payloads (and writing them again when they
+/// are not canonical), so a large batch is split between two threads; its event ids are then
+/// drawn first, in request and event order, so that the same requests and id source give the
+/// same ids on every backend however the work is split.
+pub(crate) fn validate_all(
+    requests: Vec<AppendRequest>,
+    ids: &dyn IdSource,
+) -> Vec<Result<ValidatedAppend, InvalidInput>> {
+    let events: usize = requests.iter().map(|request| request.events.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |threads| threads.get());
+    if events < PARALLEL_VALIDATION_EVENTS || requests.len() < 2 || threads < 2 {
+        return requests.into_iter().map(|request| validate(request, ids)).collect();
+    }
+    let mut drawn: Vec<Vec<Uuid>> = requests
+        .iter()
+        .map(|request| {
+            let count = if request.events.len() > MAX_EVENTS_PER_APPEND {
+                0
+            } else {
+                request.events.len()
+            };
+            (0..count).map(|_| ids.next_id()).collect()
+        })
+        .collect();
+    // The second thread takes the requests after the one that crosses half the events.
+    let mut seen = 0;
+    let split = requests
+        .iter()
+        .position(|request| {
+            seen += request.events.len();
+            seen * 2 >= events
+        })
+        .map_or(requests.len(), |index| index + 1)
+        .clamp(1, requests.len() - 1);
+    let mut first = requests;
+    let second = first.split_off(split);
+    let second_ids = drawn.split_off(split);
+    let with_drawn =
+        |requests: Vec<AppendRequest>, drawn: Vec<Vec<Uuid>>| -> Vec<Result<ValidatedAppend, InvalidInput>> {
+            requests
+                .into_iter()
+                .zip(drawn)
+                .map(|(request, drawn)| {
+                    let mut drawn = drawn.into_iter();
+                    // An append of too many events drew none, and is refused before it asks.
+                    validate_drawing(request, &mut || drawn.next().unwrap_or_else(Uuid::nil))
+                })
+                .collect()
+        };
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| with_drawn(second, second_ids));
+        let mut validated = with_drawn(first, drawn);
+        match later.join() {
+            Ok(rest) => validated.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        validated
+    })
+}
+
+/// [`validate`], taking each event's id from `next_id`.
+fn validate_drawing(
+    request: AppendRequest,
+    next_id: &mut dyn FnMut() -> Uuid,
+) -> Result<ValidatedAppend, InvalidInput> {
     if request.events.is_empty() {
         return Err(InvalidInput::new("events", "an append needs at least one event"));
     }
@@ -70,7 +142,7 @@ pub(crate) fn validate(request: AppendRequest, ids: &dyn IdSource) -> Result<Val
     digest.update([0]);
     let mut events = Vec::with_capacity(request.events.len());
     for (index, event) in request.events.iter().enumerate() {
-        let validated = validate_event(index, event, ids.next_id())?;
+        let validated = validate_event(index, event, next_id())?;
         digest.update(validated.event_type.as_bytes());
         digest.update([0]);
         digest.update(event.schema_version.to_be_bytes());
@@ -403,6 +475,11 @@ impl ChainTail {
     /// The last position sealed so far (the head's before the first).
     pub(crate) fn position(&self) -> u64 {
         self.position
+    }
+
+    /// The hash of the last record sealed so far (the head's before the first).
+    pub(crate) fn last_hash(&self) -> Hash {
+        self.prev_hash
     }
 
     /// The transaction's record time, in microseconds.
@@ -760,6 +837,79 @@ mod tests {
             )],
             Metadata::new("actor-1", "secretariat", "test"),
         )
+    }
+
+    /// `count` requests of `events` events each, on streams of their own.
+    fn batch(count: usize, events: usize) -> Vec<AppendRequest> {
+        (0..count)
+            .map(|n| {
+                let events = (0..events)
+                    .map(|k| {
+                        NewEvent::new(
+                            "Happened",
+                            1,
+                            format!(r#"{{"z":{k},"a":"request {n}"}}"#),
+                            "2013-05-01T12:00:00Z".parse().unwrap(),
+                        )
+                    })
+                    .collect();
+                AppendRequest::new(
+                    StreamName::new(format!("s-{n}")).unwrap(),
+                    ExpectedVersion::Any,
+                    events,
+                    Metadata::new("actor-1", "secretariat", "test"),
+                )
+            })
+            .collect()
+    }
+
+    fn described(results: &[Result<ValidatedAppend, InvalidInput>]) -> Vec<String> {
+        results
+            .iter()
+            .map(|result| match result {
+                Ok(append) => format!(
+                    "{} {} {:?}",
+                    hex::encode(append.digest),
+                    append.encoded_metadata,
+                    append
+                        .events
+                        .iter()
+                        .map(|event| (event.payload.get(), event.encoded_identity.as_str()))
+                        .collect::<Vec<_>>()
+                ),
+                Err(error) => error.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_large_batch_split_between_threads_validates_as_one_after_the_other() {
+        let ids = crate::clock::SequentialIds::default();
+        let one_by_one: Vec<_> = batch(30, 50)
+            .into_iter()
+            .map(|request| validate(request, &ids))
+            .collect();
+        let ids = crate::clock::SequentialIds::default();
+        let together = validate_all(batch(30, 50), &ids);
+        assert_eq!(together.len(), 30);
+        assert_eq!(described(&together), described(&one_by_one));
+
+        // A refused request keeps its place and its error; the others are validated.
+        let mut requests = batch(30, 50);
+        requests[7].events[10].payload = "[1, 2]".to_owned();
+        requests[20].events.clear();
+        let results = validate_all(requests, &ids);
+        assert_eq!(results.len(), 30);
+        for (index, result) in results.iter().enumerate() {
+            match index {
+                7 => assert_eq!(
+                    result.as_ref().unwrap_err().to_string(),
+                    "events[10].payload: the payload must be a JSON object"
+                ),
+                20 => assert!(result.as_ref().unwrap_err().to_string().starts_with("events:")),
+                _ => assert_eq!(result.as_ref().unwrap().events.len(), 50, "request {index}"),
+            }
+        }
     }
 
     #[test]

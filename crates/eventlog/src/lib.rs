@@ -40,7 +40,7 @@ pub use event::{
 };
 pub use lease::ProjectionLease;
 pub use links::{Link, LinkIndexHead};
-pub use postgres::{CommitDelay, PostgresConfig, PostgresEventStore};
+pub use postgres::{AppendPaths, CommitDelay, PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, MAX_DEFAULT_READ_PARALLELISM, SqliteConfig, SqliteEventStore, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;

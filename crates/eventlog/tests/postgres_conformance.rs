@@ -287,6 +287,14 @@ async fn same_appends_give_the_same_bytes_as_sqlite() {
                 request("a", ExpectedVersion::Exact(3), 2),
                 request("c", ExpectedVersion::NoStream, 1),
             ],
+            // Small groups on streams the writer knows: sealed from what it knows and written
+            // in one statement on PostgreSQL, with the same bytes.
+            vec![request("a", ExpectedVersion::Exact(5), 1)],
+            vec![
+                request("b", ExpectedVersion::Any, 2),
+                request("c", ExpectedVersion::Exact(1), 1),
+            ],
+            vec![request("a", ExpectedVersion::Exact(6), 1)],
         ]
     };
     for batch in appends() {
@@ -297,8 +305,9 @@ async fn same_appends_give_the_same_bytes_as_sqlite() {
     }
     let (pg_head, sqlite_head) = (on_postgres.head().await.unwrap(), on_sqlite.head().await.unwrap());
     assert_eq!(pg_head, sqlite_head);
-    assert_eq!(pg_head.position, 306);
-    for position in [1, 4, 304, 306] {
+    assert_eq!(pg_head.position, 311);
+    assert_eq!(on_postgres.append_paths().one_statement, 3);
+    for position in [1, 4, 304, 306, 307, 309, 310, 311] {
         assert_eq!(
             on_postgres.stored_record(position).await.unwrap(),
             on_sqlite.stored_record(position).await.unwrap(),
@@ -390,6 +399,95 @@ async fn a_large_group_with_command_ids_is_copied_exactly() {
         on_sqlite.tree_head(None).await.unwrap()
     );
     assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+}
+
+/// A writer alone on the log appends in one statement from what it knows; when another store
+/// has appended since, or a command id it carries is already registered, the statement writes
+/// nothing and the writer goes the long way, with the right versions, conflicts and replays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_alone_appends_in_one_statement_and_notices_another() {
+    let backend = postgres();
+    let first = backend.fresh(fixed_options()).await;
+    let second = backend.reopen(&first, fixed_options()).await;
+    let single = |name: &str, expected: ExpectedVersion, id: u128| {
+        let mut append = request(name, expected, 1);
+        append.metadata = append.metadata.with_command_id(uuid::Uuid::from_u128(id));
+        append
+    };
+    // The first append reads the head; the second finds the log as the first left it, and from
+    // then on the writer knows the log.
+    for n in 1..=4u64 {
+        first
+            .append(single("x", ExpectedVersion::Exact(n - 1), u128::from(n)))
+            .await
+            .expect("append");
+    }
+    let paths = first.append_paths();
+    assert_eq!((paths.one_statement, paths.long_way), (2, 2), "{paths:?}");
+
+    // A conflict decided from what the writer knows is the log's own answer.
+    let conflict = first.append(single("x", ExpectedVersion::Exact(2), 5)).await;
+    assert!(
+        matches!(conflict, Err(Error::VersionConflict { actual: 4, .. })),
+        "{conflict:?}"
+    );
+    assert_eq!(first.append_paths().one_statement, 3);
+
+    // Another store appends: the first's statement finds the head moved and writes nothing,
+    // and the long way sees version 5.
+    let theirs = second
+        .append(single("x", ExpectedVersion::Exact(4), 6))
+        .await
+        .expect("the other store appends");
+    assert_eq!((theirs.first_position, theirs.first_version), (5, 5));
+    let after = first
+        .append(single("x", ExpectedVersion::Exact(5), 7))
+        .await
+        .expect("the long way after the head moved");
+    assert_eq!((after.first_position, after.first_version), (6, 6));
+    let paths = first.append_paths();
+    assert_eq!((paths.one_statement, paths.long_way), (3, 3), "{paths:?}");
+
+    // Alone again after one long commit that found the log as it left it.
+    first
+        .append(single("x", ExpectedVersion::Exact(6), 8))
+        .await
+        .expect("append");
+    first
+        .append(single("x", ExpectedVersion::Exact(7), 9))
+        .await
+        .expect("append");
+    assert_eq!(first.append_paths().one_statement, 4);
+
+    // The other store's command, sent again through the first store: the register has it, so
+    // the statement writes nothing, and the long way answers with the other store's outcome.
+    let replayed = first
+        .append(single("x", ExpectedVersion::Exact(4), 6))
+        .await
+        .expect("replayed");
+    assert!(replayed.replayed);
+    assert_eq!(replayed.first_position, theirs.first_position);
+    assert_eq!(first.append_paths().long_way, 5);
+
+    let events: Vec<_> = second.stream_all(1).try_collect().await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .map(|event| (event.position, event.version))
+            .collect::<Vec<_>>(),
+        (1..=8).map(|n| (n, n)).collect::<Vec<_>>()
+    );
+    for pair in events.windows(2) {
+        assert!(
+            pair[1].recorded_at >= pair[0].recorded_at,
+            "record time never decreases"
+        );
+    }
+    assert_eq!(second.verify().await.unwrap().events, 8);
+    assert_eq!(
+        second.tree_head(None).await.unwrap(),
+        first.tree_head(None).await.unwrap()
+    );
 }
 
 /// A database migrated by a newer smes is refused untouched; one without the schema is not a

@@ -9,6 +9,7 @@
 //! hashed; `bytea`: the bytes), then -1 as a 16-bit trailer. All integers are big-endian.
 
 use sqlx::PgConnection;
+use sqlx::postgres::PgCopyIn;
 
 use crate::error::Result;
 
@@ -70,6 +71,55 @@ impl CopyRows {
             return Err(error.into());
         }
         copy.finish().await?;
+        Ok(())
+    }
+}
+
+/// A binary COPY sent while its rows are still being built: each [`flush`](Self::flush) sends
+/// the rows built so far, and the server parses them while the caller builds the next ones.
+pub(crate) struct CopyIn<'c> {
+    copy: Option<PgCopyIn<&'c mut PgConnection>>,
+    rows: CopyRows,
+}
+
+impl<'c> CopyIn<'c> {
+    /// Starts `statement` (a `COPY table (columns) FROM STDIN (FORMAT binary)`) on `connection`,
+    /// for rows of `fields` fields.
+    pub(crate) async fn start(connection: &'c mut PgConnection, statement: &str, fields: i16) -> Result<CopyIn<'c>> {
+        let copy = connection.copy_in_raw(statement).await?;
+        Ok(CopyIn {
+            copy: Some(copy),
+            rows: CopyRows::new(fields, 1 << 20),
+        })
+    }
+
+    /// The rows not sent yet, to add to.
+    pub(crate) fn rows(&mut self) -> &mut CopyRows {
+        &mut self.rows
+    }
+
+    /// Sends the rows built so far.
+    pub(crate) async fn flush(&mut self) -> Result<()> {
+        if self.rows.data.is_empty() {
+            return Ok(());
+        }
+        let data = std::mem::replace(&mut self.rows.data, Vec::with_capacity(1 << 20));
+        let copy = self.copy.as_mut().expect("a COPY under way");
+        if let Err(error) = copy.send(data).await {
+            // The connection is unusable mid-COPY: abort it (the transaction then rolls back).
+            if let Some(copy) = self.copy.take() {
+                let _ = copy.abort("sending the rows failed").await;
+            }
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// Sends the last rows and the trailer, and ends the COPY.
+    pub(crate) async fn finish(mut self) -> Result<()> {
+        self.rows.data.extend_from_slice(&(-1i16).to_be_bytes());
+        self.flush().await?;
+        self.copy.take().expect("a COPY under way").finish().await?;
         Ok(())
     }
 }

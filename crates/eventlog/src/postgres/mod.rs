@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::{StreamExt as _, stream};
 use jiff::Timestamp;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
 use smes_verify::{Hash, StoredRow, VerifiedChain};
@@ -39,6 +40,7 @@ use crate::store::{EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
 use crate::walk::LogWalk;
 use merkle::{CatchUp, to_i64};
+pub use writer::AppendPaths;
 use writer::Writer;
 
 /// The schema migrations, embedded in the binary.
@@ -225,6 +227,12 @@ impl PostgresEventStore {
         &self.location
     }
 
+    /// How this store's commits went so far: how many were written in one statement from what
+    /// its writer knew of the log, and how many took the long way (docs/eventlog.md).
+    pub fn append_paths(&self) -> AppendPaths {
+        self.writer.paths()
+    }
+
     /// Keeps a signed checkpoint with the log; returns false if the same one was kept already.
     /// Checkpoints, like events, are never changed or removed.
     pub async fn store_checkpoint(&self, origin: &str, tree_size: u64, note: &str) -> Result<bool> {
@@ -324,7 +332,13 @@ fn to_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
-fn decode_rows(rows: Vec<(i64, String, Vec<u8>)>, upcasters: &Upcasters) -> Result<Vec<RecordedEvent>> {
+/// Events per page that [`EventStore::stream_all`] reads ahead.
+const READ_AHEAD_PAGE: usize = 2_000;
+
+/// A stored event as read: position, record, hash.
+type EventRow = (i64, String, Vec<u8>);
+
+fn decode_rows(rows: Vec<EventRow>, upcasters: &Upcasters) -> Result<Vec<RecordedEvent>> {
     rows.into_iter()
         .map(|(position, record, hash)| codec::decode(position as u64, &record, &hash, upcasters))
         .collect()
@@ -343,9 +357,9 @@ impl PostgresEventStore {
 #[async_trait]
 impl EventStore for PostgresEventStore {
     async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
-        let appends = requests
+        let appends = codec::validate_all(requests, self.ids.as_ref())
             .into_iter()
-            .map(|request| codec::validate(request, self.ids.as_ref()).map_err(Error::from))
+            .map(|append| append.map_err(Error::from))
             .collect();
         self.writer.append(appends).await
     }
@@ -545,6 +559,51 @@ impl EventStore for PostgresEventStore {
 
     /// Woken by this process's commits and, through LISTEN/NOTIFY, by other processes';
     /// polls every [`PostgresConfig::poll_interval`] besides.
+    /// Reads pages ahead on a task of its own ([`READ_AHEAD_PAGE`] events each, one page
+    /// waiting at most) while the caller decodes: the server scans the next page while this
+    /// process decodes the current one. A page that is not full is the last.
+    fn stream_all(&self, from_position: u64) -> EventStream<'_> {
+        let pool = self.pool.clone();
+        let (pages, received) = tokio::sync::mpsc::channel::<Result<Vec<EventRow>>>(1);
+        tokio::spawn(async move {
+            let mut next = from_position.max(1);
+            loop {
+                let page: Result<Vec<EventRow>> = sqlx::query_as(
+                    "SELECT position, record, hash FROM events WHERE position >= $1 ORDER BY position LIMIT $2",
+                )
+                .bind(to_i64(next))
+                .bind(to_limit(READ_AHEAD_PAGE))
+                .fetch_all(&pool)
+                .await
+                .map_err(Error::from);
+                let following = match &page {
+                    Ok(rows) if rows.len() == READ_AHEAD_PAGE => rows.last().map(|row| row.0 as u64 + 1),
+                    _ => None,
+                };
+                // The reader went away, or this was the last page (or an error).
+                if pages.send(page).await.is_err() {
+                    return;
+                }
+                match following {
+                    Some(position) => next = position,
+                    None => return,
+                }
+            }
+        });
+        let upcasters = Arc::clone(&self.upcasters);
+        let decoded = stream::unfold(received, move |mut received| {
+            let upcasters = Arc::clone(&upcasters);
+            async move {
+                let page = received.recv().await?;
+                Some((page.and_then(|rows| decode_rows(rows, &upcasters)), received))
+            }
+        });
+        Box::pin(decoded.flat_map(|page| match page {
+            Ok(events) => stream::iter(events.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(error) => stream::iter(vec![Err(error)]),
+        }))
+    }
+
     fn subscribe(&self, from_position: u64) -> EventStream<'_> {
         self.listen();
         crate::store::follow(self, from_position, Some(self.head.subscribe()), self.poll_interval)

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -22,12 +23,24 @@ use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Row as _};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::CommitDelay;
-use super::binary::CopyRows;
+use super::binary::{CopyIn, CopyRows};
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
-use crate::codec::{ChainTail, ValidatedAppend};
+use crate::codec::{self, ChainTail, ValidatedAppend};
 use crate::error::{Error, Result};
 use crate::event::AppendOutcome;
+
+/// How a PostgreSQL store's commits went so far ([`PostgresEventStore::append_paths`]).
+///
+/// [`PostgresEventStore::append_paths`]: super::PostgresEventStore::append_paths
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppendPaths {
+    /// Commits written in one statement from what the writer knew of the log (it was alone).
+    pub one_statement: u64,
+    /// Commits that read the head first (another writer had appended, or the group was large,
+    /// named a stream the writer did not know, or carried a command id already registered).
+    pub long_way: u64,
+}
 
 /// The key of the advisory lock every append transaction takes before it reads the head
 /// ("smes-log" in ASCII). Only appends take it; readers never wait for it.
@@ -47,6 +60,7 @@ struct Job {
 /// The handle through which the store sends appends to its writer task.
 pub(crate) struct Writer {
     jobs: mpsc::UnboundedSender<Job>,
+    counts: Arc<PathCounts>,
 }
 
 impl Writer {
@@ -61,8 +75,17 @@ impl Writer {
         delay: Option<CommitDelay>,
     ) -> Writer {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, queue, clock, head, delay));
-        Writer { jobs }
+        let counts = Arc::new(PathCounts::default());
+        tokio::spawn(run(pool, queue, clock, head, delay, Arc::clone(&counts)));
+        Writer { jobs, counts }
+    }
+
+    /// How many commits went in one statement, and how many the long way, so far.
+    pub(crate) fn paths(&self) -> AppendPaths {
+        AppendPaths {
+            one_statement: self.counts.one_statement.load(Ordering::Relaxed),
+            long_way: self.counts.long_way.load(Ordering::Relaxed),
+        }
     }
 
     /// Queues appends and waits for their outcomes.
@@ -81,9 +104,10 @@ async fn run(
     clock: Arc<dyn Clock>,
     head: watch::Sender<u64>,
     delay: Option<CommitDelay>,
+    counts: Arc<PathCounts>,
 ) {
-    // The tree's right edge as of this writer's last commit, so that a commit need not read it.
-    let mut frontier = None;
+    // The log as this writer's last commit left it, so that a commit need not read it.
+    let mut known: Option<Known> = None;
     // The connection of the last commit, kept while commits follow each other closely: taking
     // one from the pool costs a round trip (the pool pings it first).
     let mut held: Option<(PoolConnection<Postgres>, Instant)> = None;
@@ -110,13 +134,13 @@ async fn run(
         };
         let committed = match committed {
             Ok(mut connection) => {
-                let committed = commit_group(&mut connection, &valid, clock.as_ref(), &mut frontier, delay).await;
+                let committed = commit_group(&mut connection, &valid, clock.as_ref(), &mut known, delay, &counts).await;
                 if committed.is_ok() {
                     held = Some((connection, Instant::now()));
                 } else {
                     // Whatever state it is in, a connection that failed is not reused.
                     connection.close_on_drop();
-                    frontier = None;
+                    known = None;
                 }
                 committed
             }
@@ -124,9 +148,9 @@ async fn run(
         };
         drop(valid);
         if committed.is_ok()
-            && let Some(frontier) = &frontier
+            && let Some(known) = &known
         {
-            raise_head(&head, frontier.size());
+            raise_head(&head, known.position());
         }
         let mut outcomes = match committed {
             Ok(outcomes) => Ok(outcomes.into_iter()),
@@ -279,17 +303,360 @@ async fn prepare(
     })
 }
 
+/// What a writer knows of the log as its own last commit left it: the head, the tree's right
+/// edge and the versions of the streams it read or wrote. All of it stays true for as long as no
+/// other writer appends, which `smes_append_known` checks under the lock before it writes.
+pub(crate) struct Known {
+    /// Position, hash and record time of the head; `None` for an empty log.
+    head: Option<(u64, Hash, i64)>,
+    frontier: MerkleFrontier,
+    versions: HashMap<String, u64>,
+    /// Whether the last append found the log as this writer had left it. While other writers
+    /// append too, the one-statement path would mostly find the head moved, so it is not tried.
+    alone: bool,
+}
+
+/// The most stream versions a writer remembers; past it, it forgets them all and starts again.
+const KNOWN_STREAMS: usize = 10_000;
+
+impl Known {
+    fn position(&self) -> u64 {
+        self.head.as_ref().map_or(0, |head| head.0)
+    }
+
+    /// The group can be sealed from what is known: a small group whose every stream is known.
+    fn covers(&self, appends: &[&ValidatedAppend]) -> bool {
+        let events: usize = appends.iter().map(|append| append.events.len()).sum();
+        events < COPY_THRESHOLD
+            && appends.len() < COPY_THRESHOLD
+            && appends
+                .iter()
+                .all(|append| self.versions.contains_key(append.request.stream.as_str()))
+    }
+
+    /// What the writer knows after a commit of `chain`'s events on top of `before` (the head
+    /// the commit found), given the versions of the streams the group named.
+    fn after_commit(
+        before: Option<(u64, Hash, i64)>,
+        chain: &ChainTail,
+        frontier: MerkleFrontier,
+        mut remembered: HashMap<String, u64>,
+        group: HashMap<String, u64>,
+        alone: bool,
+    ) -> Known {
+        let wrote = chain.position() > before.as_ref().map_or(0, |head| head.0);
+        let head = if wrote {
+            Some((chain.position(), chain.last_hash(), chain.recorded_at_micros()))
+        } else {
+            before
+        };
+        if remembered.len() + group.len() > KNOWN_STREAMS {
+            remembered.clear();
+        }
+        remembered.extend(group);
+        Known {
+            head,
+            frontier,
+            versions: remembered,
+            alone,
+        }
+    }
+}
+
+/// How a writer's commits went: in one statement from what it knew, or the long way.
+#[derive(Debug, Default)]
+struct PathCounts {
+    one_statement: AtomicU64,
+    long_way: AtomicU64,
+}
+
 /// Writes a group of appends in one transaction. Request-level failures (conflicts, reused
 /// command ids) are results; a database failure rolls everything back.
 ///
-/// Round trips while the lock is held: one call that takes the lock and reads what the checks
-/// need ([`prepare`]), the rows (one statement, or for a large group a binary COPY of events and
-/// commands and then one statement for the rest), and the commit.
+/// A writer alone on the log seals the group from what it knows ([`Known`]) and writes it with
+/// one statement ([`commit_known`]: one round trip, commit included). Otherwise, or when that
+/// statement finds that another writer appended since, the long way ([`commit_prepared`]).
 async fn commit_group(
     connection: &mut PgConnection,
     appends: &[&ValidatedAppend],
     clock: &dyn Clock,
-    cached_frontier: &mut Option<MerkleFrontier>,
+    known: &mut Option<Known>,
+    delay: Option<CommitDelay>,
+    counts: &PathCounts,
+) -> Result<Vec<Result<AppendOutcome>>> {
+    if let Some(state) = known.as_mut()
+        && state.alone
+        && state.covers(appends)
+    {
+        if let Some(results) = commit_known(connection, appends, clock, state, delay).await? {
+            counts.one_statement.fetch_add(1, Ordering::Relaxed);
+            return Ok(results);
+        }
+        // Another writer appended since this one's last commit.
+        state.alone = false;
+    }
+    counts.long_way.fetch_add(1, Ordering::Relaxed);
+    commit_prepared(connection, appends, clock, known, delay).await
+}
+
+/// Seals the group against the head this writer left and sends it with `smes_append_known`,
+/// which writes it only if that is still the head and no command id of the group is already
+/// registered. `None`: it wrote nothing, and the group must go the long way.
+async fn commit_known(
+    connection: &mut PgConnection,
+    appends: &[&ValidatedAppend],
+    clock: &dyn Clock,
+    known: &mut Known,
+    delay: Option<CommitDelay>,
+) -> Result<Option<Vec<Result<AppendOutcome>>>> {
+    let mut versions: HashMap<String, u64> = appends
+        .iter()
+        .map(|append| {
+            let stream = append.request.stream.as_str();
+            (stream.to_owned(), known.versions[stream])
+        })
+        .collect();
+    let mut chain = ChainTail::after(
+        known
+            .head
+            .as_ref()
+            .map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
+        clock.now(),
+    )?;
+    let mut frontier = known.frontier.clone();
+    let size_before = frontier.size();
+    // Command ids already in the register are the function's to find: it then writes nothing.
+    let sealed = seal_group(appends, &mut chain, &mut frontier, &mut versions, &HashMap::new());
+    let grew = frontier.size() > size_before;
+    let call = KnownCall {
+        known_head: known.position(),
+        command_ids: appends
+            .iter()
+            .filter_map(|append| append.request.metadata.command_id)
+            .map(|id| id.hyphenated().to_string())
+            .collect(),
+        sealed: &sealed,
+        recorded_at: chain.recorded_at_micros(),
+        frontier: grew.then_some(&frontier),
+    };
+    let written = match delay {
+        None => call.send(connection).await?,
+        Some(delay) => {
+            // Tests only: the same statement inside a transaction held open, as a slow commit.
+            let mut transaction = connection.begin().await?;
+            let written = call.send(&mut transaction).await?;
+            if written {
+                tokio::time::sleep(delay.draw()).await;
+            }
+            transaction.commit().await?;
+            written
+        }
+    };
+    if !written {
+        return Ok(None);
+    }
+    let remembered = std::mem::take(&mut known.versions);
+    *known = Known::after_commit(known.head, &chain, frontier, remembered, versions, true);
+    Ok(Some(sealed.results))
+}
+
+/// The arguments of one `smes_append_known` call.
+struct KnownCall<'a> {
+    known_head: u64,
+    /// Every command id the group carries, those of refused requests included.
+    command_ids: Vec<String>,
+    sealed: &'a Sealed,
+    recorded_at: i64,
+    /// The tree's new right edge, when the group grew it.
+    frontier: Option<&'a MerkleFrontier>,
+}
+
+impl KnownCall<'_> {
+    async fn send(&self, connection: &mut PgConnection) -> Result<bool> {
+        let Sealed {
+            rows, commands, nodes, ..
+        } = self.sealed;
+        let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
+        let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
+        let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
+        let written: bool = sqlx::query_scalar(
+            "SELECT smes_append_known($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23, $24, $25)",
+        )
+        .bind(APPEND_LOCK)
+        .bind(to_i64(self.known_head))
+        .bind(&self.command_ids)
+        .bind(&rows.positions)
+        .bind(&rows.streams)
+        .bind(&rows.versions)
+        .bind(&rows.event_types)
+        .bind(&rows.occurred_at)
+        .bind(self.recorded_at)
+        .bind(&rows.records)
+        .bind(&rows.hashes)
+        .bind(&commands.ids)
+        .bind(&commands.streams)
+        .bind(&commands.first_positions)
+        .bind(&commands.last_positions)
+        .bind(&commands.first_versions)
+        .bind(&commands.last_versions)
+        .bind(&commands.digests)
+        .bind(levels)
+        .bind(indices)
+        .bind(node_hashes)
+        .bind(self.frontier.map(|frontier| to_i64(frontier.size())))
+        .bind(self.frontier.map(|frontier| frontier.subtrees().concat()))
+        .bind(NOTIFY_CHANNEL)
+        .bind(self.frontier.map(|frontier| frontier.size().to_string()))
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok(written)
+    }
+}
+
+/// What sealing a group gives: the rows to write and each request's result.
+struct Sealed {
+    rows: EventRows,
+    commands: CommandRows,
+    nodes: Vec<Node>,
+    results: Vec<Result<AppendOutcome>>,
+}
+
+/// Checks each request of the group (command id against `earlier_commands` and the group's own,
+/// expected version against `versions`) and seals the accepted events after `chain`, pushing
+/// their leaves onto `frontier`; `versions` ends holding each stream's version after the group.
+fn seal_group(
+    appends: &[&ValidatedAppend],
+    chain: &mut ChainTail,
+    frontier: &mut MerkleFrontier,
+    versions: &mut HashMap<String, u64>,
+    earlier_commands: &HashMap<String, EarlierAppend>,
+) -> Sealed {
+    let mut sealer = Sealer::new(chain, frontier, versions, earlier_commands);
+    for &append in appends {
+        sealer.seal(append);
+    }
+    sealer.sealed
+}
+
+/// Seals a group one request at a time ([`seal_group`]), so that a large group's rows can be
+/// sent while the next are sealed.
+struct Sealer<'a> {
+    chain: &'a mut ChainTail,
+    frontier: &'a mut MerkleFrontier,
+    versions: &'a mut HashMap<String, u64>,
+    earlier_commands: &'a HashMap<String, EarlierAppend>,
+    /// What this group wrote so far: later requests of the group see it before it is inserted.
+    group_commands: HashMap<String, (AppendOutcome, Hash)>,
+    sealed: Sealed,
+}
+
+impl<'a> Sealer<'a> {
+    fn new(
+        chain: &'a mut ChainTail,
+        frontier: &'a mut MerkleFrontier,
+        versions: &'a mut HashMap<String, u64>,
+        earlier_commands: &'a HashMap<String, EarlierAppend>,
+    ) -> Self {
+        Sealer {
+            chain,
+            frontier,
+            versions,
+            earlier_commands,
+            group_commands: HashMap::new(),
+            sealed: Sealed {
+                rows: EventRows::default(),
+                commands: CommandRows::default(),
+                nodes: Vec::new(),
+                results: Vec::new(),
+            },
+        }
+    }
+
+    fn seal(&mut self, append: &ValidatedAppend) {
+        let stream = append.request.stream.as_str();
+        let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
+        if let Some(command_id) = &command_id {
+            let earlier = match self.group_commands.get(command_id) {
+                Some((outcome, digest)) => Some(EarlierAppend {
+                    outcome: AppendOutcome {
+                        replayed: true,
+                        ..outcome.clone()
+                    },
+                    digest: digest.to_vec(),
+                }),
+                None => self.earlier_commands.get(command_id).cloned(),
+            };
+            if let Some(earlier) = earlier {
+                self.sealed.results.push(if earlier.digest == append.digest {
+                    Ok(earlier.outcome)
+                } else {
+                    Err(Error::CommandIdReused {
+                        command_id: append.request.metadata.command_id.expect("present"),
+                        stream: earlier.outcome.stream,
+                    })
+                });
+                return;
+            }
+        }
+        let actual = self.versions.get(stream).copied().unwrap_or(0);
+        if !append.request.expected_version.admits(actual) {
+            self.sealed.results.push(Err(Error::VersionConflict {
+                stream: stream.to_owned(),
+                expected: append.request.expected_version,
+                actual,
+            }));
+            return;
+        }
+        let chain = &mut *self.chain;
+        let rows = &mut self.sealed.rows;
+        let first_position = chain.position() + 1;
+        for (index, event) in append.events.iter().enumerate() {
+            let version = actual + 1 + index as u64;
+            let sealed = chain.seal_next(version, append, event);
+            merkle::push_leaf(self.frontier, &sealed.hash, &mut self.sealed.nodes);
+            rows.positions.push(to_i64(chain.position()));
+            rows.streams.push(stream.to_owned());
+            rows.versions.push(to_i64(version));
+            rows.event_types.push(event.event_type.clone());
+            rows.occurred_at.push(event.occurred_at_micros);
+            rows.records.push(sealed.record);
+            rows.hashes.push(sealed.hash.to_vec());
+        }
+        let last_version = actual + append.events.len() as u64;
+        self.versions.insert(stream.to_owned(), last_version);
+        let outcome = AppendOutcome {
+            stream: stream.to_owned(),
+            first_position,
+            last_position: chain.position(),
+            first_version: actual + 1,
+            last_version,
+            recorded_at: chain.recorded_at(),
+            replayed: false,
+        };
+        if let Some(command_id) = command_id {
+            let commands = &mut self.sealed.commands;
+            commands.ids.push(command_id.clone());
+            commands.streams.push(stream.to_owned());
+            commands.first_positions.push(to_i64(outcome.first_position));
+            commands.last_positions.push(to_i64(outcome.last_position));
+            commands.first_versions.push(to_i64(outcome.first_version));
+            commands.last_versions.push(to_i64(outcome.last_version));
+            commands.digests.push(append.digest.to_vec());
+            self.group_commands.insert(command_id, (outcome.clone(), append.digest));
+        }
+        self.sealed.results.push(Ok(outcome));
+    }
+}
+
+/// The long way: one transaction that takes the lock and reads what the checks need
+/// ([`prepare`]), then sends the rows (one statement, or for a large group a binary COPY of
+/// events and commands and then one statement for the rest), then commits.
+async fn commit_prepared(
+    connection: &mut PgConnection,
+    appends: &[&ValidatedAppend],
+    clock: &dyn Clock,
+    known: &mut Option<Known>,
     delay: Option<CommitDelay>,
 ) -> Result<Vec<Result<AppendOutcome>>> {
     let mut transaction = connection.begin().await?;
@@ -306,118 +673,76 @@ async fn commit_group(
     unique_ids.dedup();
     // Writers of every process commit one at a time: the lock is held until this commits, and
     // the head is read after taking it, so it is the previous writer's committed head.
-    let cached_size = cached_frontier.as_ref().map(MerkleFrontier::size);
+    let cached = known.take();
+    let cached_size = cached.as_ref().map(|known| known.frontier.size());
     let prepared = prepare(&mut transaction, streams, unique_ids, cached_size).await?;
+    let head = match &prepared.head {
+        None => None,
+        Some((position, hash, recorded_at)) => Some((
+            *position as u64,
+            codec::stored_hash(*position as u64, hash)?,
+            *recorded_at,
+        )),
+    };
     let mut chain = ChainTail::after(
-        prepared
-            .head
-            .as_ref()
-            .map(|(position, hash, recorded_at)| (*position as u64, hash.as_slice(), *recorded_at)),
+        head.as_ref()
+            .map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
         clock.now(),
     )?;
     let position = chain.position();
+    // The log is as this writer left it if nobody appended since its last commit.
+    let alone = cached.as_ref().is_some_and(|known| known.position() == position);
+    let remembered = match cached {
+        Some(known) if alone => Some((known.frontier, known.versions)),
+        Some(known) => Some((known.frontier, HashMap::new())),
+        None => None,
+    };
     // The edge this writer left at its last commit is reused while the log has not grown since;
     // otherwise the stored edge (saved by every commit) is used, and any leaves after it (left
     // by a copy, which saves it less often) are caught up.
-    let mut frontier = match (cached_frontier.take(), prepared.frontier) {
-        (Some(frontier), None) if frontier.size() == position => frontier,
-        (_, stored) => {
+    let (mut frontier, remembered) = match (remembered, prepared.frontier) {
+        (Some((frontier, versions)), None) if frontier.size() == position => (frontier, versions),
+        (remembered, stored) => {
             let mut frontier = match stored {
                 Some((size, subtrees)) => merkle::frontier_from_row(size, &subtrees)?,
                 None => merkle::load_frontier(&mut transaction).await?,
             };
             merkle::catch_up(&mut transaction, &mut frontier, position, CatchUp::Store).await?;
-            frontier
+            (frontier, remembered.map(|(_, versions)| versions).unwrap_or_default())
         }
     };
     let size_before = frontier.size();
-    let mut nodes: Vec<Node> = Vec::new();
-
-    // What this group wrote so far: later requests of the group see it before it is inserted.
     let mut versions = prepared.versions;
-    let earlier_commands = prepared.commands;
-    let mut group_commands: HashMap<String, (AppendOutcome, Hash)> = HashMap::new();
-    let mut rows = EventRows::default();
-    let mut commands = CommandRows::default();
-    let mut results = Vec::with_capacity(appends.len());
-    for &append in appends {
-        let stream = append.request.stream.as_str();
-        let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
-        if let Some(command_id) = &command_id {
-            let earlier = match group_commands.get(command_id) {
-                Some((outcome, digest)) => Some(EarlierAppend {
-                    outcome: AppendOutcome {
-                        replayed: true,
-                        ..outcome.clone()
-                    },
-                    digest: digest.to_vec(),
-                }),
-                None => earlier_commands.get(command_id).cloned(),
-            };
-            if let Some(earlier) = earlier {
-                results.push(if earlier.digest == append.digest {
-                    Ok(earlier.outcome)
-                } else {
-                    Err(Error::CommandIdReused {
-                        command_id: append.request.metadata.command_id.expect("present"),
-                        stream: earlier.outcome.stream,
-                    })
-                });
-                continue;
+    let recorded_at = chain.recorded_at_micros();
+    let events: usize = appends.iter().map(|append| append.events.len()).sum();
+    let mut sealer = Sealer::new(&mut chain, &mut frontier, &mut versions, &prepared.commands);
+    let copied = events >= COPY_THRESHOLD;
+    if copied {
+        // A large group's events go by binary COPY, sent a few hundred at a time while the
+        // next are sealed: the server parses and indexes them meanwhile.
+        let mut copy = CopyIn::start(&mut transaction, COPY_EVENTS, 8).await?;
+        for &append in appends {
+            sealer.seal(append);
+            if sealer.sealed.rows.positions.len() >= COPY_CHUNK {
+                copy_event_rows(&mut copy, &mut sealer.sealed.rows, recorded_at);
+                copy.flush().await?;
             }
         }
-        let actual = versions.get(stream).copied().unwrap_or(0);
-        if !append.request.expected_version.admits(actual) {
-            results.push(Err(Error::VersionConflict {
-                stream: stream.to_owned(),
-                expected: append.request.expected_version,
-                actual,
-            }));
-            continue;
+        copy_event_rows(&mut copy, &mut sealer.sealed.rows, recorded_at);
+        copy.finish().await?;
+    } else {
+        for &append in appends {
+            sealer.seal(append);
         }
-        let first_position = chain.position() + 1;
-        for (index, event) in append.events.iter().enumerate() {
-            let version = actual + 1 + index as u64;
-            let sealed = chain.seal_next(version, append, event);
-            merkle::push_leaf(&mut frontier, &sealed.hash, &mut nodes);
-            rows.positions.push(to_i64(chain.position()));
-            rows.streams.push(stream.to_owned());
-            rows.versions.push(to_i64(version));
-            rows.event_types.push(event.event_type.clone());
-            rows.occurred_at.push(event.occurred_at_micros);
-            rows.records.push(sealed.record);
-            rows.hashes.push(sealed.hash.to_vec());
-        }
-        let last_version = actual + append.events.len() as u64;
-        versions.insert(stream.to_owned(), last_version);
-        let outcome = AppendOutcome {
-            stream: stream.to_owned(),
-            first_position,
-            last_position: chain.position(),
-            first_version: actual + 1,
-            last_version,
-            recorded_at: chain.recorded_at(),
-            replayed: false,
-        };
-        if let Some(command_id) = command_id {
-            commands.ids.push(command_id.clone());
-            commands.streams.push(stream.to_owned());
-            commands.first_positions.push(to_i64(outcome.first_position));
-            commands.last_positions.push(to_i64(outcome.last_position));
-            commands.first_versions.push(to_i64(outcome.first_version));
-            commands.last_versions.push(to_i64(outcome.last_version));
-            commands.digests.push(append.digest.to_vec());
-            group_commands.insert(command_id, (outcome.clone(), append.digest));
-        }
-        results.push(Ok(outcome));
     }
-    let recorded_at = chain.recorded_at_micros();
-    let mut inline_events = &rows;
-    let empty_events = EventRows::default();
-    if rows.positions.len() >= COPY_THRESHOLD {
-        copy_events(&mut transaction, &rows, recorded_at).await?;
-        inline_events = &empty_events;
-    }
+    let Sealed {
+        rows,
+        commands,
+        nodes,
+        results,
+    } = sealer.sealed;
+    // Rows not copied (a small group's) go in with the rest.
+    let inline_events = rows;
     let mut inline_commands = &commands;
     let empty_commands = CommandRows::default();
     if commands.ids.len() >= COPY_THRESHOLD {
@@ -427,7 +752,7 @@ async fn commit_group(
     let grew = frontier.size() > size_before;
     write_rest(
         &mut transaction,
-        inline_events,
+        &inline_events,
         inline_commands,
         recorded_at,
         &nodes,
@@ -439,7 +764,7 @@ async fn commit_group(
         tokio::time::sleep(delay.draw()).await;
     }
     transaction.commit().await?;
-    *cached_frontier = Some(frontier);
+    *known = Some(Known::after_commit(head, &chain, frontier, remembered, versions, alone));
     Ok(results)
 }
 
@@ -447,11 +772,17 @@ async fn commit_group(
 /// ones inline in [`write_rest`]'s statement, which costs one round trip where a COPY costs two.
 const COPY_THRESHOLD: usize = 64;
 
-async fn copy_events(connection: &mut PgConnection, rows: &EventRows, recorded_at: i64) -> Result<()> {
-    let bytes: usize = rows.records.iter().map(|record| record.len() + 160).sum();
-    let mut copy = CopyRows::new(8, bytes);
+/// Events a large group sends in each piece of its COPY.
+const COPY_CHUNK: usize = 512;
+
+const COPY_EVENTS: &str = "COPY events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
+                           FROM STDIN (FORMAT binary)";
+
+/// Moves `rows` into the COPY's next piece, leaving `rows` empty.
+fn copy_event_rows(copy: &mut CopyIn<'_>, rows: &mut EventRows, recorded_at: i64) {
+    let out = copy.rows();
     for index in 0..rows.positions.len() {
-        copy.row()
+        out.row()
             .bigint(rows.positions[index])
             .text(&rows.streams[index])
             .bigint(rows.versions[index])
@@ -461,12 +792,7 @@ async fn copy_events(connection: &mut PgConnection, rows: &EventRows, recorded_a
             .text(&rows.records[index])
             .bytes(&rows.hashes[index]);
     }
-    copy.send(
-        connection,
-        "COPY events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
-         FROM STDIN (FORMAT binary)",
-    )
-    .await
+    *rows = EventRows::default();
 }
 
 async fn copy_commands(connection: &mut PgConnection, commands: &CommandRows, recorded_at: i64) -> Result<()> {

@@ -575,9 +575,9 @@ pub(crate) fn to_i64(value: u64) -> i64 {
 #[async_trait]
 impl EventStore for SqliteEventStore {
     async fn append_batch(&self, requests: Vec<AppendRequest>) -> Result<Vec<Result<AppendOutcome>>> {
-        let appends = requests
+        let appends = codec::validate_all(requests, self.ids.as_ref())
             .into_iter()
-            .map(|request| codec::validate(request, self.ids.as_ref()).map_err(Error::from))
+            .map(|append| append.map_err(Error::from))
             .collect();
         self.writer.append(appends).await
     }
