@@ -122,6 +122,7 @@ async fn measure_in(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchEr
         .collect();
     join(tasks).await?;
     let shared = rate(total, started.elapsed());
+    let paths = one_store.append_paths();
 
     // 16 stores, one task each.
     let mut stores = Vec::with_capacity(CONCURRENCY as usize);
@@ -164,6 +165,12 @@ async fn measure_in(url: &str, appends: u64) -> Result<Vec<Measurement>, BenchEr
             value: shared,
             unit: "appends/s",
             goal: Some(goal(shared)),
+        },
+        Measurement {
+            name: "PostgreSQL: one store's commits written in one statement (it was alone on the log)",
+            value: 100.0 * paths.one_statement as f64 / (paths.one_statement + paths.long_way).max(1) as f64,
+            unit: "%",
+            goal: None,
         },
         Measurement {
             name: "PostgreSQL: 16 concurrent single appenders, 16 stores (as 16 processes)",

@@ -72,17 +72,7 @@ pub(crate) fn validate_all(
     if events < PARALLEL_VALIDATION_EVENTS || requests.len() < 2 || threads < 2 {
         return requests.into_iter().map(|request| validate(request, ids)).collect();
     }
-    let mut drawn: Vec<Vec<Uuid>> = requests
-        .iter()
-        .map(|request| {
-            let count = if request.events.len() > MAX_EVENTS_PER_APPEND {
-                0
-            } else {
-                request.events.len()
-            };
-            (0..count).map(|_| ids.next_id()).collect()
-        })
-        .collect();
+    let mut drawn = draw_ids(&requests, ids);
     // The second thread takes the requests after the one that crosses half the events.
     let mut seen = 0;
     let split = requests
@@ -101,11 +91,7 @@ pub(crate) fn validate_all(
             requests
                 .into_iter()
                 .zip(drawn)
-                .map(|(request, drawn)| {
-                    let mut drawn = drawn.into_iter();
-                    // An append of too many events drew none, and is refused before it asks.
-                    validate_drawing(request, &mut || drawn.next().unwrap_or_else(Uuid::nil))
-                })
+                .map(|(request, drawn)| validate_drawn(request, drawn))
                 .collect()
         };
     std::thread::scope(|scope| {
@@ -117,6 +103,29 @@ pub(crate) fn validate_all(
         }
         validated
     })
+}
+
+/// The event ids of a large batch, drawn before it is validated: one per event, in request and
+/// event order (none for an append of more events than are accepted, which is refused anyway).
+fn draw_ids(requests: &[AppendRequest], ids: &dyn IdSource) -> Vec<Vec<Uuid>> {
+    requests
+        .iter()
+        .map(|request| {
+            let count = if request.events.len() > MAX_EVENTS_PER_APPEND {
+                0
+            } else {
+                request.events.len()
+            };
+            (0..count).map(|_| ids.next_id()).collect()
+        })
+        .collect()
+}
+
+/// [`validate`] with the ids [`draw_ids`] drew for this request.
+fn validate_drawn(request: AppendRequest, drawn: Vec<Uuid>) -> Result<ValidatedAppend, InvalidInput> {
+    let mut drawn = drawn.into_iter();
+    // An append of too many events drew none, and is refused before it asks.
+    validate_drawing(request, &mut || drawn.next().unwrap_or_else(Uuid::nil))
 }
 
 /// [`validate`], taking each event's id from `next_id`.

@@ -401,6 +401,59 @@ async fn a_large_group_with_command_ids_is_copied_exactly() {
     assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
 }
 
+/// A batch of 1,000 events or more (validated on two threads, its events sent by COPY) gets
+/// the same outcomes (a refusal, a conflict and a replay among them, each in its place), ids
+/// and bytes as on SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_batch_with_a_refusal_a_conflict_and_a_replay_matches_sqlite() {
+    let backend = postgres();
+    let on_postgres = backend.fresh(fixed_options()).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
+        .await
+        .expect("open SQLite");
+    let batch = || {
+        let mut batch: Vec<AppendRequest> = (0..20u128)
+            .map(|n| {
+                let mut append = request(&format!("stream-{}", n % 15), ExpectedVersion::Any, 60);
+                append.metadata = append.metadata.with_command_id(uuid::Uuid::from_u128(5_000 + n));
+                append
+            })
+            .collect();
+        batch[5].events[3].payload = "[\"not an object\"]".to_owned();
+        batch[9].expected_version = ExpectedVersion::NoStream;
+        batch[9].stream = stream("stream-2");
+        batch[12] = batch[3].clone();
+        batch
+    };
+    let outcomes = on_postgres.append_batch(batch()).await.expect("append on PostgreSQL");
+    let on_sqlite_outcomes = on_sqlite.append_batch(batch()).await.expect("append on SQLite");
+    assert_eq!(outcomes.len(), 20);
+    assert!(matches!(outcomes[5], Err(Error::InvalidInput(_))), "{:?}", outcomes[5]);
+    assert!(
+        matches!(outcomes[9], Err(Error::VersionConflict { .. })),
+        "{:?}",
+        outcomes[9]
+    );
+    assert!(outcomes[12].as_ref().expect("replayed").replayed);
+    assert_eq!(format!("{outcomes:?}"), format!("{on_sqlite_outcomes:?}"));
+    let head = on_postgres.head().await.unwrap();
+    assert_eq!(head, on_sqlite.head().await.unwrap());
+    assert_eq!(head.position, 17 * 60);
+    for position in [1, 61, 300, 301, 777, 1020] {
+        assert_eq!(
+            on_postgres.stored_record(position).await.unwrap(),
+            on_sqlite.stored_record(position).await.unwrap(),
+            "record {position}"
+        );
+    }
+    assert_eq!(
+        on_postgres.tree_head(None).await.unwrap(),
+        on_sqlite.tree_head(None).await.unwrap()
+    );
+    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+}
+
 /// A writer alone on the log appends in one statement from what it knows; when another store
 /// has appended since, or a command id it carries is already registered, the statement writes
 /// nothing and the writer goes the long way, with the right versions, conflicts and replays.
