@@ -219,6 +219,9 @@ fn validate_event(
     // are parsed and written again.
     let payload = if is_canonical_json(raw.get()) {
         raw.to_owned()
+    } else if let Some(text) = reorder_to_canonical(raw.get()) {
+        // Only the members' order (or white space) was not canonical.
+        RawValue::from_string(text).map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
     } else {
         let value: serde_json::Value = serde_json::from_str(raw.get())
             .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
@@ -330,6 +333,164 @@ fn is_canonical_json(text: &str) -> bool {
         }
     }
     true
+}
+
+/// Valid JSON `text` in canonical form, by putting every object's members in key order and
+/// leaving out white space, when everything else in it is already written as serde_json writes
+/// it (what [`is_canonical_json`] is sure of: integers of at most 18 digits, strings and keys
+/// without escapes) and no object has a key twice. `None` otherwise: the payload is then parsed
+/// into a value and written again, which costs about twice as much.
+fn reorder_to_canonical(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut reader = Reorder { text, at: 0 };
+    reader.value(&mut out)?;
+    reader.skip_white();
+    (reader.at == text.len()).then_some(out)
+}
+
+/// The reader of [`reorder_to_canonical`]: a position in the text.
+struct Reorder<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Reorder<'a> {
+    fn next(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_white(&mut self) {
+        while matches!(self.next(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, out: &mut String) -> Option<()> {
+        self.skip_white();
+        let bytes = self.text.as_bytes();
+        match self.next()? {
+            b'{' => self.object(out),
+            b'[' => self.array(out),
+            b'"' => {
+                let text = self.string()?;
+                out.push('"');
+                out.push_str(text);
+                out.push('"');
+                Some(())
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.at;
+                self.at += usize::from(bytes[self.at] == b'-');
+                let digits = bytes[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
+                self.at += digits;
+                let is_integer = digits > 0 && !matches!(self.next(), Some(b'.' | b'e' | b'E'));
+                // Small integers print as written, except "-0".
+                if !is_integer || digits > 18 || &bytes[start..self.at] == b"-0" {
+                    return None;
+                }
+                out.push_str(&self.text[start..self.at]);
+                Some(())
+            }
+            b't' | b'f' | b'n' => {
+                let start = self.at;
+                self.at += bytes[self.at..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                out.push_str(&self.text[start..self.at]);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// A string without escapes (the reader is at its opening quote), as its text.
+    fn string(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at + 1;
+        let length = bytes.get(start..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
+        if bytes[start + length] == b'\\' {
+            return None;
+        }
+        self.at = start + length + 1;
+        Some(&self.text[start..start + length])
+    }
+
+    fn array(&mut self, out: &mut String) -> Option<()> {
+        self.at += 1;
+        out.push('[');
+        self.skip_white();
+        if self.next()? == b']' {
+            self.at += 1;
+            out.push(']');
+            return Some(());
+        }
+        loop {
+            self.value(out)?;
+            self.skip_white();
+            match self.next()? {
+                b',' => out.push(','),
+                b']' => {
+                    self.at += 1;
+                    out.push(']');
+                    return Some(());
+                }
+                _ => return None,
+            }
+            self.at += 1;
+        }
+    }
+
+    fn object(&mut self, out: &mut String) -> Option<()> {
+        self.at += 1;
+        // Each member's value is written here as it comes, and taken in key order at the end.
+        let mut values = String::new();
+        let mut members: Vec<(&'a str, std::ops::Range<usize>)> = Vec::new();
+        self.skip_white();
+        if self.next()? == b'}' {
+            self.at += 1;
+            out.push_str("{}");
+            return Some(());
+        }
+        loop {
+            self.skip_white();
+            if self.next()? != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            self.skip_white();
+            if self.next()? != b':' {
+                return None;
+            }
+            self.at += 1;
+            let start = values.len();
+            self.value(&mut values)?;
+            members.push((key, start..values.len()));
+            self.skip_white();
+            match self.next()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        // Keys compare as serde_json's map orders them: byte by byte.
+        members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            return None;
+        }
+        out.push('{');
+        for (index, (key, range)) in members.into_iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(key);
+            out.push_str("\":");
+            out.push_str(&values[range]);
+        }
+        out.push('}');
+        Some(())
+    }
 }
 
 fn record_metadata(metadata: &Metadata) -> RecordMetadata<'static> {
@@ -965,6 +1126,84 @@ mod tests {
         }
     }
 
+    /// `value` as JSON with every object's members in reverse key order, with white space
+    /// between tokens when `pretty`; scalars as serde_json writes them.
+    fn members_reversed(value: &serde_json::Value, pretty: bool) -> String {
+        let gap = if pretty { " \n\t" } else { "" };
+        match value {
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|item| members_reversed(item, pretty)).collect();
+                format!("[{gap}{}{gap}]", items.join(&format!("{gap},{gap}")))
+            }
+            serde_json::Value::Object(map) => {
+                let members: Vec<String> = map
+                    .iter()
+                    .rev()
+                    .map(|(key, item)| {
+                        format!(
+                            "{}{gap}:{gap}{}",
+                            serde_json::to_string(key).unwrap(),
+                            members_reversed(item, pretty)
+                        )
+                    })
+                    .collect();
+                format!("{{{gap}{}{gap}}}", members.join(&format!("{gap},{gap}")))
+            }
+            scalar => serde_json::to_string(scalar).unwrap(),
+        }
+    }
+
+    #[test]
+    fn reordering_refuses_what_it_cannot_be_sure_of() {
+        let reorder = |text: &str| reorder_to_canonical(text);
+        assert_eq!(
+            reorder(
+                r#"{ "title": "Seminar", "planned": {"start": "2013-04-01", "end": "2013-04-03"}, "cost": 12500 }"#
+            )
+            .as_deref(),
+            Some(r#"{"cost":12500,"planned":{"end":"2013-04-03","start":"2013-04-01"},"title":"Seminar"}"#)
+        );
+        assert_eq!(
+            reorder("[3, {}, [], true, null]").as_deref(),
+            Some("[3,{},[],true,null]")
+        );
+        // A key twice (the value keeps the last), an escape, a float, a large or negative zero
+        // integer: parsed and written again instead.
+        for text in [
+            r#"{"b":1,"a":2,"b":3}"#,
+            r#"{"b":"x\u0041","a":1}"#,
+            r#"{"b":1.5,"a":1}"#,
+            r#"{"b":12345678901234567890,"a":1}"#,
+            r#"{"b":-0,"a":1}"#,
+        ] {
+            assert_eq!(reorder(text), None, "{text}");
+            let validated = validate_with_ids(request(text)).unwrap();
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                validated.events[0].payload.get(),
+                serde_json::to_string(&value).unwrap()
+            );
+        }
+    }
+
+    /// Values of what reordering alone makes canonical: short plain keys and strings, small
+    /// integers, literals.
+    fn plain_json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            (-1_000_000i64..1_000_000).prop_map(serde_json::Value::from),
+            "[a-zé ,:{}\\[\\]-]{0,8}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map("[a-zA-Z_é]{0,3}", inner, 0..6)
+                    .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
     fn json_value() -> impl Strategy<Value = serde_json::Value> {
         let leaf = prop_oneof![
             Just(serde_json::Value::Null),
@@ -1041,6 +1280,35 @@ mod tests {
             // Integers, plain strings and sorted keys: what serde_json writes is recognised.
             if only_plain_scalars(&value) {
                 prop_assert!(is_canonical_json(&canonical), "{}", canonical);
+            }
+        }
+
+        #[test]
+        fn reordering_plain_members_gives_what_a_round_trip_gives(value in plain_json_value(), pretty in any::<bool>()) {
+            let text = members_reversed(&value, pretty);
+            let canonical = serde_json::to_string(&value).unwrap();
+            prop_assert_eq!(reorder_to_canonical(&text), Some(canonical.clone()));
+            if value.is_object() {
+                let validated = validate_with_ids(request(&text)).unwrap();
+                prop_assert_eq!(validated.events[0].payload.get(), canonical.as_str());
+            }
+        }
+
+        #[test]
+        fn reordering_members_gives_what_a_round_trip_gives(value in json_value(), pretty in any::<bool>()) {
+            let text = members_reversed(&value, pretty);
+            let round_trip = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
+            let reordered = reorder_to_canonical(&text);
+            if let Some(reordered) = &reordered {
+                prop_assert_eq!(reordered, &round_trip);
+            }
+            // Integers, plain strings: reordering is enough, and it is what validation keeps.
+            if only_plain_scalars(&value) {
+                prop_assert!(reordered.is_some(), "{}", text);
+            }
+            if value.is_object() {
+                let validated = validate_with_ids(request(&text)).unwrap();
+                prop_assert_eq!(validated.events[0].payload.get(), round_trip.as_str());
             }
         }
 
