@@ -437,7 +437,11 @@ async fn commit_known(
             .collect(),
         sealed: &sealed,
         recorded_at: chain.recorded_at_micros(),
-        frontier: grew.then_some(&frontier),
+        // The stored edge is saved when a stored subtree completes (every 256 leaves), so at
+        // most 255 leaves lie beyond it for another writer to hash; the head is announced
+        // whenever events were added.
+        edge: (!sealed.nodes.is_empty()).then_some(&frontier),
+        head: grew.then_some(frontier.size()),
     };
     let written = match delay {
         None => call.send(connection).await?,
@@ -467,8 +471,10 @@ struct KnownCall<'a> {
     command_ids: Vec<String>,
     sealed: &'a Sealed,
     recorded_at: i64,
-    /// The tree's new right edge, when the group grew it.
-    frontier: Option<&'a MerkleFrontier>,
+    /// The tree's new right edge, to be saved.
+    edge: Option<&'a MerkleFrontier>,
+    /// The new head position, when the group added events.
+    head: Option<u64>,
 }
 
 impl KnownCall<'_> {
@@ -504,10 +510,10 @@ impl KnownCall<'_> {
         .bind(levels)
         .bind(indices)
         .bind(node_hashes)
-        .bind(self.frontier.map(|frontier| to_i64(frontier.size())))
-        .bind(self.frontier.map(|frontier| frontier.subtrees().concat()))
+        .bind(self.edge.map(|frontier| to_i64(frontier.size())))
+        .bind(self.edge.map(|frontier| frontier.subtrees().concat()))
         .bind(NOTIFY_CHANNEL)
-        .bind(self.frontier.map(|frontier| frontier.size().to_string()))
+        .bind(self.head.map(|head| head.to_string()))
         .fetch_one(&mut *connection)
         .await?;
         Ok(written)
