@@ -264,16 +264,32 @@ fn request(name: &str, expected: ExpectedVersion, count: u64) -> AppendRequest {
     )
 }
 
-/// The same appends with the same clock and ids give byte-identical records on SQLite and
-/// PostgreSQL: the same heads, the same Merkle roots.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn same_appends_give_the_same_bytes_as_sqlite() {
-    let backend = postgres();
+/// A fresh log on PostgreSQL and one on SQLite (in a temporary directory, kept while the
+/// returned guard lives), both with the fixed clock and ids.
+async fn beside_sqlite(backend: &Postgres) -> (PostgresEventStore, SqliteEventStore, tempfile::TempDir) {
     let on_postgres = backend.fresh(fixed_options()).await;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
         .await
         .expect("open SQLite");
+    (on_postgres, on_sqlite, dir)
+}
+
+/// Both logs have the same Merkle tree head and verify alike.
+async fn assert_same_tree_and_chain(on_postgres: &PostgresEventStore, on_sqlite: &SqliteEventStore) {
+    assert_eq!(
+        on_postgres.tree_head(None).await.unwrap(),
+        on_sqlite.tree_head(None).await.unwrap()
+    );
+    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+}
+
+/// The same appends with the same clock and ids give byte-identical records on SQLite and
+/// PostgreSQL: the same heads, the same Merkle roots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_appends_give_the_same_bytes_as_sqlite() {
+    let backend = postgres();
+    let (on_postgres, on_sqlite, _dir) = beside_sqlite(&backend).await;
     let appends = || {
         let mut with_command = request("a", ExpectedVersion::NoStream, 3);
         with_command.metadata = with_command
@@ -330,11 +346,7 @@ async fn same_appends_give_the_same_bytes_as_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_group_with_command_ids_is_copied_exactly() {
     let backend = postgres();
-    let on_postgres = backend.fresh(fixed_options()).await;
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
-        .await
-        .expect("open SQLite");
+    let (on_postgres, on_sqlite, _dir) = beside_sqlite(&backend).await;
     let batch = || {
         let mut batch: Vec<AppendRequest> = (0..100u128)
             .map(|n| {
@@ -394,11 +406,7 @@ async fn a_large_group_with_command_ids_is_copied_exactly() {
         .unwrap()
         .expect("registered");
     assert_eq!((outcome.first_position, outcome.last_position), (199, 200));
-    assert_eq!(
-        on_postgres.tree_head(None).await.unwrap(),
-        on_sqlite.tree_head(None).await.unwrap()
-    );
-    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+    assert_same_tree_and_chain(&on_postgres, &on_sqlite).await;
 }
 
 /// A batch of 1,000 events or more (validated on two threads, its events sent by COPY) gets
@@ -407,11 +415,7 @@ async fn a_large_group_with_command_ids_is_copied_exactly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_batch_with_a_refusal_a_conflict_and_a_replay_matches_sqlite() {
     let backend = postgres();
-    let on_postgres = backend.fresh(fixed_options()).await;
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
-        .await
-        .expect("open SQLite");
+    let (on_postgres, on_sqlite, _dir) = beside_sqlite(&backend).await;
     let batch = || {
         let mut batch: Vec<AppendRequest> = (0..20u128)
             .map(|n| {
@@ -447,11 +451,7 @@ async fn a_large_batch_with_a_refusal_a_conflict_and_a_replay_matches_sqlite() {
             "record {position}"
         );
     }
-    assert_eq!(
-        on_postgres.tree_head(None).await.unwrap(),
-        on_sqlite.tree_head(None).await.unwrap()
-    );
-    assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
+    assert_same_tree_and_chain(&on_postgres, &on_sqlite).await;
 }
 
 /// A writer alone on the log appends in one statement from what it knows; when another store

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use smes_verify::{Hash, MerkleFrontier};
 use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
 use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Row as _};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -482,22 +484,44 @@ impl KnownCall<'_> {
         let Sealed {
             rows, commands, nodes, ..
         } = self.sealed;
-        let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
-        let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
-        let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
-        let written: bool = sqlx::query_scalar(
+        let query = sqlx::query(
             "SELECT smes_append_known($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
              $18, $19, $20, $21, $22, $23, $24, $25)",
         )
         .bind(APPEND_LOCK)
         .bind(to_i64(self.known_head))
-        .bind(&self.command_ids)
+        .bind(&self.command_ids);
+        let row = bind_writes(query, rows, self.recorded_at, commands, nodes, self.edge, self.head)
+            .fetch_one(&mut *connection)
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+}
+
+/// Binds what both writing statements (`smes_append_known` and [`write_rest`]'s) send, in the
+/// same order from there on: the events' columns (position, stream, version, type, business
+/// time), the record time, the records and their hashes; the command entries' columns; the
+/// completed Merkle nodes (levels, indices, hashes); the tree's right edge to save (size and
+/// subtrees, or nulls); the notification's channel and the new head (or null).
+fn bind_writes<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    rows: &'q EventRows,
+    recorded_at: i64,
+    commands: &'q CommandRows,
+    nodes: &[Node],
+    edge: Option<&MerkleFrontier>,
+    head: Option<u64>,
+) -> Query<'q, Postgres, PgArguments> {
+    let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
+    let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
+    let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
+    query
         .bind(&rows.positions)
         .bind(&rows.streams)
         .bind(&rows.versions)
         .bind(&rows.event_types)
         .bind(&rows.occurred_at)
-        .bind(self.recorded_at)
+        .bind(recorded_at)
         .bind(&rows.records)
         .bind(&rows.hashes)
         .bind(&commands.ids)
@@ -510,14 +534,10 @@ impl KnownCall<'_> {
         .bind(levels)
         .bind(indices)
         .bind(node_hashes)
-        .bind(self.edge.map(|frontier| to_i64(frontier.size())))
-        .bind(self.edge.map(|frontier| frontier.subtrees().concat()))
+        .bind(edge.map(|frontier| to_i64(frontier.size())))
+        .bind(edge.map(|frontier| frontier.subtrees().concat()))
         .bind(NOTIFY_CHANNEL)
-        .bind(self.head.map(|head| head.to_string()))
-        .fetch_one(&mut *connection)
-        .await?;
-        Ok(written)
-    }
+        .bind(head.map(|head| head.to_string()))
 }
 
 /// What sealing a group gives: the rows to write and each request's result.
@@ -833,13 +853,9 @@ async fn write_rest(
     nodes: &[Node],
     frontier: Option<&MerkleFrontier>,
 ) -> Result<()> {
-    let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
-    let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
-    let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
-    let notify = frontier.map(|frontier| frontier.size().to_string());
     // Data-modifying WITH clauses run once each, to completion, whether or not the final
     // SELECT reads them.
-    sqlx::query(
+    let query = sqlx::query(
         "WITH new_events AS ( \
            INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
            SELECT p, s, v, t, o, $6, r, h \
@@ -856,29 +872,16 @@ async fn write_rest(
          new_edge AS ( \
            UPDATE merkle_frontier SET size = $19, subtrees = $20 WHERE id = 1 AND $19 IS NOT NULL) \
          SELECT pg_notify($21, $22) WHERE $22 IS NOT NULL",
+    );
+    bind_writes(
+        query,
+        rows,
+        recorded_at,
+        commands,
+        nodes,
+        frontier,
+        frontier.map(MerkleFrontier::size),
     )
-    .bind(&rows.positions)
-    .bind(&rows.streams)
-    .bind(&rows.versions)
-    .bind(&rows.event_types)
-    .bind(&rows.occurred_at)
-    .bind(recorded_at)
-    .bind(&rows.records)
-    .bind(&rows.hashes)
-    .bind(&commands.ids)
-    .bind(&commands.streams)
-    .bind(&commands.first_positions)
-    .bind(&commands.last_positions)
-    .bind(&commands.first_versions)
-    .bind(&commands.last_versions)
-    .bind(&commands.digests)
-    .bind(levels)
-    .bind(indices)
-    .bind(node_hashes)
-    .bind(frontier.map(|frontier| to_i64(frontier.size())))
-    .bind(frontier.map(|frontier| frontier.subtrees().concat()))
-    .bind(NOTIFY_CHANNEL)
-    .bind(notify)
     .execute(&mut *connection)
     .await?;
     Ok(())
