@@ -2,14 +2,19 @@
 //! across processes.
 //!
 //! Appends from every task of the process queue on a channel. The writer task takes whatever is
-//! queued and opens one transaction, whose first statement takes a transaction-scoped advisory
-//! lock ([`APPEND_LOCK`]): writers of every process then commit one at a time, each reading the
-//! head after the previous one committed. Positions are therefore gapless and in commit order,
-//! and a reader whose snapshot holds position N holds every position before it. Each request is
-//! checked on its own (idempotency by command id with its digest, expected version), positions
-//! and hashes are assigned from the head read under the lock, with the same `codec::seal` as
-//! SQLite (so the same input gives the same bytes on both backends), and the rows go in with one
-//! `INSERT … SELECT FROM UNNEST` per few thousand events.
+//! queued and commits it as one group. Every way of committing takes a transaction-scoped
+//! advisory lock ([`APPEND_LOCK`]) and then reads the head, so writers of every process commit
+//! one at a time, each after the previous one committed. Positions are therefore gapless and in
+//! commit order, and a reader whose snapshot holds position N holds every position before it.
+//! Each request is checked on its own (idempotency by command id with its digest, expected
+//! version), and positions and hashes follow the head, sealed with the same `codec::seal` as
+//! SQLite (so the same input gives the same bytes on both backends).
+//!
+//! A writer alone on the log seals a small group from what its last commit left ([`Known`]) and
+//! sends it in one statement that writes only if that head is still the head
+//! ([`commit_known`]); otherwise the group goes the long way ([`commit_prepared`]): the lock and
+//! what the checks need in one call, then the rows (a large group's events by binary COPY, sent
+//! while they are sealed), then the commit.
 
 use std::collections::HashMap;
 use std::sync::Arc;
