@@ -1427,19 +1427,24 @@ pub async fn link_index_rebuilt_beside_and_swapped<B: Backend>(backend: &B) {
     assert!(backend.link_rows(&store).await.is_empty());
 }
 
-/// Reading a range of positions for some event types only: exactly the events of the range
-/// whose type is listed, in order, upcast; nothing for no types or an empty range.
-pub async fn reading_a_range_for_some_event_types<B: Backend>(backend: &B) {
-    let upcasters = Upcasters::new().register("Kept", 1, |mut payload| {
+/// [`fixed_options`] with an upcaster that marks every version-1 payload of `event_type` with
+/// `"upcast": true`, so a test can tell that a read upcast what it returned.
+fn marking_upcasts(event_type: &str) -> StoreOptions {
+    let upcasters = Upcasters::new().register(event_type, 1, |mut payload| {
         let object = payload.as_object_mut().ok_or("not an object")?;
         object.insert("upcast".into(), serde_json::Value::Bool(true));
         Ok(payload)
     });
-    let options = StoreOptions {
+    StoreOptions {
         upcasters: Arc::new(upcasters),
         ..fixed_options()
-    };
-    let store = backend.fresh(options).await;
+    }
+}
+
+/// Reading a range of positions for some event types only: exactly the events of the range
+/// whose type is listed, in order, upcast; nothing for no types or an empty range.
+pub async fn reading_a_range_for_some_event_types<B: Backend>(backend: &B) {
+    let store = backend.fresh(marking_upcasts("Kept")).await;
     let types = ["Kept", "Skipped", "Other"];
     for n in 0..30u64 {
         let event_type = types[(n % 3) as usize];
@@ -1505,16 +1510,7 @@ pub async fn reading_a_range_for_some_event_types<B: Backend>(backend: &B) {
 /// stream once however often it is named, unknown streams giving nothing, upcast like every
 /// other read.
 pub async fn read_streams_in_position_order<B: Backend>(backend: &B) {
-    let upcasters = Upcasters::new().register("Happened", 1, |mut payload| {
-        let object = payload.as_object_mut().ok_or("not an object")?;
-        object.insert("upcast".into(), serde_json::Value::Bool(true));
-        Ok(payload)
-    });
-    let options = StoreOptions {
-        upcasters: Arc::new(upcasters),
-        ..fixed_options()
-    };
-    let store = backend.fresh(options).await;
+    let store = backend.fresh(marking_upcasts("Happened")).await;
     for (name, count) in [("a", 2), ("b", 1), ("c", 3), ("a", 1), ("b", 2), ("c", 1), ("a", 2)] {
         store.append(request(name, ExpectedVersion::Any, count)).await.unwrap();
     }
@@ -1638,16 +1634,7 @@ pub async fn read_many_streams_as_the_whole_log<B: Backend>(backend: &B) {
 /// business time is before the bound (to the microsecond), in position order, upcast like
 /// every other read.
 pub async fn read_streams_before_a_business_time<B: Backend>(backend: &B) {
-    let upcasters = Upcasters::new().register("Happened", 1, |mut payload| {
-        let object = payload.as_object_mut().ok_or("not an object")?;
-        object.insert("upcast".into(), serde_json::Value::Bool(true));
-        Ok(payload)
-    });
-    let options = StoreOptions {
-        upcasters: Arc::new(upcasters),
-        ..fixed_options()
-    };
-    let store = backend.fresh(options).await;
+    let store = backend.fresh(marking_upcasts("Happened")).await;
     // Business times out of order along the log, as back-dated events are.
     let days = [5, 1, 3, 2, 4, 1, 5, 3, 2];
     for (index, day) in days.iter().enumerate() {
