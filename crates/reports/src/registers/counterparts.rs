@@ -10,8 +10,9 @@ use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::counterparts::MembershipEvent;
 use smes_projections::{Cut, fold_cut};
 
-use super::{RegisterModels, RegisterSelection};
+use super::RegisterModels;
 use crate::error::Result;
+use crate::snapshot::Selection;
 use crate::source::{Anchor, LogSlice};
 
 /// Which counterparts the directory lists: each set that is not empty must contain the
@@ -125,7 +126,7 @@ pub struct DirectoryReport {
     /// Always `counterpart-directory`.
     pub report: &'static str,
     /// The cut and filter.
-    pub selection: RegisterSelection,
+    pub selection: Selection,
     /// The log prefix it was made from.
     pub anchor: Anchor,
     /// The listed counterparts, by name then id.
@@ -262,7 +263,7 @@ pub fn build(log: &LogSlice, request: &DirectoryRequest) -> Result<DirectoryRepo
                 .collect(),
         })
         .collect();
-    let mut selection = RegisterSelection::of(&request.cut);
+    let mut selection = Selection::of(&request.cut);
     selection.areas = filter.areas.iter().map(|area| area.slug().to_owned()).collect();
     selection.countries = filter.countries.iter().map(ToString::to_string).collect();
     Ok(DirectoryReport {

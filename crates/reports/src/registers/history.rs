@@ -7,10 +7,11 @@ use smes_projections::evaluation::{HistoryEvent, HistoryItem};
 use smes_projections::needs::{NeedLine, NeedStatus};
 use smes_projections::{Cut, fold_cut};
 
-use super::{NeedStatusRow, Organisation, RegisterModels, RegisterSelection};
+use super::{NeedStatusRow, Organisation, RegisterModels};
 use crate::error::Result;
 use crate::review::{ReviewRow, review_row};
 use crate::snapshot::Names;
+use crate::snapshot::Selection;
 use crate::source::{Anchor, LogSlice};
 
 /// A score on one criterion.
@@ -107,7 +108,7 @@ pub struct HistoryReport {
     /// Always `evaluation-history`.
     pub report: &'static str,
     /// The cut.
-    pub selection: RegisterSelection,
+    pub selection: Selection,
     /// The log prefix it was made from.
     pub anchor: Anchor,
     /// How many of each.
@@ -156,7 +157,7 @@ pub fn build(log: &LogSlice, cut: &Cut) -> Result<HistoryReport> {
     let items = history.iter().map(|item| row(&models, &names, item)).collect();
     Ok(HistoryReport {
         report: "evaluation-history",
-        selection: RegisterSelection::of(cut),
+        selection: Selection::of(cut),
         anchor: log.anchor.clone(),
         counts,
         items,

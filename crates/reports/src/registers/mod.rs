@@ -19,47 +19,13 @@ use smes_domain::values::MemberStateCode;
 use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::evaluation::EvaluationHistory;
 use smes_projections::needs::NeedLine;
-use smes_projections::{Cut, Envelope, FundingSource, Projection, WorkProgrammeModel};
+use smes_projections::{Envelope, FundingSource, Projection, WorkProgrammeModel};
 
-use crate::format::describe_cut;
-use crate::review::{CitingActivity, citing_activities};
+use crate::review::{CitingActivity, citing_activities, consultation_title};
 use crate::snapshot::{Names, source_names};
 use crate::source::LogSlice;
 
 pub use self::needs::{NeedsReport, NeedsRequest};
-
-/// The cut and filter a register was made with, as text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RegisterSelection {
-    /// `as_of`, if given.
-    pub as_of: Option<String>,
-    /// `known_at`, if given.
-    pub known_at: Option<String>,
-    /// `at_position`, if given.
-    pub at_position: Option<u64>,
-    /// The cut in words.
-    pub cut: String,
-    /// Thematic areas asked for, as slugs (empty: all).
-    pub areas: Vec<String>,
-    /// Member States asked for (empty: all).
-    pub countries: Vec<String>,
-    /// Statuses asked for (empty: all).
-    pub statuses: Vec<String>,
-}
-
-impl RegisterSelection {
-    fn of(cut: &Cut) -> RegisterSelection {
-        RegisterSelection {
-            as_of: cut.as_of.map(|date| date.to_string()),
-            known_at: cut.known_at.map(|instant| instant.to_string()),
-            at_position: cut.at_position,
-            cut: describe_cut(cut),
-            areas: Vec::new(),
-            countries: Vec::new(),
-            statuses: Vec::new(),
-        }
-    }
-}
 
 /// An organisation named in a register: a counterpart by its id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -131,12 +97,7 @@ impl RegisterModels {
             status: need_status_name(line.status).to_owned(),
             identified_on: utc_date(entry.identified_at).to_string(),
             consultation_id: entry.consultation.to_string(),
-            consultation: self
-                .evaluation_history
-                .consultations
-                .get(&entry.consultation)
-                .and_then(|consultation| consultation.title.clone())
-                .unwrap_or_else(|| format!("consultation {}", entry.consultation)),
+            consultation: consultation_title(&self.evaluation_history, entry.consultation),
             raised_by: entry
                 .raised_by
                 .iter()

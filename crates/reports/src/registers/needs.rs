@@ -9,9 +9,10 @@ use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::needs::NeedStatus;
 use smes_projections::{Cut, fold_cut};
 
-use super::{NeedStatusRow, RegisterModels, RegisterSelection, need_status_name};
+use super::{NeedStatusRow, RegisterModels, need_status_name};
 use crate::error::{Error, Result};
 use crate::options::{parse_area, parse_country, split};
+use crate::snapshot::Selection;
 use crate::source::{Anchor, LogSlice};
 
 /// The statuses a need can have, by name.
@@ -121,7 +122,7 @@ pub struct NeedsReport {
     /// Always `needs-register`.
     pub report: &'static str,
     /// The cut and filter.
-    pub selection: RegisterSelection,
+    pub selection: Selection,
     /// The log prefix it was made from.
     pub anchor: Anchor,
     /// The listed needs by status.
@@ -167,7 +168,7 @@ pub fn build(log: &LogSlice, request: &NeedsRequest) -> Result<NeedsReport> {
                 .add(line.status);
         }
     }
-    let mut selection = RegisterSelection::of(&request.cut);
+    let mut selection = Selection::of(&request.cut);
     selection.areas = filter.areas.iter().map(|area| area.slug().to_owned()).collect();
     selection.countries = filter.countries.iter().map(ToString::to_string).collect();
     selection.statuses = filter

@@ -9,10 +9,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use smes_domain::activity::ParticipantCounts;
-use smes_domain::ids::ReviewId;
+use smes_domain::ids::{ConsultationId, ReviewId};
 use smes_domain::values::{MemberStateCode, Period, Sex, ThematicArea, WorkProgrammeYear};
 use smes_projections::activities::{ActivityEntry, ActivityState, IndicatorEntry};
-use smes_projections::evaluation::ReviewEntry;
+use smes_projections::evaluation::{EvaluationHistory, ReviewEntry};
 use smes_projections::funding::FundingFigures;
 use smes_projections::needs::{NeedLine, NeedStatus};
 use smes_projections::work_programme::{ActivityLine, WorkProgrammeModel};
@@ -375,17 +375,21 @@ fn empty_cell(area: ThematicArea, state: MemberStateCode) -> CoverageCell {
     }
 }
 
+/// A consultation's title, or `consultation <id>` when it has none in the cut.
+pub(crate) fn consultation_title(history: &EvaluationHistory, consultation: ConsultationId) -> String {
+    history
+        .consultations
+        .get(&consultation)
+        .and_then(|consultation| consultation.title.clone())
+        .unwrap_or_else(|| format!("consultation {consultation}"))
+}
+
 fn need_row(models: &ReadModels, names: &Names<'_>, line: &NeedLine) -> NeedRow {
     let entry = &line.entry;
     NeedRow {
         id: line.need.to_string(),
         identified_on: utc_date(entry.identified_at).to_string(),
-        consultation: models
-            .evaluation_history
-            .consultations
-            .get(&entry.consultation)
-            .and_then(|consultation| consultation.title.clone())
-            .unwrap_or_else(|| format!("consultation {}", entry.consultation)),
+        consultation: consultation_title(&models.evaluation_history, entry.consultation),
         raised_by: entry
             .raised_by
             .iter()

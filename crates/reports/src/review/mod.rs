@@ -15,7 +15,7 @@
 //! appear by organisation, and people not at all.
 
 mod assemble;
-pub(crate) use assemble::{citing_activities, review_row};
+pub(crate) use assemble::{citing_activities, consultation_title, review_row};
 pub mod charts;
 pub mod html;
 mod markdown;

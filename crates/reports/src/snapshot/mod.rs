@@ -43,23 +43,38 @@ pub struct SnapshotRequest {
     pub filter: Filter,
 }
 
-/// The cut and filter a snapshot was made with, as text.
+/// The cut and filter a snapshot (or a register) was made with, as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Selection {
-    /// `--as-of`, if given.
+    /// `as_of` (`--as-of`), if given.
     pub as_of: Option<String>,
-    /// `--known-at`, if given.
+    /// `known_at` (`--known-at`), if given.
     pub known_at: Option<String>,
-    /// `--at-position`, if given.
+    /// `at_position` (`--at-position`), if given.
     pub at_position: Option<u64>,
     /// The cut in words.
     pub cut: String,
-    /// `--area` values, as slugs.
+    /// Thematic areas asked for, as slugs (empty: all).
     pub areas: Vec<String>,
-    /// `--country` values.
+    /// Member States asked for (empty: all).
     pub countries: Vec<String>,
-    /// `--status` values.
+    /// Statuses asked for (empty: all).
     pub statuses: Vec<String>,
+}
+
+impl Selection {
+    /// The selection of `cut` with no filter.
+    pub(crate) fn of(cut: &Cut) -> Selection {
+        Selection {
+            as_of: cut.as_of.map(|date| date.to_string()),
+            known_at: cut.known_at.map(|instant| instant.to_string()),
+            at_position: cut.at_position,
+            cut: describe_cut(cut),
+            areas: Vec::new(),
+            countries: Vec::new(),
+            statuses: Vec::new(),
+        }
+    }
 }
 
 /// The work programme itself.
@@ -352,10 +367,6 @@ pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> 
         report: "work-programme-snapshot",
         year: request.year.get(),
         selection: Selection {
-            as_of: request.cut.as_of.map(|date| date.to_string()),
-            known_at: request.cut.known_at.map(|instant| instant.to_string()),
-            at_position: request.cut.at_position,
-            cut: describe_cut(&request.cut),
             areas: request.filter.areas.iter().map(|area| area.slug().to_owned()).collect(),
             countries: request.filter.countries.iter().map(ToString::to_string).collect(),
             statuses: request
@@ -364,6 +375,7 @@ pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> 
                 .iter()
                 .map(|status| status_name(*status).to_owned())
                 .collect(),
+            ..Selection::of(&request.cut)
         },
         anchor: log.anchor.clone(),
         programme: Programme {
