@@ -33,6 +33,8 @@ pub mod source;
 pub mod trace;
 
 #[cfg(test)]
+mod hand_log;
+#[cfg(test)]
 mod reach_tests;
 
 pub use error::{Error, Result};

@@ -3,8 +3,6 @@
 //! membership history with no focal point, and the evaluation history's order and needs.
 
 use jiff::civil::{Date, date};
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 use smes_domain::activity::{ActivityApproved, ActivityEvent, ActivityProposed, ActivityRejected, Proposer};
 use smes_domain::consultation::{
@@ -19,20 +17,15 @@ use smes_domain::member_state::{MemberStateEvent, MemberStateJoined, MemberState
 use smes_domain::personal_data::SealedPersonalData;
 use smes_domain::programme_review::{ProgrammeReviewEvent, ReviewOpened};
 use smes_domain::values::{
-    ActivityKind, ApprovingBody, Correction, CounterpartKind, Currency, Decision, MemberStateCode, Money, Period,
-    Priority, ThematicArea, WorkProgrammeYear,
+    ActivityKind, ApprovingBody, Correction, CounterpartKind, Currency, Decision, Money, Period, Priority,
+    ThematicArea, WorkProgrammeYear,
 };
-use smes_projections::{Cut, DomainEvent, Envelope};
-use uuid::Uuid;
+use smes_projections::{Cut, DomainEvent};
 
 use super::counterparts::{self, DirectoryFilter, DirectoryRequest};
 use super::history::{self, HistoryRow};
 use super::needs::{self, NeedsFilter, NeedsRequest};
-use crate::source::{Anchor, LogSlice};
-
-fn uuid(number: u128) -> Uuid {
-    Uuid::from_u128(0x5e1a_0000_0000_4000_8000_0000_0000_0000 | number)
-}
+use crate::hand_log::{Log, state, uuid};
 
 fn need(number: u128) -> NeedId {
     NeedId::new(uuid(0x4E00 + number)).unwrap()
@@ -48,52 +41,6 @@ fn activity(number: u128) -> ActivityId {
 
 fn consultation() -> ConsultationId {
     ConsultationId::new(uuid(0xC500)).unwrap()
-}
-
-fn state(code: &str) -> MemberStateCode {
-    MemberStateCode::new(code).unwrap()
-}
-
-/// A log made by hand: each event at the start of its business day, recorded nine hours later.
-#[derive(Default)]
-struct Log {
-    envelopes: Vec<Envelope>,
-}
-
-impl Log {
-    fn on(&mut self, day: Date, event: DomainEvent) -> &mut Self {
-        let occurred_at: Timestamp = TimeZone::UTC.to_timestamp(day.at(0, 0, 0, 0)).unwrap();
-        let position = self.envelopes.len() as u64 + 1;
-        let (event_type, _, _) = event.encode();
-        self.envelopes.push(Envelope {
-            position,
-            stream: format!("stream-{position}"),
-            version: 1,
-            event_id: uuid(0xE0_0000 + u128::from(position)),
-            event_type: event_type.to_owned(),
-            occurred_at,
-            recorded_at: occurred_at + SignedDuration::from_hours(9),
-            actor: "actor-test".to_owned(),
-            role: "secretariat".to_owned(),
-            reason: None,
-            hash: format!("{position:064x}"),
-            event,
-        });
-        self
-    }
-
-    fn slice(&self) -> LogSlice {
-        let size = self.envelopes.len() as u64;
-        LogSlice {
-            envelopes: self.envelopes.clone(),
-            anchor: Anchor {
-                log_position: size,
-                head_hash: format!("{size:064x}"),
-                tree_size: size,
-                tree_root: "root".to_owned(),
-            },
-        }
-    }
 }
 
 fn details(

@@ -3,8 +3,6 @@
 //! changed since the previous review, and how the period's end cuts them.
 
 use jiff::civil::{Date, date};
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 use smes_domain::activity::{
     ActivityApproved, ActivityCancelled, ActivityEvent, ActivityHeld, ActivityProposed, IndicatorDefined,
@@ -13,19 +11,13 @@ use smes_domain::activity::{
 use smes_domain::ids::{ActivityId, IndicatorId, ReviewId};
 use smes_domain::programme_review::{ProgrammeReviewEvent, ReviewClosed, ReviewFindingsRecorded, ReviewOpened};
 use smes_domain::values::{
-    ActivityKind, ApprovingBody, Currency, Decision, MemberStateCode, Money, Period, Sex, ThematicArea,
-    WorkProgrammeYear,
+    ActivityKind, ApprovingBody, Currency, Decision, Money, Period, Sex, ThematicArea, WorkProgrammeYear,
 };
 use smes_domain::work_programme::{WorkProgrammeEvent, WorkProgrammeOpened};
-use smes_projections::{DomainEvent, Envelope};
-use uuid::Uuid;
+use smes_projections::DomainEvent;
 
 use super::*;
-use crate::source::{Anchor, LogSlice};
-
-fn uuid(number: u128) -> Uuid {
-    Uuid::from_u128(0x5e1a_0000_0000_4000_8000_0000_0000_0000 | number)
-}
+use crate::hand_log::{Log, state, uuid};
 
 fn activity(number: u128) -> ActivityId {
     ActivityId::new(uuid(0xAC00 + number)).unwrap()
@@ -45,52 +37,6 @@ fn period(start: Date, end: Date) -> Period {
 
 fn usd(amount: i64, value_date: Date) -> Money {
     Money::new(Decimal::from(amount), Currency::new("USD").unwrap(), value_date).unwrap()
-}
-
-fn state(code: &str) -> MemberStateCode {
-    MemberStateCode::new(code).unwrap()
-}
-
-/// A log made by hand: each event at the start of its business day, recorded nine hours later.
-#[derive(Default)]
-struct Log {
-    envelopes: Vec<Envelope>,
-}
-
-impl Log {
-    fn on(&mut self, day: Date, event: DomainEvent) -> &mut Self {
-        let occurred_at: Timestamp = TimeZone::UTC.to_timestamp(day.at(0, 0, 0, 0)).unwrap();
-        let position = self.envelopes.len() as u64 + 1;
-        let (event_type, _, _) = event.encode();
-        self.envelopes.push(Envelope {
-            position,
-            stream: format!("stream-{position}"),
-            version: 1,
-            event_id: uuid(0xE0_0000 + u128::from(position)),
-            event_type: event_type.to_owned(),
-            occurred_at,
-            recorded_at: occurred_at + SignedDuration::from_hours(9),
-            actor: "actor-test".to_owned(),
-            role: "secretariat".to_owned(),
-            reason: None,
-            hash: format!("{position:064x}"),
-            event,
-        });
-        self
-    }
-
-    fn slice(&self) -> LogSlice {
-        let size = self.envelopes.len() as u64;
-        LogSlice {
-            envelopes: self.envelopes.clone(),
-            anchor: Anchor {
-                log_position: size,
-                head_hash: format!("{size:064x}"),
-                tree_size: size,
-                tree_root: "root".to_owned(),
-            },
-        }
-    }
 }
 
 fn propose(number: u128, area: ThematicArea, host: &str, cost: i64, on: Date) -> DomainEvent {
