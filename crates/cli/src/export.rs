@@ -15,6 +15,8 @@ use smes_exports::indicators::{self, IndicatorOptions, TableFormat};
 use smes_reports::options::{parse_cut, parse_year};
 use smes_reports::{Filter, read_log, trace};
 
+use crate::reports::{CutArgs, write};
+
 /// The format name that `smes trace` hands to this module.
 pub const PROV_JSON: &str = "prov-json";
 
@@ -31,20 +33,6 @@ pub enum ExportCommand {
     Events(EventArgs),
 }
 
-/// Which part of the log an export reads.
-#[derive(Debug, Args)]
-pub struct ExportCutArgs {
-    /// As of the end of this business date (YYYY-MM-DD).
-    #[arg(long)]
-    as_of: Option<String>,
-    /// As known at this record time (RFC 3339, such as 2013-06-30T12:00:00Z).
-    #[arg(long)]
-    known_at: Option<String>,
-    /// At this log position.
-    #[arg(long)]
-    at_position: Option<String>,
-}
-
 /// `smes export iati` and `smes export iati-organisation`.
 #[derive(Debug, Args)]
 pub struct IatiArgs {
@@ -52,7 +40,7 @@ pub struct IatiArgs {
     #[arg(long)]
     year: String,
     #[command(flatten)]
-    cut: ExportCutArgs,
+    cut: CutArgs,
     /// Only activities in these thematic areas (slug or number; repeat or separate with commas).
     #[arg(long)]
     area: Vec<String>,
@@ -74,7 +62,7 @@ pub struct IndicatorArgs {
     #[arg(long)]
     year: Option<String>,
     #[command(flatten)]
-    cut: ExportCutArgs,
+    cut: CutArgs,
     /// Only activities in these thematic areas (slug or number; repeat or separate with commas).
     #[arg(long)]
     area: Vec<String>,
@@ -117,7 +105,7 @@ pub async fn run(store: &dyn EventStore, command: ExportCommand) -> Result<()> {
             let format = TableFormat::parse(&args.format)?;
             let options = IndicatorOptions {
                 year: args.year.as_deref().map(parse_year).transpose()?,
-                cut: cut(&args.cut)?,
+                cut: args.cut.cut()?,
                 filter: Filter::parse(&args.area, &args.country, &[])?,
             };
             let log = read_log(store, options.cut.known_at, options.cut.at_position).await?;
@@ -162,30 +150,12 @@ pub async fn trace_prov(
     write(out, &smes_exports::prov::document(&log, subject, &cut)?)
 }
 
-fn cut(args: &ExportCutArgs) -> Result<smes_projections::Cut> {
-    Ok(parse_cut(
-        args.as_of.as_deref(),
-        args.known_at.as_deref(),
-        args.at_position.as_deref(),
-    )?)
-}
-
 fn iati_options(args: IatiArgs) -> Result<(IatiOptions, Option<PathBuf>)> {
     let options = IatiOptions {
         year: parse_year(&args.year)?,
-        cut: cut(&args.cut)?,
+        cut: args.cut.cut()?,
         filter: Filter::parse(&args.area, &args.country, &[])?,
         reporting_org_ref: iati::parse_reporting_org_ref(&args.reporting_org_ref)?,
     };
     Ok((options, args.out))
-}
-
-fn write(out: Option<PathBuf>, text: &str) -> Result<()> {
-    match out {
-        Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display())),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-    }
 }

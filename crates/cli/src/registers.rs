@@ -4,17 +4,15 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use smes_eventlog::EventStore;
-use smes_projections::Cut;
-use smes_reports::options::parse_cut;
 use smes_reports::read_log;
 use smes_reports::registers::counterparts::{self, DirectoryFilter, DirectoryRequest};
 use smes_reports::registers::history;
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsRequest};
 
-use crate::reports::CutArgs;
+use crate::reports::{CutArgs, write};
 
 /// `smes needs`.
 #[derive(Debug, Args)]
@@ -61,17 +59,9 @@ pub struct HistoryArgs {
     out: Option<PathBuf>,
 }
 
-fn cut_of(args: &CutArgs) -> Result<Cut> {
-    Ok(parse_cut(
-        args.as_of.as_deref(),
-        args.known_at.as_deref(),
-        args.at_position.as_deref(),
-    )?)
-}
-
 /// Runs `smes needs`.
 pub async fn needs(store: &dyn EventStore, args: NeedsArgs) -> Result<()> {
-    let cut = cut_of(&args.cut)?;
+    let cut = args.cut.cut()?;
     let filter = NeedsFilter::parse(&args.area, &args.country, &args.status)?;
     let log = read_log(store, cut.known_at, cut.at_position).await?;
     let report = needs::build(&log, &NeedsRequest { cut, filter })?;
@@ -80,7 +70,7 @@ pub async fn needs(store: &dyn EventStore, args: NeedsArgs) -> Result<()> {
 
 /// Runs `smes counterparts`.
 pub async fn counterparts(store: &dyn EventStore, args: CounterpartsArgs) -> Result<()> {
-    let cut = cut_of(&args.cut)?;
+    let cut = args.cut.cut()?;
     let filter = DirectoryFilter::parse(&args.area, &args.country)?;
     let log = read_log(store, cut.known_at, cut.at_position).await?;
     let report = counterparts::build(&log, &DirectoryRequest { cut, filter })?;
@@ -89,18 +79,8 @@ pub async fn counterparts(store: &dyn EventStore, args: CounterpartsArgs) -> Res
 
 /// Runs `smes evaluation-history`.
 pub async fn history(store: &dyn EventStore, args: HistoryArgs) -> Result<()> {
-    let cut = cut_of(&args.cut)?;
+    let cut = args.cut.cut()?;
     let log = read_log(store, cut.known_at, cut.at_position).await?;
     let report = history::build(&log, &cut)?;
     write(args.out, &report.to_json()?)
-}
-
-fn write(out: Option<PathBuf>, text: &str) -> Result<()> {
-    match out {
-        Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display())),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-    }
 }

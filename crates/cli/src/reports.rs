@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use smes_eventlog::EventStore;
+use smes_projections::Cut;
 use smes_reports::options::{self, parse_cut, parse_year};
 use smes_reports::{Filter, Format, Point, diff, index, read_log, snapshot, trace};
 
@@ -24,6 +25,17 @@ pub struct CutArgs {
     /// At this log position.
     #[arg(long)]
     pub(crate) at_position: Option<String>,
+}
+
+impl CutArgs {
+    /// The cut these options name.
+    pub(crate) fn cut(&self) -> Result<Cut> {
+        Ok(parse_cut(
+            self.as_of.as_deref(),
+            self.known_at.as_deref(),
+            self.at_position.as_deref(),
+        )?)
+    }
 }
 
 /// `smes snapshot`.
@@ -93,11 +105,7 @@ pub struct DiffArgs {
 pub async fn snapshot(store: &dyn EventStore, page: usize, args: SnapshotArgs) -> Result<()> {
     let format = Format::parse(&args.format, &snapshot::FORMATS)?;
     let year = parse_year(&args.year)?;
-    let cut = parse_cut(
-        args.cut.as_of.as_deref(),
-        args.cut.known_at.as_deref(),
-        args.cut.at_position.as_deref(),
-    )?;
+    let cut = args.cut.cut()?;
     let filter = Filter::parse(&args.area, &args.country, &args.status)?;
     let report = index::snapshot(store, page, &snapshot::SnapshotRequest { year, cut, filter }).await?;
     write(args.out, &report.render(format)?)
@@ -116,11 +124,7 @@ pub async fn trace(store: &dyn EventStore, page: usize, args: TraceArgs) -> Resu
         )
     })?;
     let subject = trace::parse_subject(&args.kind, &args.id)?;
-    let cut = parse_cut(
-        args.cut.as_of.as_deref(),
-        args.cut.known_at.as_deref(),
-        args.cut.at_position.as_deref(),
-    )?;
+    let cut = args.cut.cut()?;
     let report = index::trace(store, page, subject, &cut).await?;
     write(args.out, &report.render(format)?)
 }
@@ -136,7 +140,8 @@ pub async fn diff(store: &dyn EventStore, args: DiffArgs) -> Result<()> {
     write(args.out, &report.render(format)?)
 }
 
-fn write(out: Option<PathBuf>, text: &str) -> Result<()> {
+/// Writes `text` to the file `out`, or to standard output.
+pub(crate) fn write(out: Option<PathBuf>, text: &str) -> Result<()> {
     match out {
         Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display())),
         None => {
