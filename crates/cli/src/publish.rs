@@ -138,7 +138,7 @@ async fn snapshot(database: &str, page: usize, actor: &Actor, args: SnapshotArgs
         publication,
         snapshot: SnapshotRequest { year, cut, filter },
         formats,
-        title: args.title.unwrap_or_else(|| format!("Work programme {year}")),
+        title: args.title.unwrap_or_else(|| publication::default_title(year)),
         note: args.note,
         published_on,
     };

@@ -24,6 +24,7 @@ use smes_domain::publication::{
     PublicationEvent, PublishSnapshot, PublishedAnchor, PublishedCut, PublishedFile, PublishedFilter, PublishedSnapshot,
 };
 use smes_domain::stored::StoredEvent;
+use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::EventStore;
 use smes_projections::activities::ActivityBook;
 use smes_projections::envelope::to_hex;
@@ -54,6 +55,11 @@ pub struct PublishRequest {
     pub note: Option<String>,
     /// When it is published.
     pub published_on: Date,
+}
+
+/// The title a publication of `year`'s work programme gets when none is given.
+pub fn default_title(year: WorkProgrammeYear) -> String {
+    format!("Work programme {year}")
 }
 
 /// Makes the snapshot to publish and the command that records it: the cut pinned to the given

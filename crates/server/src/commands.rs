@@ -381,7 +381,7 @@ async fn publish_command(api: &Api, body: PublishSnapshotBody) -> Result<Publish
         publication,
         snapshot: SnapshotRequest { year, cut, filter },
         formats,
-        title: body.title.unwrap_or_else(|| format!("Work programme {year}")),
+        title: body.title.unwrap_or_else(|| publication::default_title(year)),
         note: body.note,
         published_on: body.published_on.unwrap_or_else(|| api.app.service().today()),
     };
