@@ -297,12 +297,9 @@ fn is_canonical_json(text: &str) -> bool {
             b':' => index += 1,
             b'"' => {
                 let start = index + 1;
-                let Some(length) = bytes[start..].iter().position(|&b| b == b'"' || b == b'\\') else {
+                let Some(length) = unescaped_string(bytes, index) else {
                     return false;
                 };
-                if bytes[start + length] == b'\\' {
-                    return false;
-                }
                 let string = &bytes[start..start + length];
                 if in_array_or_value.last() == Some(&b'{')
                     && let Some(object) = objects.last_mut()
@@ -316,15 +313,10 @@ fn is_canonical_json(text: &str) -> bool {
                 index = start + length + 1;
             }
             b'-' | b'0'..=b'9' => {
-                let start = index;
-                index += usize::from(bytes[index] == b'-');
-                let digits = bytes[index..].iter().take_while(|b| b.is_ascii_digit()).count();
-                index += digits;
-                let is_integer = digits > 0 && !matches!(bytes.get(index), Some(b'.' | b'e' | b'E'));
-                // Small integers print as written, except "-0".
-                if !is_integer || digits > 18 || &bytes[start..index] == b"-0" {
+                let Some(length) = plain_integer(bytes, index) else {
                     return false;
-                }
+                };
+                index += length;
             }
             b't' | b'f' | b'n' => {
                 index += bytes[index..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
@@ -333,6 +325,24 @@ fn is_canonical_json(text: &str) -> bool {
         }
     }
     true
+}
+
+/// Of the string whose opening quote is at `quote`: the length of its text, if it holds no
+/// escape (serde_json may escape differently than the input did).
+fn unescaped_string(bytes: &[u8], quote: usize) -> Option<usize> {
+    let start = quote + 1;
+    let length = bytes.get(start..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
+    (bytes[start + length] == b'"').then_some(length)
+}
+
+/// Of the number starting at `start`: its length, if it is an integer serde_json writes as it
+/// stands (at most 18 digits, and not `-0`; floats may print differently).
+fn plain_integer(bytes: &[u8], start: usize) -> Option<usize> {
+    let sign = usize::from(bytes[start] == b'-');
+    let digits = bytes[start + sign..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let end = start + sign + digits;
+    let is_integer = digits > 0 && !matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
+    (is_integer && digits <= 18 && &bytes[start..end] != b"-0").then_some(end - start)
 }
 
 /// Valid JSON `text` in canonical form, by putting every object's members in key order and
@@ -380,14 +390,7 @@ impl<'a> Reorder<'a> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = self.at;
-                self.at += usize::from(bytes[self.at] == b'-');
-                let digits = bytes[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
-                self.at += digits;
-                let is_integer = digits > 0 && !matches!(self.next(), Some(b'.' | b'e' | b'E'));
-                // Small integers print as written, except "-0".
-                if !is_integer || digits > 18 || &bytes[start..self.at] == b"-0" {
-                    return None;
-                }
+                self.at += plain_integer(bytes, start)?;
                 out.push_str(&self.text[start..self.at]);
                 Some(())
             }
@@ -403,12 +406,8 @@ impl<'a> Reorder<'a> {
 
     /// A string without escapes (the reader is at its opening quote), as its text.
     fn string(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
         let start = self.at + 1;
-        let length = bytes.get(start..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
-        if bytes[start + length] == b'\\' {
-            return None;
-        }
+        let length = unescaped_string(self.text.as_bytes(), self.at)?;
         self.at = start + length + 1;
         Some(&self.text[start..start + length])
     }
