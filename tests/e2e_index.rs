@@ -32,8 +32,10 @@ fn copy_log(from: &Path, to: &Path) {
     }
 }
 
-/// Starts `smes` with `args`, kills it after `delay`; true when it was still running.
-fn kill_after(dir: &Path, args: &[&str], delay: Duration) -> bool {
+/// Starts `smes` with `args` and kills it after `delay`. `None` when the kill landed while it
+/// ran; otherwise how long it took to end by itself, a tighter bound for the next delays.
+fn kill_after(dir: &Path, args: &[&str], delay: Duration) -> Option<Duration> {
+    let started = Instant::now();
     let mut child = Command::new(smes_binary())
         .args(args)
         .current_dir(dir)
@@ -42,11 +44,20 @@ fn kill_after(dir: &Path, args: &[&str], delay: Duration) -> bool {
         .stderr(Stdio::null())
         .spawn()
         .expect("smes starts");
-    std::thread::sleep(delay);
-    let running = child.try_wait().expect("the child can be polled").is_none();
+    // Polled rather than slept through, so a run that ends early tells how long it took.
+    while started.elapsed() < delay {
+        if child.try_wait().expect("the child can be polled").is_some() {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+    let ended = child
+        .try_wait()
+        .expect("the child can be polled")
+        .map(|_| started.elapsed());
     let _ = child.kill();
     child.wait().expect("the child ends");
-    running
+    ended
 }
 
 /// How long a command takes to run whole.
@@ -80,7 +91,8 @@ fn killed_rebuilds_and_catch_ups_leave_an_index_that_matches_the_log() {
     let base = dir.join("base.db");
     let work = dir.join("work.db");
 
-    // The reports as made before any kill, and how long each kind of run takes whole.
+    // The reports as made before any kill, and how long each kind of run takes whole (an upper
+    // bound for the kill delays, tightened whenever a run ends before its kill).
     copy_log(&base, &work);
     let snapshot_args = [
         "--database",
@@ -108,9 +120,9 @@ fn killed_rebuilds_and_catch_ups_leave_an_index_that_matches_the_log() {
     ];
     let expected_trace = run(dir, &trace_args);
     let slow = ["--database", "work.db", "--index-page", "1"];
-    let rebuild_time = timed(dir, &[&slow[..], &["rebuild"]].concat());
+    let mut rebuild_time = timed(dir, &[&slow[..], &["rebuild"]].concat());
     copy_log(&base, &work);
-    let catch_up_time = timed(dir, &[&slow[..], &snapshot_args[2..]].concat());
+    let mut catch_up_time = timed(dir, &[&slow[..], &snapshot_args[2..]].concat());
 
     let mut random = Random(2013);
     let mut interrupted = 0;
@@ -118,7 +130,10 @@ fn killed_rebuilds_and_catch_ups_leave_an_index_that_matches_the_log() {
         // A catch-up from nothing (a fresh copy of the log), killed part way.
         copy_log(&base, &work);
         let delay = Duration::from_micros(random.below(catch_up_time.as_micros() as u64));
-        interrupted += u64::from(kill_after(dir, &[&slow[..], &snapshot_args[2..]].concat(), delay));
+        match kill_after(dir, &[&slow[..], &snapshot_args[2..]].concat(), delay) {
+            None => interrupted += 1,
+            Some(took) => catch_up_time = catch_up_time.min(took),
+        }
         let check = run(dir, &["--database", "work.db", "rebuild", "--check"]);
         assert!(
             check.contains("matches the log") || check.contains("no link index yet"),
@@ -133,7 +148,10 @@ fn killed_rebuilds_and_catch_ups_leave_an_index_that_matches_the_log() {
 
         // A rebuild beside a live index, killed part way.
         let delay = Duration::from_micros(random.below(rebuild_time.as_micros() as u64));
-        interrupted += u64::from(kill_after(dir, &[&slow[..], &["rebuild"]].concat(), delay));
+        match kill_after(dir, &[&slow[..], &["rebuild"]].concat(), delay) {
+            None => interrupted += 1,
+            Some(took) => rebuild_time = rebuild_time.min(took),
+        }
         let check = run(dir, &["--database", "work.db", "rebuild", "--check"]);
         assert!(
             check.contains("matches the log"),
