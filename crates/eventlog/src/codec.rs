@@ -30,7 +30,8 @@ const MAX_TIME_MICROS: i64 = 253_402_300_799_999_999;
 #[derive(Debug)]
 pub(crate) struct ValidatedEvent {
     pub(crate) event_type: String,
-    pub(crate) payload: Box<RawValue>,
+    /// The payload in canonical form: the JSON text of an object, as serde_json writes it.
+    pub(crate) payload: String,
     pub(crate) occurred_at_micros: i64,
     /// `,"id":"…","type":…,"schema_version":…,"occurred_at":"…","recorded_at":"`
     pub(crate) encoded_identity: String,
@@ -156,7 +157,7 @@ fn validate_drawing(
         digest.update([0]);
         digest.update(event.schema_version.to_be_bytes());
         digest.update(validated.occurred_at_micros.to_be_bytes());
-        digest.update(validated.payload.get().as_bytes());
+        digest.update(validated.payload.as_bytes());
         digest.update([0]);
         events.push(validated);
     }
@@ -218,17 +219,16 @@ fn validate_event(
     // Most payloads arrive canonical already (serialised from a serde_json::Value); the others
     // are parsed and written again.
     let payload = if is_canonical_json(raw.get()) {
-        raw.to_owned()
+        raw.get().to_owned()
     } else if let Some(text) = reorder_to_canonical(raw.get()) {
         // Only the members' order (or white space) was not canonical.
-        RawValue::from_string(text).map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
+        text
     } else {
         let value: serde_json::Value = serde_json::from_str(raw.get())
             .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
-        serde_json::value::to_raw_value(&value)
-            .map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
+        serde_json::to_string(&value).map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
     };
-    if payload.get().len() > MAX_PAYLOAD_BYTES {
+    if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(InvalidInput::new(
             field("payload"),
             "the canonical payload is larger than 1 MiB",
@@ -352,16 +352,23 @@ fn plain_integer(bytes: &[u8], start: usize) -> Option<usize> {
 /// into a value and written again, which costs about twice as much.
 fn reorder_to_canonical(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
-    let mut reader = Reorder { text, at: 0 };
-    reader.value(&mut out)?;
+    let mut reader = Reorder {
+        text,
+        at: 0,
+        members: Vec::new(),
+    };
+    reader.value(Some(&mut out))?;
     reader.skip_white();
     (reader.at == text.len()).then_some(out)
 }
 
-/// The reader of [`reorder_to_canonical`]: a position in the text.
+/// The reader of [`reorder_to_canonical`]: a position in the text, and the members of the
+/// objects being read (those of nested objects above those of the objects holding them).
 struct Reorder<'a> {
     text: &'a str,
     at: usize,
+    /// Each member's key and where its value starts in the text.
+    members: Vec<(&'a str, usize)>,
 }
 
 impl<'a> Reorder<'a> {
@@ -375,33 +382,29 @@ impl<'a> Reorder<'a> {
         }
     }
 
-    fn value(&mut self, out: &mut String) -> Option<()> {
+    /// Reads one value, writing it in canonical form to `out`, or only reading past it (and
+    /// checking it is of the kind this reader accepts) when `out` is `None`.
+    fn value(&mut self, out: Option<&mut String>) -> Option<()> {
         self.skip_white();
         let bytes = self.text.as_bytes();
+        let start = self.at;
         match self.next()? {
-            b'{' => self.object(out),
-            b'[' => self.array(out),
+            b'{' => return self.object(out),
+            b'[' => return self.array(out),
             b'"' => {
-                let text = self.string()?;
-                out.push('"');
-                out.push_str(text);
-                out.push('"');
-                Some(())
+                self.string()?;
             }
-            b'-' | b'0'..=b'9' => {
-                let start = self.at;
-                self.at += plain_integer(bytes, start)?;
-                out.push_str(&self.text[start..self.at]);
-                Some(())
-            }
+            b'-' | b'0'..=b'9' => self.at += plain_integer(bytes, start)?,
             b't' | b'f' | b'n' => {
-                let start = self.at;
-                self.at += bytes[self.at..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
-                out.push_str(&self.text[start..self.at]);
-                Some(())
+                self.at += bytes[start..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
             }
-            _ => None,
+            _ => return None,
         }
+        // A string, number or literal is written as it stands.
+        if let Some(out) = out {
+            out.push_str(&self.text[start..self.at]);
+        }
+        Some(())
     }
 
     /// A string without escapes (the reader is at its opening quote), as its text.
@@ -412,23 +415,23 @@ impl<'a> Reorder<'a> {
         Some(&self.text[start..start + length])
     }
 
-    fn array(&mut self, out: &mut String) -> Option<()> {
+    fn array(&mut self, mut out: Option<&mut String>) -> Option<()> {
         self.at += 1;
-        out.push('[');
+        push(&mut out, "[");
         self.skip_white();
         if self.next()? == b']' {
             self.at += 1;
-            out.push(']');
+            push(&mut out, "]");
             return Some(());
         }
         loop {
-            self.value(out)?;
+            self.value(out.as_deref_mut())?;
             self.skip_white();
             match self.next()? {
-                b',' => out.push(','),
+                b',' => push(&mut out, ","),
                 b']' => {
                     self.at += 1;
-                    out.push(']');
+                    push(&mut out, "]");
                     return Some(());
                 }
                 _ => return None,
@@ -437,17 +440,17 @@ impl<'a> Reorder<'a> {
         }
     }
 
-    fn object(&mut self, out: &mut String) -> Option<()> {
+    /// An object: its members are read past first, noting each key and where its value starts,
+    /// then, when writing, written in key order by reading each value again from there.
+    fn object(&mut self, mut out: Option<&mut String>) -> Option<()> {
         self.at += 1;
-        // Each member's value is written here as it comes, and taken in key order at the end.
-        let mut values = String::new();
-        let mut members: Vec<(&'a str, std::ops::Range<usize>)> = Vec::new();
         self.skip_white();
         if self.next()? == b'}' {
             self.at += 1;
-            out.push_str("{}");
+            push(&mut out, "{}");
             return Some(());
         }
+        let first = self.members.len();
         loop {
             self.skip_white();
             if self.next()? != b'"' {
@@ -459,9 +462,11 @@ impl<'a> Reorder<'a> {
                 return None;
             }
             self.at += 1;
-            let start = values.len();
-            self.value(&mut values)?;
-            members.push((key, start..values.len()));
+            self.skip_white();
+            if out.is_some() {
+                self.members.push((key, self.at));
+            }
+            self.value(None)?;
             self.skip_white();
             match self.next()? {
                 b',' => self.at += 1,
@@ -472,23 +477,40 @@ impl<'a> Reorder<'a> {
                 _ => return None,
             }
         }
+        let Some(out) = out else {
+            return Some(());
+        };
+        let end = self.at;
+        let last = self.members.len();
         // Keys compare as serde_json's map orders them: byte by byte.
-        members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        self.members[first..].sort_unstable_by(|a, b| a.0.cmp(b.0));
+        if self.members[first..].windows(2).any(|pair| pair[0].0 == pair[1].0) {
             return None;
         }
         out.push('{');
-        for (index, (key, range)) in members.into_iter().enumerate() {
-            if index > 0 {
+        for index in first..last {
+            let (key, value) = self.members[index];
+            if index > first {
                 out.push(',');
             }
             out.push('"');
             out.push_str(key);
             out.push_str("\":");
-            out.push_str(&values[range]);
+            self.at = value;
+            // A nested object notes its members above this one's, and takes them off again.
+            self.value(Some(&mut *out))?;
         }
         out.push('}');
+        self.members.truncate(first);
+        self.at = end;
         Some(())
+    }
+}
+
+/// Writes `text` to `out` when there is one.
+fn push(out: &mut Option<&mut String>, text: &str) {
+    if let Some(out) = out.as_deref_mut() {
+        out.push_str(text);
     }
 }
 
@@ -708,7 +730,7 @@ pub(crate) struct Placement<'a> {
 /// writer only copies bytes and hashes.
 pub(crate) fn seal(placement: Placement<'_>, append: &ValidatedAppend, event: &ValidatedEvent) -> SealedRecord {
     use std::fmt::Write as _;
-    let payload = event.payload.get();
+    let payload = event.payload.as_str();
     let mut record = String::with_capacity(
         160 + append.encoded_stream.len()
             + event.encoded_identity.len()
@@ -1043,7 +1065,7 @@ mod tests {
                     append
                         .events
                         .iter()
-                        .map(|event| (event.payload.get(), event.encoded_identity.as_str()))
+                        .map(|event| (event.payload.as_str(), event.encoded_identity.as_str()))
                         .collect::<Vec<_>>()
                 ),
                 Err(error) => error.to_string(),
@@ -1085,7 +1107,7 @@ mod tests {
     fn payloads_are_made_canonical() {
         let validated = validate_with_ids(request(r#"{ "b": [1, 2], "a": {"d": null, "c": "x"} }"#)).unwrap();
         assert_eq!(
-            validated.events[0].payload.get(),
+            validated.events[0].payload.as_str(),
             r#"{"a":{"c":"x","d":null},"b":[1,2]}"#
         );
     }
@@ -1179,7 +1201,7 @@ mod tests {
             let validated = validate_with_ids(request(text)).unwrap();
             let value: serde_json::Value = serde_json::from_str(text).unwrap();
             assert_eq!(
-                validated.events[0].payload.get(),
+                validated.events[0].payload.as_str(),
                 serde_json::to_string(&value).unwrap()
             );
         }
@@ -1289,7 +1311,7 @@ mod tests {
             prop_assert_eq!(reorder_to_canonical(&text), Some(canonical.clone()));
             if value.is_object() {
                 let validated = validate_with_ids(request(&text)).unwrap();
-                prop_assert_eq!(validated.events[0].payload.get(), canonical.as_str());
+                prop_assert_eq!(validated.events[0].payload.as_str(), canonical.as_str());
             }
         }
 
@@ -1307,7 +1329,7 @@ mod tests {
             }
             if value.is_object() {
                 let validated = validate_with_ids(request(&text)).unwrap();
-                prop_assert_eq!(validated.events[0].payload.get(), round_trip.as_str());
+                prop_assert_eq!(validated.events[0].payload.as_str(), round_trip.as_str());
             }
         }
 
