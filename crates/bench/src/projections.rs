@@ -58,13 +58,21 @@ impl Sizes {
                 catch_up_runs: 5,
             }
         } else {
+            let events = events.max(10_000);
             Sizes {
-                events: events.max(10_000),
+                events,
                 samples: 50,
                 catch_up: 1_000,
-                catch_up_runs: 20,
+                // The catch-ups hold back at most half the log, so that the index rebuild
+                // before them has the other half to read.
+                catch_up_runs: (events / 2 / 1_000).min(20) as usize,
             }
         }
+    }
+
+    /// Events held back from the generated log for the catch-ups.
+    fn hold_back(&self) -> u64 {
+        self.catch_up * self.catch_up_runs as u64
     }
 }
 
@@ -73,8 +81,7 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
     let mut measurements = Vec::new();
     let path = dir.join("programme.db");
     let started = Instant::now();
-    let hold_back = sizes.catch_up * sizes.catch_up_runs as u64;
-    let (store, clock, stats, held) = generate(&path, sizes.events, hold_back).await?;
+    let (store, clock, stats, held) = generate(&path, sizes.events, sizes.hold_back()).await?;
     let generated = stats.events;
     let generated_in = started.elapsed();
 
@@ -477,6 +484,18 @@ impl Lcg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_catch_ups_leave_most_of_a_small_log_to_the_rebuild() {
+        for events in [0, 10_000, 20_000, 39_999, 40_000, 1_000_000] {
+            let sizes = Sizes::new(events, false);
+            assert!(sizes.catch_up_runs >= 1, "{events}: {sizes:?}");
+            assert!(sizes.hold_back() * 2 <= sizes.events, "{events}: {sizes:?}");
+        }
+        assert_eq!(Sizes::new(1_000_000, false).hold_back(), 20_000);
+        let quick = Sizes::new(1_000_000, true);
+        assert!(quick.hold_back() < quick.events, "{quick:?}");
+    }
 
     #[test]
     fn medians_and_slowest_are_in_milliseconds() {
