@@ -665,6 +665,63 @@ async fn two_stores_on_one_database_interleave_gaplessly() {
     );
 }
 
+/// `stream_all` reads the log in pages it hands over in pieces: from any position it gives
+/// every later event once and in order, across pages and pieces; and a reader that stops
+/// taking events part way holds no connection, so that a store whose pool has one connection
+/// still answers other calls meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_reader_of_many_pages_holds_no_connection() {
+    let backend = postgres();
+    let store = backend.fresh(fixed_options()).await;
+    // Five pages of 4,000 and a part of one, in pieces of 500 and a part of one: more than the
+    // reading task may hold for a reader that stops (two pages waiting and the one it reads).
+    let total = 20_250u64;
+    let requests = (0..81)
+        .map(|n| request(&format!("s-{n}"), ExpectedVersion::NoStream, 250))
+        .collect();
+    for outcome in store.append_batch(requests).await.unwrap() {
+        outcome.unwrap();
+    }
+    let config = PostgresConfig {
+        max_connections: 1,
+        acquire_timeout: Duration::from_secs(5),
+        ..PostgresConfig::default()
+    };
+    let narrow = PostgresEventStore::open_with(store.location(), StoreOptions::default(), config)
+        .await
+        .unwrap();
+
+    let mut reading = narrow.stream_all(1);
+    let first = reading.try_next().await.unwrap().expect("an event");
+    assert_eq!(first.position, 1);
+    // The reader takes nothing more for now. Its reading task, given time to read all it may
+    // hold, must have let the store's one connection go.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(narrow.head().await.unwrap().position, total);
+    assert_eq!(narrow.read_all(total, 10).await.unwrap().len(), 1);
+    let rest: Vec<u64> = reading.map_ok(|event| event.position).try_collect().await.unwrap();
+    assert_eq!(rest, (2..=total).collect::<Vec<_>>());
+
+    for from in [0, 3_999, 4_000, 4_001, 8_001, 20_001, total] {
+        let positions: Vec<u64> = narrow
+            .stream_all(from)
+            .map_ok(|event| event.position)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(positions, (from.max(1)..=total).collect::<Vec<_>>(), "from {from}");
+    }
+    assert!(
+        narrow
+            .stream_all(total + 1)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing after the head"
+    );
+}
+
 /// Four tasks on two stores append while two readers page through the log: every page a reader
 /// sees continues the gapless prefix it saw before, and at the end they have seen everything.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

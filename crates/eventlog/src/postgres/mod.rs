@@ -25,6 +25,7 @@ use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_r
 use smes_verify::{Hash, StoredRow, VerifiedChain};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection as _, PgConnection};
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -332,8 +333,15 @@ fn to_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
-/// Events per page that [`EventStore::stream_all`] reads ahead.
-const READ_AHEAD_PAGE: usize = 2_000;
+/// Events per query that [`EventStore::stream_all`] reads ahead.
+const READ_AHEAD_PAGE: usize = 4_000;
+
+/// Events per piece that [`EventStore::stream_all`] hands from the reading task to the caller.
+const READ_AHEAD_PIECE: usize = 500;
+
+/// Pieces that may wait for the caller: two pages' worth, so that the next page is read while
+/// the caller takes the last one.
+const READ_AHEAD_PIECES: usize = 2 * READ_AHEAD_PAGE / READ_AHEAD_PIECE;
 
 /// A stored event as read: position, record, hash.
 type EventRow = (i64, String, Vec<u8>);
@@ -342,6 +350,69 @@ fn decode_rows(rows: Vec<EventRow>, upcasters: &Upcasters) -> Result<Vec<Recorde
     rows.into_iter()
         .map(|(position, record, hash)| codec::decode(position as u64, &record, &hash, upcasters))
         .collect()
+}
+
+/// Reads the log from position `next` on for [`EventStore::stream_all`], a page of
+/// [`READ_AHEAD_PAGE`] events per query, handing the rows on in pieces of [`READ_AHEAD_PIECE`]
+/// as they arrive, so that the caller decodes one piece while the server sends the next. A page
+/// that is not full is the last. Pieces the caller has no room for wait here until the page is
+/// read and its connection is back in the pool: a caller that stops taking events holds no
+/// connection, and at most two pages wait for it besides the one being read. After an error,
+/// the rows read before it are handed on, then the error.
+async fn read_ahead(pool: PgPool, mut next: u64, pieces: tokio::sync::mpsc::Sender<Result<Vec<EventRow>>>) {
+    loop {
+        let mut rows = sqlx::query_as::<_, EventRow>(
+            "SELECT position, record, hash FROM events WHERE position >= $1 ORDER BY position LIMIT $2",
+        )
+        .bind(to_i64(next))
+        .bind(to_limit(READ_AHEAD_PAGE))
+        .fetch(&pool);
+        let mut piece = Vec::with_capacity(READ_AHEAD_PIECE);
+        let mut waiting: Vec<Vec<EventRow>> = Vec::new();
+        let mut read = 0;
+        let mut failed = None;
+        while let Some(row) = rows.next().await {
+            let row = match row {
+                Ok(row) => row,
+                Err(error) => {
+                    failed = Some(Error::from(error));
+                    break;
+                }
+            };
+            next = row.0 as u64 + 1;
+            read += 1;
+            piece.push(row);
+            if piece.len() == READ_AHEAD_PIECE {
+                let full = std::mem::replace(&mut piece, Vec::with_capacity(READ_AHEAD_PIECE));
+                if !waiting.is_empty() {
+                    waiting.push(full);
+                    continue;
+                }
+                match pieces.try_send(Ok(full)) {
+                    Ok(()) => {}
+                    Err(TrySendError::Full(full)) => waiting.extend(full.ok()),
+                    // The reader went away.
+                    Err(TrySendError::Closed(_)) => return,
+                }
+            }
+        }
+        drop(rows);
+        if !piece.is_empty() {
+            waiting.push(piece);
+        }
+        for piece in waiting {
+            if pieces.send(Ok(piece)).await.is_err() {
+                return;
+            }
+        }
+        if let Some(error) = failed {
+            let _ = pieces.send(Err(error)).await;
+            return;
+        }
+        if read < READ_AHEAD_PAGE {
+            return;
+        }
+    }
 }
 
 impl PostgresEventStore {
@@ -559,37 +630,10 @@ impl EventStore for PostgresEventStore {
 
     /// Woken by this process's commits and, through LISTEN/NOTIFY, by other processes';
     /// polls every [`PostgresConfig::poll_interval`] besides.
-    /// Reads pages ahead on a task of its own ([`READ_AHEAD_PAGE`] events each, one page
-    /// waiting at most) while the caller decodes: the server scans the next page while this
-    /// process decodes the current one. A page that is not full is the last.
+    /// Reads ahead on a task of its own ([`read_ahead`]) while the caller decodes.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {
-        let pool = self.pool.clone();
-        let (pages, received) = tokio::sync::mpsc::channel::<Result<Vec<EventRow>>>(1);
-        tokio::spawn(async move {
-            let mut next = from_position.max(1);
-            loop {
-                let page: Result<Vec<EventRow>> = sqlx::query_as(
-                    "SELECT position, record, hash FROM events WHERE position >= $1 ORDER BY position LIMIT $2",
-                )
-                .bind(to_i64(next))
-                .bind(to_limit(READ_AHEAD_PAGE))
-                .fetch_all(&pool)
-                .await
-                .map_err(Error::from);
-                let following = match &page {
-                    Ok(rows) if rows.len() == READ_AHEAD_PAGE => rows.last().map(|row| row.0 as u64 + 1),
-                    _ => None,
-                };
-                // The reader went away, or this was the last page (or an error).
-                if pages.send(page).await.is_err() {
-                    return;
-                }
-                match following {
-                    Some(position) => next = position,
-                    None => return,
-                }
-            }
-        });
+        let (pieces, received) = tokio::sync::mpsc::channel(READ_AHEAD_PIECES);
+        tokio::spawn(read_ahead(self.pool.clone(), from_position.max(1), pieces));
         let upcasters = Arc::clone(&self.upcasters);
         let decoded = stream::unfold(received, move |mut received| {
             let upcasters = Arc::clone(&upcasters);
