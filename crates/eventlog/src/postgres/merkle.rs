@@ -67,14 +67,21 @@ pub(crate) fn push_leaf(frontier: &mut MerkleFrontier, event_hash: &Hash, nodes:
     nodes.len() > before
 }
 
+/// The columns of `merkle_nodes` rows for `nodes`: levels, indices and hashes.
+pub(crate) fn node_columns(nodes: &[Node]) -> (Vec<i32>, Vec<i64>, Vec<Vec<u8>>) {
+    (
+        nodes.iter().map(|node| node.0 as i32).collect(),
+        nodes.iter().map(|node| to_i64(node.1)).collect(),
+        nodes.iter().map(|node| node.2.to_vec()).collect(),
+    )
+}
+
 /// Stores completed large subtrees.
 pub(crate) async fn store_nodes(connection: &mut PgConnection, nodes: &[Node]) -> Result<()> {
     if nodes.is_empty() {
         return Ok(());
     }
-    let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
-    let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
-    let hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
+    let (levels, indices, hashes) = node_columns(nodes);
     sqlx::query(
         "INSERT INTO merkle_nodes (level, idx, hash) SELECT * FROM UNNEST($1::int[], $2::bigint[], $3::bytea[])",
     )

@@ -542,9 +542,7 @@ fn bind_writes<'q>(
     edge: Option<&MerkleFrontier>,
     head: Option<u64>,
 ) -> Query<'q, Postgres, PgArguments> {
-    let levels: Vec<i32> = nodes.iter().map(|node| node.0 as i32).collect();
-    let indices: Vec<i64> = nodes.iter().map(|node| to_i64(node.1)).collect();
-    let node_hashes: Vec<Vec<u8>> = nodes.iter().map(|node| node.2.to_vec()).collect();
+    let (levels, indices, node_hashes) = merkle::node_columns(nodes);
     query
         .bind(&rows.positions)
         .bind(&rows.streams)
