@@ -431,6 +431,24 @@ async fn commit_group(
     commit_prepared(connection, appends, clock, known, delay).await
 }
 
+/// The chain of a commit whose head (position, hash, record time; `None` for an empty log) is
+/// `head`, with the record time the clock gives now (never before the head's).
+fn chain_after(head: Option<&(u64, Hash, i64)>, clock: &dyn Clock) -> Result<ChainTail> {
+    ChainTail::after(
+        head.map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
+        clock.now(),
+    )
+}
+
+/// The command ids the group's requests carry, in request order (refused requests' included).
+fn command_ids(appends: &[&ValidatedAppend]) -> Vec<String> {
+    appends
+        .iter()
+        .filter_map(|append| append.request.metadata.command_id)
+        .map(|id| id.hyphenated().to_string())
+        .collect()
+}
+
 /// Seals the group against the head this writer left and sends it with `smes_append_known`,
 /// which writes it only if that is still the head and no command id of the group is already
 /// registered. `None`: it wrote nothing, and the group must go the long way.
@@ -448,13 +466,7 @@ async fn commit_known(
             (stream.to_owned(), known.versions[stream])
         })
         .collect();
-    let mut chain = ChainTail::after(
-        known
-            .head
-            .as_ref()
-            .map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
-        clock.now(),
-    )?;
+    let mut chain = chain_after(known.head.as_ref(), clock)?;
     let mut frontier = known.frontier.clone();
     let size_before = frontier.size();
     // Command ids already in the register are the function's to find: it then writes nothing.
@@ -462,11 +474,7 @@ async fn commit_known(
     let grew = frontier.size() > size_before;
     let call = KnownCall {
         known_head: known.position(),
-        command_ids: appends
-            .iter()
-            .filter_map(|append| append.request.metadata.command_id)
-            .map(|id| id.hyphenated().to_string())
-            .collect(),
+        command_ids: command_ids(appends),
         sealed: &sealed,
         recorded_at: chain.recorded_at_micros(),
         // The stored edge is saved when a stored subtree completes (every 256 leaves), so at
@@ -717,11 +725,7 @@ async fn commit_prepared(
     let mut streams: Vec<&str> = appends.iter().map(|append| append.request.stream.as_str()).collect();
     streams.sort_unstable();
     streams.dedup();
-    let ids: Vec<String> = appends
-        .iter()
-        .filter_map(|append| append.request.metadata.command_id)
-        .map(|id| id.hyphenated().to_string())
-        .collect();
+    let ids = command_ids(appends);
     let mut unique_ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     unique_ids.sort_unstable();
     unique_ids.dedup();
@@ -738,11 +742,7 @@ async fn commit_prepared(
             *recorded_at,
         )),
     };
-    let mut chain = ChainTail::after(
-        head.as_ref()
-            .map(|(position, hash, recorded_at)| (*position, hash.as_slice(), *recorded_at)),
-        clock.now(),
-    )?;
+    let mut chain = chain_after(head.as_ref(), clock)?;
     let position = chain.position();
     // The log is as this writer left it if nobody appended since its last commit.
     let alone = cached.as_ref().is_some_and(|known| known.position() == position);
