@@ -334,6 +334,13 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
             "revision on 2012-01-01 is before 2012-10-17, when work programme 2013 began",
         ),
         case(
+            "DateInFuture",
+            json!({"kind": "identify-need", "consultation": consultation(2), "need": new_id(30),
+             "raised_by": [counterpart(3)], "thematic_area": "financing", "member_states": ["MX"],
+             "priority": "high", "description": "x", "identified_on": "2999-01-01"}),
+            "identified_on 2999-01-01 is after today",
+        ),
+        case(
             "FocalPointUnchanged",
             json!({"kind": "change-focal-point", "counterpart": counterpart(1),
              "focal_point": {"person": person(1), "name": "Rosa Quispe Mamani", "email": "rosa@example.org"},
@@ -351,7 +358,10 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
             "ConsultationNotScheduled",
             json!({"kind": "hold-consultation", "consultation": new_id(26),
              "held_on": "2013-01-01", "venue": "x", "participants": [counterpart(1)], "minutes_reference": "x"}),
-            format!("consultation {} has not been scheduled", new_id(26)),
+            format!(
+                "consultation {} is not in the record: it was never scheduled",
+                new_id(26)
+            ),
         ),
         case(
             "ConsultationAlreadyHeld",
@@ -472,6 +482,39 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
                 usd("1", "2013-03-01"),
             ),
             format!("activity {} may duplicate activity {}", new_id(31), activity(2)),
+        ),
+        case(
+            "UnknownRecord",
+            {
+                let mut command = propose(
+                    32,
+                    json!({"start": "2013-06-10", "end": "2013-06-11"}),
+                    usd("1", "2013-03-01"),
+                );
+                command["answers_needs"] = json!([new_id(40)]);
+                command
+            },
+            format!(
+                "answers_needs: need {} is not in the record (a need identified in a consultation)",
+                new_id(40)
+            ),
+        ),
+        case(
+            "RecordNotYet",
+            {
+                let mut command = propose(
+                    33,
+                    json!({"start": "2013-06-10", "end": "2013-06-11"}),
+                    usd("1", "2013-03-01"),
+                );
+                command["answers_needs"] = json!([need(1)]);
+                command["proposed_on"] = json!("2012-11-01");
+                command
+            },
+            format!(
+                "answers_needs: need {} dates from 2012-11-22, after 2012-11-01, the date of this fact",
+                need(1)
+            ),
         ),
         case(
             "ParticipantTotalsDisagree",
@@ -723,6 +766,9 @@ fn variant_name(error: &DomainError) -> &'static str {
         DomainError::CounterpartWithdrawn { .. } => "CounterpartWithdrawn",
         DomainError::CounterpartMemberStateMismatch { .. } => "CounterpartMemberStateMismatch",
         DomainError::DateBeforeStart { .. } => "DateBeforeStart",
+        DomainError::DateInFuture { .. } => "DateInFuture",
+        DomainError::UnknownRecord { .. } => "UnknownRecord",
+        DomainError::RecordNotYet { .. } => "RecordNotYet",
         DomainError::FocalPointUnchanged { .. } => "FocalPointUnchanged",
         DomainError::ConsultationAlreadyScheduled { .. } => "ConsultationAlreadyScheduled",
         DomainError::ConsultationNotScheduled { .. } => "ConsultationNotScheduled",

@@ -80,7 +80,7 @@ fn good_lines_are_applied_and_bad_lines_reported_with_their_number() {
         "line 2: join-counterpart: invalid member state code \"pe\": expected 2 upper-case letters",
         "line 3: not JSON: ",
         &format!(
-            "line 4: hold-consultation: consultation {} has not been scheduled",
+            "line 4: hold-consultation: consultation {} is not in the record: it was never scheduled",
             id(50)
         ),
         "line 5: command_id: missing",

@@ -373,6 +373,10 @@ pub struct IdentifyNeed {
     pub priority: Priority,
     /// What is needed.
     pub description: String,
+    /// When it was identified: the day the consultation was held unless given (not before it,
+    /// not after today).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identified_on: Option<Date>,
 }
 
 /// One rating of an evaluation.
@@ -398,6 +402,10 @@ pub struct EvaluateAchievements {
     /// Scores by criterion.
     #[serde(default)]
     pub ratings: Vec<RatingInput>,
+    /// When it was made: the day the consultation was held unless given (not before it, not
+    /// after today).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluated_on: Option<Date>,
 }
 
 /// See [`AppCommand::CloseConsultation`].
@@ -509,6 +517,9 @@ pub struct DefineIndicator {
     pub target: Decimal,
     /// Whether higher values are better.
     pub higher_is_better: bool,
+    /// When it was defined: the day it is recorded unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defined_on: Option<Date>,
 }
 
 /// See [`AppCommand::RecordOffer`].
@@ -681,6 +692,9 @@ pub struct LinkRequest {
     pub request: RequestId,
     /// `{"follow_up": "need", "id": ...}` or `{"follow_up": "activity", "id": ...}`.
     pub follow_up: RequestFollowUp,
+    /// When the link was made: the day it is recorded unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_on: Option<Date>,
 }
 
 /// See [`AppCommand::CloseRequest`].
@@ -742,6 +756,9 @@ pub struct RescheduleActivity {
     pub planned: Period,
     /// Why.
     pub reason: String,
+    /// When it was rescheduled: the day it is recorded unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescheduled_on: Option<Date>,
 }
 
 /// See [`AppCommand::RecordResult`].

@@ -33,6 +33,6 @@ pub use personal_data::{
 };
 pub use postgres_keys::PostgresKeyStore;
 pub use service::{
-    CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, business_date, decode_recorded,
+    CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, decode_recorded, stored_on,
 };
 pub use sqlite_keys::SqliteKeyStore;

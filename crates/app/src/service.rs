@@ -15,8 +15,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde_json::Value;
-use smes_domain::Decider;
 use smes_domain::stored::{self, StoredEvent};
+use smes_domain::{Decider, OccurredOn};
 use smes_eventlog::{
     AppendOutcome, AppendRequest, Clock, EventStore, ExpectedVersion, IdSource, Metadata, NewEvent, RecordedEvent,
     StreamName,
@@ -81,9 +81,10 @@ pub struct CommandContext {
     pub causation_id: Option<Uuid>,
     /// Why, where a decision was made.
     pub reason: Option<String>,
-    /// The business date for events whose payload carries none (such as a need identified in
-    /// a consultation); without it such events take the date of the event before them in the
-    /// same command, or else the clock's time.
+    /// The caller's business date for the command: the date a fact whose command may leave its
+    /// date out is filed under (an indicator defined, an activity rescheduled, a request
+    /// linked, a Member State's change whose date no source gives) instead of the day it is
+    /// recorded. Every other event's date is its own (`smes_domain::OccurredOn`).
     pub business_date: Option<Date>,
 }
 
@@ -244,7 +245,7 @@ impl CommandService {
     pub async fn execute<D>(&self, context: &CommandContext, command: &D::Command) -> Result<Executed>
     where
         D: Decider,
-        D::Event: StoredEvent,
+        D::Event: StoredEvent + OccurredOn,
     {
         let stream = StreamName::new(D::stream_name(&D::target(command))).map_err(smes_eventlog::Error::from)?;
         // A command id already applied is recognised by the store when the same events come
@@ -351,17 +352,21 @@ impl CommandService {
     fn encode_events<D>(&self, context: &CommandContext, events: &[D::Event]) -> (Vec<&'static str>, Vec<NewEvent>)
     where
         D: Decider,
-        D::Event: StoredEvent,
+        D::Event: StoredEvent + OccurredOn,
     {
         let mut previous: Option<Timestamp> = None;
         let mut types = Vec::with_capacity(events.len());
         let mut new_events = Vec::with_capacity(events.len());
         for event in events {
             let (event_type, schema_version, payload) = stored::encode(event);
-            let occurred_at = business_date(&payload)
+            // An event without a date of its own happens with the one before it; only a Member
+            // State's change of unknown date comes first without one.
+            let occurred_at = event
+                .occurred_on()
                 .and_then(start_of_day)
                 .or(previous)
                 .or_else(|| context.business_date.and_then(start_of_day))
+                .or_else(|| start_of_day(self.today()))
                 .unwrap_or_else(|| self.clock.now());
             previous = Some(occurred_at);
             // serde_json writes a Value's object keys in sorted order: the canonical payload.
@@ -382,33 +387,16 @@ pub fn decode_recorded<E: StoredEvent>(recorded: &RecordedEvent) -> Result<E> {
             detail: error.to_string(),
         })
     })?;
-    stored::decode(&recorded.event_type, recorded.schema_version, &payload).map_err(|source| Error::Decode {
+    stored::decode(
+        &recorded.event_type,
+        recorded.schema_version,
+        &payload,
+        stored_on(recorded),
+    )
+    .map_err(|source| Error::Decode {
         stream: recorded.stream.clone(),
         version: recorded.version,
         source,
-    })
-}
-
-/// The business date a stored payload names: a top-level `..._on` or `..._for` date (such as
-/// `joined_on`, `scheduled_for`), else the date inside a decision, a period held, a
-/// correction, a rate or a review period.
-pub fn business_date(payload: &Value) -> Option<Date> {
-    let object = payload.as_object()?;
-    let date_of = |value: &Value| value.as_str().and_then(|text| text.parse::<Date>().ok());
-    let top_level = object
-        .iter()
-        .filter(|(key, _)| key.ends_with("_on") || key.ends_with("_for"))
-        .find_map(|(_, value)| date_of(value));
-    top_level.or_else(|| {
-        [
-            ("decision", "decided_on"),
-            ("held", "start"),
-            ("correction", "effective_from"),
-            ("rate", "date"),
-            ("period", "start"),
-        ]
-        .iter()
-        .find_map(|(outer, inner)| object.get(*outer).and_then(|value| value.get(*inner)).and_then(date_of))
     })
 }
 
@@ -416,37 +404,7 @@ fn start_of_day(date: Date) -> Option<Timestamp> {
     TimeZone::UTC.to_timestamp(date.at(0, 0, 0, 0)).ok()
 }
 
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn the_business_date_is_read_from_the_payload() {
-        let cases = [
-            (json!({"joined_on": "2012-11-05", "name": "x"}), Some("2012-11-05")),
-            (json!({"joined_on": null, "code": "VE"}), None),
-            (json!({"scheduled_for": "2012-11-20"}), Some("2012-11-20")),
-            (
-                json!({"decision": {"decided_on": "2012-12-14"}, "work_programme": 2013}),
-                Some("2012-12-14"),
-            ),
-            (
-                json!({"held": {"start": "2013-04-10", "end": "2013-04-11"}}),
-                Some("2013-04-10"),
-            ),
-            (
-                json!({"correction": {"effective_from": "2013-07-01"}}),
-                Some("2013-07-01"),
-            ),
-            (json!({"rate": {"date": "2013-01-02"}}), Some("2013-01-02")),
-            (json!({"need": "x", "description": "no date"}), None),
-            (json!("not an object"), None),
-        ];
-        for (payload, expected) in cases {
-            let expected: Option<Date> = expected.map(|text| text.parse().unwrap());
-            assert_eq!(business_date(&payload), expected, "{payload}");
-        }
-    }
+/// The business date an event was filed under (its record's `occurred_at`, a day's start in UTC).
+pub fn stored_on(recorded: &RecordedEvent) -> Date {
+    TimeZone::UTC.to_datetime(recorded.occurred_at).date()
 }

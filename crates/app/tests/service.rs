@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde_json::{Value, json};
 use smes_app::{
     App, AppCommand, CommandContext, CommandLine, CommandService, Error, Executed, InMemoryKeyStore, KeyStore, Sealer,
@@ -233,7 +233,7 @@ impl EventStore for Interfering {
                 ExpectedVersion::Any,
                 vec![NewEvent::new(
                     request.events[0].event_type.clone(),
-                    1,
+                    request.events[0].schema_version,
                     payload.to_string(),
                     request.events[0].occurred_at,
                 )],
@@ -504,17 +504,28 @@ async fn look_ups_are_gathered_from_the_log() {
 }
 
 #[tokio::test]
-async fn undated_events_take_the_context_date_or_the_clock() {
+async fn events_are_filed_under_the_business_date_the_domain_gives_them() {
     let fixture = fixture().await;
     consultation_held(&fixture).await;
+    // A caller's business date does not move a need: it is dated by its consultation.
     let mut dated = context(1);
-    dated.business_date = Some(jiff::civil::date(2012, 11, 23));
+    dated.business_date = Some(jiff::civil::date(2030, 1, 1));
     fixture.app.run(&dated, &identify_need(50, 60, 1)).await.unwrap();
-    fixture.app.run(&context(2), &identify_need(50, 61, 1)).await.unwrap();
+    // Nor does the clock: a need recorded today is filed under the day it was identified.
+    let AppCommand::IdentifyNeed(mut later) = identify_need(50, 61, 1) else {
+        unreachable!()
+    };
+    later.identified_on = Some(jiff::civil::date(2012, 11, 30));
+    fixture
+        .app
+        .run(&context(2), &AppCommand::IdentifyNeed(later))
+        .await
+        .unwrap();
     let events = stream(&fixture.store, &format!("consultation-{}", uuid(50))).await;
-    assert_eq!(events[2].occurred_at.to_string(), "2012-11-23T00:00:00Z");
-    let clock_time: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-    assert!(events[3].occurred_at >= clock_time, "{}", events[3].occurred_at);
+    let held_on = events[1].occurred_at;
+    assert_eq!(events[2].occurred_at, held_on);
+    assert_eq!(events[3].occurred_at.to_string(), "2012-11-30T00:00:00Z");
+    assert_eq!(events[3].schema_version, 2);
 }
 
 #[tokio::test]

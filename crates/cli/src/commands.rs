@@ -214,6 +214,9 @@ pub struct IdentifyNeedArgs {
     /// What is needed.
     #[arg(long)]
     description: Option<String>,
+    /// When it was identified (YYYY-MM-DD): the day the consultation was held unless given.
+    #[arg(long = "identified-on")]
+    identified_on: Option<String>,
 }
 
 /// `smes activity ...`
@@ -450,6 +453,7 @@ impl<'a> Invocation<'a> {
                 set(fields, "member_states", list(&args.member_states));
                 set(fields, "priority", text(&args.priority));
                 set(fields, "description", text(&args.description));
+                set(fields, "identified_on", text(&args.identified_on));
                 invocation
             }
         }

@@ -88,6 +88,8 @@ pub struct RescheduleActivity {
     pub planned: Period,
     /// Why.
     pub reason: String,
+    /// When it was rescheduled (the app gives the day it is recorded unless told).
+    pub rescheduled_on: Date,
 }
 
 /// Records that an approved activity took place.
@@ -131,6 +133,8 @@ pub struct DefineIndicator {
     pub target: Decimal,
     /// Whether higher values are better.
     pub higher_is_better: bool,
+    /// When it was defined (the app gives the day it is recorded unless told).
+    pub defined_on: Date,
 }
 
 /// Records, or corrects, the result of an indicator for a period.
@@ -253,6 +257,8 @@ pub struct ActivityRescheduled {
     pub planned: Period,
     /// Why.
     pub reason: String,
+    /// When.
+    pub rescheduled_on: Date,
 }
 
 /// An activity took place.
@@ -296,6 +302,8 @@ pub struct IndicatorDefined {
     pub target: Decimal,
     /// Whether higher values are better.
     pub higher_is_better: bool,
+    /// When.
+    pub defined_on: Date,
 }
 
 /// A result was recorded against an indicator.

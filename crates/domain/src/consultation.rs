@@ -114,6 +114,11 @@ pub struct IdentifyNeed {
     pub priority: Priority,
     /// What is needed.
     pub description: String,
+    /// When it was identified: the consultation's date unless given; never before the
+    /// consultation was held nor after `recorded_on`.
+    pub identified_on: Option<Date>,
+    /// The day the command is recorded (the app's clock), which no business date may pass.
+    pub recorded_on: Date,
 }
 
 /// Records an evaluation of achievements made in a consultation.
@@ -127,6 +132,11 @@ pub struct EvaluateAchievements {
     pub findings: String,
     /// Scores by criterion, each criterion once.
     pub ratings: Vec<Rating>,
+    /// When it was made: the consultation's date unless given; never before the consultation
+    /// was held nor after `recorded_on`.
+    pub evaluated_on: Option<Date>,
+    /// The day the command is recorded (the app's clock), which no business date may pass.
+    pub recorded_on: Date,
 }
 
 /// Closes a consultation: no more needs or evaluations are recorded in it.
@@ -198,6 +208,8 @@ pub struct NeedIdentified {
     pub priority: Priority,
     /// What is needed.
     pub description: String,
+    /// When it was identified.
+    pub identified_on: Date,
 }
 
 /// Achievements were evaluated in a consultation.
@@ -211,6 +223,8 @@ pub struct AchievementsEvaluated {
     pub findings: String,
     /// Scores by criterion.
     pub ratings: Vec<Rating>,
+    /// When.
+    pub evaluated_on: Date,
 }
 
 /// A consultation was closed.
@@ -257,6 +271,9 @@ pub struct Consultation {
     pub needs: Vec<NeedId>,
     /// How many evaluations were recorded.
     pub evaluations: usize,
+    /// The latest date of a need identified or an evaluation made in it, which its closing
+    /// may not precede.
+    pub last_dated: Option<Date>,
     /// When it was closed, if it was.
     pub closed_on: Option<Date>,
 }
@@ -267,6 +284,9 @@ pub struct ConsultationDecider;
 
 /// The meeting of a consultation that was held and is not closed.
 fn open_meeting(state: &Consultation, consultation: ConsultationId) -> Result<&HeldRecord> {
+    if state.scheduled_for.is_none() {
+        return Err(DomainError::ConsultationNotScheduled { consultation });
+    }
     if state.closed_on.is_some() {
         return Err(DomainError::ConsultationClosed { consultation });
     }
@@ -337,6 +357,13 @@ fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<Consulta
     require_non_empty("need member states", &identify.member_states)?;
     require_distinct("need member states", &identify.member_states)?;
     require_text("need description", &identify.description)?;
+    let identified_on = dated_in_meeting(
+        consultation,
+        meeting,
+        ("need identification", "identified_on"),
+        identify.identified_on,
+        identify.recorded_on,
+    )?;
     Ok(ConsultationEvent::NeedIdentified(NeedIdentified {
         consultation,
         need: identify.need,
@@ -345,7 +372,36 @@ fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<Consulta
         member_states: identify.member_states.clone(),
         priority: identify.priority,
         description: identify.description.clone(),
+        identified_on,
     }))
+}
+
+/// The business date of a need or an evaluation: the one given, else the day the consultation
+/// was held; never before it, nor after the day it is recorded.
+fn dated_in_meeting(
+    consultation: ConsultationId,
+    meeting: &HeldRecord,
+    (what, field): (&'static str, &'static str),
+    given: Option<Date>,
+    recorded_on: Date,
+) -> Result<Date> {
+    let date = given.unwrap_or(meeting.held_on);
+    if date < meeting.held_on {
+        return Err(DomainError::DateBeforeStart {
+            what,
+            date,
+            record: format!("consultation {consultation}"),
+            since: meeting.held_on,
+        });
+    }
+    if date > recorded_on {
+        return Err(DomainError::DateInFuture {
+            field,
+            date,
+            today: recorded_on,
+        });
+    }
+    Ok(date)
 }
 
 impl Decider for ConsultationDecider {
@@ -386,25 +442,36 @@ impl Decider for ConsultationDecider {
             ConsultationCommand::Hold(hold) => decide_hold(state, hold)?,
             ConsultationCommand::IdentifyNeed(identify) => decide_need(state, identify)?,
             ConsultationCommand::EvaluateAchievements(evaluate) => {
-                open_meeting(state, evaluate.consultation)?;
+                let meeting = open_meeting(state, evaluate.consultation)?;
                 require_text("findings", &evaluate.findings)?;
                 let criteria: Vec<&str> = evaluate.ratings.iter().map(Rating::criterion).collect();
                 require_distinct("rating criteria", &criteria)?;
+                let evaluated_on = dated_in_meeting(
+                    evaluate.consultation,
+                    meeting,
+                    ("evaluation", "evaluated_on"),
+                    evaluate.evaluated_on,
+                    evaluate.recorded_on,
+                )?;
                 ConsultationEvent::AchievementsEvaluated(AchievementsEvaluated {
                     consultation: evaluate.consultation,
                     subject: evaluate.subject,
                     findings: evaluate.findings.clone(),
                     ratings: evaluate.ratings.clone(),
+                    evaluated_on,
                 })
             }
             ConsultationCommand::Close(close) => {
                 let meeting = open_meeting(state, close.consultation)?;
-                if close.closed_on < meeting.held_on {
+                let since = state
+                    .last_dated
+                    .map_or(meeting.held_on, |last| last.max(meeting.held_on));
+                if close.closed_on < since {
                     return Err(DomainError::DateBeforeStart {
                         what: "closing",
                         date: close.closed_on,
                         record: format!("consultation {}", close.consultation),
-                        since: meeting.held_on,
+                        since,
                     });
                 }
                 ConsultationEvent::Closed(ConsultationClosed {
@@ -431,8 +498,12 @@ impl Decider for ConsultationDecider {
                 if !state.needs.contains(&identified.need) {
                     state.needs.push(identified.need);
                 }
+                state.last_dated = state.last_dated.max(Some(identified.identified_on));
             }
-            ConsultationEvent::AchievementsEvaluated(_) => state.evaluations += 1,
+            ConsultationEvent::AchievementsEvaluated(evaluated) => {
+                state.evaluations += 1;
+                state.last_dated = state.last_dated.max(Some(evaluated.evaluated_on));
+            }
             ConsultationEvent::Closed(closed) => state.closed_on = Some(closed.closed_on),
         }
         state

@@ -141,6 +141,8 @@ pub struct AssistanceRequestRecord {
 pub struct CooperationSource {
     /// Its reach, once registered.
     pub kind: Option<CooperationSourceKind>,
+    /// When it was registered.
+    pub registered_on: Option<Date>,
     /// The requests for assistance, in order.
     pub requests: Vec<AssistanceRequestRecord>,
 }
@@ -255,7 +257,10 @@ impl Decider for CooperationSourceDecider {
 
     fn evolve(mut state: CooperationSource, event: &CooperationSourceEvent) -> CooperationSource {
         match event {
-            CooperationSourceEvent::Registered(registered) => state.kind = Some(registered.kind),
+            CooperationSourceEvent::Registered(registered) => {
+                state.kind = Some(registered.kind);
+                state.registered_on = Some(registered.registered_on);
+            }
             CooperationSourceEvent::AssistanceRequested(requested) => {
                 state.requests.push(AssistanceRequestRecord {
                     request: requested.request,

@@ -203,6 +203,38 @@ pub enum DomainError {
         /// When the record began.
         since: Date,
     },
+    /// A command names a record the log does not hold.
+    #[error("{field}: {record} is not in the record ({expected})")]
+    UnknownRecord {
+        /// The command's field, such as `answers_needs`.
+        field: &'static str,
+        /// The record named, such as `need <id>`.
+        record: String,
+        /// What the field must point to, such as `a need identified in a consultation`.
+        expected: &'static str,
+    },
+    /// A command names a record that came into being after the fact it records.
+    #[error("{field}: {record} dates from {since}, after {on}, the date of this fact")]
+    RecordNotYet {
+        /// The command's field.
+        field: &'static str,
+        /// The record named.
+        record: String,
+        /// When the record came into being.
+        since: Date,
+        /// The business date of the command.
+        on: Date,
+    },
+    /// A business date after the day the fact is being recorded.
+    #[error("{field} {date} is after today ({today}): a fact is recorded on or after the day it happened")]
+    DateInFuture {
+        /// The field dated, such as `identified_on`.
+        field: &'static str,
+        /// The date given.
+        date: Date,
+        /// The day the command is recorded.
+        today: Date,
+    },
     /// A focal point change naming the person already in the role.
     #[error("counterpart {counterpart}: the new focal point is the current one")]
     FocalPointUnchanged {
@@ -218,7 +250,7 @@ pub enum DomainError {
         consultation: ConsultationId,
     },
     /// A command for a consultation never scheduled.
-    #[error("consultation {consultation} has not been scheduled")]
+    #[error("consultation {consultation} is not in the record: it was never scheduled")]
     ConsultationNotScheduled {
         /// The consultation.
         consultation: ConsultationId,

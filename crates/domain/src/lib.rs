@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod activity;
+pub mod business_time;
 pub mod consultation;
 pub mod cooperation_source;
 pub mod counterpart;
@@ -38,5 +39,6 @@ mod properties;
 #[cfg(test)]
 mod testing;
 
+pub use business_time::OccurredOn;
 pub use decider::Decider;
 pub use error::{DomainError, RecordRef, Result};

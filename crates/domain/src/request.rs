@@ -91,6 +91,8 @@ pub struct LinkRequest {
     pub request: RequestId,
     /// The need or activity.
     pub follow_up: RequestFollowUp,
+    /// When the link was made (the app gives the day it is recorded unless told).
+    pub linked_on: Date,
 }
 
 /// Closes a request, answered or not.
@@ -137,6 +139,8 @@ pub struct RequestLinked {
     pub request: RequestId,
     /// The need or activity.
     pub follow_up: RequestFollowUp,
+    /// When.
+    pub linked_on: Date,
 }
 
 /// A request was closed.
@@ -220,7 +224,15 @@ impl Decider for RequestDecider {
                 })
             }
             RequestCommand::Link(link) => {
-                open_request(state, link.request)?;
+                let received_on = open_request(state, link.request)?;
+                if link.linked_on < received_on {
+                    return Err(DomainError::DateBeforeStart {
+                        what: "link",
+                        date: link.linked_on,
+                        record: format!("request {}", link.request),
+                        since: received_on,
+                    });
+                }
                 if state.follow_ups.contains(&link.follow_up) {
                     return Err(DomainError::DuplicateEntry {
                         field: "request follow-ups",
@@ -230,6 +242,7 @@ impl Decider for RequestDecider {
                 RequestEvent::Linked(RequestLinked {
                     request: link.request,
                     follow_up: link.follow_up,
+                    linked_on: link.linked_on,
                 })
             }
             RequestCommand::Close(close) => {

@@ -93,7 +93,7 @@ where
 {
     for event in events {
         let (event_type, schema_version, payload) = stored::encode(event);
-        let decoded: D::Event = stored::decode(event_type, schema_version, &payload)
+        let decoded: D::Event = stored::decode(event_type, schema_version, &payload, fixtures::STORED_ON)
             .unwrap_or_else(|error| panic!("{event_type} did not decode: {error}"));
         assert_eq!(&decoded, event, "{event_type} changed through the stored shape");
     }
@@ -102,6 +102,10 @@ where
 
 /// Small builders shared by the tests.
 pub mod fixtures {
+    /// The business date a test's stored event is read back with: only an older shape that
+    /// lacks a date of its own takes it.
+    pub const STORED_ON: jiff::civil::Date = jiff::civil::date(2013, 1, 1);
+
     use jiff::civil::Date;
     use rust_decimal::Decimal;
     use uuid::Uuid;

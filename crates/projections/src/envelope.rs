@@ -1,6 +1,7 @@
 //! What the folds read: one decoded domain event with the facts of its log record.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde_json::Value;
 use smes_domain::activity::ActivityEvent;
 use smes_domain::consultation::ConsultationEvent;
@@ -56,8 +57,9 @@ impl DomainEvent {
         event_type: &str,
         schema_version: u32,
         payload: &Value,
+        stored_on: Date,
     ) -> std::result::Result<Option<Self>, stored::DecodeError> {
-        decode_any(event_type, schema_version, payload).transpose()
+        decode_any(event_type, schema_version, payload, stored_on).transpose()
     }
 
     /// [`DomainEvent::decode`] straight from the payload's JSON text (no [`Value`] built on
@@ -67,8 +69,9 @@ impl DomainEvent {
         event_type: &str,
         schema_version: u32,
         payload: &str,
+        stored_on: Date,
     ) -> Option<std::result::Result<Self, stored::DecodeError>> {
-        decode_any(event_type, schema_version, payload)
+        decode_any(event_type, schema_version, payload, stored_on)
     }
 
     /// Encodes the event into its stored type, schema version and payload.
@@ -164,9 +167,12 @@ impl Envelope {
     /// The decoded payload: straight from its text, or, when that fails, through a parsed
     /// [`Value`] as before, so that every error reads the same whichever way it is found.
     fn event_of(recorded: &RecordedEvent) -> Result<DomainEvent> {
-        if let Some(Ok(event)) =
-            DomainEvent::decode_text(&recorded.event_type, recorded.schema_version, recorded.payload.get())
-        {
+        if let Some(Ok(event)) = DomainEvent::decode_text(
+            &recorded.event_type,
+            recorded.schema_version,
+            recorded.payload.get(),
+            stored_on(recorded),
+        ) {
             return Ok(event);
         }
         let payload: Value = serde_json::from_str(recorded.payload.get()).map_err(|error| Error::PayloadNotJson {
@@ -174,16 +180,21 @@ impl Envelope {
             event_type: recorded.event_type.clone(),
             detail: error.to_string(),
         })?;
-        let event = DomainEvent::decode(&recorded.event_type, recorded.schema_version, &payload)
-            .map_err(|source| Error::Decode {
-                position: recorded.position,
-                event_type: recorded.event_type.clone(),
-                source,
-            })?
-            .ok_or_else(|| Error::UnknownEventType {
-                position: recorded.position,
-                event_type: recorded.event_type.clone(),
-            })?;
+        let event = DomainEvent::decode(
+            &recorded.event_type,
+            recorded.schema_version,
+            &payload,
+            stored_on(recorded),
+        )
+        .map_err(|source| Error::Decode {
+            position: recorded.position,
+            event_type: recorded.event_type.clone(),
+            source,
+        })?
+        .ok_or_else(|| Error::UnknownEventType {
+            position: recorded.position,
+            event_type: recorded.event_type.clone(),
+        })?;
         Ok(event)
     }
 }
@@ -194,6 +205,7 @@ trait PayloadForm {
         &self,
         event_type: &str,
         schema_version: u32,
+        stored_on: Date,
     ) -> std::result::Result<E, stored::DecodeError>;
 }
 
@@ -202,8 +214,9 @@ impl PayloadForm for Value {
         &self,
         event_type: &str,
         schema_version: u32,
+        stored_on: Date,
     ) -> std::result::Result<E, stored::DecodeError> {
-        stored::decode::<E>(event_type, schema_version, self)
+        stored::decode::<E>(event_type, schema_version, self, stored_on)
     }
 }
 
@@ -212,8 +225,9 @@ impl PayloadForm for str {
         &self,
         event_type: &str,
         schema_version: u32,
+        stored_on: Date,
     ) -> std::result::Result<E, stored::DecodeError> {
-        stored::decode_text::<E>(event_type, schema_version, self)
+        stored::decode_text::<E>(event_type, schema_version, self, stored_on)
     }
 }
 
@@ -223,32 +237,108 @@ fn decode_any<P: PayloadForm + ?Sized>(
     event_type: &str,
     schema_version: u32,
     payload: &P,
+    stored_on: Date,
 ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
     fn attempt<E: StoredEvent, P: PayloadForm + ?Sized>(
         event_type: &str,
         schema_version: u32,
         payload: &P,
+        stored_on: Date,
         wrap: fn(E) -> DomainEvent,
     ) -> Option<std::result::Result<DomainEvent, stored::DecodeError>> {
         E::EVENT_TYPES
             .iter()
             .any(|(name, _)| *name == event_type)
-            .then(|| payload.decode_as::<E>(event_type, schema_version).map(wrap))
+            .then(|| payload.decode_as::<E>(event_type, schema_version, stored_on).map(wrap))
     }
 
-    attempt(event_type, schema_version, payload, DomainEvent::MemberState)
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Counterpart))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Consultation))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Activity))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::WorkProgramme))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Offer))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::InKindContribution))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ExchangeRate))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::CooperationSource))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Request))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::ProgrammeReview))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Erasure))
-        .or_else(|| attempt(event_type, schema_version, payload, DomainEvent::Publication))
+    attempt(event_type, schema_version, payload, stored_on, DomainEvent::MemberState)
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Counterpart))
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::Consultation,
+            )
+        })
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Activity))
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::WorkProgramme,
+            )
+        })
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Offer))
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::InKindContribution,
+            )
+        })
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::ExchangeRate,
+            )
+        })
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::CooperationSource,
+            )
+        })
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Request))
+        .or_else(|| {
+            attempt(
+                event_type,
+                schema_version,
+                payload,
+                stored_on,
+                DomainEvent::ProgrammeReview,
+            )
+        })
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Erasure))
+        .or_else(|| attempt(event_type, schema_version, payload, stored_on, DomainEvent::Publication))
+}
+
+impl smes_domain::OccurredOn for DomainEvent {
+    fn occurred_on(&self) -> Option<Date> {
+        match self {
+            DomainEvent::MemberState(event) => event.occurred_on(),
+            DomainEvent::Counterpart(event) => event.occurred_on(),
+            DomainEvent::Consultation(event) => event.occurred_on(),
+            DomainEvent::Activity(event) => event.occurred_on(),
+            DomainEvent::WorkProgramme(event) => event.occurred_on(),
+            DomainEvent::Offer(event) => event.occurred_on(),
+            DomainEvent::InKindContribution(event) => event.occurred_on(),
+            DomainEvent::ExchangeRate(event) => event.occurred_on(),
+            DomainEvent::CooperationSource(event) => event.occurred_on(),
+            DomainEvent::Request(event) => event.occurred_on(),
+            DomainEvent::ProgrammeReview(event) => event.occurred_on(),
+            DomainEvent::Erasure(event) => event.occurred_on(),
+            DomainEvent::Publication(event) => event.occurred_on(),
+        }
+    }
+}
+
+/// The business date a recorded event was filed under (its `occurred_at`'s day in UTC): what an
+/// older payload shape without a date of its own is upcast with.
+pub fn stored_on(recorded: &RecordedEvent) -> Date {
+    jiff::tz::TimeZone::UTC.to_datetime(recorded.occurred_at).date()
 }
 
 /// Lower-case hex of a hash.
@@ -268,6 +358,9 @@ mod tests {
     use smes_eventlog::{Metadata, Payload, Upcasters};
 
     use super::*;
+
+    /// The date a test's stored event was filed under.
+    const FILED_ON: Date = jiff::civil::date(2013, 1, 1);
 
     /// A recorded event with the given type and payload text. The store alone makes
     /// payloads; an upcaster from a made-up version 0 hands back the text as a payload.
@@ -356,11 +449,11 @@ mod tests {
         let (event_type, schema_version, payload) = event.encode();
         let text = payload.to_string();
         assert_eq!(
-            DomainEvent::decode(event_type, schema_version, &payload).unwrap(),
+            DomainEvent::decode(event_type, schema_version, &payload, FILED_ON).unwrap(),
             Some(event.clone())
         );
         assert_eq!(
-            DomainEvent::decode_text(event_type, schema_version, &text),
+            DomainEvent::decode_text(event_type, schema_version, &text, FILED_ON),
             Some(Ok(event))
         );
     }
@@ -373,7 +466,7 @@ mod tests {
             owned,
             Envelope::from_recorded(&recorded("MemberStateJoined", joined)).unwrap()
         );
-        assert_eq!(DomainEvent::decode_text("NoSuchEvent", 1, "{}"), None);
+        assert_eq!(DomainEvent::decode_text("NoSuchEvent", 1, "{}", FILED_ON), None);
         // A failure found from the text is reported as the parsed value's decode reports it.
         for (event_type, payload) in [
             ("MemberStateJoined", r#"{"code":"ve"}"#),
@@ -382,9 +475,12 @@ mod tests {
                 r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"x","extra":1}"#,
             ),
         ] {
-            assert!(matches!(DomainEvent::decode_text(event_type, 1, payload), Some(Err(_))));
+            assert!(matches!(
+                DomainEvent::decode_text(event_type, 1, payload, FILED_ON),
+                Some(Err(_))
+            ));
             let value: Value = serde_json::from_str(payload).unwrap();
-            let expected = DomainEvent::decode(event_type, 1, &value).unwrap_err();
+            let expected = DomainEvent::decode(event_type, 1, &value, FILED_ON).unwrap_err();
             let found = Envelope::from_owned(recorded(event_type, payload)).unwrap_err();
             assert_eq!(
                 found,
@@ -404,7 +500,7 @@ mod tests {
 
     #[test]
     fn unknown_types_decode_to_none_and_bad_payloads_to_errors() {
-        assert_eq!(DomainEvent::decode("NoSuchEvent", 1, &Value::Null), Ok(None));
-        assert!(DomainEvent::decode("ActivityApproved", 1, &Value::Null).is_err());
+        assert_eq!(DomainEvent::decode("NoSuchEvent", 1, &Value::Null, FILED_ON), Ok(None));
+        assert!(DomainEvent::decode("ActivityApproved", 1, &Value::Null, FILED_ON).is_err());
     }
 }

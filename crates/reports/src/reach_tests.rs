@@ -37,9 +37,14 @@ fn generated(seed: u64, events: u64) -> Vec<Envelope> {
             for (index, event) in request.events.iter().enumerate() {
                 let position = log.len() as u64 + 1;
                 let payload: Value = serde_json::from_str(&event.payload).expect("generated payloads are JSON");
-                let decoded = DomainEvent::decode(&event.event_type, event.schema_version, &payload)
-                    .expect("generated events decode")
-                    .expect("generated event types are known");
+                let decoded = DomainEvent::decode(
+                    &event.event_type,
+                    event.schema_version,
+                    &payload,
+                    jiff::tz::TimeZone::UTC.to_datetime(event.occurred_at).date(),
+                )
+                .expect("generated events decode")
+                .expect("generated event types are known");
                 log.push(Envelope {
                     position,
                     stream: request.stream.to_string(),

@@ -468,7 +468,7 @@ async fn wrong_values_and_refusals_are_shown_beside_their_fields_and_write_nothi
             ],
             409,
             "consultation",
-            "has not been held yet",
+            "is not in the record: it was never scheduled",
         ),
         (
             "/record/propose-activity",
@@ -525,8 +525,8 @@ async fn wrong_values_and_refusals_are_shown_beside_their_fields_and_write_nothi
                 ("committed_on", "2013-06-10"),
             ],
             409,
-            "offer",
-            "has not been recorded",
+            "activity",
+            "is not in the record (an activity proposed in the log)",
         ),
         (
             "/record/commit-to-activity",

@@ -3,6 +3,7 @@
 
 mod forgetting;
 mod lookups;
+mod references;
 
 pub use forgetting::ForgetSubject;
 
@@ -48,6 +49,12 @@ impl App {
         &self.service
     }
 
+    /// The business date of a fact whose command may leave it out: the date given, else the
+    /// caller's business date for the command, else the day it is recorded.
+    fn dated(&self, context: &CommandContext, given: Option<jiff::civil::Date>) -> jiff::civil::Date {
+        given.or(context.business_date).unwrap_or_else(|| self.service.today())
+    }
+
     /// The sealer (and through it the key store).
     pub fn sealer(&self) -> &Arc<Sealer> {
         &self.sealer
@@ -55,6 +62,7 @@ impl App {
 
     /// Runs one command: seals its personal data, gathers its look-ups, decides and appends.
     pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
+        self.check_references(context, command).await?;
         match command {
             AppCommand::JoinSystem(join) => {
                 self.execute::<MemberStateDecider>(
@@ -193,6 +201,8 @@ impl App {
                         member_states: identify.member_states.clone(),
                         priority: identify.priority,
                         description: identify.description.clone(),
+                        identified_on: identify.identified_on,
+                        recorded_on: self.service.today(),
                     }),
                 )
                 .await
@@ -210,6 +220,8 @@ impl App {
                         subject: evaluate.subject,
                         findings: evaluate.findings.clone(),
                         ratings,
+                        evaluated_on: evaluate.evaluated_on,
+                        recorded_on: self.service.today(),
                     }),
                 )
                 .await
@@ -305,6 +317,7 @@ impl App {
                         baseline: define.baseline,
                         target: define.target,
                         higher_is_better: define.higher_is_better,
+                        defined_on: self.dated(context, define.defined_on),
                     }),
                 )
                 .await
@@ -460,6 +473,7 @@ impl App {
                     RequestCommand::Link(request::LinkRequest {
                         request: link.request,
                         follow_up: link.follow_up,
+                        linked_on: self.dated(context, link.linked_on),
                     }),
                 )
                 .await
@@ -515,6 +529,7 @@ impl App {
                         activity: reschedule.activity,
                         planned: reschedule.planned,
                         reason: reschedule.reason.clone(),
+                        rescheduled_on: self.dated(context, reschedule.rescheduled_on),
                     }),
                 )
                 .await
@@ -591,7 +606,7 @@ impl App {
     async fn execute<D>(&self, context: &CommandContext, command: D::Command) -> Result<Executed>
     where
         D: Decider,
-        D::Event: smes_domain::stored::StoredEvent,
+        D::Event: smes_domain::stored::StoredEvent + smes_domain::OccurredOn,
     {
         self.service.execute::<D>(context, &command).await
     }

@@ -349,7 +349,7 @@ pub fn script() -> Result<Vec<DemoStep>> {
                 json!({"kind": "identify-need", "consultation": id(CONSULTATION, n), "need": id(NEED, need),
                        "raised_by": raised_by.iter().map(|p| id(COUNTERPART, *p)).collect::<Vec<_>>(),
                        "thematic_area": area, "member_states": states, "priority": priority,
-                       "description": description}),
+                       "description": description, "identified_on": held_on}),
             );
         }
     }

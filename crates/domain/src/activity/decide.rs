@@ -155,6 +155,7 @@ fn decide_indicator(state: &Activity, define: &DefineIndicator) -> Result<Activi
     }
     require_text("indicator name", &define.name)?;
     require_text("indicator unit", &define.unit)?;
+    not_before_proposal(record, "definition of the indicator", define.defined_on)?;
     Ok(ActivityEvent::IndicatorDefined(IndicatorDefined {
         activity: define.activity,
         indicator: define.indicator,
@@ -163,6 +164,7 @@ fn decide_indicator(state: &Activity, define: &DefineIndicator) -> Result<Activi
         baseline: define.baseline,
         target: define.target,
         higher_is_better: define.higher_is_better,
+        defined_on: define.defined_on,
     }))
 }
 
@@ -268,12 +270,14 @@ impl Decider for ActivityDecider {
                 })
             }
             ActivityCommand::Reschedule(reschedule) => {
-                not_yet_held(state, reschedule.activity)?;
+                let record = not_yet_held(state, reschedule.activity)?;
                 require_text("rescheduling reason", &reschedule.reason)?;
+                not_before_proposal(record, "rescheduling", reschedule.rescheduled_on)?;
                 ActivityEvent::Rescheduled(ActivityRescheduled {
                     activity: reschedule.activity,
                     planned: reschedule.planned,
                     reason: reschedule.reason.clone(),
+                    rescheduled_on: reschedule.rescheduled_on,
                 })
             }
             ActivityCommand::Hold(hold) => decide_hold(state, hold)?,

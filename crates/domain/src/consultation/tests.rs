@@ -64,6 +64,8 @@ fn identify(need: u128, raised_by: Vec<CounterpartId>) -> IdentifyNeed {
         member_states: vec![state("PE"), state("BO")],
         priority: Priority::High,
         description: "Guarantee systems for SME credit".to_owned(),
+        identified_on: None,
+        recorded_on: day(2020, 1, 1),
     }
 }
 
@@ -77,6 +79,7 @@ fn identified(need: u128) -> ConsultationEvent {
         member_states: command.member_states,
         priority: command.priority,
         description: command.description,
+        identified_on: day(2013, 3, 14),
     })
 }
 
@@ -86,6 +89,8 @@ fn evaluate(ratings: Vec<Rating>) -> ConsultationCommand {
         subject: EvaluationSubject::Activity(activity_id(7)),
         findings: "The seminar reached 120 officials from 9 Member States".to_owned(),
         ratings,
+        evaluated_on: None,
+        recorded_on: day(2020, 1, 1),
     })
 }
 
@@ -270,6 +275,7 @@ fn achievements_are_evaluated_with_ratings_from_one_to_five() {
             subject: EvaluationSubject::Activity(activity_id(7)),
             findings: "The seminar reached 120 officials from 9 Member States".to_owned(),
             ratings,
+            evaluated_on: day(2013, 3, 14),
         })]);
     assert_eq!(state.evaluations, 1);
     assert_eq!(
@@ -331,4 +337,95 @@ fn evaluation_subjects_have_a_readable_stored_form() {
     );
     let json = serde_json::to_value(EvaluationSubject::Programme).unwrap();
     assert_eq!(json, serde_json::json!({"subject": "programme"}));
+}
+
+#[test]
+fn a_need_is_dated_on_the_consultation_unless_given_and_never_outside_it() {
+    let given_date = |identified_on| {
+        ConsultationCommand::IdentifyNeed(IdentifyNeed {
+            identified_on,
+            ..identify(1, vec![counterpart_id(1)])
+        })
+    };
+    let on = |date: Date| {
+        let ConsultationEvent::NeedIdentified(mut need) = identified(1) else {
+            unreachable!()
+        };
+        need.identified_on = date;
+        ConsultationEvent::NeedIdentified(need)
+    };
+    ConsultationDecider::given([scheduled(), held()])
+        .when(given_date(None))
+        .then([on(day(2013, 3, 14))]);
+    ConsultationDecider::given([scheduled(), held()])
+        .when(given_date(Some(day(2013, 3, 15))))
+        .then([on(day(2013, 3, 15))]);
+    ConsultationDecider::given([scheduled(), held()])
+        .when(given_date(Some(day(2013, 3, 13))))
+        .then_error(DomainError::DateBeforeStart {
+            what: "need identification",
+            date: day(2013, 3, 13),
+            record: format!("consultation {}", consultation_id(1)),
+            since: day(2013, 3, 14),
+        });
+    ConsultationDecider::given([scheduled(), held()])
+        .when(given_date(Some(day(2020, 1, 2))))
+        .then_error(DomainError::DateInFuture {
+            field: "identified_on",
+            date: day(2020, 1, 2),
+            today: day(2020, 1, 1),
+        });
+}
+
+#[test]
+fn an_evaluation_is_dated_on_the_consultation_unless_given() {
+    let ratings = vec![Rating::new("relevance".to_owned(), 4).unwrap()];
+    let dated = |evaluated_on| {
+        let ConsultationCommand::EvaluateAchievements(command) = evaluate(ratings.clone()) else {
+            unreachable!()
+        };
+        ConsultationCommand::EvaluateAchievements(EvaluateAchievements {
+            evaluated_on,
+            ..command
+        })
+    };
+    let evaluated = |date| {
+        ConsultationEvent::AchievementsEvaluated(AchievementsEvaluated {
+            consultation: consultation_id(1),
+            subject: EvaluationSubject::Activity(activity_id(7)),
+            findings: "The seminar reached 120 officials from 9 Member States".to_owned(),
+            ratings: ratings.clone(),
+            evaluated_on: date,
+        })
+    };
+    ConsultationDecider::given([scheduled(), held()])
+        .when(dated(None))
+        .then([evaluated(day(2013, 3, 14))]);
+    ConsultationDecider::given([scheduled(), held()])
+        .when(dated(Some(day(2013, 3, 16))))
+        .then([evaluated(day(2013, 3, 16))]);
+    ConsultationDecider::given([scheduled(), held()])
+        .when(dated(Some(day(2013, 3, 1))))
+        .then_error(DomainError::DateBeforeStart {
+            what: "evaluation",
+            date: day(2013, 3, 1),
+            record: format!("consultation {}", consultation_id(1)),
+            since: day(2013, 3, 14),
+        });
+}
+
+#[test]
+fn a_consultation_is_not_closed_before_the_needs_it_identified() {
+    let ConsultationEvent::NeedIdentified(mut need) = identified(1) else {
+        unreachable!()
+    };
+    need.identified_on = day(2013, 3, 20);
+    ConsultationDecider::given([scheduled(), held(), ConsultationEvent::NeedIdentified(need)])
+        .when(close(day(2013, 3, 18)))
+        .then_error(DomainError::DateBeforeStart {
+            what: "closing",
+            date: day(2013, 3, 18),
+            record: format!("consultation {}", consultation_id(1)),
+            since: day(2013, 3, 20),
+        });
 }

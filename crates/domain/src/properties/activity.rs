@@ -150,6 +150,7 @@ fn other_steps() -> impl Strategy<Value = ActivityCommand> {
             activity: activity_id(id),
             planned,
             reason,
+            rescheduled_on: day(2013, 2, 1),
         })
     });
     let cancel = (pick(), text(), any_day()).prop_map(|(id, reason, cancelled_on)| {
@@ -169,6 +170,7 @@ fn other_steps() -> impl Strategy<Value = ActivityCommand> {
                 baseline: Decimal::ZERO,
                 target: Decimal::from(target),
                 higher_is_better,
+                defined_on: day(2013, 2, 1),
             })
         },
     );

@@ -121,6 +121,7 @@ fn request_command() -> impl Strategy<Value = RequestCommand> {
             } else {
                 RequestFollowUp::Activity(activity_id(other))
             },
+            linked_on: day(2013, 4, 10),
         })
     });
     let close = (pick(), text(), any_day()).prop_map(move |(id, outcome, closed_on)| {

@@ -128,6 +128,8 @@ fn consultation_command() -> impl Strategy<Value = ConsultationCommand> {
                 member_states,
                 priority: Priority::High,
                 description,
+                identified_on: None,
+                recorded_on: day(2020, 1, 1),
             })
         });
     let evaluate = (pick(), text(), 1u8..6, proptest::bool::ANY).prop_map(|(id, findings, score, about_programme)| {
@@ -140,6 +142,8 @@ fn consultation_command() -> impl Strategy<Value = ConsultationCommand> {
             },
             findings,
             ratings: vec![Rating::new("relevance".to_owned(), score).expect("1 to 5")],
+            evaluated_on: None,
+            recorded_on: day(2020, 1, 1),
         })
     });
     let close = (pick(), any_day()).prop_map(|(id, closed_on)| {

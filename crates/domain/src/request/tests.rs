@@ -37,6 +37,7 @@ fn link(follow_up: RequestFollowUp) -> RequestCommand {
     RequestCommand::Link(LinkRequest {
         request: request_id(),
         follow_up,
+        linked_on: day(2013, 4, 10),
     })
 }
 
@@ -113,11 +114,13 @@ fn a_request_is_linked_to_what_it_led_to_once_each() {
         .then([RequestEvent::Linked(RequestLinked {
             request: request_id(),
             follow_up: RequestFollowUp::Need(need_id(20)),
+            linked_on: day(2013, 4, 10),
         })]);
     assert_eq!(state.follow_ups, [RequestFollowUp::Need(need_id(20))]);
     let linked = RequestEvent::Linked(RequestLinked {
         request: request_id(),
         follow_up: RequestFollowUp::Activity(activity_id(7)),
+        linked_on: day(2013, 4, 10),
     });
     RequestDecider::given([received(), linked])
         .when(link(RequestFollowUp::Activity(activity_id(7))))

@@ -4,8 +4,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::stored_events;
 use super::twin::{Twin, twin_struct};
+use super::{Upcast, stored_events};
 use crate::activity::{
     ActivityApproved, ActivityCancelled, ActivityDeferred, ActivityEvent, ActivityHeld, ActivityProposed,
     ActivityRejected, ActivityRescheduled, DuplicateWarningOverridden, IndicatorDefined, MemberStateShare, Output,
@@ -107,6 +107,27 @@ struct ActivityRescheduledV1 {
     reason: String,
 }
 
+/// `ActivityRescheduled` v2: v1 with the date of the rescheduling.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActivityRescheduledV2 {
+    activity: ActivityId,
+    planned: Period,
+    reason: String,
+    rescheduled_on: Date,
+}
+
+impl Upcast<ActivityRescheduledV1> for ActivityRescheduledV2 {
+    fn upcast(old: ActivityRescheduledV1, stored_on: Date) -> Self {
+        Self {
+            activity: old.activity,
+            planned: old.planned,
+            reason: old.reason,
+            rescheduled_on: stored_on,
+        }
+    }
+}
+
 /// `ActivityHeld` v1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +158,35 @@ struct IndicatorDefinedV1 {
     baseline: Decimal,
     target: Decimal,
     higher_is_better: bool,
+}
+
+/// `IndicatorDefined` v2: v1 with the date the indicator was defined.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorDefinedV2 {
+    activity: ActivityId,
+    indicator: IndicatorId,
+    name: String,
+    unit: String,
+    baseline: Decimal,
+    target: Decimal,
+    higher_is_better: bool,
+    defined_on: Date,
+}
+
+impl Upcast<IndicatorDefinedV1> for IndicatorDefinedV2 {
+    fn upcast(old: IndicatorDefinedV1, stored_on: Date) -> Self {
+        Self {
+            activity: old.activity,
+            indicator: old.indicator,
+            name: old.name,
+            unit: old.unit,
+            baseline: old.baseline,
+            target: old.target,
+            higher_is_better: old.higher_is_better,
+            defined_on: stored_on,
+        }
+    }
 }
 
 /// `ResultRecorded` v1.
@@ -172,11 +222,11 @@ twin_struct!(DuplicateWarningOverridden => DuplicateWarningOverriddenV1 { activi
 twin_struct!(ActivityApproved => ActivityApprovedV1 { activity, work_programme, decision });
 twin_struct!(ActivityRejected => ActivityRejectedV1 { activity, rationale, decided_on });
 twin_struct!(ActivityDeferred => ActivityDeferredV1 { activity, rationale, decided_on });
-twin_struct!(ActivityRescheduled => ActivityRescheduledV1 { activity, planned, reason });
+twin_struct!(ActivityRescheduled => ActivityRescheduledV2 { activity, planned, reason, rescheduled_on });
 twin_struct!(ActivityHeld => ActivityHeldV1 { activity, held, participants, outputs });
 twin_struct!(ActivityCancelled => ActivityCancelledV1 { activity, reason, cancelled_on });
-twin_struct!(IndicatorDefined => IndicatorDefinedV1 {
-    activity, indicator, name, unit, baseline, target, higher_is_better
+twin_struct!(IndicatorDefined => IndicatorDefinedV2 {
+    activity, indicator, name, unit, baseline, target, higher_is_better, defined_on
 });
 twin_struct!(ResultRecorded => ResultRecordedV1 {
     activity, indicator, period, value, by_sex, by_member_state
@@ -191,10 +241,10 @@ stored_events!("activity", ActivityEvent {
     Approved => "ActivityApproved" v 1 ActivityApprovedV1,
     Rejected => "ActivityRejected" v 1 ActivityRejectedV1,
     Deferred => "ActivityDeferred" v 1 ActivityDeferredV1,
-    Rescheduled => "ActivityRescheduled" v 1 ActivityRescheduledV1,
+    Rescheduled => "ActivityRescheduled" v 2 ActivityRescheduledV2 [upcast 1 ActivityRescheduledV1],
     Held => "ActivityHeld" v 1 ActivityHeldV1,
     Cancelled => "ActivityCancelled" v 1 ActivityCancelledV1,
-    IndicatorDefined => "IndicatorDefined" v 1 IndicatorDefinedV1,
+    IndicatorDefined => "IndicatorDefined" v 2 IndicatorDefinedV2 [upcast 1 IndicatorDefinedV1],
     ResultRecorded => "ResultRecorded" v 1 ResultRecordedV1,
     ResultCorrected => "ResultCorrected" v 1 ResultCorrectedV1,
 });

@@ -3,8 +3,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::stored_events;
 use super::twin::{Twin, twin_struct};
+use super::{Upcast, stored_events};
 use crate::consultation::{
     AchievementsEvaluated, ConsultationClosed, ConsultationEvent, ConsultationHeld, ConsultationScheduled,
     EvaluationSubject, NeedIdentified, Rating,
@@ -58,6 +58,35 @@ struct NeedIdentifiedV1 {
     description: String,
 }
 
+/// `NeedIdentified` v2: v1 with the date the need was identified.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NeedIdentifiedV2 {
+    consultation: ConsultationId,
+    need: NeedId,
+    raised_by: Vec<CounterpartId>,
+    thematic_area: ThematicArea,
+    member_states: Vec<MemberStateCode>,
+    priority: Priority,
+    description: String,
+    identified_on: Date,
+}
+
+impl Upcast<NeedIdentifiedV1> for NeedIdentifiedV2 {
+    fn upcast(old: NeedIdentifiedV1, stored_on: Date) -> Self {
+        Self {
+            consultation: old.consultation,
+            need: old.need,
+            raised_by: old.raised_by,
+            thematic_area: old.thematic_area,
+            member_states: old.member_states,
+            priority: old.priority,
+            description: old.description,
+            identified_on: stored_on,
+        }
+    }
+}
+
 /// `AchievementsEvaluated` v1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +95,29 @@ struct AchievementsEvaluatedV1 {
     subject: EvaluationSubject,
     findings: String,
     ratings: Vec<Rating>,
+}
+
+/// `AchievementsEvaluated` v2: v1 with the date of the evaluation.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AchievementsEvaluatedV2 {
+    consultation: ConsultationId,
+    subject: EvaluationSubject,
+    findings: String,
+    ratings: Vec<Rating>,
+    evaluated_on: Date,
+}
+
+impl Upcast<AchievementsEvaluatedV1> for AchievementsEvaluatedV2 {
+    fn upcast(old: AchievementsEvaluatedV1, stored_on: Date) -> Self {
+        Self {
+            consultation: old.consultation,
+            subject: old.subject,
+            findings: old.findings,
+            ratings: old.ratings,
+            evaluated_on: stored_on,
+        }
+    }
 }
 
 /// `ConsultationClosed` v1.
@@ -78,16 +130,18 @@ struct ConsultationClosedV1 {
 
 twin_struct!(ConsultationScheduled => ConsultationScheduledV1 { consultation, title, scheduled_for, venue });
 twin_struct!(ConsultationHeld => ConsultationHeldV1 { consultation, held_on, venue, participants, minutes_reference });
-twin_struct!(NeedIdentified => NeedIdentifiedV1 {
-    consultation, need, raised_by, thematic_area, member_states, priority, description
+twin_struct!(NeedIdentified => NeedIdentifiedV2 {
+    consultation, need, raised_by, thematic_area, member_states, priority, description, identified_on
 });
-twin_struct!(AchievementsEvaluated => AchievementsEvaluatedV1 { consultation, subject, findings, ratings });
+twin_struct!(AchievementsEvaluated => AchievementsEvaluatedV2 {
+    consultation, subject, findings, ratings, evaluated_on
+});
 twin_struct!(ConsultationClosed => ConsultationClosedV1 { consultation, closed_on });
 
 stored_events!("consultation", ConsultationEvent {
     Scheduled => "ConsultationScheduled" v 1 ConsultationScheduledV1,
     Held => "ConsultationHeld" v 1 ConsultationHeldV1,
-    NeedIdentified => "NeedIdentified" v 1 NeedIdentifiedV1,
-    AchievementsEvaluated => "AchievementsEvaluated" v 1 AchievementsEvaluatedV1,
+    NeedIdentified => "NeedIdentified" v 2 NeedIdentifiedV2 [upcast 1 NeedIdentifiedV1],
+    AchievementsEvaluated => "AchievementsEvaluated" v 2 AchievementsEvaluatedV2 [upcast 1 AchievementsEvaluatedV1],
     Closed => "ConsultationClosed" v 1 ConsultationClosedV1,
 });

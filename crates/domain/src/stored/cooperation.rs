@@ -3,8 +3,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::stored_events;
 use super::twin::{Twin, twin_struct};
+use super::{Upcast, stored_events};
 use crate::cooperation_source::{
     AssistanceRequestAnswered, AssistanceRequested, CooperationSourceEvent, CooperationSourceRegistered,
 };
@@ -78,6 +78,25 @@ struct RequestLinkedV1 {
     follow_up: RequestFollowUp,
 }
 
+/// `RequestLinked` v2: v1 with the date of the link.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestLinkedV2 {
+    request: RequestId,
+    follow_up: RequestFollowUp,
+    linked_on: Date,
+}
+
+impl Upcast<RequestLinkedV1> for RequestLinkedV2 {
+    fn upcast(old: RequestLinkedV1, stored_on: Date) -> Self {
+        Self {
+            request: old.request,
+            follow_up: old.follow_up,
+            linked_on: stored_on,
+        }
+    }
+}
+
 /// `RequestClosed` v1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,7 +143,7 @@ twin_struct!(AssistanceRequestAnswered => AssistanceRequestAnsweredV1 {
     cooperation_source, request, answer, offer, note, answered_on
 });
 twin_struct!(RequestReceived => RequestReceivedV1 { request, from, thematic_area, description, received_on });
-twin_struct!(RequestLinked => RequestLinkedV1 { request, follow_up });
+twin_struct!(RequestLinked => RequestLinkedV2 { request, follow_up, linked_on });
 twin_struct!(RequestClosed => RequestClosedV1 { request, outcome, closed_on });
 twin_struct!(ReviewOpened => ReviewOpenedV1 { review, period, opened_on });
 twin_struct!(ReviewFindingsRecorded => ReviewFindingsRecordedV1 { review, findings, recommendations, recorded_on });
@@ -138,7 +157,7 @@ stored_events!("cooperation-source", CooperationSourceEvent {
 
 stored_events!("request", RequestEvent {
     Received => "RequestReceived" v 1 RequestReceivedV1,
-    Linked => "RequestLinked" v 1 RequestLinkedV1,
+    Linked => "RequestLinked" v 2 RequestLinkedV2 [upcast 1 RequestLinkedV1],
     Closed => "RequestClosed" v 1 RequestClosedV1,
 });
 

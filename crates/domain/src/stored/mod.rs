@@ -7,18 +7,23 @@
 //! its struct and *upcasting* it (filling or deriving the new fields) before turning it into
 //! the domain event. Old payloads are never rewritten.
 //!
-//! All events are at version 1 today, so no upcaster exists yet; the decode path already
-//! checks the version and refuses versions it does not know. When an event first changes
-//! shape, its entry in the aggregate's `stored_events!` list moves to `v 2` with a new
-//! `...V2` payload struct, and `decode` gains an arm for `(name, 1)` that parses the `...V1`
-//! struct and converts it into `...V2` (the upcaster), so both versions reach the same domain
-//! event. The `...V1` struct then stays, unchanged, for as long as the log holds such events.
+//! When an event changes shape, its entry in the aggregate's `stored_events!` list moves to the
+//! next version with a new `...V2` payload struct and names the older one
+//! (`NeedIdentified => "NeedIdentified" v 2 NeedIdentifiedV2 [upcast 1 NeedIdentifiedV1],`);
+//! `NeedIdentifiedV2` implements [`Upcast`]`<NeedIdentifiedV1>` (the upcaster), so both
+//! versions reach the same domain event. The `...V1` struct then stays, unchanged, for as long
+//! as a log may hold such events. An upcaster is given the business date the old event was
+//! stored with, so a shape that gains a date of its own (the five events of version 2 today:
+//! `NeedIdentified`, `AchievementsEvaluated`, `ActivityRescheduled`, `IndicatorDefined`,
+//! `RequestLinked`) reads the date it has always been filed under. This is the one upcasting
+//! path of the programme's events (docs/eventlog.md, "Upcasting").
 //!
 //! Payload fields reuse the crate's value types (ids, codes, slugs, [`crate::values::Money`],
 //! [`crate::values::Period`], ...), whose serde forms are frozen and validated on the way in,
 //! so decoding a payload re-checks every value. Payload structs also refuse unknown fields, so
 //! a payload that does not match its declared type and version is reported, not half read.
 
+use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -89,14 +94,16 @@ pub trait StoredEvent: Sized {
     /// Turns a domain event into its latest stored shape.
     fn encode(&self) -> EncodedEvent;
 
-    /// Reads a stored event of any known version back into a domain event.
-    fn decode(event_type: &str, schema_version: u32, payload: &Value) -> Result<Self, DecodeError>;
+    /// Reads a stored event of any known version back into a domain event. `stored_on` is the
+    /// business date the event was stored with (its record's `occurred_at`): an older shape that
+    /// lacked a date of its own is upcast with it.
+    fn decode(event_type: &str, schema_version: u32, payload: &Value, stored_on: Date) -> Result<Self, DecodeError>;
 
     /// [`StoredEvent::decode`] straight from the payload's JSON text, without building a
     /// [`Value`] first. Gives the same event wherever `decode` of the parsed text succeeds; its
     /// errors may word serde's reason differently (they name a line and column), so callers
     /// that report errors decode through [`StoredEvent::decode`] again when this fails.
-    fn decode_text(event_type: &str, schema_version: u32, payload: &str) -> Result<Self, DecodeError>;
+    fn decode_text(event_type: &str, schema_version: u32, payload: &str, stored_on: Date) -> Result<Self, DecodeError>;
 }
 
 /// Encodes a domain event: its stored name, schema version and JSON payload.
@@ -107,13 +114,30 @@ pub fn encode<E: StoredEvent>(event: &E) -> (&'static str, u32, Value) {
 
 /// Decodes a stored event into a domain event of type `E` from its payload's JSON text; see
 /// [`StoredEvent::decode_text`].
-pub fn decode_text<E: StoredEvent>(event_type: &str, schema_version: u32, payload: &str) -> Result<E, DecodeError> {
-    E::decode_text(event_type, schema_version, payload)
+pub fn decode_text<E: StoredEvent>(
+    event_type: &str,
+    schema_version: u32,
+    payload: &str,
+    stored_on: Date,
+) -> Result<E, DecodeError> {
+    E::decode_text(event_type, schema_version, payload, stored_on)
 }
 
 /// Decodes a stored event into a domain event of type `E`.
-pub fn decode<E: StoredEvent>(event_type: &str, schema_version: u32, payload: &Value) -> Result<E, DecodeError> {
-    E::decode(event_type, schema_version, payload)
+pub fn decode<E: StoredEvent>(
+    event_type: &str,
+    schema_version: u32,
+    payload: &Value,
+    stored_on: Date,
+) -> Result<E, DecodeError> {
+    E::decode(event_type, schema_version, payload, stored_on)
+}
+
+/// Turns an older payload shape into a newer one (an upcaster). `stored_on` is the business date
+/// the older event was stored with, for shapes that gain a date of their own.
+pub(crate) trait Upcast<Old> {
+    /// The conversion.
+    fn upcast(old: Old, stored_on: Date) -> Self;
 }
 
 fn to_payload<P: Serialize>(payload: &P) -> Value {
@@ -158,9 +182,12 @@ fn require_version(event_type: &'static str, schema_version: u32, latest: u32) -
 }
 
 /// Implements [`StoredEvent`] for an aggregate's event enum whose variants each wrap one event
-/// struct, given each variant's stored name, version and payload struct.
+/// struct, given each variant's stored name, latest version and payload struct, and for a shape
+/// that changed, each older version with its payload struct (`upcast 1 NeedIdentifiedV1`), which
+/// the latest payload struct turns into its own shape through [`Upcast`].
 macro_rules! stored_events {
-    ($aggregate:literal, $event:ty { $($variant:ident => $name:literal v $version:literal $payload:ty,)+ }) => {
+    ($aggregate:literal, $event:ty { $($variant:ident => $name:literal v $version:literal $payload:ty
+        $([upcast $old_version:literal $old_payload:ty])* ,)+ }) => {
         impl $crate::stored::StoredEvent for $event {
             const AGGREGATE: &'static str = $aggregate;
             const EVENT_TYPES: &'static [(&'static str, u32)] = &[$(($name, $version),)+];
@@ -181,10 +208,21 @@ macro_rules! stored_events {
                 event_type: &str,
                 schema_version: u32,
                 payload: &serde_json::Value,
+                stored_on: jiff::civil::Date,
             ) -> Result<Self, $crate::stored::DecodeError> {
+                // Only an aggregate with an upcast shape reads the date.
+                let _ = stored_on;
                 match event_type {
                     $(
                         $name => {
+                            $(
+                                if schema_version == $old_version {
+                                    let old: $old_payload =
+                                        $crate::stored::from_payload($name, schema_version, payload)?;
+                                    let payload = <$payload as $crate::stored::Upcast<$old_payload>>::upcast(old, stored_on);
+                                    return Ok(Self::$variant(payload.into()));
+                                }
+                            )*
                             $crate::stored::require_version($name, schema_version, $version)?;
                             let payload: $payload =
                                 $crate::stored::from_payload($name, schema_version, payload)?;
@@ -202,10 +240,21 @@ macro_rules! stored_events {
                 event_type: &str,
                 schema_version: u32,
                 payload: &str,
+                stored_on: jiff::civil::Date,
             ) -> Result<Self, $crate::stored::DecodeError> {
+                // Only an aggregate with an upcast shape reads the date.
+                let _ = stored_on;
                 match event_type {
                     $(
                         $name => {
+                            $(
+                                if schema_version == $old_version {
+                                    let old: $old_payload =
+                                        $crate::stored::from_payload_text($name, schema_version, payload)?;
+                                    let payload = <$payload as $crate::stored::Upcast<$old_payload>>::upcast(old, stored_on);
+                                    return Ok(Self::$variant(payload.into()));
+                                }
+                            )*
                             $crate::stored::require_version($name, schema_version, $version)?;
                             let payload: $payload =
                                 $crate::stored::from_payload_text($name, schema_version, payload)?;

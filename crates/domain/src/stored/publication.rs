@@ -73,6 +73,7 @@ mod tests {
 
     use super::*;
     use crate::stored::{decode, encode};
+    use crate::testing::fixtures::STORED_ON;
     use crate::values::ThematicArea;
 
     fn published() -> PublicationEvent {
@@ -113,7 +114,7 @@ mod tests {
         assert_eq!((event_type, schema_version), ("SnapshotPublished", 1));
         insta::assert_json_snapshot!("snapshot_published_v1", payload);
         assert_eq!(
-            decode::<PublicationEvent>(event_type, schema_version, &payload),
+            decode::<PublicationEvent>(event_type, schema_version, &payload, STORED_ON),
             Ok(published())
         );
     }
@@ -122,9 +123,9 @@ mod tests {
     fn unknown_fields_inside_a_publication_are_refused() {
         let (event_type, schema_version, mut payload) = encode(&published());
         payload["anchor"]["signed_by"] = json!("someone");
-        assert!(decode::<PublicationEvent>(event_type, schema_version, &payload).is_err());
+        assert!(decode::<PublicationEvent>(event_type, schema_version, &payload, STORED_ON).is_err());
         let (_, _, mut payload) = encode(&published());
         payload["filter"]["areas"] = json!(["finance"]);
-        assert!(decode::<PublicationEvent>(event_type, schema_version, &payload).is_err());
+        assert!(decode::<PublicationEvent>(event_type, schema_version, &payload, STORED_ON).is_err());
     }
 }

@@ -61,14 +61,14 @@ fn focal_points_are_stored_only_sealed() {
 fn unknown_types_and_versions_are_refused_by_name() {
     let (_, _, payload) = encode(&proposed());
     assert_eq!(
-        decode::<ActivityEvent>("ActivityPostponed", 1, &payload),
+        decode::<ActivityEvent>("ActivityPostponed", 1, &payload, STORED_ON),
         Err(DecodeError::UnknownEventType {
             aggregate: "activity",
             event_type: "ActivityPostponed".to_owned(),
         })
     );
     assert_eq!(
-        decode::<ActivityEvent>("ActivityProposed", 2, &payload),
+        decode::<ActivityEvent>("ActivityProposed", 2, &payload, STORED_ON),
         Err(DecodeError::UnsupportedSchemaVersion {
             event_type: "ActivityProposed",
             schema_version: 2,
@@ -78,7 +78,7 @@ fn unknown_types_and_versions_are_refused_by_name() {
     // An event of another aggregate is not an activity event.
     let (event_type, schema_version, payload) = encode(&joined());
     assert!(matches!(
-        decode::<ActivityEvent>(event_type, schema_version, &payload),
+        decode::<ActivityEvent>(event_type, schema_version, &payload, STORED_ON),
         Err(DecodeError::UnknownEventType { .. })
     ));
 }
@@ -87,17 +87,17 @@ fn unknown_types_and_versions_are_refused_by_name() {
 fn payloads_are_checked_as_they_are_decoded() {
     let (event_type, schema_version, mut payload) = encode(&proposed());
     payload["host"] = json!("bo");
-    let error = decode::<ActivityEvent>(event_type, schema_version, &payload).unwrap_err();
+    let error = decode::<ActivityEvent>(event_type, schema_version, &payload, STORED_ON).unwrap_err();
     assert!(
         matches!(&error, DecodeError::InvalidPayload { event_type: "ActivityProposed", reason, .. } if reason.contains("upper-case")),
         "{error}"
     );
     let (_, _, mut payload) = encode(&proposed());
     payload["planned"] = json!({"start": "2013-08-07", "end": "2013-08-05"});
-    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload).is_err());
+    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload, STORED_ON).is_err());
     let (_, _, mut payload) = encode(&proposed());
     payload["unexpected"] = json!(true);
-    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload).is_err());
+    assert!(decode::<ActivityEvent>(event_type, schema_version, &payload, STORED_ON).is_err());
 }
 
 #[test]
@@ -114,4 +114,56 @@ fn the_catalogue_names_every_event_once() {
         .collect::<Vec<_>>()
         .join("\n");
     insta::assert_snapshot!("catalogue", listing);
+}
+
+#[test]
+fn events_stored_before_they_had_a_date_read_the_date_they_were_filed_under() {
+    use crate::OccurredOn;
+    use crate::consultation::ConsultationEvent;
+    use crate::request::RequestEvent;
+
+    let stored_on = day(2013, 3, 14);
+    let need = json!({
+        "consultation": consultation_id(1), "need": need_id(2), "raised_by": [counterpart_id(3)],
+        "thematic_area": "financing", "member_states": ["PE"], "priority": "high",
+        "description": "Guarantee systems for SME credit",
+    });
+    let evaluation = json!({
+        "consultation": consultation_id(1), "subject": {"subject": "programme"}, "findings": "Reached 9 Member States",
+        "ratings": [{"criterion": "relevance", "score": 4}],
+    });
+    let rescheduled = json!({
+        "activity": activity_id(1), "planned": {"start": "2013-06-10", "end": "2013-06-12"}, "reason": "venue",
+    });
+    let indicator = json!({
+        "activity": activity_id(1), "indicator": indicator_id(4), "name": "officials trained", "unit": "people",
+        "baseline": "0", "target": "50", "higher_is_better": true,
+    });
+    let request = crate::ids::RequestId::new(uuid::Uuid::from_u128(80)).unwrap();
+    let linked = json!({"request": request, "follow_up": {"follow_up": "need", "id": need_id(2)}});
+
+    let dates = [
+        decode::<ConsultationEvent>("NeedIdentified", 1, &need, stored_on).map(|event| event.occurred_on()),
+        decode::<ConsultationEvent>("AchievementsEvaluated", 1, &evaluation, stored_on).map(|e| e.occurred_on()),
+        decode::<ActivityEvent>("ActivityRescheduled", 1, &rescheduled, stored_on).map(|e| e.occurred_on()),
+        decode::<ActivityEvent>("IndicatorDefined", 1, &indicator, stored_on).map(|e| e.occurred_on()),
+        decode::<RequestEvent>("RequestLinked", 1, &linked, stored_on).map(|e| e.occurred_on()),
+    ];
+    for date in dates {
+        assert_eq!(date, Ok(Some(stored_on)));
+    }
+    // The same text decodes the same way without a parsed value.
+    let text = serde_json::to_string(&need).unwrap();
+    let from_text = decode_text::<ConsultationEvent>("NeedIdentified", 1, &text, stored_on).unwrap();
+    assert_eq!(from_text.occurred_on(), Some(stored_on));
+    // Version 2 carries its own date and ignores the one it was filed under.
+    let (event_type, version, payload) = encode(&from_text);
+    assert_eq!((event_type, version), ("NeedIdentified", 2));
+    assert_eq!(payload["identified_on"], json!("2013-03-14"));
+    let read = decode::<ConsultationEvent>(event_type, version, &payload, day(1999, 1, 1)).unwrap();
+    assert_eq!(read, from_text);
+    // A version 1 payload given the new field is refused: each version has its own shape.
+    let mut with_date = need.clone();
+    with_date["identified_on"] = json!("2013-03-14");
+    assert!(decode::<ConsultationEvent>("NeedIdentified", 1, &with_date, stored_on).is_err());
 }

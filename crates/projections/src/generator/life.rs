@@ -658,6 +658,8 @@ impl World {
                         member_states: vec![code],
                         priority: *self.rng.pick(Priority::ALL).expect("priorities exist"),
                         description: format!("support for SMEs in {}", area.slug()),
+                        identified_on: Some(today),
+                        recorded_on: emitter.known.max(today),
                     });
                     if emitter
                         .decide::<ConsultationDecider>(state, version, &command, Context::secretariat())
@@ -679,6 +681,8 @@ impl World {
                         Rating::new("relevance".to_owned(), 1 + self.rng.below(5) as u8).expect("a valid rating"),
                         Rating::new("effectiveness".to_owned(), 1 + self.rng.below(5) as u8).expect("a valid rating"),
                     ],
+                    evaluated_on: Some(today),
+                    recorded_on: emitter.known.max(today),
                 });
                 emitter.decide::<ConsultationDecider>(state, version, &command, Context::secretariat());
             }

@@ -35,9 +35,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use serde_json::Value;
-use smes_domain::Decider;
 use smes_domain::stored::{self, StoredEvent};
+use smes_domain::{Decider, OccurredOn};
 use smes_eventlog::{
     AppendRequest, ExpectedVersion, IdSource, Metadata, NewEvent, SteppingClock, StoreOptions, StreamName,
 };
@@ -326,7 +325,7 @@ impl Emitter {
     ) -> Option<u64>
     where
         D: Decider,
-        D::Event: StoredEvent,
+        D::Event: StoredEvent + OccurredOn,
     {
         if self.full() {
             return None;
@@ -350,7 +349,8 @@ impl Emitter {
         let mut new_events = Vec::with_capacity(events.len());
         for event in &events {
             let (event_type, schema_version, payload) = stored::encode(event);
-            let occurred_at = business_date(&payload)
+            let occurred_at = event
+                .occurred_on()
                 .map(start_of)
                 .or(previous)
                 .unwrap_or_else(|| start_of(self.today));
@@ -411,30 +411,6 @@ impl Emitter {
             recorded_at,
         })
     }
-}
-
-/// The business date the app gives an event: the first top-level `…_on` or `…_for` date of the
-/// payload, else the date inside its decision, holding, correction, rate or period (the same
-/// rule as the command service's, so that generated business times are the ones the app
-/// would record).
-pub fn business_date(payload: &Value) -> Option<Date> {
-    let object = payload.as_object()?;
-    let date_of = |value: &Value| value.as_str().and_then(|text| text.parse::<Date>().ok());
-    let top_level = object
-        .iter()
-        .filter(|(key, _)| key.ends_with("_on") || key.ends_with("_for"))
-        .find_map(|(_, value)| date_of(value));
-    top_level.or_else(|| {
-        [
-            ("decision", "decided_on"),
-            ("held", "start"),
-            ("correction", "effective_from"),
-            ("rate", "date"),
-            ("period", "start"),
-        ]
-        .iter()
-        .find_map(|(outer, inner)| object.get(*outer).and_then(|value| value.get(*inner)).and_then(date_of))
-    })
 }
 
 /// The first instant of a date, UTC.

@@ -91,9 +91,15 @@ async fn generated_logs_are_valid_back_dated_and_reproducible() {
             &event.event_type,
             event.schema_version,
             &serde_json::from_str(event.payload.get()).unwrap(),
+            crate::envelope::stored_on(event),
         );
         assert_eq!(
-            DomainEvent::decode_text(&event.event_type, event.schema_version, event.payload.get()),
+            DomainEvent::decode_text(
+                &event.event_type,
+                event.schema_version,
+                event.payload.get(),
+                crate::envelope::stored_on(event),
+            ),
             through_value.clone().transpose(),
             "position {}",
             event.position

@@ -11,7 +11,7 @@ use crate::cut::{Cut, fold_cut};
 use crate::envelope::DomainEvent;
 use crate::needs::NeedsRegister;
 
-fn need(number: u128, description: &str) -> DomainEvent {
+fn need(number: u128, description: &str, identified_on: jiff::civil::Date) -> DomainEvent {
     DomainEvent::Consultation(ConsultationEvent::NeedIdentified(NeedIdentified {
         consultation: id(1),
         need: id(number),
@@ -20,6 +20,7 @@ fn need(number: u128, description: &str) -> DomainEvent {
         member_states: vec![state("VE")],
         priority: Priority::Low,
         description: description.to_owned(),
+        identified_on,
     }))
 }
 
@@ -27,9 +28,12 @@ fn need(number: u128, description: &str) -> DomainEvent {
 fn a_back_dated_event_recorded_late_is_in_as_of_but_not_in_as_known_before_its_record_time() {
     let mut history = History::starting(start_of(day(2013, 3, 1)));
     history
-        .on(day(2013, 3, 1), need(10, "recorded on the day"))
+        .on(day(2013, 3, 1), need(10, "recorded on the day", day(2013, 3, 1)))
         .wait_until(start_of(day(2014, 1, 15)))
-        .on(day(2013, 2, 20), need(11, "minutes found a year later"));
+        .on(
+            day(2013, 2, 20),
+            need(11, "minutes found a year later", day(2013, 2, 20)),
+        );
     let late = &history.envelopes[1];
     let before_it_was_recorded = late.recorded_at - SignedDuration::from_secs(1);
     let needs = |cut: Cut| {

@@ -181,6 +181,7 @@ pub fn history() -> History {
                 member_states: vec![state("VE"), state("JM")],
                 priority: Priority::High,
                 description: "guarantee systems for SME credit".to_owned(),
+                identified_on: day(2012, 10, 2),
             })),
         )
         .on(
@@ -193,6 +194,7 @@ pub fn history() -> History {
                 member_states: vec![state("JM")],
                 priority: Priority::Medium,
                 description: "training for women entrepreneurs".to_owned(),
+                identified_on: day(2012, 10, 2),
             })),
         )
         .on(
@@ -202,6 +204,7 @@ pub fn history() -> History {
                 subject: EvaluationSubject::Programme,
                 findings: "IBERPYME reached 16,000 people; financing remains the main gap".to_owned(),
                 ratings: vec![Rating::new("relevance".to_owned(), 5).unwrap()],
+                evaluated_on: day(2012, 10, 3),
             })),
         )
         .on(
@@ -228,6 +231,7 @@ pub fn history() -> History {
             DomainEvent::Request(RequestEvent::Linked(RequestLinked {
                 request: ids.request,
                 follow_up: RequestFollowUp::Need(ids.financing_need),
+                linked_on: day(2012, 10, 9),
             })),
         )
         .on(
@@ -409,6 +413,7 @@ pub fn history() -> History {
                 baseline: Decimal::ZERO,
                 target: Decimal::from(80),
                 higher_is_better: true,
+                defined_on: day(2013, 5, 20),
             })),
         )
         .on(

@@ -82,6 +82,7 @@ fn identify(number: u128, raised_by: u128, area: ThematicArea, states: &[&str], 
         member_states: states.iter().map(|code| state(code)).collect(),
         priority,
         description: format!("Need {number}"),
+        identified_on: date(2012, 11, 1),
     }))
 }
 
@@ -189,6 +190,7 @@ fn log() -> Log {
             subject: EvaluationSubject::Programme,
             findings: "Relevant".to_owned(),
             ratings: vec![Rating::new("relevance".to_owned(), 4).unwrap()],
+            evaluated_on: date(2012, 11, 1),
         })),
     )
     .on(date(2013, 1, 10), propose(1, 1, date(2013, 1, 10)))

@@ -76,6 +76,7 @@ fn define(number: u128, name: &str, baseline: i64, target: i64, higher_is_better
         baseline: Decimal::from(baseline),
         target: Decimal::from(target),
         higher_is_better,
+        defined_on: date(2012, 11, 12),
     }))
 }
 

@@ -426,6 +426,7 @@ fn domain_key(error: &DomainError) -> Option<&'static str> {
     Some(match error {
         E::InvalidValue { field, .. } | E::EmptyField { field } | E::DuplicateEntry { field, .. } => field,
         E::NilId { kind } => kind,
+        E::UnknownRecord { field, .. } | E::RecordNotYet { field, .. } | E::DateInFuture { field, .. } => field,
         E::PeriodEndsBeforeStart { .. } => "period",
         E::NegativeAmount { .. }
         | E::AmountOverflow { .. }

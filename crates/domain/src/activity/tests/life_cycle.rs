@@ -18,6 +18,7 @@ fn a_rejected_activity_cannot_be_held_approved_or_rescheduled() {
             activity: activity_id(1),
             planned: may_2013(),
             reason: "try again".to_owned(),
+            rescheduled_on: day(2013, 2, 1),
         }))
         .then_error(rejected_error);
 }
@@ -92,11 +93,13 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: "venue unavailable in May".to_owned(),
+            rescheduled_on: day(2013, 2, 1),
         }))
         .then([ActivityEvent::Rescheduled(ActivityRescheduled {
             activity: activity_id(1),
             planned: june,
             reason: "venue unavailable in May".to_owned(),
+            rescheduled_on: day(2013, 2, 1),
         })]);
     assert_eq!(state.outline().unwrap().planned, june);
     ActivityDecider::given([proposed()])
@@ -104,6 +107,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: String::new(),
+            rescheduled_on: day(2013, 2, 1),
         }))
         .then_error(DomainError::EmptyField {
             field: "rescheduling reason",
@@ -113,6 +117,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: "too late".to_owned(),
+            rescheduled_on: day(2013, 2, 1),
         }))
         .then_error(DomainError::ActivityAlreadyHeld {
             activity: activity_id(1),

@@ -13,6 +13,7 @@ fn define(indicator: u128) -> ActivityCommand {
         baseline: Decimal::ZERO,
         target: Decimal::from(50),
         higher_is_better: true,
+        defined_on: day(2013, 2, 1),
     })
 }
 
@@ -25,6 +26,7 @@ fn defined(indicator: u128) -> ActivityEvent {
         baseline: Decimal::ZERO,
         target: Decimal::from(50),
         higher_is_better: true,
+        defined_on: day(2013, 2, 1),
     })
 }
 

@@ -225,6 +225,7 @@ impl World {
                         baseline: Decimal::ZERO,
                         target: Decimal::from(rng.between(10, 200)),
                         higher_is_better: true,
+                        defined_on: today,
                     });
                     if activity_command(file, emitter, command, Context::secretariat()).is_some() {
                         file.indicators.push(indicator);
@@ -239,6 +240,7 @@ impl World {
                     activity: file.id,
                     planned,
                     reason: "the host asked for a later date".to_owned(),
+                    rescheduled_on: today,
                 });
                 if activity_command(file, emitter, command, Context::secretariat().because("host's request")).is_some()
                 {

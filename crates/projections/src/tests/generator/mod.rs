@@ -363,6 +363,8 @@ impl World {
                     member_states: vec![MemberStateCode::new(STATES[usize::from(intention.value) % 4]).unwrap()],
                     priority: Priority::High,
                     description: "a need".to_owned(),
+                    identified_on: Some(today),
+                    recorded_on: today,
                 })
             }
             _ => ConsultationCommand::EvaluateAchievements(EvaluateAchievements {
@@ -370,6 +372,8 @@ impl World {
                 subject: EvaluationSubject::Programme,
                 findings: "findings".to_owned(),
                 ratings: vec![Rating::new("relevance".to_owned(), 1 + (intention.value % 5) as u8).unwrap()],
+                evaluated_on: Some(today),
+                recorded_on: today,
             }),
         };
         let events = run::<ConsultationDecider>(state, command);

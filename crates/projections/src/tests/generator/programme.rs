@@ -109,6 +109,7 @@ impl World {
                 activity: activity_id,
                 planned: Period::single_day(today.checked_add(60.days()).unwrap()),
                 reason: "venue unavailable".to_owned(),
+                rescheduled_on: today,
             }),
             12 => ActivityCommand::Hold(HoldActivity {
                 activity: activity_id,
@@ -141,6 +142,7 @@ impl World {
                     baseline: Decimal::ZERO,
                     target: Decimal::from(50),
                     higher_is_better: true,
+                    defined_on: today,
                 })
             }
             _ => {
