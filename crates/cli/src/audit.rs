@@ -204,7 +204,7 @@ fn write_secret(path: &Path, secret: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_signer(path: &Path) -> Result<NoteSigner> {
+pub(crate) fn read_signer(path: &Path) -> Result<NoteSigner> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the key file {} (create one with `smes key generate`)",
