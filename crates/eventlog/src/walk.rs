@@ -136,7 +136,7 @@ impl LogWalk {
             if root != checkpoint.root {
                 let first = self.confirmed + 1;
                 return Err(checkpoint.failure(
-                    Some((first, size)),
+                    (size > 0).then_some((first, size)),
                     format!(
                         "the log's first {size} events give the root {}: the event at a position from {first} to {size} \
                          was changed, added or removed",
@@ -150,8 +150,8 @@ impl LogWalk {
         Ok(())
     }
 
-    /// Ends the walk: the stored edge and every stored subtree `(level, index, hash)` must be the
-    /// ones the events give.
+    /// Ends the walk: no checkpoint may commit to more events than the log has, and the stored
+    /// edge and every stored subtree `(level, index, hash)` must be the ones the events give.
     pub(crate) fn finish(
         mut self,
         stored_subtrees: impl IntoIterator<Item = (u32, u64, Vec<u8>)>,
