@@ -389,3 +389,93 @@ fn an_auditor_checks_a_snapshots_basis_against_a_checkpoint() {
     );
     assert!(error.contains("the snapshot is NOT of the checkpointed log"), "{error}");
 }
+
+#[test]
+fn verify_checks_the_log_against_checkpoints_kept_and_held_outside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    append(&d.join("smes.db"), 1, 300, "first");
+    let public_key = ok(d, &["key", "generate", "--origin", "sela.int/smes"]);
+    let public_key = public_key.trim();
+    ok(d, &["checkpoint", "--size", "279", "--store"]);
+    ok(d, &["checkpoint", "--out", "held.checkpoint"]);
+    let held = ["--checkpoint", "held.checkpoint", "--key", public_key];
+
+    let verified = ok(d, &[&["verify"][..], &held].concat());
+    let lines: Vec<&str> = verified.lines().collect();
+    assert_eq!(lines.len(), 3, "{verified}");
+    assert!(lines[0].starts_with("verified 300 events, head "), "{verified}");
+    assert!(
+        lines[1].starts_with("contains the kept checkpoint stored at ")
+            && lines[1].contains("(sela.int/smes at size 279, root ")
+            && lines[1].ends_with(&format!(": signed by {public_key}")),
+        "{verified}"
+    );
+    assert!(
+        lines[2].starts_with("contains the checkpoint file held.checkpoint (sela.int/smes at size 300, root ")
+            && lines[2].ends_with(&format!(": signed by {public_key}")),
+        "{verified}"
+    );
+
+    // Someone holding the database drops its triggers, cuts the last 21 events and moves the
+    // stored right edge of the tree back to the last stored node (a right edge may lag the
+    // log): no stored Merkle node covers those events and the kept checkpoint is older, so
+    // only the checkpoint held outside the database tells.
+    let database = rusqlite::Connection::open(d.join("smes.db")).unwrap();
+    database
+        .execute_batch(
+            "DROP TRIGGER events_refuse_delete; DELETE FROM events WHERE position > 279; \
+             UPDATE merkle_frontier SET size = 256, \
+             subtrees = (SELECT hash FROM merkle_nodes WHERE level = 8 AND idx = 0);",
+        )
+        .unwrap();
+    drop(database);
+    assert!(ok(d, &["verify"]).starts_with("verified 279 events"));
+    let error = fails(d, &[&["verify"][..], &held].concat());
+    assert!(
+        error.contains("the event log does not verify")
+            && error.contains("the checkpoint file held.checkpoint (sela.int/smes at size 300, root ")
+            && error.contains("the events at positions 280 to 300 that it commits to are missing"),
+        "{error}"
+    );
+
+    // A checkpoint is taken only with a key to check it with, and only if that key signed it;
+    // a kept checkpoint fails once a key of its origin is given that did not sign it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let e = elsewhere.path();
+    let database = format!("sqlite://{}", d.join("smes.db").display());
+    let held_path = d.join("held.checkpoint").display().to_string();
+    let error = fails(e, &["--database", &database, "verify", "--checkpoint", &held_path]);
+    assert!(error.contains("give it with --key KEY"), "{error}");
+    ok(e, &["key", "generate", "--origin", "sela.int/smes"]);
+    ok(
+        e,
+        &["--database", &database, "checkpoint", "--out", "forged.checkpoint"],
+    );
+    let real_key_file = d.join("smes-checkpoint.key").display().to_string();
+    let key_name_and_id = public_key.splitn(3, '+').take(2).collect::<Vec<_>>().join("+");
+    let error = fails(
+        e,
+        &[
+            "--database",
+            &database,
+            "verify",
+            "--key-file",
+            &real_key_file,
+            "--checkpoint",
+            "forged.checkpoint",
+        ],
+    );
+    assert!(
+        error.contains("the checkpoint file forged.checkpoint: it does not verify with the key given")
+            && error.contains(&format!("the note carries no signature by key {key_name_and_id}")),
+        "{error}"
+    );
+    let error = fails(e, &["--database", &database, "verify"]);
+    assert!(
+        error.contains("the kept checkpoint stored at ")
+            && error.contains("(sela.int/smes at size 279, root ")
+            && error.contains("its signature does not verify"),
+        "{error}"
+    );
+}

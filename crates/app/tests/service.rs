@@ -18,7 +18,7 @@ use smes_eventlog::{
     AppendOutcome, AppendRequest, CommandEntry, EventStore, ExpectedVersion, Head, Link, LinkIndexHead, Metadata,
     NewEvent, RawRecord, RecordedEvent, SequentialIds, SqliteEventStore, SteppingClock, StoreOptions, StreamName,
 };
-use smes_verify::{Hash, VerifiedChain};
+use smes_verify::Hash;
 use uuid::Uuid;
 
 /// A log in a temporary directory, with the app over it.
@@ -265,8 +265,11 @@ impl EventStore for Interfering {
         self.inner.command_outcome(command_id).await
     }
 
-    async fn verify(&self) -> smes_eventlog::Result<VerifiedChain> {
-        self.inner.verify().await
+    async fn verify_with(
+        &self,
+        witnesses: &smes_eventlog::Witnesses,
+    ) -> smes_eventlog::Result<smes_eventlog::VerifiedLog> {
+        self.inner.verify_with(witnesses).await
     }
 
     async fn read_raw(&self, from_position: u64, limit: usize) -> smes_eventlog::Result<Vec<RawRecord>> {

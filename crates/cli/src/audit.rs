@@ -1,7 +1,9 @@
 //! Auditors' commands: checkpoint keys, signed checkpoints, proofs, and their offline checks.
 //!
-//! `key`, `checkpoint` and `prove` read the log; `audit verify-*` read only files and a public
-//! key, never a database, so an auditor can run them on a machine that has the binary alone.
+//! `key`, `checkpoint`, `prove` and `verify` read the log (`verify` checks it against the
+//! checkpoints kept with it and those given, with the keys given); `audit verify-*` read only
+//! files and a public key, never a database, so an auditor can run them on a machine that has
+//! the binary alone.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -10,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use smes_app::Database;
-use smes_eventlog::EventStore;
+use smes_eventlog::{EventStore, Witnesses};
 use smes_verify::checkpoint::{decode_proof, encode_proof};
 use smes_verify::{Checkpoint, ConsistencyProofDocument, InclusionProofDocument, NoteSigner, NoteVerifier};
 
@@ -60,6 +62,24 @@ pub struct CheckpointArgs {
     /// Print the checkpoints kept with the log, as JSON Lines, instead of signing one.
     #[arg(long, conflicts_with_all = ["size", "out", "store"])]
     list: bool,
+}
+
+/// `smes verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Also check the log against this signed checkpoint, held outside the database (repeat
+    /// for several); it must be signed by one of the keys given.
+    #[arg(long)]
+    checkpoint: Vec<PathBuf>,
+    /// A verifier key (`name+id+key`, or `@FILE` to read it from a file) that checks the
+    /// signatures of the checkpoints given and of the kept checkpoints of its name (repeat for
+    /// several).
+    #[arg(long)]
+    key: Vec<String>,
+    /// The checkpoint signing key file, whose public key also checks signatures (default:
+    /// smes-checkpoint.key, if there is one).
+    #[arg(long = "key-file", env = "SMES_CHECKPOINT_KEY")]
+    key_file: Option<PathBuf>,
 }
 
 /// `smes prove ...`
@@ -184,7 +204,7 @@ fn write_secret(path: &Path, secret: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_signer(path: &Path) -> Result<NoteSigner> {
+pub(crate) fn read_signer(path: &Path) -> Result<NoteSigner> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "cannot read the key file {} (create one with `smes key generate`)",
@@ -225,6 +245,55 @@ pub async fn checkpoint(log: &Database, args: CheckpointArgs) -> Result<()> {
     }
     print!("{note}");
     Ok(())
+}
+
+/// Runs `smes verify`: walks the log, comparing every column with its record, the stored Merkle
+/// tree with the events' and the roots of the checkpoints kept and given with the events'; prints
+/// what it verified.
+pub async fn verify(log: &Database, args: VerifyArgs) -> Result<()> {
+    let witnesses = witnesses(&args)?;
+    let verified = log
+        .events()
+        .verify_with(&witnesses)
+        .await
+        .context("the event log does not verify")?;
+    println!(
+        "verified {} events, head {}",
+        verified.chain.events,
+        hex::encode(verified.chain.head)
+    );
+    for checkpoint in &verified.checkpoints {
+        let signature = match &checkpoint.signed_by {
+            Some(key) => format!("signed by {key}"),
+            None => format!("signature not checked: no key of {} given", checkpoint.origin),
+        };
+        println!("contains {}: {signature}", checkpoint.describe());
+    }
+    Ok(())
+}
+
+/// The keys and checkpoint files `smes verify` was given, read and parsed.
+fn witnesses(args: &VerifyArgs) -> Result<Witnesses> {
+    let mut witnesses = Witnesses::new();
+    let key_file = match &args.key_file {
+        Some(path) => Some(path.clone()),
+        None => Some(PathBuf::from(DEFAULT_KEY_FILE)).filter(|path| path.exists()),
+    };
+    if let Some(path) = key_file {
+        witnesses = witnesses.with_key(read_signer(&path)?.verifier());
+    }
+    for key in &args.key {
+        witnesses = witnesses.with_key(parse_verifier(key)?);
+    }
+    if !args.checkpoint.is_empty() && witnesses.keys().is_empty() {
+        bail!(
+            "smes verify --checkpoint: a checkpoint held outside the log is checked only with the log's verifier key; give it with --key KEY"
+        );
+    }
+    for path in &args.checkpoint {
+        witnesses = witnesses.with_checkpoint(format!("checkpoint file {}", path.display()), read(path, "checkpoint")?);
+    }
+    Ok(witnesses)
 }
 
 /// Runs `smes prove`: prints a proof document as JSON.
@@ -294,12 +363,17 @@ fn read(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read the {what} {}", path.display()))
 }
 
-fn open_checkpoint(path: &Path, trusted: &Trusted) -> Result<Checkpoint> {
-    let key = match trusted.key.strip_prefix('@') {
+/// A `--key` value: a verifier key, or `@FILE` holding one.
+fn parse_verifier(key: &str) -> Result<NoteVerifier> {
+    let key = match key.strip_prefix('@') {
         Some(file) => read(Path::new(file), "verifier key file")?,
-        None => trusted.key.clone(),
+        None => key.to_owned(),
     };
-    let verifier = NoteVerifier::parse(&key).context("the --key is not a verifier key")?;
+    NoteVerifier::parse(&key).context("the --key is not a verifier key")
+}
+
+fn open_checkpoint(path: &Path, trusted: &Trusted) -> Result<Checkpoint> {
+    let verifier = parse_verifier(&trusted.key)?;
     let origin = trusted.origin.as_deref().unwrap_or(verifier.name());
     Checkpoint::open(&read(path, "checkpoint")?, &verifier, origin)
         .with_context(|| format!("the checkpoint {} does not verify", path.display()))

@@ -11,6 +11,7 @@ mod export;
 mod forget;
 mod history;
 mod import;
+mod keeper;
 mod project;
 mod publish;
 mod rebuild;
@@ -24,7 +25,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use smes_app::Database;
@@ -71,8 +72,10 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
-    /// Walk the hash chain and report the first position that does not verify.
-    Verify,
+    /// Walk the hash chain and report the first position that does not verify: every column
+    /// against its record, the stored Merkle tree, and the signed checkpoints kept with the log
+    /// or given with --checkpoint (docs/audit.md).
+    Verify(audit::VerifyArgs),
     /// Write a sample of the programme's first year to a fresh log and print a summary.
     Demo,
     /// Show a stream's events readably, with who recorded each and why.
@@ -133,6 +136,8 @@ enum Command {
         /// How long a waiting worker pauses before asking again for the lease, in milliseconds.
         #[arg(long, default_value_t = 1000)]
         lease_retry_ms: u64,
+        #[command(flatten)]
+        keep: keeper::KeepArgs,
     },
     /// The work programme of a year as a snapshot (md, json, csv or html), as of a business
     /// date, as known at a record time or at a log position.
@@ -203,14 +208,9 @@ async fn run(cli: Cli) -> Result<()> {
             let log = open(&cli.database, false).await?;
             print_log(log.events(), stream, from, limit.unwrap_or(usize::MAX)).await?;
         }
-        Command::Verify => {
+        Command::Verify(args) => {
             let log = open(&cli.database, false).await?;
-            let verified = log.events().verify().await.context("the event log does not verify")?;
-            println!(
-                "verified {} events, head {}",
-                verified.events,
-                hex::encode(verified.head)
-            );
+            audit::verify(&log, args).await?;
         }
         Command::Demo => {
             print!("{}", demo::run(&cli.database).await?);
@@ -259,10 +259,24 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Rebuild { check } => {
             rebuild::run(open(&cli.database, false).await?.events(), cli.index_page, check).await?;
         }
-        Command::Project { once, lease_retry_ms } => {
+        Command::Project {
+            once,
+            lease_retry_ms,
+            keep,
+        } => {
             let log = open(&cli.database, false).await?;
             let retry = std::time::Duration::from_millis(lease_retry_ms.max(1));
-            project::run(log.events(), cli.index_page, once, retry).await?;
+            let keeper = keeper::Keeper::new(&keep, log.events()).await?;
+            let work = project::run(log.events(), cli.index_page, once, retry);
+            match (once, keeper) {
+                (true, Some(mut keeper)) => {
+                    work.await?;
+                    if let Some(size) = keeper.keep_if_due(log.events()).await? {
+                        println!("signed checkpoint kept at tree size {size}");
+                    }
+                }
+                (_, keeper) => keeper::alongside(keeper, log.events(), work).await?,
+            }
         }
         Command::Snapshot(args) => {
             reports::snapshot(open(&cli.database, false).await?.events(), cli.index_page, args).await?;

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use smes_eventlog::RandomIds;
 use smes_server::{Api, Role, ServerConfig, TokenStore};
 
-use crate::wiring;
+use crate::{keeper, wiring};
 
 /// `smes serve`.
 #[derive(Debug, Args)]
@@ -24,6 +24,8 @@ pub struct ServeArgs {
     /// TLS-terminating proxy).
     #[arg(long)]
     plain_http: bool,
+    #[command(flatten)]
+    keep: keeper::KeepArgs,
 }
 
 /// `smes token ...`.
@@ -57,6 +59,7 @@ pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result
     let (app, _keys) = wiring::open_app(database, false, Arc::new(RandomIds::default())).await?;
     let log = wiring::open_store(database, false).await?;
     let tokens = TokenStore::open(&log).await?;
+    let keeper = keeper::Keeper::new(&args.keep, log.events()).await?;
     let config = ServerConfig {
         index_page,
         timeout: std::time::Duration::from_secs(args.timeout),
@@ -68,8 +71,11 @@ pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result
         "smes API listening on http://{address}/api, pages on http://{address}/ (log at {})",
         log.describe()
     );
-    smes_server::serve(listener, Api::new(app, tokens, config)).await?;
-    Ok(())
+    keeper::alongside(keeper, log.events(), async {
+        smes_server::serve(listener, Api::new(app, tokens, config)).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Runs `smes token ...` and returns what to print.

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures_util::{StreamExt, TryStreamExt};
 use jiff::{SignedDuration, Timestamp};
-use smes_verify::{ChainError, EventRecord, GENESIS_HASH_HEX, RECORD_FORMAT, RecordMetadata, record_hash};
+use smes_verify::{
+    ChainError, Checkpoint, EventRecord, GENESIS_HASH_HEX, NoteSigner, RECORD_FORMAT, RecordMetadata, record_hash,
+};
 use uuid::Uuid;
 
 use crate::clock::{SequentialIds, SteppingClock};
@@ -23,6 +25,7 @@ use crate::event::{AppendRequest, CommandEntry, ExpectedVersion, Metadata, NewEv
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{EventStore, StoreOptions};
 use crate::upcast::Upcasters;
+use crate::witness::Witnesses;
 
 /// A row written around the store, as a backend's raw SQL would.
 #[derive(Debug, Clone)]
@@ -66,6 +69,10 @@ pub trait Backend: Send + Sync {
     /// Every row of the link index, of every generation, read with raw SQL as
     /// `(generation, from, to, position)`.
     async fn link_rows(&self, store: &Self::Store) -> Vec<(u64, String, String, u64)>;
+    /// Runs `sql` (statements without parameters, in SQL both backends take) as someone holding
+    /// the database would: with the events table's triggers dropped (SQLite) or disabled
+    /// (PostgreSQL's `DISABLE TRIGGER USER`).
+    async fn tamper(&self, store: &Self::Store, sql: &str);
 }
 
 /// Options with a fixed clock (starting 2013-01-01, one millisecond a reading) and sequential ids.
@@ -784,6 +791,230 @@ pub async fn verify_detects_tampering<B: Backend>(backend: &B) {
             assert!(chain.to_string().starts_with("position 3:"), "{chain}");
         }
         other => panic!("expected a gap, got {other}"),
+    }
+}
+
+/// Verify compares every column stored beside a record with the record: a business time,
+/// record time or event type changed around the record (reads filter on them) fails at its
+/// position, though the chain and the tree are untouched.
+pub async fn verify_compares_every_column_with_its_record<B: Backend>(backend: &B) {
+    let cases = [
+        (
+            "UPDATE events SET occurred_at = occurred_at - 86400000000 WHERE position = 3",
+            3,
+            "occurred_at",
+        ),
+        (
+            "UPDATE events SET recorded_at = recorded_at + 1 WHERE position = 4",
+            4,
+            "recorded_at",
+        ),
+        (
+            "UPDATE events SET event_type = 'Forged' WHERE position = 2",
+            2,
+            "event_type",
+        ),
+    ];
+    for (sql, at, column) in cases {
+        let store = backend.fresh(fixed_options()).await;
+        store.append(request("s", ExpectedVersion::NoStream, 5)).await.unwrap();
+        backend.tamper(&store, sql).await;
+        match store.verify().await.unwrap_err() {
+            Error::Chain(ChainError::ColumnMismatch { position, field, .. }) => {
+                assert_eq!((position, field), (at, column), "{sql}");
+            }
+            other => panic!("{sql}: expected a column mismatch at {at}, got {other}"),
+        }
+    }
+}
+
+/// Verify checks the log against every signed checkpoint kept with it and every one given:
+/// rows cut from the end, a tail rewritten with its chain sealed again, and a forged row
+/// inserted with everything after it sealed again each fail naming the checkpoint and the
+/// positions between which the first difference lies; a kept checkpoint signed by another key
+/// of its origin fails once that origin's key is given.
+pub async fn verify_checks_kept_and_given_checkpoints<B: Backend>(backend: &B) {
+    let signer = NoteSigner::from_seed("smes.example/log", [7; 32]).unwrap();
+    let witnesses = Witnesses::new().with_key(signer.verifier());
+    let kept_log = || async {
+        let store = backend.fresh(fixed_options()).await;
+        store.append(request("s", ExpectedVersion::NoStream, 8)).await.unwrap();
+        for size in [5, 8] {
+            keep_signed_checkpoint(&store, &signer, size).await;
+        }
+        store
+    };
+
+    let intact = kept_log().await;
+    let verified = intact.verify_with(&witnesses).await.unwrap();
+    assert_eq!(verified.chain.events, 8);
+    assert_eq!(
+        verified
+            .checkpoints
+            .iter()
+            .map(|checkpoint| (checkpoint.size, checkpoint.signed_by.is_some()))
+            .collect::<Vec<_>>(),
+        [(5, true), (8, true)]
+    );
+    assert_eq!(
+        intact.verify().await.unwrap().events,
+        8,
+        "without keys, the roots are still compared"
+    );
+
+    let cut = kept_log().await;
+    backend.tamper(&cut, "DELETE FROM events WHERE position > 6").await;
+    let error = cut.verify().await.unwrap_err();
+    assert_checkpoint_failure(&error, 8, (6, 7));
+    assert!(error.to_string().contains("positions 7 to 8"), "{error}");
+
+    let rewritten = kept_log().await;
+    let tail = stored_records(&rewritten, 7, 8).await;
+    let forged_tail = tail
+        .iter()
+        .map(|record| record.replacen(r#""text":"event"#, r#""text":"forged"#, 1))
+        .collect();
+    reseal(backend, &rewritten, 7, forged_tail).await;
+    assert_eq!(
+        rewritten.head().await.unwrap().position,
+        8,
+        "the rewritten log looks whole"
+    );
+    assert_checkpoint_failure(&rewritten.verify().await.unwrap_err(), 8, (6, 8));
+
+    // The same rewrite against a checkpoint held outside the database.
+    let outside = kept_log().await;
+    let note = checkpoint_note(&outside, &signer, 8).await;
+    let tail = stored_records(&outside, 8, 8).await;
+    reseal(
+        backend,
+        &outside,
+        8,
+        vec![tail[0].replacen(r#""text":"event"#, r#""text":"forged"#, 1)],
+    )
+    .await;
+    let given = Witnesses::new()
+        .with_key(signer.verifier())
+        .with_checkpoint("checkpoint file held.txt", note);
+    let error = outside.verify_with(&given).await.unwrap_err();
+    assert_checkpoint_failure(&error, 8, (6, 8));
+
+    let inserted = kept_log().await;
+    let mut rows = stored_records(&inserted, 3, 8).await;
+    let forged = rows[0]
+        .replacen(r#""stream":"s","version":3"#, r#""stream":"forged","version":1"#, 1)
+        .replacen(r#""type":"Happened""#, r#""type":"Forged""#, 1);
+    assert_ne!(forged, rows[0]);
+    rows.insert(0, forged);
+    reseal(backend, &inserted, 3, rows).await;
+    assert_eq!(inserted.head().await.unwrap().position, 9);
+    let error = inserted.verify().await.unwrap_err();
+    assert_checkpoint_failure(&error, 5, (1, 5));
+    assert!(error.to_string().contains("from 1 to 5"), "{error}");
+
+    let forger = NoteSigner::from_seed("smes.example/log", [9; 32]).unwrap();
+    let falsely_signed = backend.fresh(fixed_options()).await;
+    falsely_signed
+        .append(request("s", ExpectedVersion::NoStream, 3))
+        .await
+        .unwrap();
+    keep_signed_checkpoint(&falsely_signed, &forger, 3).await;
+    assert_eq!(falsely_signed.verify().await.unwrap().events, 3);
+    let error = falsely_signed.verify_with(&witnesses).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Checkpoint { size: 3, detail, .. } if detail.contains("signature")),
+        "{error}"
+    );
+}
+
+/// The right edge of the tree, the last events no stored Merkle node covers, is checked by the
+/// checkpoints: rewriting the last 21 of 300 events and sealing them again fails against a kept
+/// checkpoint, naming the range after the last checkpoint the log still contains.
+pub async fn verify_covers_the_right_edge_with_checkpoints<B: Backend>(backend: &B) {
+    let signer = NoteSigner::from_seed("smes.example/log", [7; 32]).unwrap();
+    let store = backend.fresh(fixed_options()).await;
+    store
+        .append(request("s", ExpectedVersion::NoStream, 300))
+        .await
+        .unwrap();
+    for size in [279, 300] {
+        keep_signed_checkpoint(&store, &signer, size).await;
+    }
+    store.verify().await.unwrap();
+    let tail = stored_records(&store, 280, 300).await;
+    let forged = tail
+        .iter()
+        .map(|record| record.replacen(r#""text":"event"#, r#""text":"forged"#, 1))
+        .collect();
+    reseal(backend, &store, 280, forged).await;
+    let error = store.verify().await.unwrap_err();
+    assert_checkpoint_failure(&error, 300, (280, 300));
+}
+
+fn assert_checkpoint_failure(error: &Error, at_size: u64, first_difference: (u64, u64)) {
+    match error {
+        Error::Checkpoint { size, positions, .. } => {
+            assert_eq!((*size, *positions), (at_size, Some(first_difference)), "{error}");
+            assert!(error.to_string().contains(&format!("at size {at_size}")), "{error}");
+        }
+        other => panic!("expected the checkpoint at size {at_size} to fail, got {other}"),
+    }
+}
+
+async fn checkpoint_note<S: EventStore>(store: &S, signer: &NoteSigner, size: u64) -> String {
+    let head = store.tree_head(Some(size)).await.unwrap();
+    Checkpoint {
+        origin: signer.name().to_owned(),
+        size,
+        root: head.root,
+    }
+    .sign(signer)
+    .unwrap()
+}
+
+async fn keep_signed_checkpoint<S: EventStore>(store: &S, signer: &NoteSigner, size: u64) {
+    let note = checkpoint_note(store, signer, size).await;
+    assert!(store.store_checkpoint(signer.name(), size, &note).await.unwrap());
+}
+
+async fn stored_records<S: EventStore>(store: &S, first: u64, last: u64) -> Vec<String> {
+    let mut records = Vec::new();
+    for position in first..=last {
+        records.push(store.stored_record(position).await.unwrap().expect("a stored record"));
+    }
+    records
+}
+
+/// Replaces the log from position `from` on with `records`, as someone holding the database
+/// would: each gets its position and the previous record's hash, is hashed again and written
+/// with its columns, so that the chain is whole again.
+async fn reseal<B: Backend>(backend: &B, store: &B::Store, from: u64, records: Vec<String>) {
+    let mut prev_hash = match from {
+        1 => smes_verify::GENESIS_HASH,
+        _ => store.read_all(from - 1, 1).await.unwrap()[0].hash,
+    };
+    backend
+        .tamper(store, &format!("DELETE FROM events WHERE position >= {from}"))
+        .await;
+    for (position, text) in (from..).zip(records) {
+        let mut record = EventRecord::decode(&text).unwrap();
+        record.position = position;
+        let prev_hash_hex = hex::encode(prev_hash);
+        record.prev_hash = prev_hash_hex.as_str().into();
+        let sealed = record.encode();
+        let micros = |time: &str| crate::codec::parse_time(time).unwrap().as_microsecond();
+        let row = RawRow {
+            position,
+            stream: record.stream.to_string(),
+            version: record.version,
+            event_type: record.event_type.to_string(),
+            occurred_at_micros: micros(&record.occurred_at),
+            recorded_at_micros: micros(&record.recorded_at),
+            hash: record_hash(sealed.as_bytes()),
+            record: sealed,
+        };
+        prev_hash = row.hash;
+        backend.insert_raw(store, row).await;
     }
 }
 
@@ -1777,6 +2008,9 @@ macro_rules! conformance_suite {
             streaming_while_appending_sees_a_gapless_prefix,
             upcasting_on_every_read_path,
             verify_detects_tampering,
+            verify_compares_every_column_with_its_record,
+            verify_checks_kept_and_given_checkpoints,
+            verify_covers_the_right_edge_with_checkpoints,
             stored_bytes_are_the_hashed_bytes,
             updates_and_deletes_are_refused,
             bad_input_is_refused,

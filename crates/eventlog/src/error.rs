@@ -203,6 +203,21 @@ pub enum Error {
     /// extend this log's chain).
     #[error("verification failed: {0}")]
     Chain(#[from] ChainError),
+    /// Verification found a signed checkpoint (kept with the log or given) that the log does
+    /// not contain, or that cannot be read or whose signature does not verify.
+    #[error("verification failed: {checkpoint}: {detail}")]
+    Checkpoint {
+        /// Which checkpoint: where it came from, its origin, size and root.
+        checkpoint: String,
+        /// The tree size it commits to (as its row says, if its note cannot be read; 0 for a
+        /// given checkpoint that cannot be read).
+        size: u64,
+        /// The first and last positions between which the first position that differs lies,
+        /// when the log was walked that far.
+        positions: Option<(u64, u64)>,
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 impl Error {

@@ -14,6 +14,8 @@
 //!   log (which streams a view needs), never part of the hash chain.
 //! - [`ProjectionLease`]: which process applies a projection when several could (one holder
 //!   of a name at a time, let go when the holder ends).
+//! - [`Witnesses`]: the signed checkpoints and keys a log is verified against besides its own
+//!   tables ([`EventStore::verify_with`]).
 //! - [`Upcasters`]: old payload versions are brought up to date on every read path.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
@@ -31,6 +33,7 @@ pub mod sqlite;
 pub mod store;
 pub mod upcast;
 mod walk;
+pub mod witness;
 
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
 pub use error::{Error, InvalidInput, Result};
@@ -44,3 +47,4 @@ pub use postgres::{AppendPaths, CommitDelay, PostgresConfig, PostgresEventStore}
 pub use sqlite::{Durability, MAX_DEFAULT_READ_PARALLELISM, SqliteConfig, SqliteEventStore, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
 pub use upcast::Upcasters;
+pub use witness::{CheckedCheckpoint, VerifiedLog, Witnesses};

@@ -20,6 +20,7 @@ use crate::event::{
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::upcast::Upcasters;
+use crate::witness::{VerifiedLog, Witnesses};
 
 /// A stream of events read from the log.
 pub type EventStream<'a> = Pin<Box<dyn Stream<Item = Result<RecordedEvent>> + Send + 'a>>;
@@ -100,9 +101,21 @@ pub trait EventStore: Send + Sync {
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>>;
 
     /// Walks the whole hash chain; fails with [`crate::Error::Chain`] naming the first position
-    /// that does not verify. Also checks that the stored Merkle tree's head is the one the
-    /// events give.
-    async fn verify(&self) -> Result<VerifiedChain>;
+    /// that does not verify (a column that disagrees with its record included). Also checks
+    /// that the stored Merkle tree's head is the one the events give, and that the log contains
+    /// every signed checkpoint kept with it (their signatures unchecked: see
+    /// [`EventStore::verify_with`]).
+    async fn verify(&self) -> Result<VerifiedChain> {
+        Ok(self.verify_with(&Witnesses::new()).await?.chain)
+    }
+
+    /// [`EventStore::verify`], also checking the signatures of kept checkpoints whose origin
+    /// has a key in `witnesses`, and the log against the signed checkpoints `witnesses` holds.
+    /// The events table is read once, in position order. A checkpoint the log does not contain
+    /// (its tree size beyond the log, or another root at its size), or whose note cannot be
+    /// read or does not verify, fails with [`crate::Error::Checkpoint`] naming it and, when the
+    /// walk got that far, the positions between which the first difference lies.
+    async fn verify_with(&self, witnesses: &Witnesses) -> Result<VerifiedLog>;
 
     /// The canonical record stored at `position`, exactly as stored and hashed (for proofs an
     /// auditor checks by hashing it), or `None` beyond the head.

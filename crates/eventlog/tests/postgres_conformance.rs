@@ -238,6 +238,16 @@ impl Backend for Postgres {
             .map(|(generation, from, to, position)| (generation as u64, from, to, position as u64))
             .collect()
     }
+
+    async fn tamper(&self, store: &PostgresEventStore, sql: &str) {
+        let mut connection = raw(store).await;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "ALTER TABLE events DISABLE TRIGGER USER; {sql}"
+        )))
+        .execute(&mut connection)
+        .await
+        .expect("tamper");
+    }
 }
 
 smes_eventlog::conformance_suite!(postgres());

@@ -135,6 +135,14 @@ impl Backend for Sqlite {
             .collect::<Result<_, _>>()
             .expect("rows")
     }
+
+    async fn tamper(&self, store: &SqliteEventStore, sql: &str) {
+        raw(store.path())
+            .execute_batch(&format!(
+                "DROP TRIGGER IF EXISTS events_refuse_update; DROP TRIGGER IF EXISTS events_refuse_delete; {sql}"
+            ))
+            .expect("tamper");
+    }
 }
 
 smes_eventlog::conformance_suite!(sqlite());

@@ -343,7 +343,8 @@ pub async fn log_verify(State(api): State<Api>, query: ApiQuery) -> Result<Json<
         Err(
             error @ (smes_eventlog::Error::Chain(_)
             | smes_eventlog::Error::CorruptRecord { .. }
-            | smes_eventlog::Error::MerkleState { .. }),
+            | smes_eventlog::Error::MerkleState { .. }
+            | smes_eventlog::Error::Checkpoint { .. }),
         ) => Ok(Json(Verification {
             verified: false,
             events: None,

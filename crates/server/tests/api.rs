@@ -1289,3 +1289,31 @@ async fn the_secretariat_publishes_a_snapshot_through_the_command_route_once() {
     auditor.assert_problem(403, "publishing as an auditor");
     assert_eq!(fixture.head().await, head, "refused publications write nothing");
 }
+
+#[tokio::test]
+async fn verify_reports_a_kept_checkpoint_the_log_does_not_contain() {
+    let fixture = Fixture::demo().await;
+    let signer = smes_verify::NoteSigner::from_seed("sela.int/smes", [5; 32]).unwrap();
+    let note = smes_verify::Checkpoint {
+        origin: "sela.int/smes".into(),
+        size: 10,
+        root: [0; 32],
+    }
+    .sign(&signer)
+    .unwrap();
+    assert!(
+        fixture
+            .store
+            .store_checkpoint("sela.int/smes", 10, &note)
+            .await
+            .unwrap()
+    );
+    let verify = fixture.get("/api/log/verify").await;
+    assert_eq!(verify.status, 200, "{}", verify.text);
+    assert_eq!(verify.json["verified"], false);
+    let detail = verify.json["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("(sela.int/smes at size 10, root 0000") && detail.contains("a position from 1 to 10"),
+        "{detail}"
+    );
+}

@@ -165,6 +165,13 @@ impl ChainVerifier {
 
     /// Checks the next row. On error the verifier is left as it was before the row.
     pub fn check(&mut self, row: &StoredRow<'_>) -> Result<(), ChainError> {
+        self.check_decoded(row).map(drop)
+    }
+
+    /// Checks the next row as [`ChainVerifier::check`] does and returns its record decoded, so
+    /// that a store can compare the other columns it keeps beside the record without decoding
+    /// it twice. On error the verifier is left as it was before the row.
+    pub fn check_decoded<'r>(&mut self, row: &StoredRow<'r>) -> Result<EventRecord<'r>, ChainError> {
         let position = row.position;
         if position != self.next_position {
             return Err(ChainError::Gap {
@@ -228,7 +235,7 @@ impl ChainVerifier {
             self.last_recorded_at.push_str(&record.recorded_at);
         }
         self.checked += 1;
-        Ok(())
+        Ok(record)
     }
 
     /// The result so far: the number of events checked and the head hash.

@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use futures_util::{StreamExt as _, stream};
 use jiff::Timestamp;
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
-use smes_verify::{Hash, StoredRow, VerifiedChain};
+use smes_verify::{Hash, StoredRow};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection as _, PgConnection};
 use tokio::sync::mpsc::error::TrySendError;
@@ -39,13 +39,17 @@ use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
-use crate::walk::LogWalk;
+use crate::walk::{LogWalk, StoredColumns};
+use crate::witness::{VerifiedLog, Witnesses, checkpoints_to_check};
 use merkle::{CatchUp, to_i64};
 pub use writer::AppendPaths;
 use writer::Writer;
 
 /// The schema migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// A row of the events table as `verify` reads it: every column.
+type VerifyRow = (i64, String, i64, String, i64, i64, String, Vec<u8>);
 
 /// Rows per page read by `verify`.
 const VERIFY_PAGE: i64 = 10_000;
@@ -486,16 +490,19 @@ impl EventStore for PostgresEventStore {
         )
     }
 
-    async fn verify(&self) -> Result<VerifiedChain> {
+    async fn verify_with(&self, witnesses: &Witnesses) -> Result<VerifiedLog> {
+        // Checkpoints are read before the head: one kept meanwhile may commit to events
+        // appended after the head was read.
+        let checkpoints = checkpoints_to_check(witnesses, self.checkpoints().await?)?;
         let head = self.head().await?;
         let mut connection = self.pool.acquire().await?;
         // The stored tree is read first: it may only lag the events, never lead them.
-        let mut walk = LogWalk::new(merkle::load_frontier(&mut connection).await?);
+        let mut walk = LogWalk::new(merkle::load_frontier(&mut connection).await?, checkpoints);
         // Positions are checked by the walk: the page query does not assume they are gapless.
         let mut next = 1i64;
         loop {
-            let page: Vec<(i64, String, i64, String, Vec<u8>)> = sqlx::query_as(
-                "SELECT position, stream, version, record, hash FROM events \
+            let page: Vec<VerifyRow> = sqlx::query_as(
+                "SELECT position, stream, version, event_type, occurred_at, recorded_at, record, hash FROM events \
                  WHERE position >= $1 AND position <= $2 ORDER BY position LIMIT $3",
             )
             .bind(next)
@@ -505,13 +512,18 @@ impl EventStore for PostgresEventStore {
             .await?;
             let Some(last) = page.last() else { break };
             next = last.0 + 1;
-            for (position, stream, version, record, hash) in &page {
-                walk.check(&StoredRow {
-                    position: *position as u64,
-                    stream,
-                    version: *version as u64,
-                    record,
-                    hash,
+            for (position, stream, version, event_type, occurred_at, recorded_at, record, hash) in &page {
+                walk.check(&StoredColumns {
+                    row: StoredRow {
+                        position: *position as u64,
+                        stream,
+                        version: *version as u64,
+                        record,
+                        hash,
+                    },
+                    event_type,
+                    occurred_at: *occurred_at,
+                    recorded_at: *recorded_at,
                 })?;
             }
         }

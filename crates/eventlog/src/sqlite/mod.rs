@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use readers::ReaderPool;
 use rusqlite::{OpenFlags, OptionalExtension};
 use smes_verify::merkle::{consistency_proof_with, inclusion_proof_with, merkle_root_with};
-use smes_verify::{Hash, StoredRow, VerifiedChain};
+use smes_verify::{Hash, StoredRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -38,7 +38,8 @@ use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
 use crate::upcast::Upcasters;
-use crate::walk::LogWalk;
+use crate::walk::{LogWalk, StoredColumns};
+use crate::witness::{VerifiedLog, Witnesses, checkpoints_to_check};
 use merkle::CatchUp;
 use writer::Writer;
 
@@ -447,18 +448,26 @@ struct StoredEvent {
     position: u64,
     stream: String,
     version: u64,
+    event_type: String,
+    occurred_at: i64,
+    recorded_at: i64,
     record: String,
     hash: Vec<u8>,
 }
 
 impl StoredEvent {
-    fn row(&self) -> StoredRow<'_> {
-        StoredRow {
-            position: self.position,
-            stream: &self.stream,
-            version: self.version,
-            record: &self.record,
-            hash: &self.hash,
+    fn columns(&self) -> StoredColumns<'_> {
+        StoredColumns {
+            row: StoredRow {
+                position: self.position,
+                stream: &self.stream,
+                version: self.version,
+                record: &self.record,
+                hash: &self.hash,
+            },
+            event_type: &self.event_type,
+            occurred_at: self.occurred_at,
+            recorded_at: self.recorded_at,
         }
     }
 }
@@ -470,7 +479,7 @@ fn read_stored_page(
     limit: usize,
 ) -> Result<Vec<StoredEvent>> {
     let mut statement = connection.prepare_cached(
-        "SELECT position, stream, version, record, hash FROM events \
+        "SELECT position, stream, version, event_type, occurred_at, recorded_at, record, hash FROM events \
          WHERE position >= ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
     )?;
     let mut rows = statement.query(rusqlite::params![from_position, until_position, to_limit(limit)])?;
@@ -480,8 +489,11 @@ fn read_stored_page(
             position: row.get(0)?,
             stream: row.get_ref(1)?.as_str()?.to_owned(),
             version: row.get(2)?,
-            record: row.get_ref(3)?.as_str()?.to_owned(),
-            hash: row.get_ref(4)?.as_blob()?.to_vec(),
+            event_type: row.get_ref(3)?.as_str()?.to_owned(),
+            occurred_at: row.get(4)?,
+            recorded_at: row.get(5)?,
+            record: row.get_ref(6)?.as_str()?.to_owned(),
+            hash: row.get_ref(7)?.as_blob()?.to_vec(),
         });
     }
     Ok(page)
@@ -695,16 +707,19 @@ impl EventStore for SqliteEventStore {
         Box::pin(events)
     }
 
-    async fn verify(&self) -> Result<VerifiedChain> {
+    async fn verify_with(&self, witnesses: &Witnesses) -> Result<VerifiedLog> {
+        // Checkpoints are read before the head: one kept meanwhile may commit to events
+        // appended after the head was read.
+        let checkpoints = checkpoints_to_check(witnesses, self.checkpoints().await?)?;
         let head = self.head().await?;
         // The stored tree is read first: it may only lag the events, never lead them.
-        let mut walk = LogWalk::new(self.with_reader(merkle::load_frontier).await?);
+        let mut walk = LogWalk::new(self.with_reader(merkle::load_frontier).await?, checkpoints);
         // Positions are checked by the walk: the page query does not assume they are gapless.
         // Pages are read ahead on another task while this one checks them.
         let mut pages = spawn_read_ahead(Arc::clone(&self.readers), 1, head.position);
         while let Some(page) = pages.recv().await {
             for stored in page? {
-                walk.check(&stored.row())?;
+                walk.check(&stored.columns())?;
             }
         }
         let stored_subtrees = self
