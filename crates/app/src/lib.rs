@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod command_digest;
 pub mod commands;
 pub mod database;
 pub mod demo;
@@ -25,6 +26,7 @@ mod service;
 mod sqlite_keys;
 
 pub use app::{App, ForgetSubject, is_stream_of};
+pub use command_digest::command_digest;
 pub use commands::{AppCommand, CommandLine};
 pub use database::Database;
 pub use error::{Error, Result};

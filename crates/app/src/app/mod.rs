@@ -6,7 +6,7 @@ mod lookups;
 
 pub use forgetting::ForgetSubject;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use smes_domain::activity::{self, ActivityCommand, ActivityDecider};
 use smes_domain::consultation::{self, ConsultationCommand, ConsultationDecider, Rating};
@@ -25,6 +25,7 @@ use smes_domain::work_programme::{self, WorkProgrammeCommand, WorkProgrammeDecid
 use smes_domain::{Decider, DomainError};
 use smes_eventlog::RecordedEvent;
 
+use crate::command_digest::command_digest;
 use crate::commands::{AppCommand, FocalPoint};
 use crate::error::Result;
 use crate::personal_data::{PersonalData, Sealer};
@@ -53,8 +54,46 @@ impl App {
         &self.sealer
     }
 
-    /// Runs one command: seals its personal data, gathers its look-ups, decides and appends.
+    /// Runs one command: binds its command id to the command's digest, seals its personal
+    /// data, gathers its look-ups, decides and appends.
+    ///
+    /// A command id already recorded for this very command answers with the first outcome
+    /// before anything is sealed, so a retry creates no key; one recorded for another command
+    /// is refused ([`crate::Error::CommandIdUsedForAnotherCommand`]). A key made for a new person
+    /// whose command then writes nothing (refused, or found to be a retry) is deleted again.
     pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
+        let context = context.clone().with_command_digest(command_digest(command));
+        if let Some(executed) = self.service.recorded(&context).await? {
+            return Ok(executed);
+        }
+        let new_people = NewPeople::default();
+        let result = self.dispatch(&context, command, &new_people).await;
+        let written = matches!(&result, Ok(executed) if !executed.already_applied && !executed.event_types.is_empty());
+        if !written {
+            let discarded = self.discard_keys(new_people).await;
+            // The command's own error says more than a failure to tidy up after it.
+            if result.is_ok() {
+                discarded?;
+            }
+        }
+        result
+    }
+
+    /// Deletes the keys made for the new people of a command that wrote nothing: nobody else
+    /// knows these people, so no envelope of theirs can be in the log.
+    async fn discard_keys(&self, new_people: NewPeople) -> Result<()> {
+        for person in new_people.into_people() {
+            self.sealer.keys().forget(person).await?;
+        }
+        Ok(())
+    }
+
+    async fn dispatch(
+        &self,
+        context: &CommandContext,
+        command: &AppCommand,
+        new_people: &NewPeople,
+    ) -> Result<Executed> {
         match command {
             AppCommand::JoinSystem(join) => {
                 self.execute::<MemberStateDecider>(
@@ -101,7 +140,7 @@ impl App {
                 .await
             }
             AppCommand::JoinCounterpart(join) => {
-                let focal_point = self.seal_focal_point(&join.focal_point).await?;
+                let focal_point = self.seal_focal_point(&join.focal_point, new_people).await?;
                 self.execute::<CounterpartDecider>(
                     context,
                     CounterpartCommand::Join(counterpart::JoinCounterpart {
@@ -119,7 +158,7 @@ impl App {
                 .await
             }
             AppCommand::ChangeFocalPoint(change) => {
-                let focal_point = self.seal_focal_point(&change.focal_point).await?;
+                let focal_point = self.seal_focal_point(&change.focal_point, new_people).await?;
                 self.execute::<CounterpartDecider>(
                     context,
                     CounterpartCommand::ChangeFocalPoint(counterpart::ChangeFocalPoint {
@@ -596,10 +635,19 @@ impl App {
         self.service.execute::<D>(context, &command).await
     }
 
-    async fn seal_focal_point(&self, focal_point: &FocalPoint) -> Result<SealedPersonalData> {
+    /// Seals a focal point's name and e-mail under their person's key. A person the caller did
+    /// not name is new: their id is drawn here and noted in `new_people`, so that their key
+    /// goes again if the command writes nothing. A named person's key is left alone, even when
+    /// this command made it: another command may be sealing with it at the same moment
+    /// (`smes personal-keys prune` removes it later if no event ever names it).
+    async fn seal_focal_point(&self, focal_point: &FocalPoint, new_people: &NewPeople) -> Result<SealedPersonalData> {
         let person = match focal_point.person {
             Some(person) => person,
-            None => PersonId::new(self.service.new_id())?,
+            None => {
+                let person = PersonId::new(self.service.new_id())?;
+                new_people.note(person);
+                person
+            }
         };
         self.sealer
             .seal(
@@ -610,6 +658,20 @@ impl App {
                 },
             )
             .await
+    }
+}
+
+/// The people a command drew new ids for, whose keys it made.
+#[derive(Debug, Default)]
+struct NewPeople(Mutex<Vec<PersonId>>);
+
+impl NewPeople {
+    fn note(&self, person: PersonId) {
+        self.0.lock().expect("new people lock").push(person);
+    }
+
+    fn into_people(self) -> Vec<PersonId> {
+        self.0.into_inner().expect("new people lock")
     }
 }
 
