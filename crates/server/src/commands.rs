@@ -435,7 +435,7 @@ fn app_problem(error: smes_app::Error) -> Problem {
     use smes_app::Error as E;
     match &error {
         E::Domain(domain) => problem::domain(domain),
-        E::CommandIdReused { .. } => Problem::new(
+        E::CommandIdReused { .. } | E::CommandIdUsedForAnotherCommand { .. } => Problem::new(
             StatusCode::CONFLICT,
             "command-id-reused",
             "Command id reused",
