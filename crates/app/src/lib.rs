@@ -18,6 +18,7 @@ pub mod commands;
 pub mod database;
 pub mod demo;
 mod error;
+pub mod key_audit;
 mod key_tables;
 pub mod membership;
 pub mod personal_data;

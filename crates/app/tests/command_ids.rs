@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
+use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
+use smes_app::key_audit::{audit_keys, prune_keys};
 use smes_app::{
     App, AppCommand, CommandContext, CommandLine, CommandService, Database, Error, KeyStore, Sealer, SeededRandom,
     Source,
@@ -101,6 +103,34 @@ async fn check(database: &Database) {
         "{error:?}"
     );
     assert_eq!(key_count(keys.as_ref()).await, 1, "a refused command leaves no key");
+    assert_eq!(head(store).await, after_first);
+
+    // A person the caller names keeps the key the refused command made for them (another
+    // command may be sealing with it); the audit finds it named by nothing and pruning removes
+    // it once it is old enough.
+    let mut named = serde_json::to_value(join("Agency")).unwrap();
+    named["focal_point"]["person"] = json!("5e1a0000-0000-4000-8000-0000000000f1");
+    let named = command(named);
+    assert!(app.run(&context(3), &named).await.is_err());
+    let audit = audit_keys(store, keys.as_ref()).await.unwrap();
+    assert_eq!(
+        (audit.held, audit.named_by_events, audit.unnamed.len()),
+        (2, 1, 1),
+        "{audit}"
+    );
+    assert_eq!(
+        audit.unnamed[0].person.to_string(),
+        "5e1a0000-0000-4000-8000-0000000000f1"
+    );
+    let an_hour_ago = Timestamp::now() - SignedDuration::from_hours(1);
+    let spared = prune_keys(store, keys.as_ref(), an_hour_ago).await.unwrap();
+    assert_eq!((spared.deleted, spared.spared), (0, 1), "a young key is spared");
+    let pruned = prune_keys(store, keys.as_ref(), Timestamp::now() + SignedDuration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!((pruned.deleted, pruned.spared), (1, 0));
+    let audit = audit_keys(store, keys.as_ref()).await.unwrap();
+    assert_eq!((audit.held, audit.named_by_events, audit.unnamed.len()), (1, 1, 0));
     assert_eq!(head(store).await, after_first);
 
     // Its id was not used up: the id names nothing yet, so a new command may take it.

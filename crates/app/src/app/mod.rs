@@ -82,8 +82,8 @@ impl App {
     /// Deletes the keys made for the new people of a command that wrote nothing: nobody else
     /// knows these people, so no envelope of theirs can be in the log.
     async fn discard_keys(&self, new_people: NewPeople) -> Result<()> {
-        for person in new_people.into_people() {
-            self.sealer.keys().forget(person).await?;
+        for (person, key_id) in new_people.into_keys() {
+            self.sealer.keys().discard_unused_key(person, &key_id, None).await?;
         }
         Ok(())
     }
@@ -641,15 +641,12 @@ impl App {
     /// this command made it: another command may be sealing with it at the same moment
     /// (`smes personal-keys prune` removes it later if no event ever names it).
     async fn seal_focal_point(&self, focal_point: &FocalPoint, new_people: &NewPeople) -> Result<SealedPersonalData> {
-        let person = match focal_point.person {
-            Some(person) => person,
-            None => {
-                let person = PersonId::new(self.service.new_id())?;
-                new_people.note(person);
-                person
-            }
+        let (person, new) = match focal_point.person {
+            Some(person) => (person, false),
+            None => (PersonId::new(self.service.new_id())?, true),
         };
-        self.sealer
+        let sealed = self
+            .sealer
             .seal(
                 person,
                 &PersonalData {
@@ -657,20 +654,27 @@ impl App {
                     email: Some(focal_point.email.clone()),
                 },
             )
-            .await
+            .await?;
+        if new {
+            new_people.note(person, sealed.key_id());
+        }
+        Ok(sealed)
     }
 }
 
-/// The people a command drew new ids for, whose keys it made.
+/// The people a command drew new ids for, with the keys it made for them.
 #[derive(Debug, Default)]
-struct NewPeople(Mutex<Vec<PersonId>>);
+struct NewPeople(Mutex<Vec<(PersonId, String)>>);
 
 impl NewPeople {
-    fn note(&self, person: PersonId) {
-        self.0.lock().expect("new people lock").push(person);
+    fn note(&self, person: PersonId, key_id: &str) {
+        self.0
+            .lock()
+            .expect("new people lock")
+            .push((person, key_id.to_owned()));
     }
 
-    fn into_people(self) -> Vec<PersonId> {
+    fn into_keys(self) -> Vec<(PersonId, String)> {
         self.0.into_inner().expect("new people lock")
     }
 }
