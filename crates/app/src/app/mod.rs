@@ -57,13 +57,19 @@ impl App {
     /// Runs one command: binds its command id to the command's digest, seals its personal
     /// data, gathers its look-ups, decides and appends.
     ///
-    /// A command id already recorded for this very command answers with the first outcome
-    /// before anything is sealed, so a retry creates no key; one recorded for another command
-    /// is refused ([`crate::Error::CommandIdUsedForAnotherCommand`]). A key made for a new person
+    /// A command id already recorded for this very command answers with the first outcome, for
+    /// a command that seals personal data before anything is sealed, so a retry creates no
+    /// key; one recorded for another command is refused
+    /// ([`crate::Error::CommandIdUsedForAnotherCommand`]). A key made for a new person
     /// whose command then writes nothing (refused, or found to be a retry) is deleted again.
     pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
         let context = context.clone().with_command_digest(command_digest(command));
-        if let Some(executed) = self.service.recorded(&context).await? {
+        // Only a command that seals personal data needs the look-up before it is prepared (it
+        // would make a key); for the others the store answers a recorded id at the append, and
+        // the service when deciding again fails, with no read on the common path.
+        if seals_personal_data(command)
+            && let Some(executed) = self.service.recorded(&context).await?
+        {
             return Ok(executed);
         }
         let new_people = NewPeople::default();
@@ -660,6 +666,14 @@ impl App {
         }
         Ok(sealed)
     }
+}
+
+/// Whether preparing `command` seals personal data (and so may make a key).
+fn seals_personal_data(command: &AppCommand) -> bool {
+    matches!(
+        command,
+        AppCommand::JoinCounterpart(_) | AppCommand::ChangeFocalPoint(_)
+    )
 }
 
 /// The people a command drew new ids for, with the keys it made for them.
