@@ -97,6 +97,32 @@ fn check(dir: &Path, url: &str) {
     );
     assert_eq!(events(dir, url), 2);
 
+    // Flags without --id: under a command id the new counterpart's id is made from it, so the
+    // same command run again is a retry.
+    let flags = [
+        "counterpart",
+        "join",
+        "--name",
+        "Agency 3",
+        "--kind",
+        "public",
+        "--member-state",
+        "CL",
+        "--area",
+        "financing",
+        "--focal-point-name",
+        "Ana Soto",
+        "--focal-point-email",
+        "ana@example.org",
+        "--joined-on",
+        "2012-11-06",
+        "--command-id",
+        &id(3),
+    ];
+    assert!(ok(dir, url, &flags).contains("CounterpartJoined written"));
+    assert!(ok(dir, url, &flags).contains("was already applied"));
+    assert_eq!(events(dir, url), 3);
+
     // A key for a person the caller names stays when the command is refused; prune removes it.
     let mut named = join_counterpart(2, "Agency 2");
     named["focal_point"]["person"] = json!(id(0xf1));
@@ -105,7 +131,7 @@ fn check(dir: &Path, url: &str) {
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
     let check = ok(dir, url, &["personal-keys", "check"]);
     assert!(
-        check.starts_with("3 personal-data keys held: 2 named by events, 0 by actors only, 1 named by nothing\n"),
+        check.starts_with("4 personal-data keys held: 3 named by events, 0 by actors only, 1 named by nothing\n"),
         "{check}"
     );
     assert!(
@@ -124,7 +150,7 @@ fn check(dir: &Path, url: &str) {
     );
     assert_eq!(
         ok(dir, url, &["personal-keys", "check"]),
-        "2 personal-data keys held: 2 named by events, 0 by actors only, 0 named by nothing\n"
+        "3 personal-data keys held: 3 named by events, 0 by actors only, 0 named by nothing\n"
     );
     assert!(run(dir, url, &["verify"]).status.success());
 }

@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::commands::AppCommand;
 
@@ -26,6 +27,20 @@ pub fn command_digest(command: &AppCommand) -> [u8; 32] {
     hasher.update(FORM);
     hasher.update(canonical.as_bytes());
     hasher.finalize().into()
+}
+
+/// The id of a record a caller did not name (a new counterpart, a new need), made from the
+/// command's id and the field it fills, so that the command retried under the same id names the
+/// same record and is the same command. A version-4 UUID like a drawn one.
+pub fn id_from_command_id(command_id: Uuid, field: &str) -> Uuid {
+    let mut hasher = Sha256::new();
+    hasher.update(b"smes id from command id v1\0");
+    hasher.update(command_id.as_bytes());
+    hasher.update(field.as_bytes());
+    let digest: [u8; 32] = hasher.finalize().into();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
 /// Writes `value` with every object's keys in sorted order, whatever order the map keeps.
@@ -85,6 +100,16 @@ mod tests {
         let other_source = join.replace("Panama Convention", "Panama Convention, article 2");
         assert_ne!(digest_of(join), digest_of(&other_date));
         assert_ne!(digest_of(join), digest_of(&other_source));
+    }
+
+    #[test]
+    fn ids_made_from_a_command_id_are_stable_distinct_and_version_4() {
+        let command = Uuid::from_u128(1);
+        let counterpart = id_from_command_id(command, "counterpart");
+        assert_eq!(counterpart, id_from_command_id(command, "counterpart"));
+        assert_ne!(counterpart, id_from_command_id(command, "need"));
+        assert_ne!(counterpart, id_from_command_id(Uuid::from_u128(2), "counterpart"));
+        assert_eq!(counterpart.get_version_num(), 4);
     }
 
     #[test]

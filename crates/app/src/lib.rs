@@ -27,7 +27,7 @@ mod service;
 mod sqlite_keys;
 
 pub use app::{App, ForgetSubject, is_stream_of};
-pub use command_digest::command_digest;
+pub use command_digest::{command_digest, id_from_command_id};
 pub use commands::{AppCommand, CommandLine};
 pub use database::Database;
 pub use error::{Error, Result};
