@@ -22,33 +22,32 @@ fn a_programme_is_recorded_through_subcommands_with_flags_and_json() {
     let dir = dir.path();
     run(dir, &["init"]);
     let (counterpart, consultation, need, activity) = (id(1), id(2), id(3), id(4));
-    let joined = run(
-        dir,
-        &[
-            "counterpart",
-            "join",
-            "--id",
-            &counterpart,
-            "--name",
-            "Corporación de Fomento de la Producción",
-            "--kind",
-            "public",
-            "--member-state",
-            "CL",
-            "--area",
-            "financing",
-            "--area",
-            "innovation-icts-competitiveness",
-            "--focal-point-name",
-            "Felipe Araya",
-            "--focal-point-email",
-            "felipe@corfo.example",
-            "--joined-on",
-            "2012-11-06",
-            "--command-id",
-            &id(100),
-        ],
-    );
+    let command_id = id(100);
+    let join_args: Vec<&str> = vec![
+        "counterpart",
+        "join",
+        "--id",
+        &counterpart,
+        "--name",
+        "Corporación de Fomento de la Producción",
+        "--kind",
+        "public",
+        "--member-state",
+        "CL",
+        "--area",
+        "financing",
+        "--area",
+        "innovation-icts-competitiveness",
+        "--focal-point-name",
+        "Felipe Araya",
+        "--focal-point-email",
+        "felipe@corfo.example",
+        "--joined-on",
+        "2012-11-06",
+        "--command-id",
+        &command_id,
+    ];
+    let joined = run(dir, &join_args);
     assert_eq!(
         joined,
         format!(
@@ -56,38 +55,27 @@ fn a_programme_is_recorded_through_subcommands_with_flags_and_json() {
             id(100)
         )
     );
-    // The same command id again: applied once.
-    let again = smes(
-        dir,
-        &[
-            "counterpart",
-            "join",
-            "--id",
-            &counterpart,
-            "--name",
-            "x",
-            "--kind",
-            "public",
-            "--member-state",
-            "CL",
-            "--area",
-            "financing",
-            "--focal-point-name",
-            "x",
-            "--focal-point-email",
-            "x@y.z",
-            "--joined-on",
-            "2012-11-06",
-            "--command-id",
-            &id(100),
-        ],
-    );
+    // The same command again under the same command id: applied once.
+    let again = smes(dir, &join_args);
     assert_eq!(
         stdout(&again),
         format!(
             "join-counterpart: command {} was already applied to counterpart-{counterpart} (versions 1-1); nothing written\n",
             id(100)
         )
+    );
+    // Another command under the same id (another name for the same counterpart): refused.
+    let mut other = join_args.clone();
+    other[5] = "Corfo";
+    let refused = smes(dir, &other);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).starts_with(&format!(
+            "error: command id {} was already used for a different command (applied to stream counterpart-{counterpart})",
+            id(100)
+        )),
+        "{}",
+        stderr(&refused)
     );
     run(
         dir,

@@ -50,6 +50,17 @@ pub enum Error {
         /// Where this one would go.
         requested: String,
     },
+    /// A command id already recorded for one command was given with a different command.
+    #[error(
+        "command id {command_id} was already used for a different command (applied to stream {applied_to}); \
+         nothing was written: a retry must send the same command, and a new command needs a new command id"
+    )]
+    CommandIdUsedForAnotherCommand {
+        /// The command id.
+        command_id: Uuid,
+        /// Where the first command went.
+        applied_to: String,
+    },
     /// A command could not be read (a line of an import file, a `--json` argument).
     #[error("invalid command: {0}")]
     InvalidCommand(String),

@@ -17,6 +17,9 @@ pub const KEY_OF_PERSON: &str = "SELECT key_id, key FROM personal_data_keys WHER
 pub const KEY_BY_ID: &str = "SELECT key_id, key FROM personal_data_keys WHERE key_id = $1";
 /// Destroys the person's key.
 pub const DELETE_KEY: &str = "DELETE FROM personal_data_keys WHERE person = $1";
+/// Deletes a key that sealed nothing the log holds: only while it is still the person's key,
+/// and only if it was made before a time (microseconds since 1970 UTC).
+pub const DISCARD_KEY: &str = "DELETE FROM personal_data_keys WHERE person = $1 AND key_id = $2 AND created_at < $3";
 /// Keeps (or replaces) an actor's sealed name.
 pub const UPSERT_ACTOR: &str = "INSERT INTO actors (actor, person, key_id, nonce, ciphertext) \
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor) DO UPDATE SET person = excluded.person, \

@@ -13,10 +13,12 @@
 #![warn(missing_docs)]
 
 mod app;
+mod command_digest;
 pub mod commands;
 pub mod database;
 pub mod demo;
 mod error;
+pub mod key_audit;
 mod key_tables;
 pub mod membership;
 pub mod personal_data;
@@ -25,6 +27,7 @@ mod service;
 mod sqlite_keys;
 
 pub use app::{App, ForgetSubject, is_stream_of};
+pub use command_digest::{command_digest, id_from_command_id};
 pub use commands::{AppCommand, CommandLine};
 pub use database::Database;
 pub use error::{Error, Result};

@@ -20,6 +20,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use smes_domain::ids::PersonId;
 use smes_domain::personal_data::SealedPersonalData;
@@ -133,6 +134,13 @@ pub trait KeyStore: Send + Sync {
     /// Deletes the person's key. Returns whether there was one.
     async fn forget(&self, person: PersonId) -> Result<bool>;
 
+    /// Deletes a key that no event needs (made for a command that wrote nothing, or found
+    /// named by no event): only while it is still `person`'s key `key_id`, and, with
+    /// `made_before`, only if it was made before then (a key made since may belong to a command
+    /// still on its way to the log). Returns whether it was deleted. Unlike [`KeyStore::forget`]
+    /// it does not scrub the storage: such a key sealed nothing the log holds.
+    async fn discard_unused_key(&self, person: PersonId, key_id: &str, made_before: Option<Timestamp>) -> Result<bool>;
+
     /// Keeps the sealed name of an actor (a pseudonymous id in event metadata).
     async fn record_actor(&self, actor: &str, name: &SealedPersonalData) -> Result<()>;
 
@@ -207,6 +215,21 @@ impl KeyStore for InMemoryKeyStore {
 
     async fn forget(&self, person: PersonId) -> Result<bool> {
         Ok(self.keys.lock().expect("key store lock").remove(&person).is_some())
+    }
+
+    /// Keeps no creation times: every key counts as made before `made_before`.
+    async fn discard_unused_key(
+        &self,
+        person: PersonId,
+        key_id: &str,
+        _made_before: Option<Timestamp>,
+    ) -> Result<bool> {
+        let mut keys = self.keys.lock().expect("key store lock");
+        if keys.get(&person).is_some_and(|key| key.key_id == key_id) {
+            keys.remove(&person);
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     async fn record_actor(&self, actor: &str, name: &SealedPersonalData) -> Result<()> {

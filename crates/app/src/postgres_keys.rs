@@ -134,6 +134,21 @@ impl KeyStore for PostgresKeyStore {
         Ok(deleted.rows_affected() > 0)
     }
 
+    async fn discard_unused_key(
+        &self,
+        person: PersonId,
+        key_id: &str,
+        made_before: Option<jiff::Timestamp>,
+    ) -> Result<bool> {
+        let deleted = sqlx::query(key_tables::DISCARD_KEY)
+            .bind(person.to_string())
+            .bind(key_id)
+            .bind(made_before.map_or(i64::MAX, |time| time.as_microsecond()))
+            .execute(&self.pool)
+            .await?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
     async fn record_actor(&self, actor: &str, name: &SealedPersonalData) -> Result<()> {
         sqlx::query(key_tables::UPSERT_ACTOR)
             .bind(actor)

@@ -86,6 +86,9 @@ pub struct CommandContext {
     /// linked, a Member State's change whose date no source gives) instead of the day it is
     /// recorded. Every other event's date is its own (`smes_domain::OccurredOn`).
     pub business_date: Option<Date>,
+    /// The digest of the command as its caller sent it ([`crate::command_digest`]), set by
+    /// [`crate::App::run`]: stored with the command id, it binds the id to the command.
+    pub command_digest: Option<[u8; 32]>,
 }
 
 impl CommandContext {
@@ -100,12 +103,19 @@ impl CommandContext {
             causation_id: None,
             reason: None,
             business_date: None,
+            command_digest: None,
         }
     }
 
     /// The same context under another command id.
     pub fn with_command_id(mut self, command_id: Uuid) -> Self {
         self.command_id = Some(command_id);
+        self
+    }
+
+    /// The same context bound to the digest of its command.
+    pub fn with_command_digest(mut self, digest: [u8; 32]) -> Self {
+        self.command_digest = Some(digest);
         self
     }
 
@@ -284,12 +294,15 @@ impl CommandService {
                     attempts: attempt,
                 });
             }
-            let request = AppendRequest::new(
+            let mut request = AppendRequest::new(
                 stream.clone(),
                 ExpectedVersion::Exact(loaded.version),
                 new_events,
                 context.metadata(),
             );
+            if let Some(digest) = context.command_digest {
+                request = request.with_command_digest(digest);
+            }
             match self.store.append(request).await {
                 Ok(outcome) => {
                     let already_applied = outcome.replayed;
@@ -306,8 +319,11 @@ impl CommandService {
                     command_id,
                     stream: applied_to,
                 }) => {
-                    // Another caller committed this command id first, with events that differ
-                    // in their sealed (randomly encrypted) parts: it is the same command.
+                    // Another caller committed this command id first. Bound to the same command,
+                    // the store replays it; bound to another, it is refused here. Under the
+                    // earlier rule (an entry or a request without a command digest) it is the
+                    // same command when it went to the same stream: the events may differ only
+                    // in their sealed (randomly encrypted) parts.
                     if let Some(executed) = self.earlier_outcome(context, &stream).await? {
                         return Ok(executed);
                     }
@@ -326,27 +342,51 @@ impl CommandService {
         })
     }
 
+    /// What the command id of `context` already did, before anything is decided or sealed:
+    /// the earlier outcome when the id is bound to this very command (a retry), a refusal when
+    /// it is bound to another, and `None` when the id is new, or recorded before ids were bound
+    /// (the earlier rule then applies once the command's stream is known).
+    pub async fn recorded(&self, context: &CommandContext) -> Result<Option<Executed>> {
+        let (Some(command_id), Some(digest)) = (context.command_id, context.command_digest) else {
+            return Ok(None);
+        };
+        let Some(record) = self.store.command_record(command_id).await? else {
+            return Ok(None);
+        };
+        match record.command_digest {
+            None => Ok(None),
+            Some(recorded) if recorded == digest => Ok(Some(replayed(record.outcome))),
+            Some(_) => Err(Error::CommandIdUsedForAnotherCommand {
+                command_id,
+                applied_to: record.outcome.stream,
+            }),
+        }
+    }
+
     async fn earlier_outcome(&self, context: &CommandContext, stream: &StreamName) -> Result<Option<Executed>> {
         let Some(command_id) = context.command_id else {
             return Ok(None);
         };
-        let Some(outcome) = self.store.command_outcome(command_id).await? else {
+        let Some(record) = self.store.command_record(command_id).await? else {
             return Ok(None);
         };
-        if outcome.stream != stream.as_str() {
+        if let (Some(digest), Some(recorded)) = (context.command_digest, record.command_digest) {
+            if digest != recorded {
+                return Err(Error::CommandIdUsedForAnotherCommand {
+                    command_id,
+                    applied_to: record.outcome.stream,
+                });
+            }
+            return Ok(Some(replayed(record.outcome)));
+        }
+        if record.outcome.stream != stream.as_str() {
             return Err(Error::CommandIdReused {
                 command_id,
-                applied_to: outcome.stream,
+                applied_to: record.outcome.stream,
                 requested: stream.to_string(),
             });
         }
-        Ok(Some(Executed {
-            stream: stream.to_string(),
-            outcome,
-            already_applied: true,
-            event_types: Vec::new(),
-            attempts: 0,
-        }))
+        Ok(Some(replayed(record.outcome)))
     }
 
     fn encode_events<D>(&self, context: &CommandContext, events: &[D::Event]) -> (Vec<&'static str>, Vec<NewEvent>)
@@ -375,6 +415,17 @@ impl CommandService {
             new_events.push(NewEvent::new(event_type, schema_version, text, occurred_at));
         }
         (types, new_events)
+    }
+}
+
+/// What answering a retried command with its first outcome reports.
+fn replayed(outcome: AppendOutcome) -> Executed {
+    Executed {
+        stream: outcome.stream.clone(),
+        outcome,
+        already_applied: true,
+        event_types: Vec::new(),
+        attempts: 0,
     }
 }
 

@@ -191,10 +191,10 @@ async fn a_command_already_committed_returns_its_earlier_outcome() {
         domain_error(fixture.app.run(&context(2), &join_counterpart(1)).await),
         DomainError::CounterpartAlreadyJoined { .. }
     ));
-    // A command id names one command: reusing it for another stream is refused.
+    // A command id names one command: reusing it for another is refused.
     assert!(matches!(
         fixture.app.run(&context(1), &join_counterpart(2)).await,
-        Err(Error::CommandIdReused { .. })
+        Err(Error::CommandIdUsedForAnotherCommand { .. })
     ));
 }
 
@@ -263,6 +263,10 @@ impl EventStore for Interfering {
 
     async fn command_outcome(&self, command_id: Uuid) -> smes_eventlog::Result<Option<AppendOutcome>> {
         self.inner.command_outcome(command_id).await
+    }
+
+    async fn command_record(&self, command_id: Uuid) -> smes_eventlog::Result<Option<smes_eventlog::CommandRecord>> {
+        self.inner.command_record(command_id).await
     }
 
     async fn verify_with(

@@ -583,7 +583,18 @@ impl<'a> Invocation<'a> {
         }
         object.insert("kind".to_owned(), json!(self.kind));
         object.extend(self.fields);
+        // Under a given command id, a record the caller did not name gets an id made from it, so
+        // the command run again under that id is the same command (a retry).
+        let given_command_id = self.common.command_id.or_else(|| {
+            object
+                .get("command_id")
+                .and_then(Value::as_str)
+                .and_then(|text| Uuid::parse_str(text).ok())
+        });
         for (key, value) in self.defaults {
+            let value = given_command_id.map_or(value, |command_id| {
+                json!(smes_app::id_from_command_id(command_id, &key))
+            });
             object.entry(key).or_insert(value);
         }
         if let Some(command_id) = self.common.command_id {

@@ -12,6 +12,7 @@ mod forget;
 mod history;
 mod import;
 mod keeper;
+mod personal_keys;
 mod project;
 mod publish;
 mod rebuild;
@@ -96,6 +97,9 @@ enum Command {
     /// One subcommand per domain command: `smes counterpart join ...`, `smes activity approve ...`.
     #[command(flatten)]
     Domain(Box<commands::DomainCommand>),
+    /// Personal-data keys: count those that nothing in the record names, and remove them.
+    #[command(subcommand)]
+    PersonalKeys(personal_keys::PersonalKeysCommand),
     /// Forget a person's personal data (a focal point or an actor): the erasure is recorded
     /// with who and why, the person's key is destroyed, and the log still verifies.
     #[command(subcommand)]
@@ -237,6 +241,7 @@ async fn run(cli: Cli) -> Result<()> {
             let person = smes_app::personal_data::person_id(app.service().new_id())?;
             println!("{}", app.sealer().register_actor(person, &name).await?);
         }
+        Command::PersonalKeys(command) => print!("{}", personal_keys::run(&cli.database, command).await?),
         Command::Forget(command) => {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
             print!("{}", forget::run(&app, &actor, command).await?);

@@ -46,7 +46,8 @@ pub(crate) struct ValidatedAppend {
     pub(crate) encoded_stream: String,
     /// The metadata as the JSON object every record of this append carries.
     pub(crate) encoded_metadata: String,
-    /// SHA-256 over the stream and the events: tells a retried command from a reused id.
+    /// The command's digest when the request names one, else SHA-256 over the stream and the
+    /// events: tells a retried command from a reused id.
     pub(crate) digest: Hash,
 }
 
@@ -161,6 +162,9 @@ fn validate_drawing(
         digest.update([0]);
         events.push(validated);
     }
+    // A command's own digest, when the caller gives one, binds the id to the command; else the
+    // events' digest does.
+    let digest = request.command_digest.unwrap_or_else(|| digest.finalize().into());
     let encoded_stream = json_string(request.stream.as_str());
     let encoded_metadata =
         serde_json::to_string(&record_metadata(&request.metadata)).expect("metadata always serialises");
@@ -169,7 +173,7 @@ fn validate_drawing(
         events,
         encoded_stream,
         encoded_metadata,
-        digest: digest.finalize().into(),
+        digest,
     })
 }
 

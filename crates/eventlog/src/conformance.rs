@@ -532,6 +532,52 @@ pub async fn batch_results_are_independent<B: Backend>(backend: &B) {
     assert_eq!(store.head().await.unwrap().position, 3);
 }
 
+/// A command id bound to a command's digest: the same command again is a retry even when its
+/// events differ (personal data sealed afresh), another command under the id is refused, and
+/// the binding is read back and copied with the log; an entry copied as unbound reads unbound.
+pub async fn command_ids_bound_to_their_command<B: Backend>(backend: &B) {
+    let store = backend.fresh(fixed_options()).await;
+    let command_id = Uuid::from_u128(0xb0b);
+    let bound = |events: u64, digest: u8| {
+        let mut req = request("s", ExpectedVersion::Any, events).with_command_digest([digest; 32]);
+        req.metadata = req.metadata.with_command_id(command_id);
+        req
+    };
+    let first = store.append(bound(1, 7)).await.unwrap();
+    assert!(!first.replayed);
+    let retried = store.append(bound(2, 7)).await.unwrap();
+    assert!(retried.replayed, "the same command with other events is a retry");
+    assert_eq!(retried.last_position, first.last_position);
+    let refused = store.append(bound(1, 8)).await.unwrap_err();
+    assert!(matches!(refused, Error::CommandIdReused { .. }), "{refused}");
+    assert_eq!(store.head().await.unwrap().position, 1);
+    let record = store.command_record(command_id).await.unwrap().unwrap();
+    assert_eq!(record.command_digest, Some([7; 32]));
+    assert_eq!(record.outcome.last_position, 1);
+    assert!(store.command_record(Uuid::from_u128(1)).await.unwrap().is_none());
+
+    let records = store.read_raw(1, 10).await.unwrap();
+    let commands = store.read_commands(1, 1).await.unwrap();
+    assert!(commands.iter().all(|entry| entry.binds_command));
+    let copy = backend.fresh(fixed_options()).await;
+    copy.append_raw(records.clone(), commands.clone()).await.unwrap();
+    let copied = copy.command_record(command_id).await.unwrap().unwrap();
+    assert_eq!(copied.command_digest, Some([7; 32]));
+
+    let unbound: Vec<CommandEntry> = commands
+        .into_iter()
+        .map(|entry| CommandEntry {
+            binds_command: false,
+            ..entry
+        })
+        .collect();
+    let earlier = backend.fresh(fixed_options()).await;
+    earlier.append_raw(records, unbound).await.unwrap();
+    let record = earlier.command_record(command_id).await.unwrap().unwrap();
+    assert_eq!(record.command_digest, None, "an entry written before ids were bound");
+    assert!(!earlier.read_commands(1, 1).await.unwrap()[0].binds_command);
+}
+
 /// The same command id is written once: in one process, after a restart, and when racing.
 pub async fn idempotent_command_ids<B: Backend>(backend: &B) {
     let store = Arc::new(backend.fresh(fixed_options()).await);
@@ -2004,6 +2050,7 @@ macro_rules! conformance_suite {
             concurrent_appenders_one_winner_per_version,
             batch_results_are_independent,
             idempotent_command_ids,
+            command_ids_bound_to_their_command,
             reads_from_any_position,
             streaming_while_appending_sees_a_gapless_prefix,
             upcasting_on_every_read_path,

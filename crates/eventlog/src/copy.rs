@@ -256,6 +256,7 @@ mod tests {
             last_version: versions.1,
             recorded_at_micros: 1_356_998_401_000_000,
             request_digest: vec![1; 32],
+            binds_command: true,
         }
     }
 

@@ -225,6 +225,11 @@ pub struct AppendRequest {
     pub events: Vec<NewEvent>,
     /// Metadata shared by every event of the append.
     pub metadata: Metadata,
+    /// The SHA-256 of the command the append carries out, in a canonical form, when the caller
+    /// has one: stored with the command id instead of the digest of the events, it binds the
+    /// id to the command itself, so a retry that seals its personal data afresh is still the
+    /// same command and another command under the same id is not.
+    pub command_digest: Option<Hash>,
 }
 
 impl AppendRequest {
@@ -240,8 +245,27 @@ impl AppendRequest {
             expected_version,
             events,
             metadata,
+            command_digest: None,
         }
     }
+
+    /// The same request, bound to the digest of the command it carries out.
+    pub fn with_command_digest(mut self, digest: Hash) -> Self {
+        self.command_digest = Some(digest);
+        self
+    }
+}
+
+/// What the log keeps of an append that carried a command id: its outcome, and the digest of
+/// the command when the id is bound to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRecord {
+    /// What the append wrote (with `replayed` set).
+    pub outcome: AppendOutcome,
+    /// The digest the id is bound to: the command's (or, for an append that named no command
+    /// digest, its events'). `None` for entries written before ids were bound, whose digest
+    /// covered sealed parts that differ on every retry.
+    pub command_digest: Option<Hash>,
 }
 
 /// What an append wrote (or, for a repeated command id, what the first append wrote).
@@ -390,6 +414,9 @@ pub struct CommandEntry {
     pub recorded_at_micros: i64,
     /// The digest of the request, which tells a retry from a different command reusing the id.
     pub request_digest: Vec<u8>,
+    /// Whether `request_digest` binds the id to its command (false for entries written before
+    /// ids were bound: see [`CommandRecord::command_digest`]).
+    pub binds_command: bool,
 }
 
 /// The Merkle tree head of the log at some size: what a checkpoint signs.

@@ -38,8 +38,8 @@ pub mod witness;
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
 pub use error::{Error, InvalidInput, Result};
 pub use event::{
-    AppendOutcome, AppendRequest, CommandEntry, ExpectedVersion, Head, Metadata, NewEvent, Payload, RawRecord,
-    RecordedEvent, StoredCheckpoint, StreamName,
+    AppendOutcome, AppendRequest, CommandEntry, CommandRecord, ExpectedVersion, Head, Metadata, NewEvent, Payload,
+    RawRecord, RecordedEvent, StoredCheckpoint, StreamName,
 };
 pub use lease::ProjectionLease;
 pub use links::{Link, LinkIndexHead};

@@ -15,7 +15,8 @@ use uuid::Uuid;
 use crate::clock::{Clock, IdSource, RandomIds, SystemClock};
 use crate::error::Result;
 use crate::event::{
-    AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StoredCheckpoint, StreamName, TreeHead,
+    AppendOutcome, AppendRequest, CommandEntry, CommandRecord, Head, RawRecord, RecordedEvent, StoredCheckpoint,
+    StreamName, TreeHead,
 };
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
@@ -99,6 +100,16 @@ pub trait EventStore: Send + Sync {
 
     /// The outcome of an earlier append that carried `command_id`, if there was one.
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>>;
+
+    /// The register's entry for `command_id`, with the digest the id is bound to. A store that
+    /// keeps no digests answers with `command_digest: None`, the rule for entries written
+    /// before ids were bound to their commands.
+    async fn command_record(&self, command_id: Uuid) -> Result<Option<CommandRecord>> {
+        Ok(self.command_outcome(command_id).await?.map(|outcome| CommandRecord {
+            outcome,
+            command_digest: None,
+        }))
+    }
 
     /// Walks the whole hash chain; fails with [`crate::Error::Chain`] naming the first position
     /// that does not verify (a column that disagrees with its record included). Also checks

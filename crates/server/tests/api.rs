@@ -699,6 +699,54 @@ async fn a_command_retried_with_the_same_key_is_applied_once_with_the_same_outco
 }
 
 #[tokio::test]
+async fn a_key_retried_with_another_body_on_the_same_stream_is_refused() {
+    let fixture = Fixture::empty().await;
+    let key = "5e1a0000-0000-4000-8000-00000000abcf";
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/open-work-programme";
+    let first = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&open_2014()),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let head = fixture.head().await;
+    // The same work programme with another budget: the same stream, another command.
+    let changed = open_2014().replace("\"1000\"", "\"2500\"");
+    assert_ne!(changed, open_2014());
+    let reused = fixture
+        .call("POST", uri, Some(&token), Some(&changed), &[("idempotency-key", key)])
+        .await;
+    reused.assert_problem(409, "a key reused with another body");
+    assert_eq!(reused.json["type"], "urn:smes:problem:command-id-reused");
+    assert_eq!(reused.json["field"], "Idempotency-Key");
+    let detail = reused.json["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(key) && detail.contains("already used for a different command"),
+        "{detail}"
+    );
+    assert_eq!(fixture.head().await, head, "nothing written");
+    // The first body again is still a retry.
+    let retry = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&open_2014()),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    assert_eq!(
+        (retry.status.as_u16(), retry.json["replayed"].as_bool()),
+        (200, Some(true))
+    );
+}
+
+#[tokio::test]
 async fn the_actor_and_role_recorded_are_the_tokens() {
     let fixture = Fixture::empty().await;
     let created = fixture

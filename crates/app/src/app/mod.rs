@@ -7,7 +7,7 @@ mod references;
 
 pub use forgetting::ForgetSubject;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use smes_domain::activity::{self, ActivityCommand, ActivityDecider};
 use smes_domain::consultation::{self, ConsultationCommand, ConsultationDecider, Rating};
@@ -26,6 +26,7 @@ use smes_domain::work_programme::{self, WorkProgrammeCommand, WorkProgrammeDecid
 use smes_domain::{Decider, DomainError};
 use smes_eventlog::RecordedEvent;
 
+use crate::command_digest::command_digest;
 use crate::commands::{AppCommand, FocalPoint};
 use crate::error::Result;
 use crate::personal_data::{PersonalData, Sealer};
@@ -60,9 +61,53 @@ impl App {
         &self.sealer
     }
 
-    /// Runs one command: seals its personal data, gathers its look-ups, decides and appends.
+    /// Runs one command: binds its command id to the command's digest, seals its personal
+    /// data, gathers its look-ups, decides and appends.
+    ///
+    /// A command id already recorded for this very command answers with the first outcome, for
+    /// a command that seals personal data before anything is sealed, so a retry creates no
+    /// key; one recorded for another command is refused
+    /// ([`crate::Error::CommandIdUsedForAnotherCommand`]). A key made for a new person
+    /// whose command then writes nothing (refused, or found to be a retry) is deleted again.
     pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
-        self.check_references(context, command).await?;
+        let context = context.clone().with_command_digest(command_digest(command));
+        // Only a command that seals personal data needs the look-up before it is prepared (it
+        // would make a key); for the others the store answers a recorded id at the append, and
+        // the service when deciding again fails, with no read on the common path.
+        if seals_personal_data(command)
+            && let Some(executed) = self.service.recorded(&context).await?
+        {
+            return Ok(executed);
+        }
+        self.check_references(&context, command).await?;
+        let new_people = NewPeople::default();
+        let result = self.dispatch(&context, command, &new_people).await;
+        let written = matches!(&result, Ok(executed) if !executed.already_applied && !executed.event_types.is_empty());
+        if !written {
+            let discarded = self.discard_keys(new_people).await;
+            // The command's own error says more than a failure to tidy up after it.
+            if result.is_ok() {
+                discarded?;
+            }
+        }
+        result
+    }
+
+    /// Deletes the keys made for the new people of a command that wrote nothing: nobody else
+    /// knows these people, so no envelope of theirs can be in the log.
+    async fn discard_keys(&self, new_people: NewPeople) -> Result<()> {
+        for (person, key_id) in new_people.into_keys() {
+            self.sealer.keys().discard_unused_key(person, &key_id, None).await?;
+        }
+        Ok(())
+    }
+
+    async fn dispatch(
+        &self,
+        context: &CommandContext,
+        command: &AppCommand,
+        new_people: &NewPeople,
+    ) -> Result<Executed> {
         match command {
             AppCommand::JoinSystem(join) => {
                 self.execute::<MemberStateDecider>(
@@ -109,7 +154,7 @@ impl App {
                 .await
             }
             AppCommand::JoinCounterpart(join) => {
-                let focal_point = self.seal_focal_point(&join.focal_point).await?;
+                let focal_point = self.seal_focal_point(&join.focal_point, new_people).await?;
                 self.execute::<CounterpartDecider>(
                     context,
                     CounterpartCommand::Join(counterpart::JoinCounterpart {
@@ -127,7 +172,7 @@ impl App {
                 .await
             }
             AppCommand::ChangeFocalPoint(change) => {
-                let focal_point = self.seal_focal_point(&change.focal_point).await?;
+                let focal_point = self.seal_focal_point(&change.focal_point, new_people).await?;
                 self.execute::<CounterpartDecider>(
                     context,
                     CounterpartCommand::ChangeFocalPoint(counterpart::ChangeFocalPoint {
@@ -611,12 +656,18 @@ impl App {
         self.service.execute::<D>(context, &command).await
     }
 
-    async fn seal_focal_point(&self, focal_point: &FocalPoint) -> Result<SealedPersonalData> {
-        let person = match focal_point.person {
-            Some(person) => person,
-            None => PersonId::new(self.service.new_id())?,
+    /// Seals a focal point's name and e-mail under their person's key. A person the caller did
+    /// not name is new: their id is drawn here and noted in `new_people`, so that their key
+    /// goes again if the command writes nothing. A named person's key is left alone, even when
+    /// this command made it: another command may be sealing with it at the same moment
+    /// (`smes personal-keys prune` removes it later if no event ever names it).
+    async fn seal_focal_point(&self, focal_point: &FocalPoint, new_people: &NewPeople) -> Result<SealedPersonalData> {
+        let (person, new) = match focal_point.person {
+            Some(person) => (person, false),
+            None => (PersonId::new(self.service.new_id())?, true),
         };
-        self.sealer
+        let sealed = self
+            .sealer
             .seal(
                 person,
                 &PersonalData {
@@ -624,7 +675,36 @@ impl App {
                     email: Some(focal_point.email.clone()),
                 },
             )
-            .await
+            .await?;
+        if new {
+            new_people.note(person, sealed.key_id());
+        }
+        Ok(sealed)
+    }
+}
+
+/// Whether preparing `command` seals personal data (and so may make a key).
+fn seals_personal_data(command: &AppCommand) -> bool {
+    matches!(
+        command,
+        AppCommand::JoinCounterpart(_) | AppCommand::ChangeFocalPoint(_)
+    )
+}
+
+/// The people a command drew new ids for, with the keys it made for them.
+#[derive(Debug, Default)]
+struct NewPeople(Mutex<Vec<(PersonId, String)>>);
+
+impl NewPeople {
+    fn note(&self, person: PersonId, key_id: &str) {
+        self.0
+            .lock()
+            .expect("new people lock")
+            .push((person, key_id.to_owned()));
+    }
+
+    fn into_keys(self) -> Vec<(PersonId, String)> {
+        self.0.into_inner().expect("new people lock")
     }
 }
 

@@ -37,13 +37,14 @@ pub(super) async fn read_raw(pool: &PgPool, from: u64, limit: i64) -> Result<Vec
 }
 
 /// A row of `commands`.
-type CommandRow = (String, String, i64, i64, i64, i64, i64, Vec<u8>);
+type CommandRow = (String, String, i64, i64, i64, i64, i64, Vec<u8>, bool);
 
 /// The command entries whose last position lies in `first..=last`.
 pub(super) async fn read_commands(pool: &PgPool, first: u64, last: u64) -> Result<Vec<CommandEntry>> {
     let rows: Vec<CommandRow> = sqlx::query_as(
         "SELECT command_id, stream, first_position, last_position, first_version, last_version, recorded_at, \
-         request_digest FROM commands WHERE last_position BETWEEN $1 AND $2 ORDER BY last_position, command_id",
+         request_digest, binds_command FROM commands WHERE last_position BETWEEN $1 AND $2 \
+         ORDER BY last_position, command_id",
     )
     .bind(to_i64(first))
     .bind(to_i64(last))
@@ -52,7 +53,17 @@ pub(super) async fn read_commands(pool: &PgPool, first: u64, last: u64) -> Resul
     Ok(rows
         .into_iter()
         .map(
-            |(command_id, stream, first_position, last_position, first_version, last_version, recorded_at, digest)| {
+            |(
+                command_id,
+                stream,
+                first_position,
+                last_position,
+                first_version,
+                last_version,
+                recorded_at,
+                digest,
+                binds,
+            )| {
                 CommandEntry {
                     command_id,
                     stream,
@@ -62,6 +73,7 @@ pub(super) async fn read_commands(pool: &PgPool, first: u64, last: u64) -> Resul
                     last_version: last_version as u64,
                     recorded_at_micros: recorded_at,
                     request_digest: digest,
+                    binds_command: binds,
                 }
             },
         )
@@ -156,7 +168,7 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
     for entry in commands {
         sqlx::query(
             "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
-             recorded_at, request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             recorded_at, request_digest, binds_command) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&entry.command_id)
         .bind(&entry.stream)
@@ -166,6 +178,7 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
         .bind(to_i64(entry.last_version))
         .bind(entry.recorded_at_micros)
         .bind(&entry.request_digest)
+        .bind(entry.binds_command)
         .execute(&mut *transaction)
         .await?;
     }

@@ -34,7 +34,9 @@ use crate::clock::{Clock, IdSource};
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::StoredCheckpoint;
-use crate::event::{AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StreamName, TreeHead};
+use crate::event::{
+    AppendOutcome, AppendRequest, CommandEntry, CommandRecord, Head, RawRecord, RecordedEvent, StreamName, TreeHead,
+};
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{EventStore, EventStream, StoreOptions};
@@ -488,6 +490,38 @@ impl EventStore for PostgresEventStore {
                 .await?
                 .map(|earlier| earlier.outcome),
         )
+    }
+
+    async fn command_record(&self, command_id: Uuid) -> Result<Option<CommandRecord>> {
+        let row: Option<(String, i64, i64, i64, i64, i64, Vec<u8>, bool)> = sqlx::query_as(
+            "SELECT stream, first_position, last_position, first_version, last_version, recorded_at, request_digest, \
+             binds_command FROM commands WHERE command_id = $1",
+        )
+        .bind(command_id.hyphenated().to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((stream, first_position, last_position, first_version, last_version, recorded_at, digest, binds)) =
+            row
+        else {
+            return Ok(None);
+        };
+        let command_digest = if binds {
+            Some(codec::stored_hash(last_position as u64, &digest)?)
+        } else {
+            None
+        };
+        Ok(Some(CommandRecord {
+            outcome: AppendOutcome {
+                stream,
+                first_position: first_position as u64,
+                last_position: last_position as u64,
+                first_version: first_version as u64,
+                last_version: last_version as u64,
+                recorded_at: Timestamp::from_microsecond(recorded_at).unwrap_or(Timestamp::UNIX_EPOCH),
+                replayed: true,
+            },
+            command_digest,
+        }))
     }
 
     async fn verify_with(&self, witnesses: &Witnesses) -> Result<VerifiedLog> {

@@ -39,7 +39,8 @@ pub(super) fn read_raw(connection: &Connection, from: u64, limit: i64) -> Result
 pub(super) fn read_commands(connection: &Connection, first: u64, last: u64) -> Result<Vec<CommandEntry>> {
     let mut statement = connection.prepare_cached(
         "SELECT command_id, stream, first_position, last_position, first_version, last_version, recorded_at, \
-         request_digest FROM commands WHERE last_position BETWEEN ?1 AND ?2 ORDER BY last_position, command_id",
+         request_digest, binds_command FROM commands WHERE last_position BETWEEN ?1 AND ?2 \
+         ORDER BY last_position, command_id",
     )?;
     let rows = statement.query_map(params![first, last], |row| {
         Ok(CommandEntry {
@@ -51,6 +52,7 @@ pub(super) fn read_commands(connection: &Connection, first: u64, last: u64) -> R
             last_version: row.get(5)?,
             recorded_at_micros: row.get(6)?,
             request_digest: row.get(7)?,
+            binds_command: row.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -132,7 +134,7 @@ pub(super) fn append_raw(
         }
         let mut register = transaction.prepare_cached(
             "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
-             recorded_at, request_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             recorded_at, request_digest, binds_command) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for entry in commands {
             register.execute(params![
@@ -144,6 +146,7 @@ pub(super) fn append_raw(
                 entry.last_version,
                 entry.recorded_at_micros,
                 entry.request_digest,
+                entry.binds_command,
             ])?;
         }
     }

@@ -32,7 +32,8 @@ use crate::clock::IdSource;
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::event::{
-    AppendOutcome, AppendRequest, CommandEntry, Head, RawRecord, RecordedEvent, StoredCheckpoint, StreamName, TreeHead,
+    AppendOutcome, AppendRequest, CommandEntry, CommandRecord, Head, RawRecord, RecordedEvent, StoredCheckpoint,
+    StreamName, TreeHead,
 };
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
@@ -671,6 +672,11 @@ impl EventStore for SqliteEventStore {
         self.with_reader(|connection| writer::earlier_outcome(connection, &command_id.hyphenated().to_string()))
             .await
             .map(|earlier| earlier.map(|earlier| earlier.outcome))
+    }
+
+    async fn command_record(&self, command_id: Uuid) -> Result<Option<CommandRecord>> {
+        self.with_reader(|connection| writer::command_record(connection, &command_id.hyphenated().to_string()))
+            .await
     }
 
     /// Reads and decodes pages on [`DECODING_READERS`] blocking threads at once, each taking

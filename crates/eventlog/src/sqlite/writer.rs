@@ -18,9 +18,9 @@ use tokio::sync::{oneshot, watch};
 use super::TreeMaintenance;
 use super::merkle::{self, CatchUp};
 use crate::clock::Clock;
-use crate::codec::{ChainTail, ValidatedAppend};
+use crate::codec::{self, ChainTail, ValidatedAppend};
 use crate::error::{Error, Result};
-use crate::event::AppendOutcome;
+use crate::event::{AppendOutcome, CommandRecord};
 
 /// The most events one group commit takes before it commits.
 const MAX_GROUP_EVENTS: usize = 200_000;
@@ -257,7 +257,8 @@ fn commit_group(
             transaction
                 .prepare_cached(
                     "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, \
-                     last_version, recorded_at, request_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     last_version, recorded_at, request_digest, binds_command) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)",
                 )?
                 .execute(params![
                     command_id,
@@ -285,6 +286,26 @@ fn commit_group(
 pub(crate) struct EarlierAppend {
     pub(crate) outcome: AppendOutcome,
     digest: Vec<u8>,
+}
+
+/// The register's entry for `command_id`, with the digest it binds the id to (`None` for an
+/// entry written before ids were bound to their commands).
+pub(crate) fn command_record(connection: &Connection, command_id: &str) -> Result<Option<CommandRecord>> {
+    let Some(earlier) = earlier_outcome(connection, command_id)? else {
+        return Ok(None);
+    };
+    let binds: bool = connection
+        .prepare_cached("SELECT binds_command FROM commands WHERE command_id = ?1")?
+        .query_row([command_id], |row| row.get(0))?;
+    let command_digest = if binds {
+        Some(codec::stored_hash(earlier.outcome.last_position, &earlier.digest)?)
+    } else {
+        None
+    };
+    Ok(Some(CommandRecord {
+        outcome: earlier.outcome,
+        command_digest,
+    }))
 }
 
 /// The outcome of the append that carried `command_id`, if there was one.

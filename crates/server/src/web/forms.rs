@@ -407,7 +407,7 @@ async fn refused(
             }
             status
         }
-        E::CommandIdReused { .. } | E::TooManyConflicts { .. } => {
+        E::CommandIdReused { .. } | E::CommandIdUsedForAnotherCommand { .. } | E::TooManyConflicts { .. } => {
             values.form_error = Some(error.to_string());
             StatusCode::CONFLICT
         }
