@@ -224,8 +224,11 @@ async fn run(cli: Cli) -> Result<()> {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
             let summary = import::run(&app, &actor, &file).await?;
             print!("{summary}");
-            if !summary.failed.is_empty() {
-                anyhow::bail!("{} of the lines of {} failed", summary.failed.len(), file.display());
+            if let Some(stopped) = summary.stopped {
+                anyhow::bail!(stopped);
+            }
+            if summary.failed > 0 {
+                anyhow::bail!("{} of the lines of {} failed", summary.failed, file.display());
             }
         }
         Command::Domain(command) => {
