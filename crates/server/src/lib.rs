@@ -15,6 +15,7 @@
 
 pub mod access;
 mod commands;
+pub mod connections;
 pub mod error;
 mod extract;
 pub mod problem;
@@ -61,6 +62,8 @@ pub struct ServerConfig {
     /// Whether the web pages' cookies carry `Secure` (sent over HTTPS only). True unless the
     /// server is started for plain-HTTP use on the local machine (`smes serve --plain-http`).
     pub secure_cookies: bool,
+    /// The limits on connections: the time to send headers and how many are served at once.
+    pub limits: connections::Limits,
 }
 
 impl Default for ServerConfig {
@@ -69,6 +72,7 @@ impl Default for ServerConfig {
             index_page: smes_reports::index::PAGE,
             timeout: DEFAULT_TIMEOUT,
             secure_cookies: true,
+            limits: connections::Limits::default(),
         }
     }
 }
@@ -189,7 +193,25 @@ pub fn router(mut api: Api) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(api.config.timeout, timeout))
+        .layer(middleware::map_response(protective_headers))
         .with_state(api)
+}
+
+/// The headers every answer carries, API and pages alike, unless the handler set its own:
+/// never cached (answers depend on the caller's token and the log's head), never sniffed as
+/// another content type, never sent as a referrer (page addresses name records), never framed.
+async fn protective_headers(mut response: Response) -> Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Listens on `address` (`host:port`; port 0 takes any free port).
@@ -202,9 +224,11 @@ pub async fn listen(address: &str) -> Result<tokio::net::TcpListener> {
         })
 }
 
-/// Serves the API on `listener` until the process ends.
+/// Serves the API on `listener` until the process ends, within the configuration's limits on
+/// connections.
 pub async fn serve(listener: tokio::net::TcpListener, api: Api) -> Result<()> {
-    axum::serve(listener, router(api)).await?;
+    let limits = api.config.limits;
+    connections::serve(listener, router(api), limits).await?;
     Ok(())
 }
 

@@ -39,8 +39,6 @@ pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
 
@@ -365,11 +363,6 @@ mod tests {
         assert_eq!(business_time(midnight), "2013-06-30");
         assert_eq!(business_time(noon), "2013-06-30T12:00:00Z");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_controls;
 
     #[test]
     fn control_characters_never_reach_a_page() {
