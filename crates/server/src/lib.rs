@@ -154,7 +154,34 @@ fn routes() -> OpenApiRouter<Api> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = routes().split_for_parts().1;
     list_commands(&mut document);
+    describe_points(&mut document);
     document
+}
+
+/// Describes the diff's `from` and `to` as the three forms they take (a date, `known:` and an
+/// RFC 3339 time in UTC, `position:` and a position), which the attributes cannot say.
+fn describe_points(document: &mut utoipa::openapi::OpenApi) {
+    let point = serde_json::json!({"anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": "^known:[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"},
+        {"type": "string", "pattern": "^position:[1-9][0-9]{0,17}$"},
+    ]});
+    let Ok(point) = serde_json::from_value::<utoipa::openapi::RefOr<utoipa::openapi::Schema>>(point) else {
+        return;
+    };
+    let operation = document
+        .paths
+        .paths
+        .get_mut("/api/diff")
+        .and_then(|item| item.get.as_mut());
+    let parameters = operation.and_then(|operation| operation.parameters.as_mut());
+    for parameter in parameters.into_iter().flatten() {
+        if let utoipa::openapi::RefOr::T(parameter) = parameter
+            && (parameter.name == "from" || parameter.name == "to")
+        {
+            parameter.schema = Some(point.clone());
+        }
+    }
 }
 
 /// Names every command kind in the document, as the allowed values of the command route's
@@ -176,6 +203,15 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
                 .enum_values(Some(commands::kinds()));
             parameter.schema = Some(kinds.into());
         }
+        if let utoipa::openapi::RefOr::T(parameter) = parameter
+            && parameter.name.eq_ignore_ascii_case(IDEMPOTENCY_KEY)
+        {
+            // The key is a UUID, which the attributes can say only as a pattern.
+            let uuid = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::Custom("uuid".to_owned())));
+            parameter.schema = Some(uuid.into());
+        }
     }
 }
 
@@ -184,6 +220,7 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
 pub fn router(mut api: Api) -> Router {
     let (router, mut document) = routes().split_for_parts();
     list_commands(&mut document);
+    describe_points(&mut document);
     api.openapi = Arc::new(document.to_json().unwrap_or_default());
     let pages = web::routes().route_layer(middleware::from_fn_with_state(api.clone(), web::guard));
     router
