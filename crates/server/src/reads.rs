@@ -229,6 +229,7 @@ pub struct StreamPage {
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A name no stream can have (empty, over 200 bytes, with a control character or white space at either end)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn stream_events(
@@ -237,8 +238,10 @@ pub async fn stream_events(
     query: ApiQuery,
 ) -> Result<Json<StreamPage>, Problem> {
     query.only(&["from", "limit"])?;
+    // A name no stream can have (empty, too long, with control characters or white space at
+    // either end) names nothing in the log.
     let name = StreamName::new(stream.clone())
-        .map_err(|error| Problem::invalid_parameter("stream", format!("stream: {error}")))?;
+        .map_err(|error| Problem::not_found(format!("stream: {error}")).with_parameter("stream"))?;
     let from = number(&query, "from", 1, MAX_VERSION)?.unwrap_or(1);
     let limit = number(&query, "limit", 1, MAX_PAGE as u64)?.unwrap_or(100) as usize;
     let events = api

@@ -118,7 +118,8 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
         ("GET", "/api/streams/{stream}/events") => plain(
             "/api/streams/work-programme-2013/events?from=1&limit=2",
             vec![
-                bad("/api/streams/%01/events", 400, Some(("parameter", "stream"))),
+                // A name no stream can have names nothing in the log.
+                bad("/api/streams/%01/events", 404, Some(("parameter", "stream"))),
                 bad(
                     "/api/streams/work-programme-2013/events?limit=0",
                     400,
