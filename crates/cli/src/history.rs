@@ -47,20 +47,6 @@ fn visible_controls(text: &str) -> String {
     shown
 }
 
-#[cfg(test)]
-mod tests {
-    use super::visible_controls;
-
-    #[test]
-    fn control_characters_are_shown_escaped_and_newlines_and_tabs_kept() {
-        assert_eq!(
-            visible_controls("Lima\u{1b}[2J\u{7}\0\r\u{9b}\n\tnext"),
-            "Lima\\u{1b}[2J\\u{7}\\u{0}\\u{d}\\u{9b}\n\tnext"
-        );
-        assert_eq!(visible_controls("Asunción"), "Asunción");
-    }
-}
-
 async fn render_event(out: &mut String, sealer: &Sealer, event: &RecordedEvent) -> Result<()> {
     let warning = if event.event_type.ends_with("DuplicateWarningOverridden") {
         "  [duplicate warning overridden]"
@@ -211,5 +197,19 @@ fn inline(value: &Value) -> String {
         }
         Value::Array(items) => items.iter().map(inline).collect::<Vec<_>>().join(", "),
         other => scalar(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_controls;
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_newlines_and_tabs_kept() {
+        assert_eq!(
+            visible_controls("Lima\u{1b}[2J\u{7}\0\r\u{9b}\n\tnext"),
+            "Lima\\u{1b}[2J\\u{7}\\u{0}\\u{d}\\u{9b}\n\tnext"
+        );
+        assert_eq!(visible_controls("Asunción"), "Asunción");
     }
 }
