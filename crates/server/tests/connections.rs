@@ -128,3 +128,34 @@ async fn api_answers_and_pages_carry_the_protective_headers() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_body_sent_too_slowly_is_answered_503_after_the_request_timeout() {
+    let fixture = Fixture::empty().await;
+    let config = ServerConfig {
+        timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    };
+    let api = Api::new(fixture.app.clone(), fixture.tokens.clone(), config);
+    let listener = smes_server::listen("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(smes_server::serve(listener, api));
+
+    let token = &fixture.token["secretariat"];
+    let mut slow = TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/commands/open-work-programme HTTP/1.1\r\nHost: smes\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"year\": 20"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let answer = read_to_close(&mut slow).await;
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    assert!(answer.contains("took longer than 300 ms"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(fixture.head().await.0, 0, "nothing was recorded");
+}
