@@ -107,6 +107,21 @@ mod tests {
         assert_eq!(value, format!("{}…", "é".repeat(80)));
     }
 
+    proptest::proptest! {
+        /// Any text is refused exactly when it is blank or holds a control character other
+        /// than newline and tab.
+        #[test]
+        fn text_is_refused_exactly_for_blanks_and_control_characters(text in "\\PC*|.*[\\x00-\\x1f\\x7f-\\x9f].*") {
+            let blank = text.trim().is_empty();
+            let control = text.chars().any(|character| character.is_control() && character != '\n' && character != '\t');
+            let refused = require_text("note", &text);
+            proptest::prop_assert_eq!(refused.is_err(), blank || control, "{:?}: {:?}", text, refused);
+            if let Err(DomainError::InvalidValue { field, .. }) = refused {
+                proptest::prop_assert_eq!(field, "note");
+            }
+        }
+    }
+
     #[test]
     fn lists_must_be_non_empty_and_distinct() {
         assert_eq!(
