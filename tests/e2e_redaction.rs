@@ -75,3 +75,20 @@ fn bench_names_the_server_without_its_password() {
     let error = fails_without_password(dir.path(), &["bench", "--quick", "--postgres", &url]);
     assert!(error.contains("cannot create a scratch database"), "{error}");
 }
+
+#[test]
+fn help_never_shows_the_database_variables_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url_with_password();
+    for args in [&["--help"][..], &["serve", "--help"], &["copy", "--help"]] {
+        let output = std::process::Command::new(support::smes_binary())
+            .args(args)
+            .current_dir(dir.path())
+            .env("SMES_DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let help = stdout(&output);
+        assert!(help.contains("SMES_DATABASE_URL"), "{help}");
+        assert!(!help.contains(PASSWORD), "smes {args:?} printed the password: {help}");
+    }
+}

@@ -34,8 +34,15 @@ use smes_eventlog::{EventStore, Metadata, Payload, RandomIds, RecordedEvent, Str
 #[derive(Debug, Parser)]
 #[command(name = "smes", version, about)]
 struct Cli {
-    /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL.
-    #[arg(long, global = true, env = "SMES_DATABASE_URL", default_value = "sqlite://smes.db")]
+    /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL. The help
+    /// never shows the variable's value, which may hold a password.
+    #[arg(
+        long,
+        global = true,
+        env = "SMES_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://smes.db"
+    )]
     database: String,
 
     /// How many events each transaction of the link index covers when reports catch it up and
