@@ -190,3 +190,56 @@ fn importing_into_a_missing_log_fails_clearly() {
         "error: no event log at sqlite://smes.db; create one with `smes init`\n"
     );
 }
+
+#[test]
+fn a_byte_order_mark_an_invalid_utf8_line_and_an_overlong_line_are_taken_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let mut file = b"\xEF\xBB\xBF".to_vec();
+    file.extend_from_slice(line(1, join_counterpart(1, "PE")).as_bytes());
+    file.extend_from_slice(b"\n");
+    let mut not_utf8 = line(2, join_counterpart(2, "CL")).into_bytes();
+    let name = not_utf8.windows(6).position(|window| window == b"Agency").unwrap();
+    not_utf8[name] = 0xff;
+    file.extend_from_slice(&not_utf8);
+    file.extend_from_slice(b"\n");
+    // One byte over the limit of 1 MiB.
+    let mut overlong = join_counterpart(3, "MX");
+    overlong["name"] = json!("x".repeat(1 << 20));
+    let overlong = line(3, overlong);
+    assert!(overlong.len() > 1 << 20);
+    file.extend_from_slice(overlong.as_bytes());
+    file.extend_from_slice(b"\r\n");
+    file.extend_from_slice(line(4, join_counterpart(4, "CO")).as_bytes());
+    file.extend_from_slice(b"\r\n");
+    std::fs::write(dir.path().join("mixed.jsonl"), file).unwrap();
+
+    let output = smes(dir.path(), &["import", "mixed.jsonl"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "2 applied, 0 already applied, 2 failed\n");
+    let start_of_name = name + 1;
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "line 2: the line is not UTF-8 text: invalid byte 0xff at byte {start_of_name} of the line; it was skipped\n\
+             line 3: the line is longer than 1048576 bytes, the longest an import line may be; it was skipped\n\
+             error: 2 of the lines of mixed.jsonl failed\n"
+        )
+    );
+    assert_eq!(events(dir.path()), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn importing_an_endless_binary_stream_stops_at_once_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let output = smes(dir.path(), &["import", "/dev/zero"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "0 applied, 0 already applied, 0 failed\n");
+    assert_eq!(
+        stderr(&output),
+        "error: /dev/zero: line 1 holds a NUL byte (at byte 1 of the line): this is not a JSON Lines text file, so the import stopped there\n"
+    );
+    assert_eq!(events(dir.path()), 0);
+}

@@ -12,6 +12,9 @@ use crate::personal_data::{KeyStore, RandomSource};
 use crate::postgres_keys::PostgresKeyStore;
 use crate::sqlite_keys::SqliteKeyStore;
 
+/// A URL with its password replaced by `***`: the one function every message naming a log uses.
+pub use smes_eventlog::without_password;
+
 /// An opened event log of either backend.
 #[derive(Debug, Clone)]
 pub enum Database {
@@ -96,38 +99,5 @@ impl Database {
             Database::Sqlite(store) => store.checkpoints().await?,
             Database::Postgres(store) => store.checkpoints().await?,
         })
-    }
-}
-
-/// A URL with the password of its user part, if any, replaced by `***`.
-pub fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let Some((user_part, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match user_part.split_once(':') {
-        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-        None => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_password;
-
-    #[test]
-    fn passwords_are_hidden_and_the_rest_is_kept() {
-        assert_eq!(
-            without_password("postgres://smes:s3cr:et@db.example:5432/smes?sslmode=require"),
-            "postgres://smes:***@db.example:5432/smes?sslmode=require"
-        );
-        assert_eq!(without_password("postgres://smes@db/smes"), "postgres://smes@db/smes");
-        assert_eq!(without_password("postgres://db/smes"), "postgres://db/smes");
-        assert_eq!(without_password("smes.db"), "smes.db");
-        assert_eq!(without_password("postgres://u:p@h/d@x"), "postgres://u:***@h/d@x");
     }
 }

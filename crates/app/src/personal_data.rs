@@ -340,6 +340,10 @@ impl Sealer {
 
     /// Encrypts a person's data with their key (created if they have none).
     pub async fn seal(&self, person: PersonId, data: &PersonalData) -> Result<SealedPersonalData> {
+        smes_domain::values::refuse_control_characters("name", &data.name)?;
+        if let Some(email) = &data.email {
+            smes_domain::values::refuse_control_characters("email", email)?;
+        }
         let key = self.keys.key_for(person).await?;
         let mut nonce = [0u8; NONCE_BYTES];
         self.random.fill(&mut nonce);

@@ -257,6 +257,11 @@ impl CommandService {
         D: Decider,
         D::Event: StoredEvent + OccurredOn,
     {
+        // The metadata's free text is held to the same rule as the command's own text.
+        smes_domain::values::refuse_control_characters("actor", &context.actor)?;
+        if let Some(reason) = &context.reason {
+            smes_domain::values::refuse_control_characters("why", reason)?;
+        }
         let stream = StreamName::new(D::stream_name(&D::target(command))).map_err(smes_eventlog::Error::from)?;
         // A command id already applied is recognised by the store when the same events come
         // again (the append is replayed), and looked up here when deciding again gives an error

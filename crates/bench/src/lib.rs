@@ -77,6 +77,15 @@ pub enum BenchError {
     /// The command service refused a command.
     #[error("command service")]
     App(#[from] smes_app::Error),
+    /// The PostgreSQL server to measure on could not be reached.
+    #[error("cannot create a scratch database on the PostgreSQL server at {location}")]
+    Postgres {
+        /// The URL, without its password.
+        location: String,
+        /// Why.
+        #[source]
+        source: sqlx::Error,
+    },
     /// A benchmark command line did not parse.
     #[error("benchmark command: {0}")]
     Command(String),

@@ -48,12 +48,17 @@ struct Scratch {
 
 impl Scratch {
     async fn create(url: &str) -> Result<Scratch, BenchError> {
-        let admin = PgConnectOptions::from_str(url)?;
+        let unreachable = |source| BenchError::Postgres {
+            location: smes_eventlog::without_password(url),
+            source,
+        };
+        let admin = PgConnectOptions::from_str(url).map_err(unreachable)?;
         let name = format!("smes_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut connection = admin.connect().await?;
+        let mut connection = admin.connect().await.map_err(unreachable)?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
             .execute(&mut connection)
-            .await?;
+            .await
+            .map_err(unreachable)?;
         connection.close().await?;
         Ok(Scratch { admin, name })
     }

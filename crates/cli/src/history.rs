@@ -28,7 +28,23 @@ pub async fn render(store: &dyn EventStore, sealer: &Sealer, stream: &str) -> Re
     if out.is_empty() {
         bail!("stream {stream} has no events");
     }
-    Ok(format!("{stream}\n{out}"))
+    Ok(visible_controls(&format!("{stream}\n{out}")))
+}
+
+/// `text` with every control character other than newline and tab written out as `\u{1b}`:
+/// events recorded before text fields refused them still print, but cannot move the cursor,
+/// ring the bell or recolour the terminal.
+fn visible_controls(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for character in text.chars() {
+        if smes_domain::values::is_refused_control(character) {
+            // Writing to a String cannot fail.
+            let _ = write!(shown, "\\u{{{:x}}}", u32::from(character));
+        } else {
+            shown.push(character);
+        }
+    }
+    shown
 }
 
 async fn render_event(out: &mut String, sealer: &Sealer, event: &RecordedEvent) -> Result<()> {
@@ -181,5 +197,19 @@ fn inline(value: &Value) -> String {
         }
         Value::Array(items) => items.iter().map(inline).collect::<Vec<_>>().join(", "),
         other => scalar(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_controls;
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_newlines_and_tabs_kept() {
+        assert_eq!(
+            visible_controls("Lima\u{1b}[2J\u{7}\0\r\u{9b}\n\tnext"),
+            "Lima\\u{1b}[2J\\u{7}\\u{0}\\u{d}\\u{9b}\n\tnext"
+        );
+        assert_eq!(visible_controls("Asunción"), "Asunción");
     }
 }

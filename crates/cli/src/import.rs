@@ -3,9 +3,13 @@
 //!
 //! Each line is one command and one append, so each is atomic on its own. A bad line is
 //! reported with its number and reason and the import goes on with the next. Every line
-//! carries a command id, so importing the same file again applies nothing twice.
+//! carries a command id, so importing the same file again applies nothing twice. The file is
+//! read a line at a time ([`lines`]), so its size does not bound what can be imported and a
+//! line too long, or not UTF-8, is refused on its own.
 
-use std::io::IsTerminal;
+mod lines;
+
+use std::io::{BufReader, IsTerminal};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -13,6 +17,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use smes_app::{App, CommandLine, Source};
 
 use crate::wiring::Actor;
+use lines::Lines;
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -21,42 +26,68 @@ pub struct ImportSummary {
     pub applied: usize,
     /// Lines whose command id had already been applied.
     pub already_applied: usize,
-    /// Lines refused: line number and reason.
-    pub failed: Vec<(usize, String)>,
+    /// Lines refused (each reported on standard error with its number and reason as it was
+    /// met).
+    pub failed: usize,
+    /// Why the import stopped before the end of the file, if it did: the lines before were
+    /// applied, none after.
+    pub stopped: Option<String>,
 }
 
 /// Applies every line of `path`, in order.
 pub async fn run(app: &App, actor: &Actor, path: &Path) -> Result<ImportSummary> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(index, line)| (index + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty())
-        .collect();
-    let progress = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(lines.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} lines {msg}") {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|metadata| metadata.len());
+    let progress = progress_bar(size);
+    let mut lines = Lines::new(BufReader::with_capacity(1 << 16, file));
     let mut summary = ImportSummary::default();
-    for (number, line) in lines {
-        match apply(app, actor, line).await {
-            Ok(true) => summary.applied += 1,
-            Ok(false) => summary.already_applied += 1,
-            Err(reason) => {
+    loop {
+        let (number, line) = match lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(stopped) => {
+                summary.stopped = Some(format!("{}: {:#}", path.display(), anyhow::Error::from(stopped)));
+                break;
+            }
+        };
+        let outcome = match line {
+            Ok(text) if text.trim().is_empty() => None,
+            Ok(text) => Some(apply(app, actor, text.trim()).await),
+            Err(refused) => Some(Err(refused.to_string())),
+        };
+        match outcome {
+            None => {}
+            Some(Ok(true)) => summary.applied += 1,
+            Some(Ok(false)) => summary.already_applied += 1,
+            Some(Err(reason)) => {
                 progress.suspend(|| eprintln!("line {number}: {reason}"));
-                summary.failed.push((number, reason));
+                summary.failed += 1;
             }
         }
-        progress.inc(1);
+        progress.set_position(lines.bytes_read());
     }
     progress.finish_and_clear();
     Ok(summary)
+}
+
+/// A bar of the bytes read out of `size` (a spinner when the size is not known), drawn only
+/// on a terminal.
+fn progress_bar(size: Option<u64>) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let (bar, template) = match size {
+        Some(size) => (ProgressBar::new(size), "{bar:40} {bytes}/{total_bytes} {msg}"),
+        None => (ProgressBar::new_spinner(), "{spinner} {bytes} read {msg}"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Applies one line; `Ok(false)` when its command id was already applied.
@@ -82,9 +113,7 @@ impl std::fmt::Display for ImportSummary {
         writeln!(
             formatter,
             "{} applied, {} already applied, {} failed",
-            self.applied,
-            self.already_applied,
-            self.failed.len()
+            self.applied, self.already_applied, self.failed
         )
     }
 }

@@ -36,8 +36,15 @@ use smes_eventlog::{EventStore, Metadata, Payload, RandomIds, RecordedEvent, Str
 #[derive(Debug, Parser)]
 #[command(name = "smes", version, about)]
 struct Cli {
-    /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL.
-    #[arg(long, global = true, env = "SMES_DATABASE_URL", default_value = "sqlite://smes.db")]
+    /// The event log: `sqlite://PATH` (or a plain path), or a `postgres://` URL. The help
+    /// never shows the variable's value, which may hold a password.
+    #[arg(
+        long,
+        global = true,
+        env = "SMES_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://smes.db"
+    )]
     database: String,
 
     /// How many events each transaction of the link index covers when reports catch it up and
@@ -228,8 +235,11 @@ async fn run(cli: Cli) -> Result<()> {
             let (app, _keys) = wiring::open_app(&cli.database, false, Arc::new(RandomIds::default())).await?;
             let summary = import::run(&app, &actor, &file).await?;
             print!("{summary}");
-            if !summary.failed.is_empty() {
-                anyhow::bail!("{} of the lines of {} failed", summary.failed.len(), file.display());
+            if let Some(stopped) = summary.stopped {
+                anyhow::bail!(stopped);
+            }
+            if summary.failed > 0 {
+                anyhow::bail!("{} of the lines of {} failed", summary.failed, file.display());
             }
         }
         Command::Domain(command) => {

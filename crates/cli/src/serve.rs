@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use smes_eventlog::RandomIds;
+use smes_server::connections::Limits;
 use smes_server::{Api, Role, ServerConfig, TokenStore};
 
 use crate::{keeper, wiring};
@@ -19,6 +20,13 @@ pub struct ServeArgs {
     /// How many seconds a request may take before it is answered 503.
     #[arg(long, default_value_t = smes_server::DEFAULT_TIMEOUT.as_secs())]
     timeout: u64,
+    /// How many seconds a client may take to send a request's headers (or, on a kept-alive
+    /// connection, to start its next request) before its connection is closed.
+    #[arg(long, default_value_t = smes_server::connections::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_timeout: u64,
+    /// How many connections are served at once; more wait until one ends.
+    #[arg(long, default_value_t = smes_server::connections::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
     /// The web pages' session cookie without `Secure`, so a browser on this machine can sign
     /// in over plain http://127.0.0.1; without it the cookie is sent over HTTPS only (behind a
     /// TLS-terminating proxy).
@@ -64,6 +72,10 @@ pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result
         index_page,
         timeout: std::time::Duration::from_secs(args.timeout),
         secure_cookies: !args.plain_http,
+        limits: Limits {
+            header_read_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+            max_connections: args.max_connections.max(1),
+        },
     };
     let listener = smes_server::listen(&args.listen).await?;
     let address = listener.local_addr()?;

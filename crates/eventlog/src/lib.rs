@@ -28,6 +28,7 @@ pub mod error;
 pub mod event;
 pub mod lease;
 pub mod links;
+pub mod location;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;
@@ -43,6 +44,7 @@ pub use event::{
 };
 pub use lease::ProjectionLease;
 pub use links::{Link, LinkIndexHead};
+pub use location::without_password;
 pub use postgres::{AppendPaths, CommitDelay, PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, MAX_DEFAULT_READ_PARALLELISM, SqliteConfig, SqliteEventStore, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};

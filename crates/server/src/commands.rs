@@ -202,7 +202,7 @@ pub struct CommandOutcome {
     security(("bearer" = [])),
     params(
         ("command" = String, Path, description = "The command's kind: a `kind` of docs/import.md (such as open-work-programme, join-counterpart, approve-activity), forget-focal-point or forget-actor (as `smes forget`), or publish-snapshot (as `smes publish snapshot`)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "A UUID, the command's id: a request retried with the same key is applied once and answered with the same outcome; the same key with another body is refused (409)"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "A UUID, the command's id: a request retried with the same key is applied once and answered with the same outcome; the same key with another body is refused (409)"),
     ),
     request_body(
         content = Object,

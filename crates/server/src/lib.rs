@@ -15,6 +15,7 @@
 
 pub mod access;
 mod commands;
+pub mod connections;
 pub mod error;
 mod extract;
 pub mod problem;
@@ -61,6 +62,8 @@ pub struct ServerConfig {
     /// Whether the web pages' cookies carry `Secure` (sent over HTTPS only). True unless the
     /// server is started for plain-HTTP use on the local machine (`smes serve --plain-http`).
     pub secure_cookies: bool,
+    /// The limits on connections: the time to send headers and how many are served at once.
+    pub limits: connections::Limits,
 }
 
 impl Default for ServerConfig {
@@ -69,6 +72,7 @@ impl Default for ServerConfig {
             index_page: smes_reports::index::PAGE,
             timeout: DEFAULT_TIMEOUT,
             secure_cookies: true,
+            limits: connections::Limits::default(),
         }
     }
 }
@@ -150,7 +154,34 @@ fn routes() -> OpenApiRouter<Api> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = routes().split_for_parts().1;
     list_commands(&mut document);
+    describe_points(&mut document);
     document
+}
+
+/// Describes the diff's `from` and `to` as the three forms they take (a date, `known:` and an
+/// RFC 3339 time in UTC, `position:` and a position), which the attributes cannot say.
+fn describe_points(document: &mut utoipa::openapi::OpenApi) {
+    let point = serde_json::json!({"anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": "^known:[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"},
+        {"type": "string", "pattern": "^position:[1-9][0-9]{0,17}$"},
+    ]});
+    let Ok(point) = serde_json::from_value::<utoipa::openapi::RefOr<utoipa::openapi::Schema>>(point) else {
+        return;
+    };
+    let operation = document
+        .paths
+        .paths
+        .get_mut("/api/diff")
+        .and_then(|item| item.get.as_mut());
+    let parameters = operation.and_then(|operation| operation.parameters.as_mut());
+    for parameter in parameters.into_iter().flatten() {
+        if let utoipa::openapi::RefOr::T(parameter) = parameter
+            && (parameter.name == "from" || parameter.name == "to")
+        {
+            parameter.schema = Some(point.clone());
+        }
+    }
 }
 
 /// Names every command kind in the document, as the allowed values of the command route's
@@ -172,6 +203,15 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
                 .enum_values(Some(commands::kinds()));
             parameter.schema = Some(kinds.into());
         }
+        if let utoipa::openapi::RefOr::T(parameter) = parameter
+            && parameter.name.eq_ignore_ascii_case(IDEMPOTENCY_KEY)
+        {
+            // The key is a UUID, which the attributes can say only as a pattern.
+            let uuid = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::Custom("uuid".to_owned())));
+            parameter.schema = Some(uuid.into());
+        }
     }
 }
 
@@ -180,6 +220,7 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
 pub fn router(mut api: Api) -> Router {
     let (router, mut document) = routes().split_for_parts();
     list_commands(&mut document);
+    describe_points(&mut document);
     api.openapi = Arc::new(document.to_json().unwrap_or_default());
     let pages = web::routes().route_layer(middleware::from_fn_with_state(api.clone(), web::guard));
     router
@@ -189,7 +230,25 @@ pub fn router(mut api: Api) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(api.config.timeout, timeout))
+        .layer(middleware::map_response(protective_headers))
         .with_state(api)
+}
+
+/// The headers every answer carries, API and pages alike, unless the handler set its own:
+/// never cached (answers depend on the caller's token and the log's head), never sniffed as
+/// another content type, never sent as a referrer (page addresses name records), never framed.
+async fn protective_headers(mut response: Response) -> Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Listens on `address` (`host:port`; port 0 takes any free port).
@@ -202,9 +261,11 @@ pub async fn listen(address: &str) -> Result<tokio::net::TcpListener> {
         })
 }
 
-/// Serves the API on `listener` until the process ends.
+/// Serves the API on `listener` until the process ends, within the configuration's limits on
+/// connections.
 pub async fn serve(listener: tokio::net::TcpListener, api: Api) -> Result<()> {
-    axum::serve(listener, router(api)).await?;
+    let limits = api.config.limits;
+    connections::serve(listener, router(api), limits).await?;
     Ok(())
 }
 

@@ -82,14 +82,15 @@ pub async fn checkpoints(State(api): State<Api>, query: ApiQuery) -> Result<Json
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("position" = String, Path, description = "The event's position (from 1)"),
-        ("tree_size" = Option<u64>, Query, description = "The size of the tree the proof is for, such as a signed checkpoint's (default: the log's head)"),
+        ("position" = u64, Path, minimum = 1, description = "The event's position (from 1)"),
+        ("tree_size" = Option<u64>, Query, minimum = 1, description = "The size of the tree the proof is for, such as a signed checkpoint's (default: the log's head)"),
     ),
     responses(
         (status = 200, description = "The proof document of `smes prove inclusion`: the record exactly as stored and hashed, and the proof hashes (base64), nearest sibling first", body = Object),
-        (status = 400, description = "The position or tree size is not a number, or lies beyond the log (or the tree); the problem names the parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The position or tree size is not a number from 1; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn inclusion(
@@ -130,14 +131,15 @@ pub async fn inclusion(
     tag = "audit",
     security(("bearer" = [])),
     params(
-        ("from" = u64, Query, description = "The older tree size, such as an earlier signed checkpoint's (from 1)"),
-        ("to" = Option<u64>, Query, description = "The newer tree size, at least `from` (default: the log's head)"),
+        ("from" = u64, Query, minimum = 1, description = "The older tree size, such as an earlier signed checkpoint's (from 1)"),
+        ("to" = Option<u64>, Query, minimum = 1, description = "The newer tree size, at least `from` (default: the log's head)"),
     ),
     responses(
         (status = 200, description = "The proof document of `smes prove consistency`: the sizes and the proof hashes (base64)", body = Object),
-        (status = 400, description = "A size is missing, not a number, out of order or beyond the log; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A size is missing, not a number from 1, or out of order; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn consistency(State(api): State<Api>, query: ApiQuery) -> Result<Json<ConsistencyProofDocument>, Problem> {
@@ -193,13 +195,14 @@ fn whole(name: &str, text: &str) -> Result<u64, Problem> {
         })
 }
 
-/// Refuses `value` of `name` beyond `limit` (what `whose` holds).
+/// Refuses `value` of `name` beyond `limit` (what `whose` holds) as not found: the log does
+/// not hold it (yet).
 fn beyond(name: &str, value: u64, limit: u64, whose: &str) -> Result<(), Problem> {
     if value > limit {
-        return Err(Problem::invalid_parameter(
-            name,
-            format!("{name}: {value} is beyond the end; {whose} {limit} events"),
-        ));
+        return Err(
+            Problem::not_found(format!("{name}: {value} is beyond the end; {whose} {limit} events"))
+                .with_parameter(name),
+        );
     }
     Ok(())
 }

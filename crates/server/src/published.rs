@@ -40,7 +40,7 @@ pub async fn published_snapshots(State(api): State<Api>, query: ApiQuery) -> Res
     path = "/api/published-snapshots/{id}",
     tag = "published",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The publication's id (a UUID)")),
+    params(("id" = String, Path, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "The publication's id (a UUID)")),
     responses(
         (status = 200, description = "`publication` (as in the list) and `snapshot` (as `smes snapshot --format json` writes it)", body = Object),
         (status = 400, description = "The id is not a UUID, or a query parameter was given", body = Problem, content_type = "application/problem+json"),
@@ -64,11 +64,16 @@ pub async fn published_snapshot(
     Ok(json_text(publication::reproduced_json(&reproduced).map_err(report)?))
 }
 
-/// The publication with the id given in a path: 400 when it is not a UUID, 404 when unknown.
+/// The publication with the id given in a path: 400 when it is not a UUID, 404 when unknown
+/// (the nil UUID names no publication).
 pub(crate) async fn find(api: &Api, id: &str) -> Result<Published, Problem> {
-    let publication = id
-        .parse::<PublicationId>()
-        .map_err(|error| Problem::invalid_parameter("id", format!("id: {error}")))?;
+    let publication = match id.parse::<PublicationId>() {
+        Ok(publication) => publication,
+        Err(_) if id.parse::<uuid::Uuid>().is_ok() => {
+            return Err(Problem::not_found(format!("no publication {id} in the log")).with_parameter("id"));
+        }
+        Err(error) => return Err(Problem::invalid_parameter("id", format!("id: {error}"))),
+    };
     let store = api.app.service().store();
     let publications = publication::publications(store.as_ref()).await.map_err(report)?;
     publications

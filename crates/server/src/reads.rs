@@ -79,19 +79,20 @@ pub async fn openapi_json(State(api): State<Api>, query: ApiQuery) -> Result<Res
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("year" = String, Path, description = "The work programme's year, 1975 to 9999"),
-        ("as_of" = Option<String>, Query, description = "As of the end of this business date (YYYY-MM-DD)"),
-        ("known_at" = Option<String>, Query, description = "As known at this record time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "At this log position (from 1)"),
-        ("area" = Option<String>, Query, description = "Only these thematic areas (slug or number; repeat or separate with commas)"),
-        ("country" = Option<String>, Query, description = "Only activities hosted by these Member States (ISO codes)"),
-        ("status" = Option<String>, Query, description = "Only activities with these statuses (approved, held, ...)"),
+        ("year" = u16, Path, minimum = 1975, maximum = 9999, description = "The work programme's year, 1975 to 9999"),
+        ("as_of" = Option<String>, Query, format = Date, description = "As of the end of this business date (YYYY-MM-DD)"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "As known at this record time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "At this log position (from 1)"),
+        ("area" = Option<String>, Query, pattern = "^ *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?(, *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?)*$", description = "Only these thematic areas (slug or number; repeat or separate with commas)"),
+        ("country" = Option<String>, Query, pattern = "^ *(([A-Za-z]{2}) *)?(, *(([A-Za-z]{2}) *)?)*$", description = "Only activities hosted by these Member States (ISO codes)"),
+        ("status" = Option<String>, Query, pattern = "^ *((proposed|deferred|approved|rejected|held|cancelled|unknown) *)?(, *((proposed|deferred|approved|rejected|held|cancelled|unknown) *)?)*$", description = "Only activities with these statuses (approved, held, ...)"),
     ),
     responses(
         (status = 200, description = "The snapshot with its anchor (log position, head hash, Merkle tree size and root)", body = Object),
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn work_programme(
@@ -120,11 +121,11 @@ pub async fn work_programme(
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("kind" = String, Path, description = "activity, need, counterpart or decision"),
+        ("kind" = String, Path, pattern = "^(activity|need|counterpart|decision)$", description = "activity, need, counterpart or decision"),
         ("id" = String, Path, description = "The id (a UUID), or a decision's document reference"),
-        ("as_of" = Option<String>, Query, description = "As of the end of this business date (YYYY-MM-DD)"),
-        ("known_at" = Option<String>, Query, description = "As known at this record time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "At this log position (from 1)"),
+        ("as_of" = Option<String>, Query, format = Date, description = "As of the end of this business date (YYYY-MM-DD)"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "As known at this record time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "At this log position (from 1)"),
     ),
     responses(
         (status = 200, description = "The trace, each step with position, actor, role, reason, times and hash", body = Object),
@@ -220,14 +221,15 @@ pub struct StreamPage {
     security(("bearer" = [])),
     params(
         ("stream" = String, Path, description = "The stream, such as work-programme-2013 or activity-<uuid>"),
-        ("from" = Option<u64>, Query, description = "The first version (1 to 9223372036854775807; default 1)"),
-        ("limit" = Option<u64>, Query, description = "At most this many events (1 to 1000; default 100)"),
+        ("from" = Option<u64>, Query, minimum = 1, maximum = 9223372036854775807_u64, description = "The first version (1 to 9223372036854775807; default 1)"),
+        ("limit" = Option<u64>, Query, minimum = 1, maximum = 1000, description = "At most this many events (1 to 1000; default 100)"),
     ),
     responses(
         (status = 200, description = "The events (none for a stream that holds none)", body = StreamPage),
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A name no stream can have (empty, over 200 bytes, with a control character or white space at either end)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn stream_events(
@@ -236,8 +238,10 @@ pub async fn stream_events(
     query: ApiQuery,
 ) -> Result<Json<StreamPage>, Problem> {
     query.only(&["from", "limit"])?;
+    // A name no stream can have (empty, too long, with control characters or white space at
+    // either end) names nothing in the log.
     let name = StreamName::new(stream.clone())
-        .map_err(|error| Problem::invalid_parameter("stream", format!("stream: {error}")))?;
+        .map_err(|error| Problem::not_found(format!("stream: {error}")).with_parameter("stream"))?;
     let from = number(&query, "from", 1, MAX_VERSION)?.unwrap_or(1);
     let limit = number(&query, "limit", 1, MAX_PAGE as u64)?.unwrap_or(100) as usize;
     let events = api
@@ -387,13 +391,35 @@ pub(crate) fn report(error: smes_reports::Error) -> Problem {
     match error {
         smes_reports::Error::InvalidOption { option, value, allowed } => {
             let parameter = parameter_of(option);
-            Problem::invalid_parameter(parameter, format!("{parameter}: {value:?} is not allowed; {allowed}"))
+            // The same words as the pages' field errors, whichever the status.
+            let detail = format!("{parameter}: {value:?} is not allowed; {allowed}");
+            if names_what_the_log_lacks(option, &value) {
+                Problem::not_found(detail).with_parameter(parameter)
+            } else {
+                Problem::invalid_parameter(parameter, detail)
+            }
         }
         error @ smes_reports::Error::UnknownSubject { .. } => Problem::not_found(error.to_string()),
         error @ smes_reports::Error::IndexBusy { .. } => {
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy", error.to_string())
         }
         error => internal("report", &error),
+    }
+}
+
+/// Whether a value the reports refused is well formed, so that what it names is missing from
+/// the log rather than wrong: a log position beyond the head, a year without a work
+/// programme, an id that names no activity, need or counterpart. Those are 404, as any
+/// subject the log does not hold; a value of the wrong form, or out of its range, is 400.
+fn names_what_the_log_lacks(option: &str, value: &str) -> bool {
+    let position = |text: &str| text.trim().parse::<u64>().is_ok_and(|position| position >= 1);
+    match option {
+        "--at-position" => position(value),
+        // A diff's points: only a position can lie beyond the log.
+        "--from" | "--to" => value.trim().strip_prefix("position:").is_some_and(position),
+        "--year" => parse_year(value).is_ok(),
+        "ID" => true,
+        _ => false,
     }
 }
 

@@ -42,18 +42,19 @@ fn required<'a>(query: &'a ApiQuery, name: &str, what: &str) -> Result<&'a str, 
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("as_of" = Option<String>, Query, description = "As of the end of this business date (YYYY-MM-DD)"),
-        ("known_at" = Option<String>, Query, description = "As known at this record time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "At this log position (from 1)"),
-        ("area" = Option<String>, Query, description = "Only needs of these thematic areas (slug or number; repeat or separate with commas)"),
-        ("country" = Option<String>, Query, description = "Only needs concerning these Member States (ISO codes)"),
-        ("status" = Option<String>, Query, description = "Only needs with these statuses: answered, open, unanswered"),
+        ("as_of" = Option<String>, Query, format = Date, description = "As of the end of this business date (YYYY-MM-DD)"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "As known at this record time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "At this log position (from 1)"),
+        ("area" = Option<String>, Query, pattern = "^ *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?(, *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?)*$", description = "Only needs of these thematic areas (slug or number; repeat or separate with commas)"),
+        ("country" = Option<String>, Query, pattern = "^ *(([A-Za-z]{2}) *)?(, *(([A-Za-z]{2}) *)?)*$", description = "Only needs concerning these Member States (ISO codes)"),
+        ("status" = Option<String>, Query, pattern = "^ *((answered|open|unanswered) *)?(, *((answered|open|unanswered) *)?)*$", description = "Only needs with these statuses: answered, open, unanswered"),
     ),
     responses(
         (status = 200, description = "The register with its anchor: counts by status, by thematic area and by Member State, and each need with the activities citing it", body = Object),
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn needs_register(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {
@@ -75,17 +76,18 @@ pub async fn needs_register(State(api): State<Api>, query: ApiQuery) -> Result<R
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("as_of" = Option<String>, Query, description = "As of the end of this business date (YYYY-MM-DD)"),
-        ("known_at" = Option<String>, Query, description = "As known at this record time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "At this log position (from 1)"),
-        ("area" = Option<String>, Query, description = "Only counterparts working in these thematic areas (slug or number; repeat or separate with commas)"),
-        ("country" = Option<String>, Query, description = "Only national counterparts of these Member States, and only these states' histories (ISO codes)"),
+        ("as_of" = Option<String>, Query, format = Date, description = "As of the end of this business date (YYYY-MM-DD)"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "As known at this record time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "At this log position (from 1)"),
+        ("area" = Option<String>, Query, pattern = "^ *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?(, *((public-policies|productive-articulation|internationalization|innovation-icts-competitiveness|financing|entrepreneurship|gender-equality|corporate-social-responsibility|bilateral-technical-assistance|dissemination|\\+?0*([1-9]|10)) *)?)*$", description = "Only counterparts working in these thematic areas (slug or number; repeat or separate with commas)"),
+        ("country" = Option<String>, Query, pattern = "^ *(([A-Za-z]{2}) *)?(, *(([A-Za-z]{2}) *)?)*$", description = "Only national counterparts of these Member States, and only these states' histories (ISO codes)"),
     ),
     responses(
         (status = 200, description = "The directory with its anchor", body = Object),
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn counterpart_directory(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {
@@ -107,15 +109,16 @@ pub async fn counterpart_directory(State(api): State<Api>, query: ApiQuery) -> R
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("as_of" = Option<String>, Query, description = "As of the end of this business date (YYYY-MM-DD)"),
-        ("known_at" = Option<String>, Query, description = "As known at this record time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "At this log position (from 1)"),
+        ("as_of" = Option<String>, Query, format = Date, description = "As of the end of this business date (YYYY-MM-DD)"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "As known at this record time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "At this log position (from 1)"),
     ),
     responses(
         (status = 200, description = "The history with its anchor, by date", body = Object),
         (status = 400, description = "A parameter is not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn evaluation_history(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {
@@ -135,16 +138,17 @@ pub async fn evaluation_history(State(api): State<Api>, query: ApiQuery) -> Resu
     tag = "reads",
     security(("bearer" = [])),
     params(
-        ("from" = String, Query, description = "The first day of the period reviewed (YYYY-MM-DD)"),
-        ("to" = String, Query, description = "The last day of the period reviewed (YYYY-MM-DD), not before from; the pack is as of its end"),
-        ("known_at" = Option<String>, Query, description = "Only what was recorded at or before this time (RFC 3339)"),
-        ("at_position" = Option<String>, Query, description = "Only the log up to this position (from 1)"),
+        ("from" = String, Query, format = Date, description = "The first day of the period reviewed (YYYY-MM-DD)"),
+        ("to" = String, Query, format = Date, description = "The last day of the period reviewed (YYYY-MM-DD), not before from; the pack is as of its end"),
+        ("known_at" = Option<String>, Query, format = DateTime, description = "Only what was recorded at or before this time (RFC 3339)"),
+        ("at_position" = Option<u64>, Query, minimum = 1, description = "Only the log up to this position (from 1)"),
     ),
     responses(
         (status = 200, description = "The pack with its anchor", body = Object),
         (status = 400, description = "A parameter is missing or not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn review_pack(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {
@@ -170,13 +174,14 @@ pub async fn review_pack(State(api): State<Api>, query: ApiQuery) -> Result<Resp
     params(
         ("from" = String, Query, description = "The earlier point: a business date (2013-06-30), a record time (known:2013-06-30T12:00:00Z) or a log position (position:42)"),
         ("to" = String, Query, description = "The later point, in the same forms"),
-        ("year" = Option<String>, Query, description = "Only this work programme's year"),
+        ("year" = Option<u16>, Query, minimum = 1975, maximum = 9999, description = "Only this work programme's year (1975 to 9999)"),
     ),
     responses(
         (status = 200, description = "What changed, by year, with the anchor of the log read", body = Object),
         (status = 400, description = "A parameter is missing or not allowed; the problem names it", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, unknown or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's role may not read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "What the parameter names is not in the log: a position beyond its head, a year without a work programme; the problem names the parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn work_programme_diff(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {

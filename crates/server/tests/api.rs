@@ -95,13 +95,21 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                     Some(("parameter", "as_of")),
                 ),
                 bad(format!("{wp}?format=html"), 400, Some(("parameter", "format"))),
+                // Well formed, but not in the log: not found.
+                bad("/api/work-programme/2099", 404, Some(("parameter", "year"))),
+                bad(
+                    format!("{wp}?at_position=99999999"),
+                    404,
+                    Some(("parameter", "at_position")),
+                ),
             ],
         ),
         ("GET", "/api/trace/{kind}/{id}") => plain(
             &trace,
             vec![
                 bad("/api/trace/planet/x", 400, Some(("parameter", "kind"))),
-                bad("/api/trace/activity/not-a-uuid", 400, Some(("parameter", "id"))),
+                // An id that is not a UUID names no activity the log holds.
+                bad("/api/trace/activity/not-a-uuid", 404, Some(("parameter", "id"))),
                 bad("/api/trace/activity/5e1a0000-0000-4000-8000-0000000fffff", 404, None),
                 bad(format!("{trace}?as_of=30/06/2013"), 400, Some(("parameter", "as_of"))),
                 bad(format!("{trace}?area=financing"), 400, Some(("parameter", "area"))),
@@ -110,7 +118,8 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
         ("GET", "/api/streams/{stream}/events") => plain(
             "/api/streams/work-programme-2013/events?from=1&limit=2",
             vec![
-                bad("/api/streams/%01/events", 400, Some(("parameter", "stream"))),
+                // A name no stream can have names nothing in the log.
+                bad("/api/streams/%01/events", 404, Some(("parameter", "stream"))),
                 bad(
                     "/api/streams/work-programme-2013/events?limit=0",
                     400,
@@ -157,12 +166,12 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 bad("/api/proofs/inclusion/0", 400, Some(("parameter", "position"))),
                 bad(
                     "/api/proofs/inclusion/11?tree_size=10",
-                    400,
+                    404,
                     Some(("parameter", "position")),
                 ),
                 bad(
                     "/api/proofs/inclusion/3?tree_size=100000",
-                    400,
+                    404,
                     Some(("parameter", "tree_size")),
                 ),
                 bad(
@@ -185,7 +194,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ),
                 bad(
                     "/api/proofs/consistency?from=1&to=100000",
-                    400,
+                    404,
                     Some(("parameter", "to")),
                 ),
                 bad(
@@ -204,7 +213,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 // Beyond the log's head: the register names how many events the log holds.
                 bad(
                     "/api/needs?at_position=99999999",
-                    400,
+                    404,
                     Some(("parameter", "at_position")),
                 ),
                 bad("/api/needs?area=finance", 400, Some(("parameter", "area"))),
@@ -226,7 +235,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 bad("/api/counterparts?known_at=never", 400, Some(("parameter", "known_at"))),
                 bad(
                     "/api/counterparts?at_position=99999999",
-                    400,
+                    404,
                     Some(("parameter", "at_position")),
                 ),
                 bad("/api/counterparts?area=11", 400, Some(("parameter", "area"))),
@@ -253,7 +262,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ),
                 bad(
                     "/api/evaluation-history?at_position=99999999",
-                    400,
+                    404,
                     Some(("parameter", "at_position")),
                 ),
                 bad(
@@ -286,7 +295,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 ),
                 bad(
                     "/api/review?from=2013-01-01&to=2013-12-31&at_position=99999999",
-                    400,
+                    404,
                     Some(("parameter", "at_position")),
                 ),
                 // The pack is as of the period's end: no other business date.
@@ -315,7 +324,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 // A position beyond the log's head.
                 bad(
                     "/api/diff?from=position:1&to=position:99999999",
-                    400,
+                    404,
                     Some(("parameter", "to")),
                 ),
                 bad(
@@ -326,7 +335,7 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
                 // A year the log has no work programme for.
                 bad(
                     "/api/diff?from=2013-03-31&to=2013-12-31&year=2099",
-                    400,
+                    404,
                     Some(("parameter", "year")),
                 ),
                 bad(
@@ -384,6 +393,12 @@ fn case(method: &str, path: &str, activity: &str) -> Option<Case> {
             body: None,
             bad: vec![
                 bad("/api/published-snapshots/not-a-uuid", 400, Some(("parameter", "id"))),
+                // The nil UUID is a UUID that names no publication.
+                bad(
+                    "/api/published-snapshots/00000000-0000-0000-0000-000000000000",
+                    404,
+                    Some(("parameter", "id")),
+                ),
                 bad(
                     "/api/published-snapshots/5e1a0000-0000-4000-8000-0000000fffff",
                     404,

@@ -709,3 +709,46 @@ async fn forms_are_refused_without_the_sessions_form_token_and_to_other_roles() 
         "auditors are not offered the forms"
     );
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_beside_their_field_and_a_text_areas_line_breaks_kept() {
+    let fixture = Fixture::demo().await;
+    let browser = Browser::sign_in(&fixture, "secretariat").await;
+    let mut form = browser
+        .fill(
+            "/record/schedule-consultation",
+            &[
+                ("title", "Consultation on export credit\u{1b}[2J"),
+                ("scheduled_for", "2013-05-20"),
+                ("venue", "Caracas, Venezuela"),
+                // Browsers send a text area's line breaks as CR LF.
+                ("why", "agreed at the\r\nLatin American Council"),
+            ],
+        )
+        .await;
+    let before = fixture.head().await;
+    let page = browser.post("/record/schedule-consultation", &form).await;
+    assert_eq!(page.status, 422, "{}", page.text);
+    assert!(
+        page.text
+            .contains("control character U+001B is not allowed in text (only newline and tab are)"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains(r#"id="title-error""#), "{}", page.text);
+    // The value typed is drawn again, with the control character made harmless.
+    assert!(!page.text.contains('\u{1b}'), "{}", page.text);
+    assert!(
+        page.text.contains("Consultation on export credit\u{fffd}[2J"),
+        "{}",
+        page.text
+    );
+    assert_eq!(fixture.head().await, before, "a refused form wrote nothing");
+
+    form.insert("title".to_owned(), "Consultation on export credit".to_owned());
+    let page = browser.post("/record/schedule-consultation", &form).await;
+    recorded(&browser, &page, "schedule").await;
+    let events = fixture.store.read_all(before.0 + 1, 10).await.unwrap();
+    let reason = events.last().and_then(|event| event.metadata.reason.clone());
+    assert_eq!(reason.as_deref(), Some("agreed at the\nLatin American Council"));
+}

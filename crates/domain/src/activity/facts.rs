@@ -114,6 +114,7 @@ impl Output {
         require_text("output title", &self.title)?;
         if !(self.link.starts_with("https://") || self.link.starts_with("http://"))
             || self.link.contains(char::is_whitespace)
+            || self.link.contains(crate::values::is_refused_control)
         {
             return Err(DomainError::InvalidValue {
                 field: "output link",

@@ -11,7 +11,7 @@ mod kinds;
 mod money;
 mod period;
 
-pub use checks::{require_distinct, require_non_empty, require_text};
+pub use checks::{is_refused_control, refuse_control_characters, require_distinct, require_non_empty, require_text};
 pub use codes::{Currency, MemberStateCode};
 pub use decision::{ApprovingBody, Correction, Decision};
 pub use kinds::{

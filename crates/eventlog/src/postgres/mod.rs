@@ -141,7 +141,7 @@ impl Drop for PostgresEventStore {
 impl std::fmt::Debug for PostgresEventStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PostgresEventStore")
-            .field("location", &self.location)
+            .field("location", &crate::location::without_password(&self.location))
             .finish_non_exhaustive()
     }
 }
@@ -161,14 +161,16 @@ impl PostgresEventStore {
 
     /// Opens the log with explicit PostgreSQL settings.
     pub async fn open_with(location: &str, options: StoreOptions, config: PostgresConfig) -> Result<Self> {
+        // Errors name the log without its password.
+        let shown = crate::location::without_password(location);
         if !is_postgres_url(location) {
             return Err(Error::UnsupportedLocation {
-                location: location.to_owned(),
+                location: shown,
                 reason: "a PostgreSQL log is named by a postgres:// URL".into(),
             });
         }
         let open_error = |source: sqlx::Error| Error::Open {
-            location: location.to_owned(),
+            location: shown.clone(),
             source,
         };
         let connect_options = PgConnectOptions::from_str(location).map_err(open_error)?;
@@ -181,7 +183,7 @@ impl PostgresEventStore {
             .connect_with(connect_options)
             .await
             .map_err(open_error)?;
-        if let Err(error) = prepare_schema(&pool, location, options.create).await {
+        if let Err(error) = prepare_schema(&pool, &shown, options.create).await {
             pool.close().await;
             return Err(error);
         }
@@ -289,7 +291,7 @@ impl PostgresEventStore {
 }
 
 /// Refuses databases written by a newer smes, then applies the embedded migrations and records
-/// the log's id.
+/// the log's id. `location` is only for messages: the URL without its password.
 async fn prepare_schema(pool: &PgPool, location: &str, create: bool) -> Result<()> {
     let open_error = |source: sqlx::Error| Error::Open {
         location: location.to_owned(),

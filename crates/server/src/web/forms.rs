@@ -150,7 +150,9 @@ impl Values {
             .chain([WHY_FIELD, OVERRIDE_FIELD, COMMAND_ID_FIELD]);
         for name in names {
             if let Some((_, value)) = form.iter().find(|(key, _)| key == name) {
-                values.values.push((name.to_owned(), value.clone()));
+                // Browsers send a text area's line breaks as CR LF; the record keeps newlines
+                // only (text refuses carriage returns).
+                values.values.push((name.to_owned(), value.replace("\r\n", "\n")));
             }
         }
         values
