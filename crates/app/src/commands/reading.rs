@@ -14,9 +14,52 @@ use serde_path_to_error::Segment;
 pub(super) fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, String> {
     serde_path_to_error::deserialize(fields).map_err(|error| {
         let mut path: Vec<String> = error.path().iter().filter_map(segment).collect();
-        let message = error.inner().to_string();
+        let mut message = error.inner().to_string();
+        if let Some(words) = choice_words::<T>(&message, &path, fields) {
+            message = format!(
+                "invalid type: {}, expected {words}",
+                given_value(value_at(fields, &path))
+            );
+        }
         explain(kind, &mut path, &message, fields)
     })
+}
+
+/// When the word naming a choice (such as `proposer` in `proposed_by`) is not a text, serde
+/// says only "expected string or map". The words it accepts are found by reading the command
+/// again with a word that is not one of them, which serde refuses with the list.
+fn choice_words<T: DeserializeOwned>(message: &str, path: &[String], fields: &Value) -> Option<String> {
+    if !(message.ends_with("expected string or map") || message.ends_with("expected map with a single key")) {
+        return None;
+    }
+    let mut probe = fields.clone();
+    let slot = path
+        .iter()
+        .try_fold(&mut probe, |value, part| match part.strip_prefix('[') {
+            Some(index) => value.get_mut(index.trim_end_matches(']').parse::<usize>().ok()?),
+            None => value.get_mut(part.as_str()),
+        })?;
+    *slot = Value::String(String::new());
+    let error = serde_path_to_error::deserialize::<_, T>(&probe).err()?;
+    let words = error
+        .inner()
+        .to_string()
+        .strip_prefix("unknown variant ``, expected ")?
+        .to_owned();
+    Some(words)
+}
+
+/// A value as serde describes it in its messages, for [`given`] to read back.
+fn given_value(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::Number(number)) if number.is_f64() => format!("floating point `{number}`"),
+        Some(Value::Number(number)) => format!("integer `{number}`"),
+        Some(Value::Bool(boolean)) => format!("boolean `{boolean}`"),
+        Some(Value::String(text)) => format!("string {}", Value::String(text.clone())),
+        Some(Value::Array(_)) => "sequence".to_owned(),
+        Some(Value::Object(_)) => "map".to_owned(),
+        Some(Value::Null) | None => "null".to_owned(),
+    }
 }
 
 /// The envelope keys every command line may carry besides its own fields, named when an
@@ -211,6 +254,9 @@ fn allowed(expected: &str) -> String {
             "a decimal number as text, such as \"1250.50\"".to_owned()
         }
         "a map" => "an object in curly braces".to_owned(),
+        other if other.starts_with("one of `") || other.contains("` or `") || other.starts_with('`') => {
+            format!("one of: {}", names(other).join(", "))
+        }
         other if is_object(other) => "an object in curly braces".to_owned(),
         other => other.to_owned(),
     }

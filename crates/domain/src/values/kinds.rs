@@ -317,6 +317,33 @@ mod tests {
     }
 
     #[test]
+    fn every_value_of_every_list_round_trips_through_serde() {
+        fn check<T>(all: &[T])
+        where
+            T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug + fmt::Display,
+        {
+            let mut slugs: Vec<String> = all.iter().map(ToString::to_string).collect();
+            for value in all {
+                let json = serde_json::to_value(value).unwrap();
+                assert_eq!(json, serde_json::json!(value.to_string()));
+                assert_eq!(&serde_json::from_value::<T>(json).unwrap(), value);
+            }
+            slugs.sort();
+            slugs.dedup();
+            assert_eq!(slugs.len(), all.len(), "a slug names one value");
+        }
+        check(ThematicArea::ALL);
+        check(ActivityKind::ALL);
+        check(Priority::ALL);
+        check(Sex::ALL);
+        check(CounterpartKind::ALL);
+        check(CooperationSourceKind::ALL);
+        check(OfferKind::ALL);
+        check(OutputKind::ALL);
+        check(AssistanceAnswer::ALL);
+    }
+
+    #[test]
     fn only_public_private_and_mixed_counterparts_are_national() {
         let national: Vec<_> = CounterpartKind::ALL.iter().filter(|kind| kind.is_national()).collect();
         assert_eq!(
