@@ -8,6 +8,7 @@ mod commands;
 mod copy;
 mod demo;
 mod export;
+mod flags;
 mod forget;
 mod history;
 mod import;
