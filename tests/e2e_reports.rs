@@ -318,6 +318,14 @@ fn bad_options_are_named_with_the_values_allowed() {
             "--known-at: \"noon\" is not allowed",
         ),
         (
+            &["snapshot", "--year", "2013", "--known-at", "2000-01-01T00:00:00Z"],
+            "--known-at: \"2000-01-01T00:00:00Z\" is not allowed; nothing was recorded by then; the log's first record was made at ",
+        ),
+        (
+            &["needs", "--known-at", "2000-01-01T00:00:00Z"],
+            "--known-at: \"2000-01-01T00:00:00Z\" is not allowed; nothing was recorded by then",
+        ),
+        (
             &["snapshot", "--year", "2013", "--at-position", "500"],
             "the log holds 101 events",
         ),
