@@ -26,6 +26,8 @@ use uuid::Uuid;
 
 mod reading;
 
+pub use reading::{LineError, fields as read_fields};
+
 /// One command, tagged by its `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -206,7 +208,7 @@ impl AppCommand {
 
     /// Reads a command of the given kind from its fields (the object without `kind`). The
     /// error names the kind, the field, the value given and what is allowed.
-    fn from_fields(kind: &str, fields: &Value) -> Result<AppCommand, String> {
+    fn from_fields(kind: &str, fields: &Value) -> Result<AppCommand, LineError> {
         Ok(match kind {
             "join-system" => AppCommand::JoinSystem(reading::fields(kind, fields)?),
             "leave-system" => AppCommand::LeaveSystem(reading::fields(kind, fields)?),
@@ -249,10 +251,13 @@ impl AppCommand {
             "record-expenditure" => AppCommand::RecordExpenditure(reading::fields(kind, fields)?),
             "revalue-in-kind-contribution" => AppCommand::RevalueInKindContribution(reading::fields(kind, fields)?),
             _ => {
-                return Err(format!(
-                    "kind {} is not a command; expected one of: {}",
-                    Value::String(kind.to_owned()),
-                    AppCommand::KINDS.join(", ")
+                return Err(LineError::of(
+                    "kind",
+                    format!(
+                        "kind {} is not a command; expected one of: {}",
+                        Value::String(kind.to_owned()),
+                        AppCommand::KINDS.join(", ")
+                    ),
                 ));
             }
         })
@@ -887,16 +892,44 @@ const ENVELOPE_KEYS: [&str; 4] = ["command_id", "why", "correlation_id", "causat
 impl CommandLine {
     /// Reads one command line: a JSON object with `kind`, the command's fields and the
     /// optional envelope fields `command_id`, `why`, `correlation_id`, `causation_id`.
-    /// The error says which field was wrong.
+    /// The error says which field was wrong, the value given and what is allowed.
     pub fn parse(text: &str) -> Result<CommandLine, String> {
-        let value: Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
-        Self::from_value(value)
+        Self::read(text).map_err(|error| error.message)
     }
 
     /// Reads a command line from a JSON value.
     pub fn from_value(value: Value) -> Result<CommandLine, String> {
+        Self::read_value(value).map_err(|error| error.message)
+    }
+
+    /// [`CommandLine::parse`], with the field the error concerns apart.
+    pub fn read(text: &str) -> Result<CommandLine, LineError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|error| LineError::whole(format!("not JSON: {error}")))?;
+        Self::read_value(value)
+    }
+
+    /// [`CommandLine::from_value`], with the field the error concerns apart.
+    pub fn read_value(value: Value) -> Result<CommandLine, LineError> {
         let Value::Object(mut object) = value else {
-            return Err("a command is a JSON object".to_owned());
+            return Err(LineError::whole("a command is a JSON object"));
+        };
+        let kind = match object.remove("kind") {
+            Some(Value::String(kind)) => kind,
+            Some(other) => {
+                return Err(LineError::of(
+                    "kind",
+                    format!(
+                        "kind is {other}, which is not allowed; expected a command's kind in double quotes, such as \"join-counterpart\""
+                    ),
+                ));
+            }
+            None => {
+                return Err(LineError::of(
+                    "kind",
+                    "kind is missing (the command's kind, such as \"join-counterpart\")",
+                ));
+            }
         };
         let mut envelope = Map::new();
         for key in ENVELOPE_KEYS {
@@ -904,26 +937,28 @@ impl CommandLine {
                 envelope.insert(key.to_owned(), value);
             }
         }
-        let uuid = |key: &str| -> Result<Option<Uuid>, String> {
+        let uuid = |key: &str| -> Result<Option<Uuid>, LineError> {
             match envelope.get(key) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) => Uuid::parse_str(text)
-                    .map(Some)
-                    .map_err(|error| format!("{key}: {error}")),
-                Some(other) => Err(format!("{key}: expected a UUID string, found {other}")),
+                Some(Value::String(text)) if Uuid::parse_str(text).is_ok() => Ok(Uuid::parse_str(text).ok()),
+                Some(other) => Err(LineError::of(
+                    key,
+                    format!(
+                        "{kind}: {key} is {other}, which is not allowed; expected a UUID, such as \"5e1a0000-0000-4000-8000-000000000101\""
+                    ),
+                )),
             }
         };
         let reason = match envelope.get("why") {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) => Some(text.clone()),
-            Some(other) => return Err(format!("why: expected a string, found {other}")),
+            Some(other) => {
+                return Err(LineError::of(
+                    "why",
+                    format!("{kind}: why is {other}, which is not allowed; expected a text in double quotes"),
+                ));
+            }
         };
-        let kind = match object.get("kind") {
-            Some(Value::String(kind)) => kind.clone(),
-            Some(other) => return Err(format!("kind: expected a string, found {other}")),
-            None => return Err("kind: missing (the command's kind, such as \"join-counterpart\")".to_owned()),
-        };
-        object.remove("kind");
         let command = AppCommand::from_fields(&kind, &Value::Object(object))?;
         Ok(CommandLine {
             command_id: uuid("command_id")?,
@@ -995,11 +1030,25 @@ mod tests {
     }
 
     #[test]
+    fn the_error_names_the_field_apart() {
+        let line = serde_json::json!({"kind": "hold-activity", "activity": "5e1a0000-0000-4000-8000-000000000004",
+            "held": {"start": "2013-04-17", "end": "2013-04-18"},
+            "participants": {"by_sex": [{"sex": "female", "value": -5}], "by_member_state": []}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("participants.by_sex[0].value"));
+        assert_eq!(
+            error.message,
+            "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(CommandLine::read("[]").unwrap_err().field, None);
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let cases = [
             ("[]", "a command is a JSON object"),
             ("{", "not JSON"),
-            (r#"{"consultation":"x"}"#, "kind: missing"),
+            (r#"{"consultation":"x"}"#, "kind is missing"),
             (
                 r#"{"kind":"fly-to-the-moon"}"#,
                 "kind \"fly-to-the-moon\" is not a command",
@@ -1014,7 +1063,7 @@ mod tests {
             ),
             (
                 r#"{"kind":"close-consultation","command_id":"nope","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-03"}"#,
-                "command_id:",
+                "close-consultation: command_id is \"nope\", which is not allowed; expected a UUID",
             ),
         ];
         for (text, expected) in cases {

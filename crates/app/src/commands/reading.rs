@@ -10,8 +10,37 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
+/// Why a command line could not be read: what was wrong, in the programme's words, and the
+/// field it concerns as written in the line (`participants.by_sex[0].value`), if one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct LineError {
+    /// The field, as a path into the line; `None` when the line as a whole is wrong.
+    pub field: Option<String>,
+    /// The whole message, starting with the command's kind when it is known.
+    pub message: String,
+}
+
+impl LineError {
+    /// A refusal of the line as a whole.
+    pub fn whole(message: impl Into<String>) -> LineError {
+        LineError {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal of one field.
+    pub fn of(field: &str, message: impl Into<String>) -> LineError {
+        LineError {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+}
+
 /// Reads the fields of a command of the given kind (the object without `kind`) as `T`.
-pub(super) fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, String> {
+pub fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, LineError> {
     serde_path_to_error::deserialize(fields).map_err(|error| {
         let mut path: Vec<String> = error.path().iter().filter_map(segment).collect();
         let mut message = error.inner().to_string();
@@ -21,7 +50,11 @@ pub(super) fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<
                 given_value(value_at(fields, &path))
             );
         }
-        explain(kind, &mut path, &message, fields)
+        let message = explain(kind, &mut path, &message, fields);
+        LineError {
+            field: (!path.is_empty()).then(|| path_text(&path)),
+            message,
+        }
     })
 }
 
