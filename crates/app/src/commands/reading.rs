@@ -39,7 +39,9 @@ impl LineError {
     }
 }
 
-/// Reads the fields of a command of the given kind (the object without `kind`) as `T`.
+/// Reads the fields of a command of the given kind (the object without `kind`) as `T`. The
+/// message starts with the kind unless it is empty (for a value read on its own, such as an
+/// amount of money).
 pub fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, LineError> {
     serde_path_to_error::deserialize(fields).map_err(|error| {
         let mut path: Vec<String> = error.path().iter().filter_map(segment).collect();
@@ -50,7 +52,10 @@ pub fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, Line
                 given_value(value_at(fields, &path))
             );
         }
-        let message = explain(kind, &mut path, &message, fields);
+        let message = match explain(kind, &mut path, &message, fields) {
+            text if kind.is_empty() => text,
+            text => format!("{kind}: {text}"),
+        };
         LineError {
             field: (!path.is_empty()).then(|| path_text(&path)),
             message,
@@ -131,7 +136,7 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
         path.push(name.to_owned());
-        return format!("{kind}: {} is missing", path_text(path));
+        return format!("{} is missing", path_text(path));
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -139,10 +144,10 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
         if path.last().is_some_and(|last| last == name) {
             path.pop();
         }
-        let owner = if path.is_empty() {
-            kind.to_owned()
-        } else {
-            path_text(path)
+        let owner = match (path.is_empty(), kind.is_empty()) {
+            (false, _) => path_text(path),
+            (true, false) => kind.to_owned(),
+            (true, true) => "this".to_owned(),
         };
         path.push(name.to_owned());
         let allowed = match names(expected) {
@@ -150,12 +155,12 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
             names if path.len() == 1 => format!("the fields of {owner} are: {} ({ENVELOPE_NOTE})", names.join(", ")),
             names => format!("the fields of {owner} are: {}", names.join(", ")),
         };
-        return format!("{kind}: {} is not a field; {allowed}", path_text(path));
+        return format!("{} is not a field; {allowed}", path_text(path));
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         return format!(
-            "{kind}: {} is {}, which is not allowed; expected one of: {}",
+            "{} is {}, which is not allowed; expected one of: {}",
             path_text(path),
             Value::String(name.to_owned()),
             names(expected).join(", ")
@@ -168,7 +173,7 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
             let given = given(unexpected);
             narrow(path, root, |value| value.to_string() == given);
             return format!(
-                "{kind}: {} is {given}, which is not allowed; expected {}",
+                "{} is {given}, which is not allowed; expected {}",
                 path_text(path),
                 allowed(expected)
             );
@@ -178,17 +183,17 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
         && let Some((length, expected)) = rest.split_once(", expected ")
     {
         return format!(
-            "{kind}: {} has {length} entries; expected {}",
+            "{} has {length} entries; expected {}",
             path_text(path),
             allowed(expected)
         );
     }
-    custom(kind, path, message, root)
+    custom(path, message, root)
 }
 
 /// Errors raised by a value's own parser: a date or a UUID that does not read, or a programme
 /// value's check (which already names the value and what is allowed).
-fn custom(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> String {
+fn custom(path: &mut Vec<String>, message: &str, root: &Value) -> String {
     let is_date = |text: &str| {
         text.parse::<jiff::civil::Date>()
             .is_err_and(|error| message == error.to_string())
@@ -201,15 +206,15 @@ fn custom(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> St
         if narrow(path, root, |value| value.as_str().is_some_and(test)) {
             let value = value_at(root, path).map(ToString::to_string).unwrap_or_default();
             return format!(
-                "{kind}: {} is {value}, which is not allowed; expected {expected}",
+                "{} is {value}, which is not allowed; expected {expected}",
                 path_text(path)
             );
         }
     }
     if path.is_empty() {
-        format!("{kind}: {message}")
+        message.to_owned()
     } else {
-        format!("{kind}: {}: {message}", path_text(path))
+        format!("{}: {message}", path_text(path))
     }
 }
 
