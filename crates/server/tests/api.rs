@@ -611,7 +611,7 @@ async fn every_command_of_the_cli_has_its_route() {
         // Known, so refused for its missing fields, not as an unknown command.
         let problem = answer.assert_problem(422, kind);
         assert!(
-            problem["detail"].as_str().unwrap().contains("missing field"),
+            problem["detail"].as_str().unwrap().contains(" is missing"),
             "{kind}: {}",
             answer.text
         );
