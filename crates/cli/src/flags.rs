@@ -29,9 +29,14 @@ pub fn command_id(text: &str) -> Result<Uuid, String> {
 
 /// A date, kept as written.
 pub fn date(kind: &'static str) -> impl Check<String> {
+    let day = day(kind);
+    move |text: &str| day(text).map(|_| text.to_owned())
+}
+
+/// A date.
+pub fn day(kind: &'static str) -> impl Check<Date> {
     move |text: &str| {
         text.parse::<Date>()
-            .map(|_| text.to_owned())
             .map_err(|_| format!("{kind}: expected a date as YYYY-MM-DD, such as 2013-04-10"))
     }
 }
