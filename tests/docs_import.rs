@@ -92,3 +92,32 @@ fn the_examples_show_every_kind() {
     kinds.sort();
     assert_eq!(shown, kinds);
 }
+
+#[test]
+fn the_table_of_kinds_lists_every_kind() {
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/import.md")).unwrap();
+    let table = docs
+        .split("\n## Kinds\n")
+        .nth(1)
+        .expect("a Kinds section")
+        .split("\n## ")
+        .next()
+        .unwrap_or_default();
+    let mut listed: Vec<String> = table
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .flat_map(|line| {
+            let first = line.split(" | ").next().unwrap_or_default();
+            first
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    listed.sort();
+    let mut kinds: Vec<String> = AppCommand::KINDS.iter().map(ToString::to_string).collect();
+    kinds.sort();
+    assert_eq!(listed, kinds);
+}

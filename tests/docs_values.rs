@@ -38,19 +38,17 @@ fn variants<T: DeserializeOwned + std::fmt::Debug>(unknown: Value) -> Vec<String
     expected.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
-/// Every closed list a command (or a read) accepts, by its name in docs/import.md.
+/// Every closed list a command (or a read) accepts, by its name in docs/import.md: every list
+/// of slugs the domain defines (so a new one must be documented), the choices of tagged fields
+/// as serde reads them, the rating scale as the domain checks it, the tokens' roles and the
+/// needs register's statuses.
 fn closed_lists() -> BTreeMap<&'static str, Vec<String>> {
     let unknown = "not-a-value";
-    BTreeMap::from([
-        ("thematic area", slugs(ThematicArea::ALL)),
-        ("activity kind", slugs(ActivityKind::ALL)),
-        ("priority", slugs(Priority::ALL)),
-        ("sex", slugs(Sex::ALL)),
-        ("counterpart kind", slugs(CounterpartKind::ALL)),
-        ("cooperation source kind", slugs(CooperationSourceKind::ALL)),
-        ("offer kind", slugs(OfferKind::ALL)),
-        ("output kind", slugs(OutputKind::ALL)),
-        ("assistance answer", slugs(AssistanceAnswer::ALL)),
+    let mut lists: BTreeMap<&'static str, Vec<String>> = smes_domain::values::closed_lists()
+        .into_iter()
+        .map(|(name, values)| (name, values.into_iter().map(str::to_owned).collect()))
+        .collect();
+    lists.extend([
         ("proposer", variants::<Proposer>(json!({"proposer": unknown}))),
         ("offer source", variants::<OfferSource>(json!({"source": unknown}))),
         ("approving body", variants::<ApprovingBody>(json!({"body": unknown}))),
@@ -75,7 +73,27 @@ fn closed_lists() -> BTreeMap<&'static str, Vec<String>> {
         ),
         ("role", slugs(&smes_server::Role::ALL)),
         ("need status", variants::<NeedStatus>(json!(unknown))),
-    ])
+    ]);
+    lists
+}
+
+#[test]
+fn the_slug_lists_are_every_closed_list_of_the_domain() {
+    let by_hand = [
+        ("thematic area", slugs(ThematicArea::ALL)),
+        ("activity kind", slugs(ActivityKind::ALL)),
+        ("priority", slugs(Priority::ALL)),
+        ("sex", slugs(Sex::ALL)),
+        ("counterpart kind", slugs(CounterpartKind::ALL)),
+        ("cooperation source kind", slugs(CooperationSourceKind::ALL)),
+        ("offer kind", slugs(OfferKind::ALL)),
+        ("output kind", slugs(OutputKind::ALL)),
+        ("assistance answer", slugs(AssistanceAnswer::ALL)),
+    ];
+    let lists = closed_lists();
+    for (name, values) in by_hand {
+        assert_eq!(lists[name], values, "{name}");
+    }
 }
 
 /// The rows of the table under `## Allowed values`: the list's name and its values.

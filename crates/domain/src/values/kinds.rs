@@ -29,6 +29,9 @@ macro_rules! slug_enum {
             /// Every value, in the programme's order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
+            /// What the list is called in refusals and in docs/import.md.
+            pub const LIST: &'static str = $field;
+
             /// The stable slug used in the log, files and command lines.
             pub fn slug(self) -> &'static str {
                 match self {
@@ -86,6 +89,17 @@ macro_rules! parse_by_slug {
                 }
             }
         )+
+
+        /// Every closed list of slugs, by its name, with its values in the programme's order:
+        /// what docs/import.md must list (a test holds the two equal).
+        pub fn closed_lists() -> Vec<(&'static str, Vec<&'static str>)> {
+            let slugs = |all: &[ThematicArea]| all.iter().map(|value| value.slug()).collect();
+            let mut lists = vec![(ThematicArea::LIST, slugs(ThematicArea::ALL))];
+            $(
+                lists.push(($name::LIST, $name::ALL.iter().map(|value| value.slug()).collect()));
+            )+
+            lists
+        }
     };
 }
 
