@@ -291,7 +291,7 @@ fn a_back_dated_event_appears_as_of_its_date_but_not_as_known_before_it_was_reco
 fn bad_options_are_named_with_the_values_allowed() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 14] = [
         (
             &["snapshot", "--year", "20x3"],
             "--year: \"20x3\" is not allowed; expected a year from 1975 to 9999",

@@ -171,7 +171,7 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
             && let Some((unexpected, expected)) = rest.rsplit_once(", expected ")
         {
             let given = given(unexpected);
-            narrow(path, root, |value| value.to_string() == given);
+            narrow(path, root, |value| serde_json::to_string(value).is_ok_and(|text| text == given));
             return format!(
                 "{} is {given}, which is not allowed; expected {}",
                 path_text(path),
