@@ -207,8 +207,16 @@ impl AppCommand {
     }
 
     /// Reads a command of the given kind from its fields (the object without `kind`). The
-    /// error names the kind, the field, the value given and what is allowed.
+    /// error names the kind, the field, the value given and what is allowed; a key the command
+    /// does not have is refused at any depth.
     fn from_fields(kind: &str, fields: &Value) -> Result<AppCommand, LineError> {
+        let command = Self::read_kind(kind, fields)?;
+        let read = serde_json::to_value(&command).expect("commands always serialise");
+        reading::no_unknown_fields(kind, fields, &read)?;
+        Ok(command)
+    }
+
+    fn read_kind(kind: &str, fields: &Value) -> Result<AppCommand, LineError> {
         Ok(match kind {
             "join-system" => AppCommand::JoinSystem(reading::fields(kind, fields)?),
             "leave-system" => AppCommand::LeaveSystem(reading::fields(kind, fields)?),
@@ -1041,6 +1049,23 @@ mod tests {
             "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
         );
         assert_eq!(CommandLine::read("[]").unwrap_err().field, None);
+    }
+
+    #[test]
+    fn an_unknown_key_inside_a_field_is_refused() {
+        let line = serde_json::json!({"kind": "hold-activity", "activity": "5e1a0000-0000-4000-8000-000000000004",
+            "held": {"start": "2013-04-17", "end": "2013-04-18"},
+            "participants": {"by_sex": [{"sex": "female", "value": 5, "count": 5}], "by_member_state": []}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("participants.by_sex[0].count"));
+        assert_eq!(
+            error.message,
+            "hold-activity: participants.by_sex[0].count is not a field; the fields of participants.by_sex[0] are: sex, value"
+        );
+        let line = serde_json::json!({"kind": "open-work-programme", "year": 2013, "opened_on": "2012-10-17",
+            "estimated_budget": {"amount": "1", "currency": "USD", "value_date": "2012-10-17", "note": "x"}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("estimated_budget.note"));
     }
 
     #[test]

@@ -63,6 +63,67 @@ pub fn fields<T: DeserializeOwned>(kind: &str, fields: &Value) -> Result<T, Line
     })
 }
 
+/// Refuses a key of the line that the command read does not have. Some shapes inside a command
+/// (an amount of money, a period, a share of participants) are the domain's stored shapes,
+/// which let unknown keys pass so that they read whatever a log holds; a line must not, so a
+/// misspelt key there is not silently dropped. `read` is the command as read, written back as
+/// JSON: every key it has is a field.
+pub(super) fn no_unknown_fields(kind: &str, given: &Value, read: &Value) -> Result<(), LineError> {
+    let mut path = Vec::new();
+    unknown_field(given, read, &mut path).map_or(Ok(()), |(name, allowed)| {
+        let owner = if path.is_empty() {
+            kind.to_owned()
+        } else {
+            path_text(&path)
+        };
+        path.push(name);
+        let field = path_text(&path);
+        Err(LineError {
+            message: format!(
+                "{kind}: {field} is not a field; the fields of {owner} are: {}",
+                allowed.join(", ")
+            ),
+            field: Some(field),
+        })
+    })
+}
+
+/// The first key of `given` that `read` lacks, with the keys `read` has there; `path` is left
+/// at the object holding it.
+fn unknown_field(given: &Value, read: &Value, path: &mut Vec<String>) -> Option<(String, Vec<String>)> {
+    match (given, read) {
+        (Value::Object(given), Value::Object(read)) => {
+            for (key, value) in given {
+                let Some(known) = read.get(key) else {
+                    let allowed = read
+                        .keys()
+                        .filter(|key| *key != "kind" || !path.is_empty())
+                        .cloned()
+                        .collect();
+                    return Some((key.clone(), allowed));
+                };
+                path.push(key.clone());
+                if let Some(found) = unknown_field(value, known, path) {
+                    return Some(found);
+                }
+                path.pop();
+            }
+            None
+        }
+        (Value::Array(given), Value::Array(read)) => {
+            for (index, (value, known)) in given.iter().zip(read).enumerate() {
+                path.push(format!("[{index}]"));
+                if let Some(found) = unknown_field(value, known, path) {
+                    return Some(found);
+                }
+                path.pop();
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
 /// When the word naming a choice (such as `proposer` in `proposed_by`) is not a text, serde
 /// says only "expected string or map". The words it accepts are found by reading the command
 /// again with a word that is not one of them, which serde refuses with the list.
@@ -171,7 +232,9 @@ fn explain(kind: &str, path: &mut Vec<String>, message: &str, root: &Value) -> S
             && let Some((unexpected, expected)) = rest.rsplit_once(", expected ")
         {
             let given = given(unexpected);
-            narrow(path, root, |value| serde_json::to_string(value).is_ok_and(|text| text == given));
+            narrow(path, root, |value| {
+                serde_json::to_string(value).is_ok_and(|text| text == given)
+            });
             return format!(
                 "{} is {given}, which is not allowed; expected {}",
                 path_text(path),
