@@ -27,6 +27,12 @@ pub fn command_id(text: &str) -> Result<Uuid, String> {
     Uuid::parse_str(text).map_err(|_| "expected a UUID, such as 5e1a0000-0000-4000-8000-000000000101".to_owned())
 }
 
+/// A count, a position or a size.
+pub fn number<T: FromStr>(text: &str) -> Result<T, String> {
+    text.parse::<T>()
+        .map_err(|_| "expected a whole number from 0, such as 100".to_owned())
+}
+
 /// A date, kept as written.
 pub fn date(kind: &'static str) -> impl Check<String> {
     let day = day(kind);
