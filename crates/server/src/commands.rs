@@ -414,9 +414,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<Uuid>, Problem> {
     let text = value
         .to_str()
         .map_err(|_| invalid("Idempotency-Key: not text; expected a UUID".to_owned()))?;
-    Uuid::parse_str(text.trim())
-        .map(Some)
-        .map_err(|error| invalid(format!("Idempotency-Key: {text:?} is not a UUID ({error})")))
+    Uuid::parse_str(text.trim()).map(Some).map_err(|_| {
+        invalid(format!(
+            "Idempotency-Key: {text:?} is not allowed; expected a UUID, such as 5e1a0000-0000-4000-8000-000000000101"
+        ))
+    })
 }
 
 /// An app error as a problem.
