@@ -86,3 +86,17 @@ fn a_wrong_json_field_names_the_command_the_field_and_what_is_allowed() {
     );
     assert_eq!(events(dir.path()), 0);
 }
+
+#[test]
+fn a_date_the_log_cannot_keep_is_said_of_the_command_not_of_the_logs_fields() {
+    let dir = fresh();
+    let json = r#"{"consultation":"5e1a0000-0000-4000-8000-000000000902","title":"Lima consultation","scheduled_for":"0500-01-01","venue":"Lima"}"#;
+    let output = smes(dir.path(), &["consultation", "schedule", "--json", json]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert_eq!(
+        error.trim_end(),
+        "error: invalid command: a date of the command, 0500-01-01, is not allowed; expected a date in the years 1000 to 9999"
+    );
+    assert_eq!(events(dir.path()), 0);
+}
