@@ -190,7 +190,7 @@ fn bad_input_to_a_subcommand_is_refused_clearly() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["counterpart", "join", "--name", "x"],
-            "error: join-counterpart: missing field `counterpart_kind`\n",
+            "error: join-counterpart: counterpart_kind is missing\n",
         ),
         (
             &["consultation", "close", "--json", "[1]"],

@@ -77,13 +77,13 @@ fn good_lines_are_applied_and_bad_lines_reported_with_their_number() {
     assert_eq!(stdout(&output), "3 applied, 0 already applied, 4 failed\n");
     let errors = stderr(&output);
     let expected = [
-        "line 2: join-counterpart: invalid member state code \"pe\": expected 2 upper-case letters",
+        "line 2: join-counterpart: member_state: invalid member state code \"pe\": expected 2 upper-case letters",
         "line 3: not JSON: ",
         &format!(
             "line 4: hold-consultation: consultation {} is not in the record: it was never scheduled",
             id(50)
         ),
-        "line 5: command_id: missing",
+        "line 5: schedule-consultation: command_id is missing",
         "error: 4 of the lines of commands.jsonl failed",
     ];
     let error_lines: Vec<&str> = errors.lines().collect();

@@ -291,7 +291,7 @@ fn a_back_dated_event_appears_as_of_its_date_but_not_as_known_before_it_was_reco
 fn bad_options_are_named_with_the_values_allowed() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 14] = [
         (
             &["snapshot", "--year", "20x3"],
             "--year: \"20x3\" is not allowed; expected a year from 1975 to 9999",
@@ -316,6 +316,14 @@ fn bad_options_are_named_with_the_values_allowed() {
         (
             &["snapshot", "--year", "2013", "--known-at", "noon"],
             "--known-at: \"noon\" is not allowed",
+        ),
+        (
+            &["snapshot", "--year", "2013", "--known-at", "2000-01-01T00:00:00Z"],
+            "--known-at: \"2000-01-01T00:00:00Z\" is not allowed; nothing was recorded by then; the log's first record was made at ",
+        ),
+        (
+            &["needs", "--known-at", "2000-01-01T00:00:00Z"],
+            "--known-at: \"2000-01-01T00:00:00Z\" is not allowed; nothing was recorded by then",
         ),
         (
             &["snapshot", "--year", "2013", "--at-position", "500"],

@@ -24,6 +24,10 @@ use smes_domain::values::{
 };
 use uuid::Uuid;
 
+mod reading;
+
+pub use reading::{LineError, fields as read_fields};
+
 /// One command, tagged by its `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -200,6 +204,71 @@ impl AppCommand {
             AppCommand::RecordExpenditure(_) => "record-expenditure",
             AppCommand::RevalueInKindContribution(_) => "revalue-in-kind-contribution",
         }
+    }
+
+    /// Reads a command of the given kind from its fields (the object without `kind`). The
+    /// error names the kind, the field, the value given and what is allowed; a key the command
+    /// does not have is refused at any depth.
+    fn from_fields(kind: &str, fields: &Value) -> Result<AppCommand, LineError> {
+        let command = Self::read_kind(kind, fields)?;
+        let read = serde_json::to_value(&command).expect("commands always serialise");
+        reading::no_unknown_fields(kind, fields, &read)?;
+        Ok(command)
+    }
+
+    fn read_kind(kind: &str, fields: &Value) -> Result<AppCommand, LineError> {
+        Ok(match kind {
+            "join-system" => AppCommand::JoinSystem(reading::fields(kind, fields)?),
+            "leave-system" => AppCommand::LeaveSystem(reading::fields(kind, fields)?),
+            "open-work-programme" => AppCommand::OpenWorkProgramme(reading::fields(kind, fields)?),
+            "adopt-work-programme" => AppCommand::AdoptWorkProgramme(reading::fields(kind, fields)?),
+            "join-counterpart" => AppCommand::JoinCounterpart(reading::fields(kind, fields)?),
+            "change-focal-point" => AppCommand::ChangeFocalPoint(reading::fields(kind, fields)?),
+            "withdraw-counterpart" => AppCommand::WithdrawCounterpart(reading::fields(kind, fields)?),
+            "register-cooperation-source" => AppCommand::RegisterCooperationSource(reading::fields(kind, fields)?),
+            "schedule-consultation" => AppCommand::ScheduleConsultation(reading::fields(kind, fields)?),
+            "hold-consultation" => AppCommand::HoldConsultation(reading::fields(kind, fields)?),
+            "identify-need" => AppCommand::IdentifyNeed(reading::fields(kind, fields)?),
+            "evaluate-achievements" => AppCommand::EvaluateAchievements(reading::fields(kind, fields)?),
+            "close-consultation" => AppCommand::CloseConsultation(reading::fields(kind, fields)?),
+            "propose-activity" => AppCommand::ProposeActivity(reading::fields(kind, fields)?),
+            "approve-activity" => AppCommand::ApproveActivity(reading::fields(kind, fields)?),
+            "reject-activity" => AppCommand::RejectActivity(reading::fields(kind, fields)?),
+            "defer-activity" => AppCommand::DeferActivity(reading::fields(kind, fields)?),
+            "hold-activity" => AppCommand::HoldActivity(reading::fields(kind, fields)?),
+            "cancel-activity" => AppCommand::CancelActivity(reading::fields(kind, fields)?),
+            "define-indicator" => AppCommand::DefineIndicator(reading::fields(kind, fields)?),
+            "record-offer" => AppCommand::RecordOffer(reading::fields(kind, fields)?),
+            "commit-to-activity" => AppCommand::CommitToActivity(reading::fields(kind, fields)?),
+            "value-in-kind-contribution" => AppCommand::ValueInKindContribution(reading::fields(kind, fields)?),
+            "record-exchange-rate" => AppCommand::RecordExchangeRate(reading::fields(kind, fields)?),
+            "correct-counterpart-details" => AppCommand::CorrectCounterpartDetails(reading::fields(kind, fields)?),
+            "revise-work-programme" => AppCommand::ReviseWorkProgramme(reading::fields(kind, fields)?),
+            "close-work-programme" => AppCommand::CloseWorkProgramme(reading::fields(kind, fields)?),
+            "request-assistance" => AppCommand::RequestAssistance(reading::fields(kind, fields)?),
+            "answer-assistance-request" => AppCommand::AnswerAssistanceRequest(reading::fields(kind, fields)?),
+            "receive-request" => AppCommand::ReceiveRequest(reading::fields(kind, fields)?),
+            "link-request" => AppCommand::LinkRequest(reading::fields(kind, fields)?),
+            "close-request" => AppCommand::CloseRequest(reading::fields(kind, fields)?),
+            "open-review" => AppCommand::OpenReview(reading::fields(kind, fields)?),
+            "record-review-findings" => AppCommand::RecordReviewFindings(reading::fields(kind, fields)?),
+            "close-review" => AppCommand::CloseReview(reading::fields(kind, fields)?),
+            "reschedule-activity" => AppCommand::RescheduleActivity(reading::fields(kind, fields)?),
+            "record-result" => AppCommand::RecordResult(reading::fields(kind, fields)?),
+            "record-disbursement" => AppCommand::RecordDisbursement(reading::fields(kind, fields)?),
+            "record-expenditure" => AppCommand::RecordExpenditure(reading::fields(kind, fields)?),
+            "revalue-in-kind-contribution" => AppCommand::RevalueInKindContribution(reading::fields(kind, fields)?),
+            _ => {
+                return Err(LineError::of(
+                    "kind",
+                    format!(
+                        "kind {} is not a command; expected one of: {}",
+                        Value::String(kind.to_owned()),
+                        AppCommand::KINDS.join(", ")
+                    ),
+                ));
+            }
+        })
     }
 }
 
@@ -848,16 +917,44 @@ const ENVELOPE_KEYS: [&str; 4] = ["command_id", "why", "correlation_id", "causat
 impl CommandLine {
     /// Reads one command line: a JSON object with `kind`, the command's fields and the
     /// optional envelope fields `command_id`, `why`, `correlation_id`, `causation_id`.
-    /// The error says which field was wrong.
+    /// The error says which field was wrong, the value given and what is allowed.
     pub fn parse(text: &str) -> Result<CommandLine, String> {
-        let value: Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
-        Self::from_value(value)
+        Self::read(text).map_err(|error| error.message)
     }
 
     /// Reads a command line from a JSON value.
     pub fn from_value(value: Value) -> Result<CommandLine, String> {
+        Self::read_value(value).map_err(|error| error.message)
+    }
+
+    /// [`CommandLine::parse`], with the field the error concerns apart.
+    pub fn read(text: &str) -> Result<CommandLine, LineError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|error| LineError::whole(format!("not JSON: {error}")))?;
+        Self::read_value(value)
+    }
+
+    /// [`CommandLine::from_value`], with the field the error concerns apart.
+    pub fn read_value(value: Value) -> Result<CommandLine, LineError> {
         let Value::Object(mut object) = value else {
-            return Err("a command is a JSON object".to_owned());
+            return Err(LineError::whole("a command is a JSON object"));
+        };
+        let kind = match object.remove("kind") {
+            Some(Value::String(kind)) => kind,
+            Some(other) => {
+                return Err(LineError::of(
+                    "kind",
+                    format!(
+                        "kind is {other}, which is not allowed; expected a command's kind in double quotes, such as \"join-counterpart\""
+                    ),
+                ));
+            }
+            None => {
+                return Err(LineError::of(
+                    "kind",
+                    "kind is missing (the command's kind, such as \"join-counterpart\")",
+                ));
+            }
         };
         let mut envelope = Map::new();
         for key in ENVELOPE_KEYS {
@@ -865,27 +962,29 @@ impl CommandLine {
                 envelope.insert(key.to_owned(), value);
             }
         }
-        let uuid = |key: &str| -> Result<Option<Uuid>, String> {
+        let uuid = |key: &str| -> Result<Option<Uuid>, LineError> {
             match envelope.get(key) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) => Uuid::parse_str(text)
-                    .map(Some)
-                    .map_err(|error| format!("{key}: {error}")),
-                Some(other) => Err(format!("{key}: expected a UUID string, found {other}")),
+                Some(Value::String(text)) if Uuid::parse_str(text).is_ok() => Ok(Uuid::parse_str(text).ok()),
+                Some(other) => Err(LineError::of(
+                    key,
+                    format!(
+                        "{kind}: {key} is {other}, which is not allowed; expected a UUID, such as \"5e1a0000-0000-4000-8000-000000000101\""
+                    ),
+                )),
             }
         };
         let reason = match envelope.get("why") {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) => Some(text.clone()),
-            Some(other) => return Err(format!("why: expected a string, found {other}")),
+            Some(other) => {
+                return Err(LineError::of(
+                    "why",
+                    format!("{kind}: why is {other}, which is not allowed; expected a text in double quotes"),
+                ));
+            }
         };
-        let kind = match object.get("kind") {
-            Some(Value::String(kind)) => kind.clone(),
-            Some(other) => return Err(format!("kind: expected a string, found {other}")),
-            None => return Err("kind: missing (the command's kind, such as \"join-counterpart\")".to_owned()),
-        };
-        let command: AppCommand =
-            serde_json::from_value(Value::Object(object)).map_err(|error| format!("{kind}: {error}"))?;
+        let command = AppCommand::from_fields(&kind, &Value::Object(object))?;
         Ok(CommandLine {
             command_id: uuid("command_id")?,
             reason,
@@ -935,16 +1034,55 @@ mod tests {
 
     #[test]
     fn kinds_lists_every_variant_and_nothing_else() {
-        // Each listed kind is a variant: its error is about its fields, not an unknown variant.
+        // Each listed kind is read: its error is about its fields, not an unknown kind.
         for kind in AppCommand::KINDS {
             let error = CommandLine::parse(&format!(r#"{{"kind":"{kind}"}}"#)).unwrap_err();
-            assert!(!error.contains("unknown variant"), "{kind}: {error}");
+            assert!(error.starts_with(&format!("{kind}: ")), "{kind}: {error}");
+            assert!(error.contains(" is missing"), "{kind}: {error}");
         }
-        // And serde's list of the variants is exactly the listed kinds.
-        let error = CommandLine::parse(r#"{"kind":"fly-to-the-moon"}"#).unwrap_err();
-        let expected = error.split("expected one of ").nth(1).unwrap();
+        // serde's list of the variants is exactly the listed kinds.
+        let error = serde_json::from_value::<AppCommand>(serde_json::json!({"kind": "fly-to-the-moon"})).unwrap_err();
+        let expected = error.to_string();
+        let expected = expected.split("expected one of ").nth(1).unwrap();
         let variants: Vec<&str> = expected.split(", ").map(|name| name.trim_matches('`')).collect();
         assert_eq!(variants, AppCommand::KINDS);
+        // And an unknown kind is refused with the list.
+        let error = CommandLine::parse(r#"{"kind":"fly-to-the-moon"}"#).unwrap_err();
+        assert!(
+            error.starts_with(r#"kind "fly-to-the-moon" is not a command; expected one of: join-system, "#),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_error_names_the_field_apart() {
+        let line = serde_json::json!({"kind": "hold-activity", "activity": "5e1a0000-0000-4000-8000-000000000004",
+            "held": {"start": "2013-04-17", "end": "2013-04-18"},
+            "participants": {"by_sex": [{"sex": "female", "value": -5}], "by_member_state": []}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("participants.by_sex[0].value"));
+        assert_eq!(
+            error.message,
+            "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(CommandLine::read("[]").unwrap_err().field, None);
+    }
+
+    #[test]
+    fn an_unknown_key_inside_a_field_is_refused() {
+        let line = serde_json::json!({"kind": "hold-activity", "activity": "5e1a0000-0000-4000-8000-000000000004",
+            "held": {"start": "2013-04-17", "end": "2013-04-18"},
+            "participants": {"by_sex": [{"sex": "female", "value": 5, "count": 5}], "by_member_state": []}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("participants.by_sex[0].count"));
+        assert_eq!(
+            error.message,
+            "hold-activity: participants.by_sex[0].count is not a field; the fields of participants.by_sex[0] are: sex, value"
+        );
+        let line = serde_json::json!({"kind": "open-work-programme", "year": 2013, "opened_on": "2012-10-17",
+            "estimated_budget": {"amount": "1", "currency": "USD", "value_date": "2012-10-17", "note": "x"}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("estimated_budget.note"));
     }
 
     #[test]
@@ -952,19 +1090,22 @@ mod tests {
         let cases = [
             ("[]", "a command is a JSON object"),
             ("{", "not JSON"),
-            (r#"{"consultation":"x"}"#, "kind: missing"),
-            (r#"{"kind":"fly-to-the-moon"}"#, "unknown variant `fly-to-the-moon`"),
+            (r#"{"consultation":"x"}"#, "kind is missing"),
+            (
+                r#"{"kind":"fly-to-the-moon"}"#,
+                "kind \"fly-to-the-moon\" is not a command",
+            ),
             (
                 r#"{"kind":"close-consultation","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-30"}"#,
-                "close-consultation:",
+                "close-consultation: closed_on is \"2013-02-30\", which is not allowed; expected a date as YYYY-MM-DD",
             ),
             (
                 r#"{"kind":"close-consultation","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-03","colour":"red"}"#,
-                "unknown field `colour`",
+                "close-consultation: colour is not a field; the fields of close-consultation are: consultation, closed_on",
             ),
             (
                 r#"{"kind":"close-consultation","command_id":"nope","consultation":"00000000-0000-4000-8000-000000000002","closed_on":"2013-02-03"}"#,
-                "command_id:",
+                "close-consultation: command_id is \"nope\", which is not allowed; expected a UUID",
             ),
         ];
         for (text, expected) in cases {

@@ -88,6 +88,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The log's refusal of a command's events, said of the command: a date outside the years
+    /// the log keeps, or a record over its size limit (the log's own words name its internal
+    /// fields, such as `events[0].occurred_at`).
+    pub(crate) fn not_recordable(input: &smes_eventlog::InvalidInput) -> Error {
+        let reason = if input.field.ends_with(".occurred_at") {
+            let date = input.reason.split('T').next().unwrap_or_default();
+            format!("a date of the command, {date}, is not allowed; expected a date in the years 1000 to 9999")
+        } else if input.field.ends_with(".payload") && input.reason.contains("at most") {
+            "the command is too large to record (its record may hold at most 1 MiB); shorten its texts".to_owned()
+        } else {
+            format!("the command could not be recorded: {}", input.reason)
+        };
+        Error::InvalidCommand(reason)
+    }
+
     /// The domain error inside, if the domain refused.
     pub fn as_domain(&self) -> Option<&DomainError> {
         match self {

@@ -320,6 +320,7 @@ impl CommandService {
                     });
                 }
                 Err(error) if error.is_version_conflict() => continue,
+                Err(smes_eventlog::Error::InvalidInput(input)) => return Err(Error::not_recordable(&input)),
                 Err(smes_eventlog::Error::CommandIdReused {
                     command_id,
                     stream: applied_to,

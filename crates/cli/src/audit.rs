@@ -16,6 +16,8 @@ use smes_eventlog::{EventStore, Witnesses};
 use smes_verify::checkpoint::{decode_proof, encode_proof};
 use smes_verify::{Checkpoint, ConsistencyProofDocument, InclusionProofDocument, NoteSigner, NoteVerifier};
 
+use crate::flags;
+
 /// Where the checkpoint signing key lives unless told otherwise.
 pub const DEFAULT_KEY_FILE: &str = "smes-checkpoint.key";
 
@@ -51,7 +53,7 @@ pub struct CheckpointArgs {
     #[command(flatten)]
     key_file: KeyFile,
     /// The tree size to sign (default: the whole log).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::number::<u64>)]
     size: Option<u64>,
     /// Also write the signed checkpoint to this file.
     #[arg(long)]
@@ -88,19 +90,19 @@ pub enum ProveCommand {
     /// Print the inclusion proof of the event at a position, with its stored record.
     Inclusion {
         /// The event's position.
-        #[arg(long)]
+        #[arg(long, value_parser = flags::number::<u64>)]
         position: u64,
         /// The tree size the proof is for (default: the whole log).
-        #[arg(long)]
+        #[arg(long, value_parser = flags::number::<u64>)]
         size: Option<u64>,
     },
     /// Print the consistency proof between two tree sizes.
     Consistency {
         /// The older size.
-        #[arg(long)]
+        #[arg(long, value_parser = flags::number::<u64>)]
         from: u64,
         /// The newer size.
-        #[arg(long)]
+        #[arg(long, value_parser = flags::number::<u64>)]
         to: u64,
     },
 }

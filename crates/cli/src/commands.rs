@@ -6,8 +6,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
 use smes_app::{App, CommandLine, Executed, Source};
+use smes_domain::values::{CounterpartKind, MemberStateCode, Priority, ThematicArea};
 use uuid::Uuid;
 
+use crate::flags;
 use crate::wiring::Actor;
 
 /// Options every command subcommand takes.
@@ -17,7 +19,7 @@ pub struct CommandArgs {
     #[arg(long)]
     json: Option<String>,
     /// The command's id: running the same command id again applies nothing twice.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::command_id)]
     command_id: Option<Uuid>,
     /// Why the command is issued (kept with the events as their metadata reason).
     #[arg(long)]
@@ -121,19 +123,19 @@ pub struct JoinCounterpartArgs {
     #[command(flatten)]
     common: CommandArgs,
     /// The counterpart's id (a new one when absent).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::id("join-counterpart"))]
     id: Option<Uuid>,
     /// The body's name.
     #[arg(long)]
     name: Option<String>,
     /// public, private, mixed, regional or international.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::word::<CounterpartKind>("join-counterpart"))]
     kind: Option<String>,
     /// The Member State (ISO 3166-1 alpha-2) of a national counterpart.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::word::<MemberStateCode>("join-counterpart"))]
     member_state: Option<String>,
     /// A thematic area it works on (repeat for several).
-    #[arg(long = "area")]
+    #[arg(long = "area", value_parser = flags::word::<ThematicArea>("join-counterpart"))]
     areas: Vec<String>,
     /// The focal point's name.
     #[arg(long)]
@@ -142,7 +144,7 @@ pub struct JoinCounterpartArgs {
     #[arg(long)]
     focal_point_email: Option<String>,
     /// When it joined (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::date("join-counterpart"))]
     joined_on: Option<String>,
 }
 
@@ -165,16 +167,16 @@ pub struct HoldConsultationArgs {
     #[command(flatten)]
     common: CommandArgs,
     /// The consultation's id.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::id("hold-consultation"))]
     id: Option<Uuid>,
     /// When it took place (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::date("hold-consultation"))]
     held_on: Option<String>,
     /// Where.
     #[arg(long)]
     venue: Option<String>,
     /// A participating counterpart's id (repeat for several).
-    #[arg(long = "participant")]
+    #[arg(long = "participant", value_parser = flags::id("hold-consultation"))]
     participants: Vec<Uuid>,
     /// The reference of the minutes.
     #[arg(long)]
@@ -194,22 +196,22 @@ pub struct IdentifyNeedArgs {
     #[command(flatten)]
     common: CommandArgs,
     /// The consultation.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::id("identify-need"))]
     consultation: Option<Uuid>,
     /// The need's id (a new one when absent).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::id("identify-need"))]
     id: Option<Uuid>,
     /// A counterpart that raised it (repeat for several).
-    #[arg(long = "raised-by")]
+    #[arg(long = "raised-by", value_parser = flags::id("identify-need"))]
     raised_by: Vec<Uuid>,
     /// Its thematic area.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::word::<ThematicArea>("identify-need"))]
     area: Option<String>,
     /// A Member State it concerns (repeat for several).
-    #[arg(long = "member-state")]
+    #[arg(long = "member-state", value_parser = flags::word::<MemberStateCode>("identify-need"))]
     member_states: Vec<String>,
     /// high, medium or low.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::word::<Priority>("identify-need"))]
     priority: Option<String>,
     /// What is needed.
     #[arg(long)]
@@ -248,10 +250,10 @@ pub struct ApproveActivityArgs {
     #[command(flatten)]
     common: CommandArgs,
     /// The activity.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::id("approve-activity"))]
     id: Option<Uuid>,
     /// The work programme's year.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::year("approve-activity"))]
     year: Option<i16>,
     /// A Latin American Council Decision number (otherwise a Secretariat approval).
     #[arg(long)]
@@ -263,7 +265,7 @@ pub struct ApproveActivityArgs {
     #[arg(long)]
     rationale: Option<String>,
     /// When it was decided (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::date("approve-activity"))]
     decided_on: Option<String>,
 }
 

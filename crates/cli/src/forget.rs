@@ -6,6 +6,7 @@ use smes_app::{App, ForgetSubject, Source};
 use smes_domain::ids::{CounterpartId, PersonId};
 use uuid::Uuid;
 
+use crate::flags;
 use crate::wiring::Actor;
 
 /// `smes forget ...`
@@ -14,15 +15,16 @@ pub enum ForgetCommand {
     /// Forget a focal point: their name and contact details become unreadable.
     FocalPoint {
         /// The person's id (as `smes history counterpart-…` shows it).
+        #[arg(value_parser = flags::id("forget-focal-point"))]
         person: Uuid,
         /// The counterpart they represent (found from the log when not given).
-        #[arg(long)]
+        #[arg(long, value_parser = flags::id("forget-focal-point"))]
         counterpart: Option<Uuid>,
         /// Why (recorded in the log).
         #[arg(long)]
         reason: String,
         /// The business date of the erasure (YYYY-MM-DD; default today).
-        #[arg(long)]
+        #[arg(long, value_parser = flags::day("forget-focal-point"))]
         on: Option<jiff::civil::Date>,
     },
     /// Forget an actor: the name behind the pseudonymous id becomes unreadable.
@@ -33,7 +35,7 @@ pub enum ForgetCommand {
         #[arg(long)]
         reason: String,
         /// The business date of the erasure (YYYY-MM-DD; default today).
-        #[arg(long)]
+        #[arg(long, value_parser = flags::day("forget-actor"))]
         on: Option<jiff::civil::Date>,
     },
 }

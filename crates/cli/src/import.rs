@@ -94,9 +94,10 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
 async fn apply(app: &App, actor: &Actor, line: &str) -> Result<bool, String> {
     let line = CommandLine::parse(line)?;
     let Some(command_id) = line.command_id else {
-        return Err(
-            "command_id: missing (every imported command needs an id, so that importing again is a no-op)".to_owned(),
-        );
+        return Err(format!(
+            "{}: command_id is missing (every imported command needs an id, so that importing again is a no-op)",
+            line.command.kind()
+        ));
     };
     let mut context = actor.context(Source::Import).with_command_id(command_id);
     context.reason = line.reason.clone();

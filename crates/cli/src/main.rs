@@ -8,6 +8,7 @@ mod commands;
 mod copy;
 mod demo;
 mod export;
+mod flags;
 mod forget;
 mod history;
 mod import;
@@ -74,10 +75,10 @@ enum Command {
         #[arg(long)]
         stream: Option<String>,
         /// Start at this global position (or, with --stream, this stream version).
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = flags::number::<u64>)]
         from: u64,
         /// Print at most this many events.
-        #[arg(long)]
+        #[arg(long, value_parser = flags::number::<usize>)]
         limit: Option<usize>,
     },
     /// Walk the hash chain and report the first position that does not verify: every column

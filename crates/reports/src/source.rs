@@ -69,6 +69,12 @@ pub async fn read_log(
         envelopes.push(Envelope::from_recorded(&recorded)?);
     }
     drop(events);
+    if let Some(instant) = known_at
+        && envelopes.is_empty()
+        && last > 0
+    {
+        return Err(before_first_record(store, instant).await);
+    }
     let log_position = envelopes.last().map_or(0, |envelope| envelope.position);
     let head_hash = envelopes
         .last()
@@ -83,4 +89,21 @@ pub async fn read_log(
             tree_root: STANDARD.encode(tree.root),
         },
     })
+}
+
+/// The refusal of a `--known-at` time before the log's first record: nothing was known then,
+/// so the cut is wrong rather than the year or record asked for.
+pub(crate) async fn before_first_record(store: &dyn EventStore, instant: Timestamp) -> Error {
+    let first = match store.read_all(1, 1).await {
+        Ok(events) => events.first().map(|event| event.recorded_at),
+        Err(error) => return error.into(),
+    };
+    Error::InvalidOption {
+        option: "--known-at",
+        value: instant.to_string(),
+        allowed: match first {
+            Some(first) => format!("nothing was recorded by then; the log's first record was made at {first}"),
+            None => "nothing was recorded by then".to_owned(),
+        },
+    }
 }

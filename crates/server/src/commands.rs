@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use smes_app::commands::{LineError, read_fields};
 use smes_app::{AppCommand, CommandContext, CommandLine, Executed, ForgetSubject, Source};
 use smes_domain::ids::{CounterpartId, PersonId, PublicationId};
 use smes_domain::publication::{PublicationCommand, PublicationDecider, PublishSnapshot};
@@ -111,23 +112,25 @@ enum Request {
 }
 
 /// Reads an optional `command_id` of a body that is not a command line.
-fn take_command_id(object: &mut Map<String, Value>) -> Result<Option<Uuid>, String> {
+fn take_command_id(kind: &str, object: &mut Map<String, Value>) -> Result<Option<Uuid>, LineError> {
     match object.remove("command_id") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Uuid::parse_str(&text)
-            .map(Some)
-            .map_err(|error| format!("command_id: {error}")),
-        Some(other) => Err(format!("command_id: expected a UUID string, found {other}")),
+        Some(Value::String(text)) if Uuid::parse_str(&text).is_ok() => Ok(Uuid::parse_str(&text).ok()),
+        Some(other) => Err(LineError::of(
+            "command_id",
+            format!(
+                "{kind}: command_id is {other}, which is not allowed; expected a UUID, such as \"5e1a0000-0000-4000-8000-000000000101\""
+            ),
+        )),
     }
 }
 
 impl Request {
-    fn read(kind: &str, mut object: Map<String, Value>) -> Result<Request, String> {
+    fn read(kind: &str, mut object: Map<String, Value>) -> Result<Request, LineError> {
         if PUBLISH_KINDS.contains(&kind) {
             object.remove("kind");
-            let command_id = take_command_id(&mut object)?;
-            let body: PublishSnapshotBody =
-                serde_json::from_value(Value::Object(object)).map_err(|error| format!("{kind}: {error}"))?;
+            let command_id = take_command_id(kind, &mut object)?;
+            let body: PublishSnapshotBody = read_fields(kind, &Value::Object(object))?;
             return Ok(Request::Publish {
                 command_id,
                 body: Box::new(body),
@@ -135,16 +138,16 @@ impl Request {
         }
         if !FORGET_KINDS.contains(&kind) {
             object.insert("kind".to_owned(), Value::String(kind.to_owned()));
-            return CommandLine::from_value(Value::Object(object)).map(|line| Request::Domain(Box::new(line)));
+            return CommandLine::read_value(Value::Object(object)).map(|line| Request::Domain(Box::new(line)));
         }
         object.remove("kind");
-        let command_id = take_command_id(&mut object)?;
+        let command_id = take_command_id(kind, &mut object)?;
         let value = Value::Object(object);
         let (subject, reason, on) = if kind == "forget-actor" {
-            let forget: ForgetActor = serde_json::from_value(value).map_err(|error| format!("{kind}: {error}"))?;
+            let forget: ForgetActor = read_fields(kind, &value)?;
             (ForgetSubject::Actor { actor: forget.actor }, forget.reason, forget.on)
         } else {
-            let forget: ForgetFocalPoint = serde_json::from_value(value).map_err(|error| format!("{kind}: {error}"))?;
+            let forget: ForgetFocalPoint = read_fields(kind, &value)?;
             let subject = ForgetSubject::FocalPoint {
                 person: forget.person,
                 counterpart: forget.counterpart,
@@ -258,9 +261,9 @@ pub async fn command(
             );
         }
     }
-    let request = Request::read(&kind, object).map_err(|detail| {
-        let problem = Problem::invalid_command(detail.clone());
-        match field_of(&detail) {
+    let request = Request::read(&kind, object).map_err(|error| {
+        let problem = Problem::invalid_command(error.message);
+        match error.field {
             Some(field) => problem.with_field(field),
             None => problem,
         }
@@ -411,23 +414,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<Uuid>, Problem> {
     let text = value
         .to_str()
         .map_err(|_| invalid("Idempotency-Key: not text; expected a UUID".to_owned()))?;
-    Uuid::parse_str(text.trim())
-        .map(Some)
-        .map_err(|error| invalid(format!("Idempotency-Key: {text:?} is not a UUID ({error})")))
-}
-
-/// The field a command-line error names: its envelope key (`command_id: ...`), or serde's
-/// missing or unknown field.
-fn field_of(detail: &str) -> Option<String> {
-    for marker in ["missing field `", "unknown field `"] {
-        if let Some(rest) = detail.split(marker).nth(1) {
-            return rest.split('`').next().map(str::to_owned);
-        }
-    }
-    ["command_id", "why", "correlation_id", "causation_id", "kind"]
-        .into_iter()
-        .find(|key| detail.starts_with(&format!("{key}:")))
-        .map(str::to_owned)
+    Uuid::parse_str(text.trim()).map(Some).map_err(|_| {
+        invalid(format!(
+            "Idempotency-Key: {text:?} is not allowed; expected a UUID, such as 5e1a0000-0000-4000-8000-000000000101"
+        ))
+    })
 }
 
 /// An app error as a problem.
@@ -453,24 +444,5 @@ fn app_problem(error: smes_app::Error) -> Problem {
             eprintln!("smes serve: command: {}", crate::chain(&error));
             Problem::internal()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field_of;
-
-    #[test]
-    fn the_field_is_read_from_the_message() {
-        assert_eq!(
-            field_of("close-consultation: missing field `closed_on`").as_deref(),
-            Some("closed_on")
-        );
-        assert_eq!(
-            field_of("close-consultation: unknown field `colour`, expected one of `a`").as_deref(),
-            Some("colour")
-        );
-        assert_eq!(field_of("command_id: invalid character").as_deref(), Some("command_id"));
-        assert_eq!(field_of("close-consultation: invalid date"), None);
     }
 }

@@ -626,7 +626,7 @@ async fn every_command_of_the_cli_has_its_route() {
         // Known, so refused for its missing fields, not as an unknown command.
         let problem = answer.assert_problem(422, kind);
         assert!(
-            problem["detail"].as_str().unwrap().contains("missing field"),
+            problem["detail"].as_str().unwrap().contains(" is missing"),
             "{kind}: {}",
             answer.text
         );
@@ -795,6 +795,41 @@ async fn the_actor_and_role_recorded_are_the_tokens() {
         event.metadata.command_id.unwrap().to_string(),
         answer.json["command_id"]
     );
+}
+
+#[tokio::test]
+async fn a_wrong_value_in_a_command_is_named_in_the_programmes_words() {
+    let fixture = Fixture::empty().await;
+    let token = fixture.token["secretariat"].clone();
+    let body = json!({"activity": "5e1a0000-0000-4000-8000-000000000004",
+                      "held": {"start": "2013-04-17", "end": "2013-04-18"},
+                      "participants": {"by_sex": [{"sex": "female", "value": -5}], "by_member_state": []}})
+    .to_string();
+    let answer = fixture
+        .call("POST", "/api/commands/hold-activity", Some(&token), Some(&body), &[])
+        .await;
+    answer.assert_problem(422, "a negative count");
+    assert_eq!(answer.json["field"], "participants.by_sex[0].value");
+    assert_eq!(
+        answer.json["detail"],
+        "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+    );
+    let answer = fixture
+        .call(
+            "POST",
+            "/api/commands/forget-actor",
+            Some(&token),
+            Some(&json!({"actor": "actor-x", "reason": "x", "on": "2014-02-30"}).to_string()),
+            &[],
+        )
+        .await;
+    answer.assert_problem(422, "a date that is not one");
+    assert_eq!(answer.json["field"], "on");
+    assert_eq!(
+        answer.json["detail"],
+        "forget-actor: on is \"2014-02-30\", which is not allowed; expected a date as YYYY-MM-DD, such as \"2013-04-10\""
+    );
+    assert_eq!(fixture.head().await.0, 0);
 }
 
 #[tokio::test]

@@ -591,6 +591,38 @@ async fn wrong_values_and_refusals_are_shown_beside_their_fields_and_write_nothi
 }
 
 #[tokio::test]
+async fn an_amount_too_large_is_said_in_the_programmes_words() {
+    let fixture = Fixture::demo().await;
+    let browser = Browser::sign_in(&fixture, "secretariat").await;
+    let before = fixture.head().await;
+    let path = "/record/propose-activity";
+    let too_large = "99999999999999999999999999999999";
+    let fields = [
+        ("activity_kind", "seminar"),
+        ("title", "Seminar on factoring"),
+        ("thematic_area", "financing"),
+        ("host", "PE"),
+        ("planned_start", "2014-03-10"),
+        ("planned_end", "2014-03-11"),
+        ("estimated_cost", too_large),
+        ("proposed_on", "2013-11-02"),
+    ];
+    let form = browser.fill(path, &fields).await;
+    let page = browser.post(path, &form).await;
+    assert_eq!(page.status, 422, "{}", page.text);
+    let error = page.error("estimated_cost").expect("an error beside the cost");
+    assert!(
+        error.contains("which is not allowed; expected a decimal number as text"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("Decimal") && !error.contains("invalid value"),
+        "{error}"
+    );
+    assert_eq!(fixture.head().await, before, "nothing was written");
+}
+
+#[tokio::test]
 async fn a_possible_duplicate_is_shown_beside_the_title_and_recorded_with_a_reason() {
     let fixture = Fixture::demo().await;
     let browser = Browser::sign_in(&fixture, "secretariat").await;

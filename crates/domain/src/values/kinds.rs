@@ -29,6 +29,9 @@ macro_rules! slug_enum {
             /// Every value, in the programme's order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
+            /// What the list is called in refusals and in docs/import.md.
+            pub const LIST: &'static str = $field;
+
             /// The stable slug used in the log, files and command lines.
             pub fn slug(self) -> &'static str {
                 match self {
@@ -86,6 +89,17 @@ macro_rules! parse_by_slug {
                 }
             }
         )+
+
+        /// Every closed list of slugs, by its name, with its values in the programme's order:
+        /// what docs/import.md must list (a test holds the two equal).
+        pub fn closed_lists() -> Vec<(&'static str, Vec<&'static str>)> {
+            let slugs = |all: &[ThematicArea]| all.iter().map(|value| value.slug()).collect();
+            let mut lists = vec![(ThematicArea::LIST, slugs(ThematicArea::ALL))];
+            $(
+                lists.push(($name::LIST, $name::ALL.iter().map(|value| value.slug()).collect()));
+            )+
+            lists
+        }
     };
 }
 
@@ -314,6 +328,33 @@ mod tests {
         );
         let error = "workshop".parse::<ActivityKind>().unwrap_err();
         assert!(error.to_string().contains("training-workshop"), "{error}");
+    }
+
+    #[test]
+    fn every_value_of_every_list_round_trips_through_serde() {
+        fn check<T>(all: &[T])
+        where
+            T: Serialize + serde::de::DeserializeOwned + PartialEq + fmt::Debug + fmt::Display,
+        {
+            let mut slugs: Vec<String> = all.iter().map(ToString::to_string).collect();
+            for value in all {
+                let json = serde_json::to_value(value).unwrap();
+                assert_eq!(json, serde_json::json!(value.to_string()));
+                assert_eq!(&serde_json::from_value::<T>(json).unwrap(), value);
+            }
+            slugs.sort();
+            slugs.dedup();
+            assert_eq!(slugs.len(), all.len(), "a slug names one value");
+        }
+        check(ThematicArea::ALL);
+        check(ActivityKind::ALL);
+        check(Priority::ALL);
+        check(Sex::ALL);
+        check(CounterpartKind::ALL);
+        check(CooperationSourceKind::ALL);
+        check(OfferKind::ALL);
+        check(OutputKind::ALL);
+        check(AssistanceAnswer::ALL);
     }
 
     #[test]

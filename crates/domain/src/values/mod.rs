@@ -14,6 +14,7 @@ mod period;
 pub use checks::{is_refused_control, refuse_control_characters, require_distinct, require_non_empty, require_text};
 pub use codes::{Currency, MemberStateCode};
 pub use decision::{ApprovingBody, Correction, Decision};
+pub use kinds::closed_lists;
 pub use kinds::{
     ActivityKind, AssistanceAnswer, CooperationSourceKind, CounterpartKind, OfferKind, OutputKind, Priority, Sex,
     ThematicArea,

@@ -73,8 +73,8 @@ impl fmt::Display for Period {
 
 /// The year of a work programme, such as 2013. SELA was founded in 1975, so earlier years are
 /// refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i16", into = "i16")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "i16")]
 pub struct WorkProgrammeYear(i16);
 
 impl WorkProgrammeYear {
@@ -104,6 +104,36 @@ impl TryFrom<i16> for WorkProgrammeYear {
     }
 }
 
+/// Read from a whole number, as before; what is expected is said as a year rather than as the
+/// range of the number type it is kept in.
+impl<'de> Deserialize<'de> for WorkProgrammeYear {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct YearVisitor;
+
+        impl serde::de::Visitor<'_> for YearVisitor {
+            type Value = WorkProgrammeYear;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a year from 1975 to 9999, such as 2013")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, year: i64) -> Result<WorkProgrammeYear, E> {
+                let year =
+                    i16::try_from(year).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(year), &self))?;
+                WorkProgrammeYear::new(year).map_err(E::custom)
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, year: u64) -> Result<WorkProgrammeYear, E> {
+                let year =
+                    i16::try_from(year).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(year), &self))?;
+                WorkProgrammeYear::new(year).map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_i16(YearVisitor)
+    }
+}
+
 impl From<WorkProgrammeYear> for i16 {
     fn from(year: WorkProgrammeYear) -> i16 {
         year.0
@@ -124,6 +154,31 @@ mod tests {
 
     fn period(start: (i16, i8, i8), end: (i16, i8, i8)) -> Period {
         Period::new(date(start.0, start.1, start.2), date(end.0, end.1, end.2)).unwrap()
+    }
+
+    #[test]
+    fn a_year_reads_from_a_whole_number_and_says_what_is_expected() {
+        let read = |json: serde_json::Value| serde_json::from_value::<WorkProgrammeYear>(json);
+        assert_eq!(read(serde_json::json!(2013)).unwrap().get(), 2013);
+        let wrong_type = read(serde_json::json!("2013")).unwrap_err().to_string();
+        assert!(
+            wrong_type.ends_with("expected a year from 1975 to 9999, such as 2013"),
+            "{wrong_type}"
+        );
+        let too_early = read(serde_json::json!(1900)).unwrap_err().to_string();
+        assert!(
+            too_early.contains("invalid work programme year \"1900\""),
+            "{too_early}"
+        );
+        let too_large = read(serde_json::json!(70000)).unwrap_err().to_string();
+        assert!(
+            too_large.ends_with("expected a year from 1975 to 9999, such as 2013"),
+            "{too_large}"
+        );
+        assert_eq!(
+            serde_json::to_value(WorkProgrammeYear::new(2013).unwrap()).unwrap(),
+            2013
+        );
     }
 
     #[test]

@@ -383,6 +383,9 @@ async fn last_position(
                 high = middle - 1;
             }
         }
+        if low == 0 && last > 0 {
+            return Err(crate::source::before_first_record(store, instant).await);
+        }
         last = low;
     }
     Ok(Some(last))

@@ -361,10 +361,15 @@ async fn send(
     if !why.is_empty() {
         command.insert("why".to_owned(), Value::String(why.to_owned()));
     }
-    let line = match CommandLine::from_value(Value::Object(command)) {
+    let line = match CommandLine::read_value(Value::Object(command)) {
         Ok(line) => line,
-        Err(detail) => {
-            values.form_error = Some(detail);
+        Err(error) => {
+            // Beside the form's field of that name when there is one.
+            let top = error.field.as_deref().and_then(|path| path.split(['.', '[']).next());
+            match spec.fields.iter().find(|field| Some(field.name) == top) {
+                Some(field) => values.fail(field.name, error.message),
+                None => values.form_error = Some(error.message),
+            }
             return page(text, StatusCode::UNPROCESSABLE_ENTITY, &signed, spec, &values);
         }
     };

@@ -360,7 +360,7 @@ pub(crate) fn period(start: jiff::civil::Date, end: jiff::civil::Date) -> Result
 /// An amount of money (its amount already checked to be digits), or the domain's refusal.
 pub(crate) fn money(amount: &str, currency: Currency, value_date: jiff::civil::Date) -> Result<Value, String> {
     let fields = json!({"amount": amount, "currency": currency, "value_date": value_date});
-    let money: Money = serde_json::from_value(fields).map_err(|error| error.to_string())?;
+    let money: Money = smes_app::commands::read_fields("", &fields).map_err(|error| error.message)?;
     Ok(serde_json::to_value(money).unwrap_or(Value::Null))
 }
 
