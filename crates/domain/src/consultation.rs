@@ -13,6 +13,7 @@ use crate::counterpart::CounterpartStanding;
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::ids::{ActivityId, ConsultationId, CounterpartId, NeedId};
+use crate::membership::MembershipHistory;
 use crate::values::{MemberStateCode, Priority, ThematicArea, require_distinct, require_non_empty, require_text};
 
 /// What an evaluation of achievements is about.
@@ -114,6 +115,9 @@ pub struct IdentifyNeed {
     pub priority: Priority,
     /// What is needed.
     pub description: String,
+    /// Look-up: the log's membership history; the Member States the need concerns must be
+    /// ones on the date it was identified.
+    pub membership: MembershipHistory,
 }
 
 /// Records an evaluation of achievements made in a consultation.
@@ -312,6 +316,12 @@ fn decide_hold(state: &Consultation, hold: &HoldConsultation) -> Result<Consulta
     }))
 }
 
+/// The date a need was identified, on which the Member States it concerns must be members:
+/// the day the consultation was held.
+fn need_identified_on(meeting: &HeldRecord) -> Date {
+    meeting.held_on
+}
+
 fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<ConsultationEvent> {
     let consultation = identify.consultation;
     let meeting = open_meeting(state, consultation)?;
@@ -336,6 +346,12 @@ fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<Consulta
     }
     require_non_empty("need member states", &identify.member_states)?;
     require_distinct("need member states", &identify.member_states)?;
+    identify.membership.require_members(
+        "identify-need",
+        "member_states",
+        &identify.member_states,
+        need_identified_on(meeting),
+    )?;
     require_text("need description", &identify.description)?;
     Ok(ConsultationEvent::NeedIdentified(NeedIdentified {
         consultation,

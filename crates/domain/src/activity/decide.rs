@@ -66,6 +66,9 @@ fn decide_proposal(state: &Activity, propose: &ProposeActivity) -> Result<Vec<Ac
         return Err(DomainError::ActivityAlreadyProposed { activity });
     }
     require_text("activity title", &propose.title)?;
+    propose
+        .membership
+        .require_member("propose-activity", "host", propose.host, propose.planned.start())?;
     require_distinct("needs answered", &propose.answers_needs)?;
     let duplicates = find_duplicate_activities(
         activity,

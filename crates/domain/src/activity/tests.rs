@@ -31,6 +31,7 @@ fn propose(existing: Vec<ActivityOutline>, duplicate_override: Option<&str>) -> 
         proposed_on: day(2013, 1, 15),
         existing_activities: existing,
         duplicate_override: duplicate_override.map(str::to_owned),
+        membership: members(),
     })
 }
 
@@ -293,4 +294,83 @@ fn the_duplicate_rule_is_a_pure_function_of_outlines() {
         ActivityDecider::stream_name(&activity_id(1)),
         "activity-00000000-0000-0000-0000-000000000001"
     );
+}
+
+/// A membership history in which Costa Rica left on 1 March 2017 and Jamaica at an unknown
+/// date recorded under 30 November 2021.
+fn membership_with_departures() -> crate::membership::MembershipHistory {
+    use crate::member_state::{MemberStateEvent, MemberStateLeft};
+    let mut history = members();
+    for (code, left_on, known_by) in [
+        ("CR", Some(day(2017, 3, 1)), day(2017, 3, 1)),
+        ("JM", None, day(2021, 11, 30)),
+    ] {
+        let event = MemberStateEvent::Left(MemberStateLeft {
+            code: state(code),
+            left_on,
+            source: "a source".to_owned(),
+        });
+        history.record(&event, Some(known_by));
+    }
+    history
+}
+
+#[test]
+fn the_host_must_be_a_member_state_on_the_planned_start() {
+    let with_host = |host: &str, planned: Period, membership| {
+        let ActivityCommand::Propose(mut command) = propose(vec![], None) else {
+            unreachable!()
+        };
+        command.host = state(host);
+        command.planned = planned;
+        command.membership = membership;
+        ActivityCommand::Propose(command)
+    };
+    let error = ActivityDecider::given([])
+        .when(with_host("US", may_2013(), members()))
+        .then_refused();
+    let DomainError::NotAMemberState {
+        command,
+        field,
+        code,
+        on,
+        members: then,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!((*command, *field, *code, *on), ("propose-activity", "host", state("US"), day(2013, 5, 20)));
+    assert_eq!(then.len(), 28);
+    assert!(error.to_string().starts_with(
+        "propose-activity: host `US` is not a Member State of SELA on 2013-05-20 (Member States then: AR, BB, BO,"
+    ));
+    // Costa Rica hosts in 2013, not after it left; Jamaica until the log knows it left.
+    let in_2018 = period(day(2018, 5, 1), day(2018, 5, 2));
+    ActivityDecider::given([])
+        .when(with_host("CR", may_2013(), membership_with_departures()))
+        .then_accepted();
+    ActivityDecider::given([])
+        .when(with_host("CR", in_2018, membership_with_departures()))
+        .then_refused();
+    ActivityDecider::given([])
+        .when(with_host("JM", in_2018, membership_with_departures()))
+        .then_accepted();
+    ActivityDecider::given([])
+        .when(with_host("JM", period(day(2022, 1, 10), day(2022, 1, 11)), membership_with_departures()))
+        .then_refused();
+}
+
+#[test]
+fn a_log_without_membership_history_says_how_to_load_it() {
+    let ActivityCommand::Propose(mut command) = propose(vec![], None) else {
+        unreachable!()
+    };
+    command.membership = crate::membership::MembershipHistory::default();
+    ActivityDecider::given([])
+        .when(ActivityCommand::Propose(command))
+        .then_error(DomainError::MembershipNotLoaded {
+            command: "propose-activity",
+            field: "host",
+            code: state("PE"),
+        });
 }

@@ -64,6 +64,7 @@ fn identify(need: u128, raised_by: Vec<CounterpartId>) -> IdentifyNeed {
         member_states: vec![state("PE"), state("BO")],
         priority: Priority::High,
         description: "Guarantee systems for SME credit".to_owned(),
+        membership: members(),
     }
 }
 
@@ -331,4 +332,28 @@ fn evaluation_subjects_have_a_readable_stored_form() {
     );
     let json = serde_json::to_value(EvaluationSubject::Programme).unwrap();
     assert_eq!(json, serde_json::json!({"subject": "programme"}));
+}
+
+#[test]
+fn a_need_concerns_member_states_on_the_day_the_consultation_was_held() {
+    let mut outside = identify(20, vec![counterpart_id(1)]);
+    outside.member_states = vec![state("PE"), state("XX")];
+    ConsultationDecider::given([scheduled(), held()])
+        .when(ConsultationCommand::IdentifyNeed(outside))
+        .then_error(DomainError::NotAMemberState {
+            command: "identify-need",
+            field: "member_states",
+            code: state("XX"),
+            on: day(2013, 3, 14),
+            members: members().members_on(day(2013, 3, 14)),
+        });
+    let mut unloaded = identify(20, vec![counterpart_id(1)]);
+    unloaded.membership = crate::membership::MembershipHistory::default();
+    ConsultationDecider::given([scheduled(), held()])
+        .when(ConsultationCommand::IdentifyNeed(unloaded))
+        .then_error(DomainError::MembershipNotLoaded {
+            command: "identify-need",
+            field: "member_states",
+            code: state("PE"),
+        });
 }

@@ -56,6 +56,7 @@ fn propose() -> impl Strategy<Value = ActivityCommand> {
                     proposed_on,
                     existing_activities,
                     duplicate_override,
+                    membership: members(),
                 })
             },
         )
