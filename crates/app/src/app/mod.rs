@@ -1,6 +1,7 @@
 //! [`App`]: turns the callers' commands into domain commands (sealing personal data and
 //! gathering look-ups from the log) and runs them through the [`CommandService`].
 
+mod codes;
 mod forgetting;
 mod lookups;
 
@@ -55,6 +56,7 @@ impl App {
 
     /// Runs one command: seals its personal data, gathers its look-ups, decides and appends.
     pub async fn run(&self, context: &CommandContext, command: &AppCommand) -> Result<Executed> {
+        codes::check_currencies(command)?;
         match command {
             AppCommand::JoinSystem(join) => {
                 self.execute::<MemberStateDecider>(
@@ -114,6 +116,7 @@ impl App {
                         },
                         focal_point,
                         joined_on: join.joined_on,
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -193,6 +196,7 @@ impl App {
                         member_states: identify.member_states.clone(),
                         priority: identify.priority,
                         description: identify.description.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -246,6 +250,7 @@ impl App {
                         proposed_on: propose.proposed_on,
                         existing_activities,
                         duplicate_override: propose.duplicate_override.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -387,6 +392,7 @@ impl App {
                             thematic_areas: correct.thematic_areas.clone(),
                         },
                         correction: correct.correction.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await

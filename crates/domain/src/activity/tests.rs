@@ -339,7 +339,10 @@ fn the_host_must_be_a_member_state_on_the_planned_start() {
     else {
         panic!("{error:?}")
     };
-    assert_eq!((*command, *field, *code, *on), ("propose-activity", "host", state("US"), day(2013, 5, 20)));
+    assert_eq!(
+        (*command, *field, *code, *on),
+        ("propose-activity", "host", state("US"), day(2013, 5, 20))
+    );
     assert_eq!(then.len(), 28);
     assert!(error.to_string().starts_with(
         "propose-activity: host `US` is not a Member State of SELA on 2013-05-20 (Member States then: AR, BB, BO,"
@@ -356,7 +359,11 @@ fn the_host_must_be_a_member_state_on_the_planned_start() {
         .when(with_host("JM", in_2018, membership_with_departures()))
         .then_accepted();
     ActivityDecider::given([])
-        .when(with_host("JM", period(day(2022, 1, 10), day(2022, 1, 11)), membership_with_departures()))
+        .when(with_host(
+            "JM",
+            period(day(2022, 1, 10), day(2022, 1, 11)),
+            membership_with_departures(),
+        ))
         .then_refused();
 }
 

@@ -13,6 +13,7 @@
 //! valid after it left.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -56,24 +57,24 @@ impl Spell {
 }
 
 /// The membership history of a log: every state's spells of membership, in the order the
-/// log recorded them.
+/// log recorded them. Cheap to clone: commands carry it as a look-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MembershipHistory {
-    spells: BTreeMap<MemberStateCode, Vec<Spell>>,
+    spells: Arc<BTreeMap<MemberStateCode, Vec<Spell>>>,
 }
 
 impl MembershipHistory {
     /// Folds one Member State event, recorded under the business date `known_by` when the
     /// caller knows it.
     pub fn record(&mut self, event: &MemberStateEvent, known_by: Option<Date>) {
+        let spells = Arc::make_mut(&mut self.spells);
         match event {
-            MemberStateEvent::Joined(joined) => self.spells.entry(joined.code).or_default().push(Spell {
+            MemberStateEvent::Joined(joined) => spells.entry(joined.code).or_default().push(Spell {
                 joined_on: joined.joined_on,
                 left: None,
             }),
             MemberStateEvent::Left(left) => {
-                if let Some(spell) = self
-                    .spells
+                if let Some(spell) = spells
                     .get_mut(&left.code)
                     .and_then(|spells| spells.last_mut())
                     .filter(|spell| spell.left.is_none())
@@ -216,10 +217,7 @@ mod tests {
 
     #[test]
     fn an_unknown_leaving_date_keeps_membership_until_the_log_knows_otherwise() {
-        let bounded = [
-            (joined("JM", None), None),
-            (left("JM", None), Some(date(2021, 11, 30))),
-        ];
+        let bounded = [(joined("JM", None), None), (left("JM", None), Some(date(2021, 11, 30)))];
         check(&bounded, "JM", date(2013, 5, 1), true);
         check(&bounded, "JM", date(2021, 11, 29), true);
         check(&bounded, "JM", date(2021, 11, 30), false);
@@ -259,7 +257,12 @@ mod tests {
             "propose-activity: host `US` is not a Member State of SELA on 2013-05-01 (Member States then: JM, PE, VE)"
         );
         let error = history
-            .require_members("identify-need", "member_states", &[state("PE"), state("JM")], date(2022, 1, 1))
+            .require_members(
+                "identify-need",
+                "member_states",
+                &[state("PE"), state("JM")],
+                date(2022, 1, 1),
+            )
             .unwrap_err();
         assert_eq!(
             error.to_string(),

@@ -71,7 +71,9 @@ pub(crate) fn parse_currencies(text: &str) -> Result<BTreeMap<String, CurrencyEn
         let valid_code = code.len() == 3 && code.bytes().all(|byte| byte.is_ascii_uppercase());
         let valid_numeric = numeric.len() == 3 && numeric.bytes().all(|byte| byte.is_ascii_digit());
         if !valid_code || !valid_numeric || name.is_empty() {
-            return Err(format!("line {line}: {code:?} {numeric:?} {name:?} is not a code, a number and a name"));
+            return Err(format!(
+                "line {line}: {code:?} {numeric:?} {name:?} is not a code, a number and a name"
+            ));
         }
         let withdrawn = match withdrawn {
             "" => None,
@@ -96,9 +98,8 @@ static COUNTRIES: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
     parse_countries(EMBEDDED_ISO_3166_1).unwrap_or_else(|error| panic!("data/iso3166-1.tsv: {error}"))
 });
 
-static CURRENCIES: LazyLock<BTreeMap<String, CurrencyEntry>> = LazyLock::new(|| {
-    parse_currencies(EMBEDDED_ISO_4217).unwrap_or_else(|error| panic!("data/iso4217.tsv: {error}"))
-});
+static CURRENCIES: LazyLock<BTreeMap<String, CurrencyEntry>> =
+    LazyLock::new(|| parse_currencies(EMBEDDED_ISO_4217).unwrap_or_else(|error| panic!("data/iso4217.tsv: {error}")));
 
 /// The English short name of an ISO 3166-1 alpha-2 code, or `None` for a code the standard
 /// does not assign.
@@ -141,18 +142,23 @@ mod tests {
         for code in ["XYZ", "XTS", "XXX"] {
             assert!(!currencies.contains_key(code), "{code}");
         }
-        assert_eq!(
-            currencies["VEF"].withdrawn,
-            Some(jiff::civil::date(2018, 8, 20))
-        );
+        assert_eq!(currencies["VEF"].withdrawn, Some(jiff::civil::date(2018, 8, 20)));
         assert_eq!(currencies["VES"].withdrawn, None);
     }
 
     #[test]
     fn malformed_lists_are_refused_with_the_line() {
         let cases: [(&str, fn(&str) -> Result<(), String>, &str); 6] = [
-            ("code\tname\nVE\n", |text| parse_countries(text).map(drop), "line 2: expected 2 columns"),
-            ("code,name\n", |text| parse_countries(text).map(drop), "expected the header"),
+            (
+                "code\tname\nVE\n",
+                |text| parse_countries(text).map(drop),
+                "line 2: expected 2 columns",
+            ),
+            (
+                "code,name\n",
+                |text| parse_countries(text).map(drop),
+                "expected the header",
+            ),
             (
                 "# c\ncode\tname\nve\tVenezuela\n",
                 |text| parse_countries(text).map(drop),

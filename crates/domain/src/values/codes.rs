@@ -199,7 +199,10 @@ mod tests {
             stored.require_iso_3166("join-system", "code").unwrap_err().to_string(),
             "join-system: code `XX` is not an ISO 3166-1 alpha-2 country code"
         );
-        assert_eq!(MemberStateCode::new("US").unwrap().country_name(), Some("United States"));
+        assert_eq!(
+            MemberStateCode::new("US").unwrap().country_name(),
+            Some("United States")
+        );
         assert!(
             MemberStateCode::new("VE")
                 .unwrap()
@@ -214,7 +217,11 @@ mod tests {
                 .to_string(),
             "record-offer: amount.currency `XYZ` is not an ISO 4217 currency code (a three-letter code such as USD, EUR or VES)"
         );
-        assert!(Currency::USD.require_iso_4217("record-offer", "amount.currency", day).is_ok());
+        assert!(
+            Currency::USD
+                .require_iso_4217("record-offer", "amount.currency", day)
+                .is_ok()
+        );
     }
 
     #[test]

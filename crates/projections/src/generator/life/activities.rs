@@ -58,7 +58,7 @@ impl World {
             }
             _ => {
                 let area = *self.rng.pick(ThematicArea::ALL).expect("areas exist");
-                (Vec::new(), area, self.member_state())
+                (Vec::new(), area, self.member_state(today))
             }
         };
         let kind = *self.rng.pick(ActivityKind::ALL).expect("kinds exist");
@@ -92,6 +92,7 @@ impl World {
             proposed_on: today,
             existing_activities: existing,
             duplicate_override: (!duplicates.is_empty()).then(|| "a different audience and host city".to_owned()),
+            membership: self.membership.clone(),
         });
         let context = if duplicates.is_empty() {
             Context::secretariat()

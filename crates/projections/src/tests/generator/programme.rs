@@ -48,6 +48,7 @@ impl World {
                 proposed_on: today,
                 existing_activities: existing,
                 duplicate_override: (value % 2 == 0).then(|| "different audience".to_owned()),
+                membership: self.membership.clone(),
             });
             let mut state = Activity::default();
             let events = run::<ActivityDecider>(&mut state, command);
