@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use smes_projections::Cut;
-use smes_reports::registers::counterparts::{self, DirectoryFilter, DirectoryReport, DirectoryRequest};
+use smes_reports::registers::counterparts::{
+    self, DirectoryFilter, DirectoryReport, DirectoryRequest, Group, MemberStateRow,
+};
 use smes_reports::registers::history::{self, HistoryReport, HistoryRow};
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsReport, NeedsRequest, StatusCount};
 use smes_reports::registers::{NeedStatusRow, Organisation};
@@ -287,6 +289,16 @@ fn needs_view(
     respond(status, layout(text, text.needs_register, Some(signed), anchor, body))
 }
 
+/// The directory's groups of counterparts by country, split in two: the Member States (those
+/// with a membership history in the log, members now or once), and codes that never were one,
+/// which a log may hold from before commands checked countries and which the list of Member
+/// States does not show as such.
+fn by_member_state<'a>(groups: &'a [Group], member_states: &[MemberStateRow]) -> (Vec<&'a Group>, Vec<&'a Group>) {
+    groups
+        .iter()
+        .partition(|group| member_states.iter().any(|state| state.code == group.key))
+}
+
 fn directory_view(
     text: &Text,
     status: StatusCode,
@@ -346,10 +358,21 @@ fn directory_view(
                 }
                 h2 { (text.by_state) }
                 ul {
-                    @for group in &report.by_member_state {
+                    @let (member_states, not_member_states) = by_member_state(&report.by_member_state, &report.member_states);
+                    @for group in member_states {
                         li {
                             strong { (group.label) " (" (group.key) ")" } ": "
                             (group.counterparts.iter().map(|id| name_of(report, id)).collect::<Vec<_>>().join("; "))
+                        }
+                    }
+                    @if !not_member_states.is_empty() {
+                        li {
+                            strong { (text.not_member_states) } ": "
+                            (not_member_states
+                                .iter()
+                                .flat_map(|group| group.counterparts.iter().map(|id| format!("{} ({})", name_of(report, id), group.key)))
+                                .collect::<Vec<_>>()
+                                .join("; "))
                         }
                     }
                     @if !report.regional_or_international.is_empty() {
@@ -488,5 +511,41 @@ fn history_item(text: &Text, fields: &Fields, item: &HistoryRow) -> Markup {
                 }
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod member_state_tests {
+    use super::*;
+
+    fn group(key: &str) -> Group {
+        Group {
+            key: key.to_owned(),
+            label: format!("State {key}"),
+            counterparts: vec![format!("counterpart in {key}")],
+        }
+    }
+
+    fn state(code: &str, member: bool) -> MemberStateRow {
+        MemberStateRow {
+            code: code.to_owned(),
+            name: format!("State {code}"),
+            member,
+            history: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_member_states_are_listed_as_member_states() {
+        let groups = [group("CR"), group("PE"), group("US"), group("XX")];
+        let states = [state("CR", false), state("PE", true)];
+        let (members, others) = by_member_state(&groups, &states);
+        let keys = |groups: Vec<&Group>| groups.iter().map(|group| group.key.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            keys(members),
+            ["CR", "PE"],
+            "a former Member State stays one of its past"
+        );
+        assert_eq!(keys(others), ["US", "XX"]);
     }
 }
