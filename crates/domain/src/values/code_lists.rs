@@ -148,7 +148,8 @@ mod tests {
 
     #[test]
     fn malformed_lists_are_refused_with_the_line() {
-        let cases: [(&str, fn(&str) -> Result<(), String>, &str); 6] = [
+        type Parse = fn(&str) -> Result<(), String>;
+        let cases: [(&str, Parse, &str); 6] = [
             (
                 "code\tname\nVE\n",
                 |text| parse_countries(text).map(drop),
