@@ -97,6 +97,11 @@ impl MembershipHistory {
         history
     }
 
+    /// Every state the history records as a Member State, now or once, in order of code.
+    pub fn states(&self) -> Vec<MemberStateCode> {
+        self.spells.keys().copied().collect()
+    }
+
     /// Whether the log holds no membership history at all.
     pub fn is_empty(&self) -> bool {
         self.spells.is_empty()

@@ -15,7 +15,7 @@ use smes_reports::registers::needs::{self, NeedsFilter, NeedsReport, NeedsReques
 use smes_reports::registers::{NeedStatusRow, Organisation};
 use smes_reports::{LogSlice, read_log};
 
-use super::render::{cut_fieldset, cut_query, input, layout, respond};
+use super::render::{country_input, cut_fieldset, cut_query, input, layout, respond};
 use super::text::Text;
 use super::{CUT_FIELDS, Fields, Signed, message, report_failure, words};
 use crate::Api;
@@ -89,6 +89,7 @@ pub(super) async fn needs_page(
 ) -> Response {
     let text = words();
     let mut fields = Fields::read(&query, &NEEDS_FIELDS);
+    fields.offer_member_states(&api).await;
     let (areas, countries, statuses) = (list(&fields, "area"), list(&fields, "country"), list(&fields, "status"));
     let area = fields.check("area", NeedsFilter::parse(&areas, &[], &[]));
     let country = fields.check("country", NeedsFilter::parse(&[], &countries, &[]));
@@ -129,6 +130,7 @@ pub(super) async fn counterparts_page(
 ) -> Response {
     let text = words();
     let mut fields = Fields::read(&query, &DIRECTORY_FIELDS);
+    fields.offer_member_states(&api).await;
     let (areas, countries) = (list(&fields, "area"), list(&fields, "country"));
     let area = fields.check("area", DirectoryFilter::parse(&areas, &[]));
     let country = fields.check("country", DirectoryFilter::parse(&[], &countries));
@@ -263,7 +265,7 @@ fn needs_view(
             fieldset {
                 legend { (text.which_needs) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
-                (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
+                (country_input(fields, text.member_states, Some(text.list_hint)))
                 (input(fields, "status", text.need_statuses, "text", Some(text.list_hint)))
             }
             (cut_fieldset(text, fields))
@@ -320,7 +322,7 @@ fn directory_view(
             fieldset {
                 legend { (text.which_counterparts) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
-                (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
+                (country_input(fields, text.member_states, Some(text.list_hint)))
             }
             (cut_fieldset(text, fields))
             button type="submit" { (text.show) }
