@@ -381,3 +381,21 @@ fn a_log_without_membership_history_says_how_to_load_it() {
             code: state("PE"),
         });
 }
+
+#[test]
+fn a_proposal_recorded_before_codes_were_checked_still_decodes_and_folds() {
+    // As an older log holds it: hosted in `XX`, costed in `XYZ`.
+    let (event_type, schema_version, mut payload) = crate::stored::encode(&proposed());
+    payload["host"] = serde_json::json!("XX");
+    payload["estimated_cost"]["currency"] = serde_json::json!("XYZ");
+    let decoded: ActivityEvent = crate::stored::decode(event_type, schema_version, &payload).unwrap();
+    let ActivityEvent::Proposed(old) = &decoded else {
+        panic!("{decoded:?}")
+    };
+    assert_eq!(
+        (old.host.as_str(), old.estimated_cost.currency().as_str()),
+        ("XX", "XYZ")
+    );
+    let folded = ActivityDecider::evolve(Activity::default(), &decoded);
+    assert_eq!(folded.outline().unwrap().host, state("XX"));
+}
