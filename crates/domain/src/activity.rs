@@ -92,6 +92,9 @@ pub struct RescheduleActivity {
     pub planned: Period,
     /// Why.
     pub reason: String,
+    /// Look-up: the log's membership history; the host must be a Member State on the new
+    /// planned period's start.
+    pub membership: MembershipHistory,
 }
 
 /// Records that an approved activity took place.

@@ -521,6 +521,7 @@ impl App {
                         activity: reschedule.activity,
                         planned: reschedule.planned,
                         reason: reschedule.reason.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await

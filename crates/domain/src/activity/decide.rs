@@ -271,8 +271,14 @@ impl Decider for ActivityDecider {
                 })
             }
             ActivityCommand::Reschedule(reschedule) => {
-                not_yet_held(state, reschedule.activity)?;
+                let record = not_yet_held(state, reschedule.activity)?;
                 require_text("rescheduling reason", &reschedule.reason)?;
+                reschedule.membership.require_member(
+                    "reschedule-activity",
+                    "host",
+                    record.host,
+                    reschedule.planned.start(),
+                )?;
                 ActivityEvent::Rescheduled(ActivityRescheduled {
                     activity: reschedule.activity,
                     planned: reschedule.planned,

@@ -399,3 +399,31 @@ fn a_proposal_recorded_before_codes_were_checked_still_decodes_and_folds() {
     let folded = ActivityDecider::evolve(Activity::default(), &decoded);
     assert_eq!(folded.outline().unwrap().host, state("XX"));
 }
+
+#[test]
+fn an_activity_is_rescheduled_only_to_dates_when_its_host_is_a_member_state() {
+    let ActivityEvent::Proposed(mut in_costa_rica) = proposed() else {
+        unreachable!()
+    };
+    in_costa_rica.host = state("CR");
+    let reschedule = |planned| {
+        ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned,
+            reason: "the host asked for other dates".to_owned(),
+            membership: membership_with_departures(),
+        })
+    };
+    ActivityDecider::given([ActivityEvent::Proposed(in_costa_rica.clone())])
+        .when(reschedule(period(day(2013, 9, 1), day(2013, 9, 2))))
+        .then_accepted();
+    let refused = ActivityDecider::given([ActivityEvent::Proposed(in_costa_rica)])
+        .when(reschedule(period(day(2018, 3, 1), day(2018, 3, 2))))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("reschedule-activity: host `CR` is not a Member State of SELA on 2018-03-01"),
+        "{refused}"
+    );
+}

@@ -151,6 +151,7 @@ fn other_steps() -> impl Strategy<Value = ActivityCommand> {
             activity: activity_id(id),
             planned,
             reason,
+            membership: members(),
         })
     });
     let cancel = (pick(), text(), any_day()).prop_map(|(id, reason, cancelled_on)| {

@@ -18,6 +18,7 @@ fn a_rejected_activity_cannot_be_held_approved_or_rescheduled() {
             activity: activity_id(1),
             planned: may_2013(),
             reason: "try again".to_owned(),
+            membership: members(),
         }))
         .then_error(rejected_error);
 }
@@ -92,6 +93,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: "venue unavailable in May".to_owned(),
+            membership: members(),
         }))
         .then([ActivityEvent::Rescheduled(ActivityRescheduled {
             activity: activity_id(1),
@@ -104,6 +106,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: String::new(),
+            membership: members(),
         }))
         .then_error(DomainError::EmptyField {
             field: "rescheduling reason",
@@ -113,6 +116,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             activity: activity_id(1),
             planned: june,
             reason: "too late".to_owned(),
+            membership: members(),
         }))
         .then_error(DomainError::ActivityAlreadyHeld {
             activity: activity_id(1),

@@ -240,6 +240,7 @@ impl World {
                     activity: file.id,
                     planned,
                     reason: "the host asked for a later date".to_owned(),
+                    membership: self.membership.clone(),
                 });
                 if activity_command(file, emitter, command, Context::secretariat().because("host's request")).is_some()
                 {

@@ -110,6 +110,7 @@ impl World {
                 activity: activity_id,
                 planned: Period::single_day(today.checked_add(60.days()).unwrap()),
                 reason: "venue unavailable".to_owned(),
+                membership: self.membership.clone(),
             }),
             12 => ActivityCommand::Hold(HoldActivity {
                 activity: activity_id,
