@@ -149,7 +149,11 @@ fn setup() -> Vec<Value> {
 }
 
 /// Domain errors the CLI cannot produce, and why.
-const NOT_REACHABLE: [(&str, &str); 6] = [
+const NOT_REACHABLE: [(&str, &str); 7] = [
+    (
+        "MembershipNotLoaded",
+        "these cases run on the demo log, which holds the membership history: tests/e2e_codes.rs checks its message on a fresh log",
+    ),
     (
         "PublicationAlreadyRecorded",
         "reached through `smes publish snapshot --id`, which takes no command line: tests/e2e_publish.rs checks its message and exit code",
@@ -281,6 +285,33 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
             "cannot combine USD with EUR without a recorded exchange rate",
         ),
         // Member States.
+        case(
+            "NotAMemberState",
+            {
+                let mut command = propose(
+                    60,
+                    json!({"start": "2013-05-01", "end": "2013-05-02"}),
+                    usd("1", "2013-03-01"),
+                );
+                command["host"] = json!("US");
+                command
+            },
+            "propose-activity: host `US` is not a Member State of SELA on 2013-05-01 (Member States then: AR, BB, BO,",
+        ),
+        case(
+            "UnknownCountry",
+            json!({"kind": "join-system", "code": "XX", "name": "Nowhere", "source": "x"}),
+            "join-system: code `XX` is not an ISO 3166-1 alpha-2 country code",
+        ),
+        case(
+            "UnknownCurrency",
+            propose(
+                61,
+                json!({"start": "2013-05-01", "end": "2013-05-02"}),
+                json!({"amount": "1", "currency": "XYZ", "value_date": "2013-03-01"}),
+            ),
+            "propose-activity: estimated_cost.currency `XYZ` is not an ISO 4217 currency code",
+        ),
         case(
             "AlreadyMember",
             json!({"kind": "join-system", "code": "VE", "name": "Venezuela", "source": "x"}),
@@ -760,6 +791,10 @@ fn variant_name(error: &DomainError) -> &'static str {
         DomainError::AlreadyMember { .. } => "AlreadyMember",
         DomainError::NotMember { .. } => "NotMember",
         DomainError::MembershipChangeOutOfOrder { .. } => "MembershipChangeOutOfOrder",
+        DomainError::NotAMemberState { .. } => "NotAMemberState",
+        DomainError::MembershipNotLoaded { .. } => "MembershipNotLoaded",
+        DomainError::UnknownCountry { .. } => "UnknownCountry",
+        DomainError::UnknownCurrency { .. } => "UnknownCurrency",
         DomainError::MemberStateMismatch { .. } => "MemberStateMismatch",
         DomainError::CounterpartAlreadyJoined { .. } => "CounterpartAlreadyJoined",
         DomainError::CounterpartNotJoined { .. } => "CounterpartNotJoined",

@@ -359,6 +359,8 @@ fn bad_options_are_named_with_the_values_allowed() {
 fn html_and_csv_escape_what_the_log_holds() {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path(), &["init"]);
+    // The host is checked against the membership history.
+    run(dir.path(), &["member-state", "load"]);
     let id = |n: u32| format!("5e1a0000-0000-4000-8000-{n:012x}");
     let title = "<script>alert(\"x\")</script> & Workshop, \"Caracas\" | 2013";
     let lines = [

@@ -20,6 +20,7 @@ pub use facts::{
 };
 
 use crate::ids::{ActivityId, IndicatorId, NeedId};
+use crate::membership::MembershipHistory;
 use crate::values::{
     ActivityKind, Correction, Decision, MemberStateCode, Money, Period, ThematicArea, WorkProgrammeYear,
 };
@@ -50,6 +51,9 @@ pub struct ProposeActivity {
     pub proposed_on: Date,
     /// Look-up: the existing activities in the same thematic area and host Member State.
     pub existing_activities: Vec<ActivityOutline>,
+    /// Look-up: the log's membership history; the host must be a Member State on the planned
+    /// period's start.
+    pub membership: MembershipHistory,
     /// Why to record the proposal although it may duplicate others; without it a possible
     /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`].
     pub duplicate_override: Option<String>,
@@ -90,6 +94,9 @@ pub struct RescheduleActivity {
     pub reason: String,
     /// When it was rescheduled (the app gives the day it is recorded unless told).
     pub rescheduled_on: Date,
+    /// Look-up: the log's membership history; the host must be a Member State on the new
+    /// planned period's start.
+    pub membership: MembershipHistory,
 }
 
 /// Records that an approved activity took place.

@@ -13,6 +13,7 @@ use crate::counterpart::CounterpartStanding;
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::ids::{ActivityId, ConsultationId, CounterpartId, NeedId};
+use crate::membership::MembershipHistory;
 use crate::values::{MemberStateCode, Priority, ThematicArea, require_distinct, require_non_empty, require_text};
 
 /// What an evaluation of achievements is about.
@@ -119,6 +120,9 @@ pub struct IdentifyNeed {
     pub identified_on: Option<Date>,
     /// The day the command is recorded (the app's clock), which no business date may pass.
     pub recorded_on: Date,
+    /// Look-up: the log's membership history; the Member States the need concerns must be
+    /// ones on the date it was identified.
+    pub membership: MembershipHistory,
 }
 
 /// Records an evaluation of achievements made in a consultation.
@@ -364,6 +368,9 @@ fn decide_need(state: &Consultation, identify: &IdentifyNeed) -> Result<Consulta
         identify.identified_on,
         identify.recorded_on,
     )?;
+    identify
+        .membership
+        .require_members("identify-need", "member_states", &identify.member_states, identified_on)?;
     Ok(ConsultationEvent::NeedIdentified(NeedIdentified {
         consultation,
         need: identify.need,

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::ids::CounterpartId;
+use crate::membership::MembershipHistory;
 use crate::personal_data::SealedPersonalData;
 use crate::values::{
     Correction, CounterpartKind, MemberStateCode, ThematicArea, require_distinct, require_non_empty, require_text,
@@ -42,6 +43,14 @@ impl CounterpartDetails {
         require_non_empty("thematic areas", &self.thematic_areas)?;
         require_distinct("thematic areas", &self.thematic_areas)
     }
+
+    /// A national counterpart's Member State must be one on `day`.
+    fn require_member_state(&self, command: &'static str, membership: &MembershipHistory, day: Date) -> Result<()> {
+        match self.member_state {
+            Some(code) => membership.require_member(command, "member_state", code, day),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Registers a new counterpart.
@@ -55,6 +64,9 @@ pub struct JoinCounterpart {
     pub focal_point: SealedPersonalData,
     /// When it joined the programme.
     pub joined_on: Date,
+    /// Look-up: the log's membership history; a national counterpart's Member State must be
+    /// one on the joining date.
+    pub membership: MembershipHistory,
 }
 
 /// Replaces a counterpart's details with corrected ones.
@@ -66,6 +78,9 @@ pub struct CorrectCounterpartDetails {
     pub details: CounterpartDetails,
     /// Which event is corrected, why, and from when.
     pub correction: Correction,
+    /// Look-up: the log's membership history; a national counterpart's Member State must be
+    /// one on the date the correction applies from.
+    pub membership: MembershipHistory,
 }
 
 /// Names a new focal point for a counterpart.
@@ -273,6 +288,8 @@ impl Decider for CounterpartDecider {
                     });
                 }
                 join.details.validate(join.counterpart)?;
+                join.details
+                    .require_member_state("join-counterpart", &join.membership, join.joined_on)?;
                 CounterpartEvent::Joined(CounterpartJoined {
                     counterpart: join.counterpart,
                     details: join.details.clone(),
@@ -284,6 +301,11 @@ impl Decider for CounterpartDecider {
                 active_record(state, correct.counterpart)?;
                 correct.details.validate(correct.counterpart)?;
                 correct.correction.validate()?;
+                correct.details.require_member_state(
+                    "correct-counterpart-details",
+                    &correct.membership,
+                    correct.correction.effective_from,
+                )?;
                 CounterpartEvent::DetailsCorrected(CounterpartDetailsCorrected {
                     counterpart: correct.counterpart,
                     details: correct.details.clone(),

@@ -138,6 +138,68 @@ pub enum DomainError {
         /// The state.
         code: MemberStateCode,
     },
+    /// A command named a country that was not a Member State on the date that counts.
+    #[error(
+        "{command}: {field} `{code}` is not a Member State of SELA on {on} (Member States then: {})",
+        if members.is_empty() { "none".to_owned() } else { list(members) }
+    )]
+    NotAMemberState {
+        /// The command's kind, such as `propose-activity`.
+        command: &'static str,
+        /// The field naming the country.
+        field: &'static str,
+        /// The country.
+        code: MemberStateCode,
+        /// The date that counts.
+        on: Date,
+        /// The Member States on that date.
+        members: Vec<MemberStateCode>,
+    },
+    /// A command named a country, but the log holds no membership history to check it against.
+    #[error(
+        "{command}: {field} `{code}` cannot be checked: the log holds no membership history \
+         (load the Member States first: smes member-state load)"
+    )]
+    MembershipNotLoaded {
+        /// The command's kind.
+        command: &'static str,
+        /// The field naming the country.
+        field: &'static str,
+        /// The country.
+        code: MemberStateCode,
+    },
+    /// A country code ISO 3166-1 does not assign.
+    #[error("{command}: {field} `{code}` is not an ISO 3166-1 alpha-2 country code")]
+    UnknownCountry {
+        /// The command's kind.
+        command: &'static str,
+        /// The field naming the country.
+        field: &'static str,
+        /// The code given.
+        code: MemberStateCode,
+    },
+    /// A currency ISO 4217 does not list, or one withdrawn before the amount's value date.
+    #[error(
+        "{command}: {field} `{currency}` {}",
+        match withdrawn {
+            None => "is not an ISO 4217 currency code (a three-letter code such as USD, EUR or VES)".to_owned(),
+            Some(withdrawn) => format!(
+                "was withdrawn from ISO 4217 on {withdrawn} and is not in use on the value date {value_date}; use the code that replaced it"
+            ),
+        }
+    )]
+    UnknownCurrency {
+        /// The command's kind.
+        command: &'static str,
+        /// The field holding the currency, such as `estimated_cost.currency`.
+        field: &'static str,
+        /// The currency given.
+        currency: Currency,
+        /// The value date of the amount (or the rate's date).
+        value_date: Date,
+        /// When the currency was withdrawn, for a withdrawn one.
+        withdrawn: Option<Date>,
+    },
     /// A membership change dated before the previous one.
     #[error("Member State {code}: change dated {date} comes before the previous change on {previous}")]
     MembershipChangeOutOfOrder {

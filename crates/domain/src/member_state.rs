@@ -149,6 +149,7 @@ impl Decider for MemberStateDecider {
         match command {
             MemberStateCommand::Join(join) => {
                 Self::check_code(state, join.code)?;
+                join.code.require_iso_3166("join-system", "code")?;
                 require_text("member state name", &join.name)?;
                 require_text("membership source", &join.source)?;
                 if matches!(state.membership, Membership::Member { .. }) {
@@ -309,6 +310,22 @@ mod tests {
                 recorded: code("JM"),
             });
         assert_eq!(MemberStateDecider::stream_name(&code("VE")), "member-state-VE");
+    }
+
+    #[test]
+    fn a_member_state_is_a_country_of_iso_3166() {
+        MemberStateDecider::given([])
+            .when(MemberStateCommand::Join(JoinSystem {
+                code: code("XX"),
+                name: "Nowhere".to_owned(),
+                joined_on: None,
+                source: "s".to_owned(),
+            }))
+            .then_error(DomainError::UnknownCountry {
+                command: "join-system",
+                field: "code",
+                code: code("XX"),
+            });
     }
 
     #[test]

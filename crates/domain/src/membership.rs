@@ -4,13 +4,19 @@
 //! name, the date or the literal `unknown`, and the source that supports it. The source is the
 //! last column and may itself contain commas, so a row is split on its first four commas only.
 //! [`load_commands`] turns the rows into the [`MemberStateCommand`]s that put the history in a
-//! log; the CLI and the demo run them through the Member State decider.
+//! log; the CLI and the demo run them through the Member State decider. [`MembershipHistory`]
+//! is the other way round: the history folded from a log's events, which says who was a Member
+//! State on a date.
+
+mod history;
 
 use jiff::civil::Date;
 
 use crate::error::{DomainError, Result};
 use crate::member_state::{JoinSystem, LeaveSystem, MemberStateCommand};
 use crate::values::MemberStateCode;
+
+pub use history::MembershipHistory;
 
 /// The membership file as shipped with the crate.
 pub const EMBEDDED_MEMBER_STATES: &str = include_str!("../data/member-states.csv");

@@ -67,6 +67,25 @@ where
         }
     }
 
+    /// Expects the command to be accepted, whatever its events, and returns the state after
+    /// them.
+    #[track_caller]
+    pub fn then_accepted(self) -> D::State {
+        match self.result {
+            Ok(events) => check_accepted::<D>(self.state, &events),
+            Err(error) => panic!("{:?} was refused: {error}", self.command),
+        }
+    }
+
+    /// Expects a refusal and returns it, for tests that look at some of its fields.
+    #[track_caller]
+    pub fn then_refused(self) -> DomainError {
+        match self.result {
+            Ok(events) => panic!("expected a refusal but {:?} produced {events:?}", self.command),
+            Err(error) => error,
+        }
+    }
+
     /// Expects exactly this error.
     #[track_caller]
     pub fn then_error(self, expected: DomainError) {
@@ -111,6 +130,7 @@ pub mod fixtures {
     use uuid::Uuid;
 
     use crate::ids::*;
+    use crate::membership::MembershipHistory;
     use crate::personal_data::SealedPersonalData;
     use crate::values::{Currency, MemberStateCode, Money, Period};
 
@@ -156,6 +176,24 @@ pub mod fixtures {
     /// A Member State code.
     pub fn state(code: &str) -> MemberStateCode {
         MemberStateCode::new(code).expect("test codes are valid")
+    }
+
+    /// The membership history of the embedded file with no bounds on unknown dates: the 28
+    /// Member States of 2012, members on every date.
+    pub fn members() -> MembershipHistory {
+        use crate::decider::Decider;
+        use crate::member_state::MemberStateDecider;
+
+        let mut history = MembershipHistory::default();
+        for command in crate::membership::embedded_load_commands().expect("the embedded file parses") {
+            if matches!(command, crate::member_state::MemberStateCommand::Join(_)) {
+                let events = MemberStateDecider::decide(&Default::default(), &command).expect("a first joining");
+                for event in &events {
+                    history.record(event, None);
+                }
+            }
+        }
+        history
     }
 
     /// A currency.

@@ -21,6 +21,23 @@ pub enum Error {
         /// The cut, described, or empty.
         cut: String,
     },
+    /// A code the log holds is not in the IATI codelist its field takes: the file would not be
+    /// valid IATI, so none is written.
+    #[error(
+        "IATI export: {record}: {field} `{code}` is not in the IATI {codelist} codelist ({allowed}); no file is written"
+    )]
+    CodeNotInCodelist {
+        /// The record holding the code, such as `activity <id>` or `work programme 2013`.
+        record: String,
+        /// The IATI field, such as `recipient-country/@code`.
+        field: &'static str,
+        /// The code the log holds.
+        code: String,
+        /// The codelist, such as `Country`.
+        codelist: &'static str,
+        /// What the codelist takes.
+        allowed: &'static str,
+    },
     /// A report-side step failed: reading the log, decoding an event or an option of the
     /// reports.
     #[error(transparent)]

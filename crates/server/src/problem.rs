@@ -152,11 +152,51 @@ pub fn domain(error: &DomainError) -> Problem {
         E::NegativeAmount { .. } | E::AmountOverflow { .. } => invalid(Some("amount")),
         E::RatingOutOfRange { .. } => invalid(Some("ratings")),
         E::MembershipFile { .. } => invalid(None),
+        E::UnknownCountry { field, .. } | E::UnknownCurrency { field, .. } | E::NotAMemberState { field, .. } => {
+            invalid(Some(field))
+        }
         _ => Problem::new(
             StatusCode::CONFLICT,
             "refused",
             "Refused by the programme's rules",
             error.to_string(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use smes_domain::values::{Currency, MemberStateCode};
+
+    use super::*;
+
+    #[test]
+    fn codes_outside_the_reference_data_are_invalid_values_naming_their_field() {
+        let code = MemberStateCode::new("US").unwrap();
+        let not_a_member = DomainError::NotAMemberState {
+            command: "propose-activity",
+            field: "host",
+            code,
+            on: jiff::civil::date(2013, 5, 1),
+            members: Vec::new(),
+        };
+        let unknown_currency = DomainError::UnknownCurrency {
+            command: "record-offer",
+            field: "amount.currency",
+            currency: Currency::new("XYZ").unwrap(),
+            value_date: jiff::civil::date(2013, 5, 1),
+            withdrawn: None,
+        };
+        for (error, field) in [(not_a_member, "host"), (unknown_currency, "amount.currency")] {
+            let problem = domain(&error);
+            assert_eq!((problem.status, problem.field.as_deref()), (422, Some(field)));
+            assert_eq!(problem.detail, error.to_string());
+        }
+        let not_loaded = DomainError::MembershipNotLoaded {
+            command: "propose-activity",
+            field: "host",
+            code,
+        };
+        assert_eq!(domain(&not_loaded).status, 409, "the record's state refuses it");
     }
 }

@@ -8,6 +8,9 @@ use smes_domain::activity::{self, ActivityDecider, ActivityOutline};
 use smes_domain::counterpart::{CounterpartDecider, CounterpartStanding};
 use smes_domain::funding::{self, CurrencyPair, ExchangeRateDecider, OfferDecider, OfferOutline};
 use smes_domain::ids::CounterpartId;
+use smes_domain::member_state::{MemberStateDecider, MemberStateEvent};
+use smes_domain::membership::MembershipHistory;
+use smes_domain::values::code_lists::country_codes;
 use smes_domain::values::{Correction, ExchangeRate, WorkProgrammeYear};
 use smes_domain::work_programme::{WorkProgrammeDecider, WorkProgrammeStatus};
 use smes_domain::{Decider, DomainError};
@@ -61,6 +64,29 @@ impl App {
     pub async fn rate(&self, pair: CurrencyPair, day: jiff::civil::Date) -> Result<Option<ExchangeRate>> {
         let rates = self.service.load::<ExchangeRateDecider>(&pair).await?.state;
         Ok(rates.rate_on(day).cloned())
+    }
+
+    /// The log's membership history, for the checks of the countries a command names.
+    ///
+    /// Reads the Member State streams of every ISO 3166-1 code (a Member State is a country
+    /// of the standard: joining checks it), each event with the business date it was recorded
+    /// under, which bounds a leaving whose own date no source gives.
+    pub async fn membership_history(&self) -> Result<MembershipHistory> {
+        let store = self.service.store();
+        let head = store.head().await?.position;
+        let streams = country_codes()
+            .map(|code| {
+                StreamName::new(format!("{}-{code}", MemberStateDecider::STREAM_PREFIX))
+                    .map_err(smes_eventlog::Error::from)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut history = MembershipHistory::default();
+        for recorded in store.read_streams(&streams, head).await? {
+            let event: MemberStateEvent = decode_recorded(&recorded)?;
+            let known_by = jiff::tz::Offset::UTC.to_datetime(recorded.occurred_at).date();
+            history.record(&event, Some(known_by));
+        }
+        Ok(history)
     }
 
     /// The outline of every activity in the log, for the duplicate rule.

@@ -1,6 +1,7 @@
 //! [`App`]: turns the callers' commands into domain commands (sealing personal data and
 //! gathering look-ups from the log) and runs them through the [`CommandService`].
 
+mod codes;
 mod forgetting;
 mod lookups;
 mod references;
@@ -80,6 +81,7 @@ impl App {
             return Ok(executed);
         }
         self.check_references(&context, command).await?;
+        codes::check_currencies(command)?;
         let new_people = NewPeople::default();
         let result = self.dispatch(&context, command, &new_people).await;
         let written = matches!(&result, Ok(executed) if !executed.already_applied && !executed.event_types.is_empty());
@@ -167,6 +169,7 @@ impl App {
                         },
                         focal_point,
                         joined_on: join.joined_on,
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -248,6 +251,7 @@ impl App {
                         description: identify.description.clone(),
                         identified_on: identify.identified_on,
                         recorded_on: self.service.today(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -303,6 +307,7 @@ impl App {
                         proposed_on: propose.proposed_on,
                         existing_activities,
                         duplicate_override: propose.duplicate_override.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -445,6 +450,7 @@ impl App {
                             thematic_areas: correct.thematic_areas.clone(),
                         },
                         correction: correct.correction.clone(),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -575,6 +581,7 @@ impl App {
                         planned: reschedule.planned,
                         reason: reschedule.reason.clone(),
                         rescheduled_on: self.dated(context, reschedule.rescheduled_on),
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await

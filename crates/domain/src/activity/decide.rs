@@ -66,6 +66,9 @@ fn decide_proposal(state: &Activity, propose: &ProposeActivity) -> Result<Vec<Ac
         return Err(DomainError::ActivityAlreadyProposed { activity });
     }
     require_text("activity title", &propose.title)?;
+    propose
+        .membership
+        .require_member("propose-activity", "host", propose.host, propose.planned.start())?;
     require_distinct("needs answered", &propose.answers_needs)?;
     let duplicates = find_duplicate_activities(
         activity,
@@ -273,6 +276,12 @@ impl Decider for ActivityDecider {
                 let record = not_yet_held(state, reschedule.activity)?;
                 require_text("rescheduling reason", &reschedule.reason)?;
                 not_before_proposal(record, "rescheduling", reschedule.rescheduled_on)?;
+                reschedule.membership.require_member(
+                    "reschedule-activity",
+                    "host",
+                    record.host,
+                    reschedule.planned.start(),
+                )?;
                 ActivityEvent::Rescheduled(ActivityRescheduled {
                     activity: reschedule.activity,
                     planned: reschedule.planned,

@@ -31,6 +31,7 @@ fn propose(existing: Vec<ActivityOutline>, duplicate_override: Option<&str>) -> 
         proposed_on: day(2013, 1, 15),
         existing_activities: existing,
         duplicate_override: duplicate_override.map(str::to_owned),
+        membership: members(),
     })
 }
 
@@ -292,5 +293,138 @@ fn the_duplicate_rule_is_a_pure_function_of_outlines() {
     assert_eq!(
         ActivityDecider::stream_name(&activity_id(1)),
         "activity-00000000-0000-0000-0000-000000000001"
+    );
+}
+
+/// A membership history in which Costa Rica left on 1 March 2017 and Jamaica at an unknown
+/// date recorded under 30 November 2021.
+fn membership_with_departures() -> crate::membership::MembershipHistory {
+    use crate::member_state::{MemberStateEvent, MemberStateLeft};
+    let mut history = members();
+    for (code, left_on, known_by) in [
+        ("CR", Some(day(2017, 3, 1)), day(2017, 3, 1)),
+        ("JM", None, day(2021, 11, 30)),
+    ] {
+        let event = MemberStateEvent::Left(MemberStateLeft {
+            code: state(code),
+            left_on,
+            source: "a source".to_owned(),
+        });
+        history.record(&event, Some(known_by));
+    }
+    history
+}
+
+#[test]
+fn the_host_must_be_a_member_state_on_the_planned_start() {
+    let with_host = |host: &str, planned: Period, membership| {
+        let ActivityCommand::Propose(mut command) = propose(vec![], None) else {
+            unreachable!()
+        };
+        command.host = state(host);
+        command.planned = planned;
+        command.membership = membership;
+        ActivityCommand::Propose(command)
+    };
+    let error = ActivityDecider::given([])
+        .when(with_host("US", may_2013(), members()))
+        .then_refused();
+    let DomainError::NotAMemberState {
+        command,
+        field,
+        code,
+        on,
+        members: then,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (*command, *field, *code, *on),
+        ("propose-activity", "host", state("US"), day(2013, 5, 20))
+    );
+    assert_eq!(then.len(), 28);
+    assert!(error.to_string().starts_with(
+        "propose-activity: host `US` is not a Member State of SELA on 2013-05-20 (Member States then: AR, BB, BO,"
+    ));
+    // Costa Rica hosts in 2013, not after it left; Jamaica until the log knows it left.
+    let in_2018 = period(day(2018, 5, 1), day(2018, 5, 2));
+    ActivityDecider::given([])
+        .when(with_host("CR", may_2013(), membership_with_departures()))
+        .then_accepted();
+    ActivityDecider::given([])
+        .when(with_host("CR", in_2018, membership_with_departures()))
+        .then_refused();
+    ActivityDecider::given([])
+        .when(with_host("JM", in_2018, membership_with_departures()))
+        .then_accepted();
+    ActivityDecider::given([])
+        .when(with_host(
+            "JM",
+            period(day(2022, 1, 10), day(2022, 1, 11)),
+            membership_with_departures(),
+        ))
+        .then_refused();
+}
+
+#[test]
+fn a_log_without_membership_history_says_how_to_load_it() {
+    let ActivityCommand::Propose(mut command) = propose(vec![], None) else {
+        unreachable!()
+    };
+    command.membership = crate::membership::MembershipHistory::default();
+    ActivityDecider::given([])
+        .when(ActivityCommand::Propose(command))
+        .then_error(DomainError::MembershipNotLoaded {
+            command: "propose-activity",
+            field: "host",
+            code: state("PE"),
+        });
+}
+
+#[test]
+fn a_proposal_recorded_before_codes_were_checked_still_decodes_and_folds() {
+    // As an older log holds it: hosted in `XX`, costed in `XYZ`.
+    let (event_type, schema_version, mut payload) = crate::stored::encode(&proposed());
+    payload["host"] = serde_json::json!("XX");
+    payload["estimated_cost"]["currency"] = serde_json::json!("XYZ");
+    let decoded: ActivityEvent = crate::stored::decode(event_type, schema_version, &payload, STORED_ON).unwrap();
+    let ActivityEvent::Proposed(old) = &decoded else {
+        panic!("{decoded:?}")
+    };
+    assert_eq!(
+        (old.host.as_str(), old.estimated_cost.currency().as_str()),
+        ("XX", "XYZ")
+    );
+    let folded = ActivityDecider::evolve(Activity::default(), &decoded);
+    assert_eq!(folded.outline().unwrap().host, state("XX"));
+}
+
+#[test]
+fn an_activity_is_rescheduled_only_to_dates_when_its_host_is_a_member_state() {
+    let ActivityEvent::Proposed(mut in_costa_rica) = proposed() else {
+        unreachable!()
+    };
+    in_costa_rica.host = state("CR");
+    let reschedule = |planned| {
+        ActivityCommand::Reschedule(RescheduleActivity {
+            activity: activity_id(1),
+            planned,
+            reason: "the host asked for other dates".to_owned(),
+            membership: membership_with_departures(),
+            rescheduled_on: day(2013, 2, 1),
+        })
+    };
+    ActivityDecider::given([ActivityEvent::Proposed(in_costa_rica.clone())])
+        .when(reschedule(period(day(2013, 9, 1), day(2013, 9, 2))))
+        .then_accepted();
+    let refused = ActivityDecider::given([ActivityEvent::Proposed(in_costa_rica)])
+        .when(reschedule(period(day(2018, 3, 1), day(2018, 3, 2))))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("reschedule-activity: host `CR` is not a Member State of SELA on 2018-03-01"),
+        "{refused}"
     );
 }

@@ -66,6 +66,7 @@ fn identify(need: u128, raised_by: Vec<CounterpartId>) -> IdentifyNeed {
         description: "Guarantee systems for SME credit".to_owned(),
         identified_on: None,
         recorded_on: day(2020, 1, 1),
+        membership: members(),
     }
 }
 
@@ -427,5 +428,29 @@ fn a_consultation_is_not_closed_before_the_needs_it_identified() {
             date: day(2013, 3, 18),
             record: format!("consultation {}", consultation_id(1)),
             since: day(2013, 3, 20),
+        });
+}
+
+#[test]
+fn a_need_concerns_member_states_on_the_day_the_consultation_was_held() {
+    let mut outside = identify(20, vec![counterpart_id(1)]);
+    outside.member_states = vec![state("PE"), state("XX")];
+    ConsultationDecider::given([scheduled(), held()])
+        .when(ConsultationCommand::IdentifyNeed(outside))
+        .then_error(DomainError::NotAMemberState {
+            command: "identify-need",
+            field: "member_states",
+            code: state("XX"),
+            on: day(2013, 3, 14),
+            members: members().members_on(day(2013, 3, 14)),
+        });
+    let mut unloaded = identify(20, vec![counterpart_id(1)]);
+    unloaded.membership = crate::membership::MembershipHistory::default();
+    ConsultationDecider::given([scheduled(), held()])
+        .when(ConsultationCommand::IdentifyNeed(unloaded))
+        .then_error(DomainError::MembershipNotLoaded {
+            command: "identify-need",
+            field: "member_states",
+            code: state("PE"),
         });
 }

@@ -17,6 +17,7 @@ fn join_command(details: CounterpartDetails) -> CounterpartCommand {
         details,
         focal_point: sealed(10),
         joined_on: day(2012, 11, 5),
+        membership: members(),
     })
 }
 
@@ -150,6 +151,7 @@ fn details_are_corrected_by_a_new_event_naming_the_corrected_one() {
             counterpart: counterpart_id(1),
             details: corrected.clone(),
             correction: correction(),
+            membership: members(),
         }))
         .then([CounterpartEvent::DetailsCorrected(CounterpartDetailsCorrected {
             counterpart: counterpart_id(1),
@@ -168,6 +170,7 @@ fn a_correction_needs_a_reason() {
             counterpart: counterpart_id(1),
             details: details(),
             correction: without_reason,
+            membership: members(),
         }))
         .then_error(DomainError::EmptyField {
             field: "correction reason",
@@ -247,4 +250,60 @@ fn nothing_happens_to_a_counterpart_that_never_joined() {
         .then_error(DomainError::CounterpartNotJoined {
             counterpart: counterpart_id(1),
         });
+}
+
+#[test]
+fn a_national_counterpart_belongs_to_a_member_state_on_the_day_it_joins_or_its_correction_applies() {
+    let mut outside = details();
+    outside.member_state = Some(state("US"));
+    let CounterpartCommand::Join(mut join) = join_command(outside.clone()) else {
+        unreachable!()
+    };
+    let refused = CounterpartDecider::given([])
+        .when(CounterpartCommand::Join(join.clone()))
+        .then_refused();
+    assert!(
+        matches!(
+            &refused,
+            DomainError::NotAMemberState { command: "join-counterpart", field: "member_state", code, on, .. }
+                if *code == state("US") && *on == day(2012, 11, 5)
+        ),
+        "{refused:?}"
+    );
+    join.membership = crate::membership::MembershipHistory::default();
+    join.details = details();
+    CounterpartDecider::given([])
+        .when(CounterpartCommand::Join(join))
+        .then_error(DomainError::MembershipNotLoaded {
+            command: "join-counterpart",
+            field: "member_state",
+            code: state("PE"),
+        });
+    let refused = CounterpartDecider::given([joined()])
+        .when(CounterpartCommand::CorrectDetails(CorrectCounterpartDetails {
+            counterpart: counterpart_id(1),
+            details: outside,
+            correction: correction(),
+            membership: members(),
+        }))
+        .then_refused();
+    assert!(
+        matches!(
+            &refused,
+            DomainError::NotAMemberState { command: "correct-counterpart-details", field: "member_state", on, .. }
+                if *on == correction().effective_from
+        ),
+        "{refused:?}"
+    );
+    // Regional and international counterparts name no Member State and need no history.
+    let mut regional = details();
+    regional.kind = CounterpartKind::Regional;
+    regional.member_state = None;
+    let CounterpartCommand::Join(mut join) = join_command(regional) else {
+        unreachable!()
+    };
+    join.membership = crate::membership::MembershipHistory::default();
+    CounterpartDecider::given([])
+        .when(CounterpartCommand::Join(join))
+        .then_accepted();
 }

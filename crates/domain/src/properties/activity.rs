@@ -56,6 +56,7 @@ fn propose() -> impl Strategy<Value = ActivityCommand> {
                     proposed_on,
                     existing_activities,
                     duplicate_override,
+                    membership: members(),
                 })
             },
         )
@@ -151,6 +152,7 @@ fn other_steps() -> impl Strategy<Value = ActivityCommand> {
             planned,
             reason,
             rescheduled_on: day(2013, 2, 1),
+            membership: members(),
         })
     });
     let cancel = (pick(), text(), any_day()).prop_map(|(id, reason, cancelled_on)| {

@@ -47,6 +47,7 @@ fn counterpart_command() -> impl Strategy<Value = CounterpartCommand> {
             details,
             focal_point: sealed(person),
             joined_on,
+            membership: members(),
         })
     });
     let correct = (pick(), details(), text(), any_day()).prop_map(|(id, details, reason, from)| {
@@ -58,6 +59,7 @@ fn counterpart_command() -> impl Strategy<Value = CounterpartCommand> {
                 reason,
                 effective_from: from,
             },
+            membership: members(),
         })
     });
     let change = (pick(), pick(), any_day()).prop_map(|(id, person, changed_on)| {
@@ -130,6 +132,7 @@ fn consultation_command() -> impl Strategy<Value = ConsultationCommand> {
                 description,
                 identified_on: None,
                 recorded_on: day(2020, 1, 1),
+                membership: members(),
             })
         });
     let evaluate = (pick(), text(), 1u8..6, proptest::bool::ANY).prop_map(|(id, findings, score, about_programme)| {

@@ -5,6 +5,7 @@
 //! stored event shapes and therefore frozen: change them only with a new schema version.
 
 mod checks;
+pub mod code_lists;
 mod codes;
 mod decision;
 mod kinds;

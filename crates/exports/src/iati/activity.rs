@@ -22,6 +22,7 @@ pub(super) fn write_activity(
     entry: &ActivityEntry,
     year_closed: bool,
 ) -> Result<()> {
+    check_codes(context, entry)?;
     let generated_on = context.generated_on();
     let last_updated = context
         .last_updated
@@ -96,6 +97,23 @@ pub(super) fn write_activity(
         write_participants_result(xml, options.year, held, participants)?;
     }
     xml.close("iati-activity")
+}
+
+/// Refuses an activity whose host or currencies are not in the codelists their fields take,
+/// before any of it is written: such codes can only come from events recorded before the
+/// commands checked them.
+fn check_codes(context: &Context, entry: &ActivityEntry) -> Result<()> {
+    let record = || format!("activity {}", entry.activity);
+    if let Some(host) = entry.host {
+        codes::require_country(&record, "recipient-country/@code", host)?;
+    }
+    if let Some(budget) = &entry.budget {
+        codes::require_currency(&record, "default-currency", budget.currency())?;
+    }
+    for transaction in context.transactions.get(&entry.activity).into_iter().flatten() {
+        codes::require_currency(&record, "transaction/value/@currency", transaction.amount.currency())?;
+    }
+    Ok(())
 }
 
 fn general_description(context: &Context, entry: &ActivityEntry) -> String {

@@ -1,8 +1,10 @@
 //! The IATI 2.03 codes the export writes, each from its official codelist, and [`ALL`], the
 //! list a test checks against the codelist files.
 
-use smes_domain::values::OutputKind;
+use smes_domain::values::{Currency, MemberStateCode, OutputKind};
 use smes_projections::activities::ActivityState;
+
+use crate::error::{Error, Result};
 
 /// The version of the standard (codelist `Version`).
 pub const VERSION: &str = "2.03";
@@ -28,6 +30,54 @@ pub const BUDGET_COMMITTED: &str = "2";
 pub const RESULT_OUTPUT: &str = "1";
 /// Indicator measure Unit (codelist `IndicatorMeasure`).
 pub const MEASURE_UNIT: &str = "1";
+
+/// ISO 4217 codes the `Currency` codelist does not take: units that are not currencies
+/// (funds and complementary units, precious metals, bond-market units, the SUCRE and the ADB
+/// unit of account) and the codes ISO assigned after the codelist version the export writes
+/// (ZWG, XCG).
+pub const CURRENCIES_NOT_IN_CODELIST: [&str; 15] = [
+    "CHE", "CHW", "UYW", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XPD", "XPT", "XSU", "XUA", "ZWG", "XCG",
+];
+
+/// Whether the `Country` codelist (ISO 3166-1 alpha-2, which the project keeps as data) takes
+/// a code.
+pub fn is_country(code: MemberStateCode) -> bool {
+    code.country_name().is_some()
+}
+
+/// Whether the `Currency` codelist (ISO 4217, which the project keeps as data, withdrawn codes
+/// included as the codelist keeps them) takes a code.
+pub fn is_currency(currency: Currency) -> bool {
+    currency.name().is_some() && !CURRENCIES_NOT_IN_CODELIST.contains(&currency.as_str())
+}
+
+/// Refuses a country code the `Country` codelist does not take, naming the record and field.
+pub(crate) fn require_country(record: &dyn Fn() -> String, field: &'static str, code: MemberStateCode) -> Result<()> {
+    if is_country(code) {
+        return Ok(());
+    }
+    Err(Error::CodeNotInCodelist {
+        record: record(),
+        field,
+        code: code.to_string(),
+        codelist: "Country",
+        allowed: "ISO 3166-1 alpha-2 country codes",
+    })
+}
+
+/// Refuses a currency the `Currency` codelist does not take, naming the record and field.
+pub(crate) fn require_currency(record: &dyn Fn() -> String, field: &'static str, currency: Currency) -> Result<()> {
+    if is_currency(currency) {
+        return Ok(());
+    }
+    Err(Error::CodeNotInCodelist {
+        record: record(),
+        field,
+        code: currency.to_string(),
+        codelist: "Currency",
+        allowed: "ISO 4217 currency codes",
+    })
+}
 
 /// Activity date types (codelist `ActivityDateType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +299,48 @@ mod tests {
             assert!(listed("DocumentCategory", document_category(kind)));
         }
         assert!(listed("FileFormat", file_format()));
+    }
+
+    #[test]
+    fn every_country_and_currency_the_export_takes_is_in_its_official_codelist() {
+        use smes_domain::values::code_lists::{country_codes, currency_entries};
+
+        let Some(dir) = codelist_dir() else { return };
+        let countries = codes(&dir, "Country");
+        let mut taken = 0;
+        for code in country_codes() {
+            let code = MemberStateCode::new(code).unwrap();
+            assert!(is_country(code));
+            assert!(
+                countries.contains(code.as_str()),
+                "{code} is not in the Country codelist"
+            );
+            taken += 1;
+        }
+        assert_eq!(taken, 249);
+        let currencies = codes(&dir, "Currency");
+        for entry in currency_entries() {
+            let currency = Currency::new(&entry.code).unwrap();
+            if is_currency(currency) {
+                assert!(
+                    currencies.contains(&entry.code),
+                    "{} is not in the Currency codelist",
+                    entry.code
+                );
+            }
+        }
+        // And the project's list misses no currency of the codelist that the programme's years
+        // could meet (the codelist keeps codes withdrawn before 2012 that the project does not).
+        for code in &currencies {
+            if !["EEK", "USS", "XBT"].contains(&code.as_str()) {
+                assert!(
+                    Currency::new(code).unwrap().name().is_some(),
+                    "{code} of the Currency codelist is not in the project's ISO 4217 list"
+                );
+            }
+        }
+        assert!(!is_currency(Currency::new("XYZ").unwrap()));
+        assert!(!is_country(MemberStateCode::new("XX").unwrap()));
     }
 
     #[test]

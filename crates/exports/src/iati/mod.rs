@@ -144,6 +144,9 @@ pub(crate) fn year_period(year: WorkProgrammeYear) -> Result<(Date, Date)> {
 }
 
 #[cfg(test)]
+mod refusals;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -8,7 +8,7 @@ use smes_domain::values::{Currency, MemberStateCode, Money};
 use smes_projections::work_programme::YearStatus;
 use smes_reports::LogSlice;
 
-use super::codes::{BUDGET_COMMITTED, BUDGET_INDICATIVE};
+use super::codes::{self, BUDGET_COMMITTED, BUDGET_INDICATIVE};
 use super::xml::Xml;
 use super::{IatiOptions, check_year, reporting_org, year_period};
 use crate::context::{Context, Movement, SELA_NAME, Transaction};
@@ -48,6 +48,8 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
             add(spent.entry(transaction.amount.currency()), &transaction.amount);
         }
     }
+
+    check_codes(options, record.budget.as_ref(), &by_country, &spent)?;
 
     let mut xml = Xml::new()?;
     xml.open(
@@ -116,4 +118,26 @@ fn add<K: Ord>(entry: std::collections::btree_map::Entry<'_, K, Money>, money: &
 fn period(xml: &mut Xml, start: &str, end: &str) -> Result<()> {
     xml.empty("period-start", &[("iso-date", start)])?;
     xml.empty("period-end", &[("iso-date", end)])
+}
+
+/// Refuses a year whose budgets name a country or currency not in the codelists their fields
+/// take, before anything is written.
+fn check_codes(
+    options: &IatiOptions,
+    budget: Option<&Money>,
+    by_country: &BTreeMap<(MemberStateCode, Currency), Money>,
+    spent: &BTreeMap<Currency, Money>,
+) -> Result<()> {
+    let record = || format!("work programme {}", options.year.get());
+    if let Some(budget) = budget {
+        codes::require_currency(&record, "total-budget/value/@currency", budget.currency())?;
+    }
+    for (host, currency) in by_country.keys() {
+        codes::require_country(&record, "recipient-country-budget/recipient-country/@code", *host)?;
+        codes::require_currency(&record, "recipient-country-budget/value/@currency", *currency)?;
+    }
+    for currency in spent.keys() {
+        codes::require_currency(&record, "total-expenditure/value/@currency", *currency)?;
+    }
+    Ok(())
 }

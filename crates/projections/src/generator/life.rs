@@ -29,7 +29,11 @@ use smes_domain::ids::{
     ActivityId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId, EventId, IndicatorId,
     NeedId, OfferId, ReviewId,
 };
-use smes_domain::member_state::{JoinSystem, LeaveSystem, MemberState, MemberStateCommand, MemberStateDecider};
+use smes_domain::member_state::{
+    JoinSystem, LeaveSystem, MemberState, MemberStateCommand, MemberStateDecider, MemberStateEvent, MemberStateJoined,
+    MemberStateLeft,
+};
+use smes_domain::membership::MembershipHistory;
 use smes_domain::personal_data::SealedPersonalData;
 use smes_domain::programme_review::{
     CloseReview, OpenReview, ProgrammeReview, ProgrammeReviewCommand, ProgrammeReviewDecider, RecordReviewFindings,
@@ -179,6 +183,8 @@ pub(crate) struct World {
     config: GeneratorConfig,
     next_key: u64,
     member_states: BTreeMap<MemberStateCode, (MemberState, u64)>,
+    /// The membership history recorded so far: the look-up of the countries commands name.
+    membership: MembershipHistory,
     sources: Vec<(CooperationSourceId, CooperationSource, u64)>,
     source_offers: HashMap<usize, VecDeque<OfferOutline>>,
     counterparts: Vec<CounterpartFile>,
@@ -222,6 +228,7 @@ impl World {
             config,
             next_key: 0,
             member_states: BTreeMap::new(),
+            membership: MembershipHistory::default(),
             sources: Vec::new(),
             source_offers: HashMap::new(),
             counterparts: Vec::new(),
@@ -284,8 +291,17 @@ impl World {
                     left_on: dated.then_some(today),
                     source: "SELA list of Member States".to_owned(),
                 });
-                if let Some((state, version)) = self.member_states.get_mut(&code) {
-                    emitter.decide::<MemberStateDecider>(state, version, &command, Context::secretariat());
+                if let Some((state, version)) = self.member_states.get_mut(&code)
+                    && emitter
+                        .decide::<MemberStateDecider>(state, version, &command, Context::secretariat())
+                        .is_some()
+                {
+                    let left = MemberStateEvent::Left(MemberStateLeft {
+                        code,
+                        left_on: dated.then_some(today),
+                        source: "SELA list of Member States".to_owned(),
+                    });
+                    self.membership.record(&left, Some(today));
                 }
                 Vec::new()
             }
@@ -339,7 +355,18 @@ impl World {
                 source: "Panama Convention and SELA lists of Member States".to_owned(),
             });
             let (state, version) = self.member_states.entry(code).or_default();
-            emitter.decide::<MemberStateDecider>(state, version, &command, Context::secretariat());
+            if emitter
+                .decide::<MemberStateDecider>(state, version, &command, Context::secretariat())
+                .is_some()
+            {
+                let joined = MemberStateEvent::Joined(MemberStateJoined {
+                    code,
+                    name: name.to_owned(),
+                    joined_on: dated.then_some(founded),
+                    source: "Panama Convention and SELA lists of Member States".to_owned(),
+                });
+                self.membership.record(&joined, Some(today));
+            }
         }
         for (name, kind) in SOURCE_NAMES {
             let id: CooperationSourceId = typed(&mut self.rng);
@@ -472,16 +499,22 @@ impl World {
         }
     }
 
-    fn member_state(&mut self) -> MemberStateCode {
-        let index = self.rng.below(MEMBER_STATES.len() as u64) as usize;
-        MemberStateCode::new(MEMBER_STATES[index].0).expect("a valid code")
+    /// A Member State on `day`, drawn at random (any of the founding list while the history
+    /// holds none, which only a log cut before its foundation meets).
+    fn member_state(&mut self, day: Date) -> MemberStateCode {
+        let members = self.membership.members_on(day);
+        if members.is_empty() {
+            let index = self.rng.below(MEMBER_STATES.len() as u64) as usize;
+            return MemberStateCode::new(MEMBER_STATES[index].0).expect("a valid code");
+        }
+        members[self.rng.below(members.len() as u64) as usize]
     }
 
     fn join_counterpart(&mut self, emitter: &mut Emitter) {
         let today = emitter.today;
         let id: CounterpartId = typed(&mut self.rng);
         let kind = *self.rng.pick(CounterpartKind::ALL).expect("kinds exist");
-        let member_state = kind.is_national().then(|| self.member_state());
+        let member_state = kind.is_national().then(|| self.member_state(today));
         let area = *self.rng.pick(ThematicArea::ALL).expect("areas exist");
         let command = CounterpartCommand::Join(JoinCounterpart {
             counterpart: id,
@@ -499,6 +532,7 @@ impl World {
             )
             .expect("valid sealed data"),
             joined_on: today,
+            membership: self.membership.clone(),
         });
         let mut state = Counterpart::default();
         let mut version = 0;
@@ -522,7 +556,7 @@ impl World {
         let index = self.rng.below(self.counterparts.len() as u64) as usize;
         let effective_from = today.checked_sub(self.rng.between(0, 90).days()).unwrap_or(today);
         let area = *self.rng.pick(ThematicArea::ALL).expect("areas exist");
-        let member_state = self.member_state();
+        let member_state = self.member_state(effective_from);
         let seed = self.config.seed;
         let file = &mut self.counterparts[index];
         if file
@@ -556,6 +590,7 @@ impl World {
                 reason: "name and areas as in the counterpart's statutes".to_owned(),
                 effective_from,
             },
+            membership: self.membership.clone(),
         });
         emitter.decide::<CounterpartDecider>(
             &mut file.state,
@@ -643,13 +678,16 @@ impl World {
                 if raised.is_empty() {
                     return Vec::new();
                 }
+                let held_on = state.held.as_ref().map_or(today, |held| held.held_on);
+                let members = self.membership.members_on(held_on);
+                if members.is_empty() {
+                    return Vec::new();
+                }
                 for _ in 0..self.rng.between(3, 9) {
                     let need: NeedId = typed(&mut self.rng);
                     let raised_by = *self.rng.pick(&raised).expect("not empty");
                     let area = *self.rng.pick(ThematicArea::ALL).expect("areas exist");
-                    let code =
-                        MemberStateCode::new(MEMBER_STATES[self.rng.below(MEMBER_STATES.len() as u64) as usize].0)
-                            .expect("a valid code");
+                    let code = members[self.rng.below(members.len() as u64) as usize];
                     let command = ConsultationCommand::IdentifyNeed(IdentifyNeed {
                         consultation: id,
                         need,
@@ -660,6 +698,7 @@ impl World {
                         description: format!("support for SMEs in {}", area.slug()),
                         identified_on: Some(today),
                         recorded_on: emitter.known.max(today),
+                        membership: self.membership.clone(),
                     });
                     if emitter
                         .decide::<ConsultationDecider>(state, version, &command, Context::secretariat())

@@ -290,9 +290,20 @@ async fn home(State(api): State<Api>, Extension(signed): Extension<Signed>) -> R
 pub(crate) struct Fields {
     values: Vec<(&'static str, String)>,
     errors: Vec<(&'static str, String)>,
+    /// The Member States the country filter offers: the states the log records as Member
+    /// States, now or once, and never another code the log may hold.
+    member_states: Vec<String>,
 }
 
 impl Fields {
+    /// Reads the Member States the country filter offers from the log's membership history
+    /// (none when it cannot be read: the filter then takes a typed code as before).
+    async fn offer_member_states(&mut self, api: &Api) {
+        if let Ok(history) = api.app.membership_history().await {
+            self.member_states = history.states().iter().map(ToString::to_string).collect();
+        }
+    }
+
     fn read(query: &ApiQuery, names: &[&'static str]) -> Fields {
         let mut fields = Fields::default();
         for name in names {
@@ -410,6 +421,7 @@ async fn work_programme(
         Err(error) => return report_failure(text, &signed, "GET /work-programme", error),
     };
     let mut fields = Fields::read(&query, &WORK_PROGRAMME_FIELDS);
+    fields.offer_member_states(&api).await;
     let filter = fields.filter();
     let cut = fields.cut();
     let (Some(filter), Some(cut)) = (filter, cut) else {

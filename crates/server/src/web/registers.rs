@@ -7,13 +7,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use smes_projections::Cut;
-use smes_reports::registers::counterparts::{self, DirectoryFilter, DirectoryReport, DirectoryRequest};
+use smes_reports::registers::counterparts::{
+    self, DirectoryFilter, DirectoryReport, DirectoryRequest, Group, MemberStateRow,
+};
 use smes_reports::registers::history::{self, HistoryReport, HistoryRow};
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsReport, NeedsRequest, StatusCount};
 use smes_reports::registers::{NeedStatusRow, Organisation};
 use smes_reports::{LogSlice, read_log};
 
-use super::render::{cut_fieldset, cut_query, input, layout, respond};
+use super::render::{country_input, cut_fieldset, cut_query, input, layout, respond};
 use super::text::Text;
 use super::{CUT_FIELDS, Fields, Signed, message, report_failure, words};
 use crate::Api;
@@ -87,6 +89,7 @@ pub(super) async fn needs_page(
 ) -> Response {
     let text = words();
     let mut fields = Fields::read(&query, &NEEDS_FIELDS);
+    fields.offer_member_states(&api).await;
     let (areas, countries, statuses) = (list(&fields, "area"), list(&fields, "country"), list(&fields, "status"));
     let area = fields.check("area", NeedsFilter::parse(&areas, &[], &[]));
     let country = fields.check("country", NeedsFilter::parse(&[], &countries, &[]));
@@ -127,6 +130,7 @@ pub(super) async fn counterparts_page(
 ) -> Response {
     let text = words();
     let mut fields = Fields::read(&query, &DIRECTORY_FIELDS);
+    fields.offer_member_states(&api).await;
     let (areas, countries) = (list(&fields, "area"), list(&fields, "country"));
     let area = fields.check("area", DirectoryFilter::parse(&areas, &[]));
     let country = fields.check("country", DirectoryFilter::parse(&[], &countries));
@@ -261,7 +265,7 @@ fn needs_view(
             fieldset {
                 legend { (text.which_needs) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
-                (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
+                (country_input(fields, text.member_states, Some(text.list_hint)))
                 (input(fields, "status", text.need_statuses, "text", Some(text.list_hint)))
             }
             (cut_fieldset(text, fields))
@@ -287,6 +291,16 @@ fn needs_view(
     respond(status, layout(text, text.needs_register, Some(signed), anchor, body))
 }
 
+/// The directory's groups of counterparts by country, split in two: the Member States (those
+/// with a membership history in the log, members now or once), and codes that never were one,
+/// which a log may hold from before commands checked countries and which the list of Member
+/// States does not show as such.
+fn by_member_state<'a>(groups: &'a [Group], member_states: &[MemberStateRow]) -> (Vec<&'a Group>, Vec<&'a Group>) {
+    groups
+        .iter()
+        .partition(|group| member_states.iter().any(|state| state.code == group.key))
+}
+
 fn directory_view(
     text: &Text,
     status: StatusCode,
@@ -308,7 +322,7 @@ fn directory_view(
             fieldset {
                 legend { (text.which_counterparts) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
-                (input(fields, "country", text.member_states, "text", Some(text.list_hint)))
+                (country_input(fields, text.member_states, Some(text.list_hint)))
             }
             (cut_fieldset(text, fields))
             button type="submit" { (text.show) }
@@ -346,10 +360,21 @@ fn directory_view(
                 }
                 h2 { (text.by_state) }
                 ul {
-                    @for group in &report.by_member_state {
+                    @let (member_states, not_member_states) = by_member_state(&report.by_member_state, &report.member_states);
+                    @for group in member_states {
                         li {
                             strong { (group.label) " (" (group.key) ")" } ": "
                             (group.counterparts.iter().map(|id| name_of(report, id)).collect::<Vec<_>>().join("; "))
+                        }
+                    }
+                    @if !not_member_states.is_empty() {
+                        li {
+                            strong { (text.not_member_states) } ": "
+                            (not_member_states
+                                .iter()
+                                .flat_map(|group| group.counterparts.iter().map(|id| format!("{} ({})", name_of(report, id), group.key)))
+                                .collect::<Vec<_>>()
+                                .join("; "))
                         }
                     }
                     @if !report.regional_or_international.is_empty() {
@@ -488,5 +513,41 @@ fn history_item(text: &Text, fields: &Fields, item: &HistoryRow) -> Markup {
                 }
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod member_state_tests {
+    use super::*;
+
+    fn group(key: &str) -> Group {
+        Group {
+            key: key.to_owned(),
+            label: format!("State {key}"),
+            counterparts: vec![format!("counterpart in {key}")],
+        }
+    }
+
+    fn state(code: &str, member: bool) -> MemberStateRow {
+        MemberStateRow {
+            code: code.to_owned(),
+            name: format!("State {code}"),
+            member,
+            history: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_member_states_are_listed_as_member_states() {
+        let groups = [group("CR"), group("PE"), group("US"), group("XX")];
+        let states = [state("CR", false), state("PE", true)];
+        let (members, others) = by_member_state(&groups, &states);
+        let keys = |groups: Vec<&Group>| groups.iter().map(|group| group.key.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            keys(members),
+            ["CR", "PE"],
+            "a former Member State stays one of its past"
+        );
+        assert_eq!(keys(others), ["US", "XX"]);
     }
 }

@@ -188,6 +188,22 @@ pub(super) fn input(fields: &Fields, name: &'static str, label: &str, kind: &str
     }
 }
 
+/// The country filter: a text field that takes comma-separated codes, offering the Member
+/// States the log records (and only those) as a list to pick from.
+pub(super) fn country_input(fields: &Fields, label: &str, hint: Option<&str>) -> Markup {
+    let error = fields.error("country");
+    html! {
+        label for="country" { (label) }
+        input id="country" type="text" name="country" value=(fields.value("country")) list="member-states"
+            aria-invalid=[error.map(|_| "true")];
+        datalist id="member-states" {
+            @for code in &fields.member_states { option value=(code) {} }
+        }
+        @if let Some(hint) = hint { small { " " (hint) } }
+        @if let Some(error) = error { p.error id="country-error" { (error) } }
+    }
+}
+
 pub(super) fn cut_fieldset(text: &Text, fields: &Fields) -> Markup {
     html! {
         fieldset {
@@ -216,7 +232,7 @@ pub(super) fn work_programme(
             fieldset {
                 legend { (text.filter) }
                 (input(fields, "area", text.areas, "text", Some(text.list_hint)))
-                (input(fields, "country", text.countries, "text", Some(text.list_hint)))
+                (country_input(fields, text.countries, Some(text.list_hint)))
                 (input(fields, "status", text.statuses, "text", Some(text.list_hint)))
             }
             (cut_fieldset(text, fields))

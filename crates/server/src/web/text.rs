@@ -179,6 +179,8 @@ pub struct Text {
     pub no_counterpart: &'static str,
     /// The heading of regional and international counterparts.
     pub regional_or_international: &'static str,
+    /// The heading of counterparts recorded with a country that is not a Member State.
+    pub not_member_states: &'static str,
     /// The heading of the Member States' membership history.
     pub membership_history: &'static str,
     /// A member now.
@@ -396,6 +398,7 @@ pub const ENGLISH: Text = Text {
     corrections: "corrections",
     no_counterpart: "No counterpart is listed.",
     regional_or_international: "Regional and international",
+    not_member_states: "Recorded with a country that is not a Member State of SELA",
     membership_history: "Membership history of the Member States",
     member: "member",
     not_member: "not a member",

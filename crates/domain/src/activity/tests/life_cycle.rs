@@ -19,6 +19,7 @@ fn a_rejected_activity_cannot_be_held_approved_or_rescheduled() {
             planned: may_2013(),
             reason: "try again".to_owned(),
             rescheduled_on: day(2013, 2, 1),
+            membership: members(),
         }))
         .then_error(rejected_error);
 }
@@ -94,6 +95,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             planned: june,
             reason: "venue unavailable in May".to_owned(),
             rescheduled_on: day(2013, 2, 1),
+            membership: members(),
         }))
         .then([ActivityEvent::Rescheduled(ActivityRescheduled {
             activity: activity_id(1),
@@ -108,6 +110,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             planned: june,
             reason: String::new(),
             rescheduled_on: day(2013, 2, 1),
+            membership: members(),
         }))
         .then_error(DomainError::EmptyField {
             field: "rescheduling reason",
@@ -118,6 +121,7 @@ fn an_activity_not_yet_held_is_rescheduled_with_a_reason() {
             planned: june,
             reason: "too late".to_owned(),
             rescheduled_on: day(2013, 2, 1),
+            membership: members(),
         }))
         .then_error(DomainError::ActivityAlreadyHeld {
             activity: activity_id(1),

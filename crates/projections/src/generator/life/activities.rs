@@ -58,7 +58,7 @@ impl World {
             }
             _ => {
                 let area = *self.rng.pick(ThematicArea::ALL).expect("areas exist");
-                (Vec::new(), area, self.member_state())
+                (Vec::new(), area, self.member_state(today))
             }
         };
         let kind = *self.rng.pick(ActivityKind::ALL).expect("kinds exist");
@@ -92,6 +92,7 @@ impl World {
             proposed_on: today,
             existing_activities: existing,
             duplicate_override: (!duplicates.is_empty()).then(|| "a different audience and host city".to_owned()),
+            membership: self.membership.clone(),
         });
         let context = if duplicates.is_empty() {
             Context::secretariat()
@@ -241,6 +242,7 @@ impl World {
                     planned,
                     reason: "the host asked for a later date".to_owned(),
                     rescheduled_on: today,
+                    membership: self.membership.clone(),
                 });
                 if activity_command(file, emitter, command, Context::secretariat().because("host's request")).is_some()
                 {

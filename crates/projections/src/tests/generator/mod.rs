@@ -80,6 +80,8 @@ struct World {
     today: Option<Date>,
     next_id: u128,
     member_states: BTreeMap<MemberStateCode, MemberState>,
+    /// The membership history of the events so far: the look-up of the countries commands name.
+    membership: smes_domain::membership::MembershipHistory,
     counterparts: BTreeMap<Uuid, (Counterpart, u64)>,
     consultations: BTreeMap<Uuid, Consultation>,
     needs: Vec<NeedId>,
@@ -215,6 +217,9 @@ impl World {
                     })
                 };
                 let events = run::<MemberStateDecider>(state, command);
+                for event in events.iter().flatten() {
+                    self.membership.record(event, Some(today));
+                }
                 self.emit(events, DomainEvent::MemberState, intention);
             }
             1 => {
@@ -240,6 +245,7 @@ impl World {
                     )
                     .unwrap(),
                     joined_on: today,
+                    membership: self.membership.clone(),
                 });
                 let position = self.next_position();
                 let mut state = Counterpart::default();
@@ -264,6 +270,7 @@ impl World {
                         reason: "generated correction".to_owned(),
                         effective_from: today,
                     },
+                    membership: self.membership.clone(),
                 });
                 let events = run::<CounterpartDecider>(state, command);
                 self.emit(events, DomainEvent::Counterpart, intention);
@@ -365,6 +372,7 @@ impl World {
                     description: "a need".to_owned(),
                     identified_on: Some(today),
                     recorded_on: today,
+                    membership: self.membership.clone(),
                 })
             }
             _ => ConsultationCommand::EvaluateAchievements(EvaluateAchievements {

@@ -48,6 +48,7 @@ impl World {
                 proposed_on: today,
                 existing_activities: existing,
                 duplicate_override: (value % 2 == 0).then(|| "different audience".to_owned()),
+                membership: self.membership.clone(),
             });
             let mut state = Activity::default();
             let events = run::<ActivityDecider>(&mut state, command);
@@ -110,6 +111,7 @@ impl World {
                 planned: Period::single_day(today.checked_add(60.days()).unwrap()),
                 reason: "venue unavailable".to_owned(),
                 rescheduled_on: today,
+                membership: self.membership.clone(),
             }),
             12 => ActivityCommand::Hold(HoldActivity {
                 activity: activity_id,
