@@ -39,4 +39,4 @@ mod properties;
 mod testing;
 
 pub use decider::Decider;
-pub use error::{DomainError, RecordRef, Result};
+pub use error::{DomainError, DuplicateMatch, RecordRef, Result};

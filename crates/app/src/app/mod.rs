@@ -229,7 +229,9 @@ impl App {
                     .activity_outlines()
                     .await?
                     .into_iter()
-                    .filter(|outline| outline.thematic_area == propose.thematic_area && outline.host == propose.host)
+                    .filter(|outline| {
+                        outline.thematic_area == propose.thematic_area && outline.kind == propose.activity_kind
+                    })
                     .collect();
                 self.execute::<ActivityDecider>(
                     context,

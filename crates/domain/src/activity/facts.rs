@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, Result};
 use crate::ids::{ActivityId, CounterpartId};
-use crate::values::{MemberStateCode, OutputKind, Period, Sex, ThematicArea, require_distinct, require_text};
+use crate::values::{
+    ActivityKind, MemberStateCode, OutputKind, Period, Sex, ThematicArea, require_distinct, require_text,
+};
 
 /// Who proposed an activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,12 +60,16 @@ impl fmt::Display for ActivityStatus {
 }
 
 /// What the duplicate rule needs to know of an existing activity; the app looks these up
-/// (for example from a projection of activities by area and host) and passes them in
+/// (for example from a projection of activities by thematic area and kind) and passes them in
 /// [`super::ProposeActivity`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityOutline {
     /// The existing activity.
     pub activity: ActivityId,
+    /// Its kind.
+    pub kind: ActivityKind,
+    /// Its title, to name it in the warning.
+    pub title: String,
     /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// Its host Member State.
@@ -74,26 +80,49 @@ pub struct ActivityOutline {
     pub status: ActivityStatus,
 }
 
-/// The existing activities a new one may duplicate: those in the same thematic area, hosted by
-/// the same Member State, with overlapping planned periods, that were neither rejected nor
-/// cancelled. The activity itself is never its own duplicate.
-pub fn find_duplicate_activities(
+impl ActivityOutline {
+    /// Why this activity may duplicate a proposal planned for `planned`: its title, what they
+    /// share, the two periods, its host and where it stands.
+    pub fn grounds(&self, planned: &Period) -> String {
+        format!(
+            "\"{}\" (same thematic area ({}) and kind ({}), planned {} overlapping {}, hosted in {}, {})",
+            self.title,
+            words(self.thematic_area.slug()),
+            words(self.kind.slug()),
+            self.planned,
+            planned,
+            self.host.as_str(),
+            self.status,
+        )
+    }
+}
+
+/// A slug in words: `training-workshop` reads `training workshop`.
+fn words(slug: &str) -> String {
+    slug.replace('-', " ")
+}
+
+/// The existing activities a new one may duplicate: those of the same thematic area and the
+/// same kind whose planned periods overlap, that were neither rejected nor cancelled, wherever
+/// they are hosted (two workshops on the same subject in the same weeks compete for the same
+/// people and funds, in Bolivia or in Honduras). The activity itself is never its own
+/// duplicate.
+pub fn find_duplicate_activities<'a>(
     activity: ActivityId,
+    kind: ActivityKind,
     thematic_area: ThematicArea,
-    host: MemberStateCode,
     planned: &Period,
-    existing: &[ActivityOutline],
-) -> Vec<ActivityId> {
+    existing: &'a [ActivityOutline],
+) -> Vec<&'a ActivityOutline> {
     existing
         .iter()
         .filter(|outline| {
             outline.activity != activity
                 && outline.status.is_live()
                 && outline.thematic_area == thematic_area
-                && outline.host == host
+                && outline.kind == kind
                 && outline.planned.overlaps(planned)
         })
-        .map(|outline| outline.activity)
         .collect()
 }
 

@@ -79,6 +79,13 @@ fn activity(event: &ActivityEvent) -> (Stage, String) {
                 overridden.reason
             ),
         ),
+        ActivityEvent::DuplicateOverrideNoted(noted) => (
+            Stage::DuplicateWarning,
+            format!(
+                "no possible duplicate found; the reason given is kept as a note: {}",
+                noted.reason
+            ),
+        ),
         ActivityEvent::Approved(approved) => (
             Stage::Decision,
             format!(
@@ -236,6 +243,13 @@ fn offer(event: &OfferEvent) -> (Stage, String) {
                 "offer may duplicate {}, recorded anyway: {}",
                 join(&overridden.duplicates),
                 overridden.reason
+            ),
+        ),
+        OfferEvent::DuplicateOverrideNoted(noted) => (
+            Stage::DuplicateWarning,
+            format!(
+                "no possible duplicate found; the reason given is kept as a note: {}",
+                noted.reason
             ),
         ),
         OfferEvent::CommitmentMade(made) => (
