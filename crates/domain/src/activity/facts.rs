@@ -172,33 +172,136 @@ pub struct MemberStateShare<T> {
     pub value: T,
 }
 
-/// How many people took part in an activity, by sex and by Member State. Both breakdowns
-/// count the same people, so their totals must agree.
+/// How many people took part in an activity: by sex always, and by Member State when that
+/// breakdown is known. Both breakdowns count the same people, so when both are given their
+/// totals must agree.
+///
+/// Its serde form is also the stored form of `ActivityHeld`'s participants: the breakdown by
+/// Member State may be left out (an empty list), and a negative count is refused by field
+/// and value as it is read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "ParticipantCountsFields")]
 pub struct ParticipantCounts {
     /// Participants by sex, each sex once.
     pub by_sex: Vec<SexShare<u32>>,
-    /// Participants by Member State, each state once.
+    /// Participants by Member State, each state once; empty when not known.
     pub by_member_state: Vec<MemberStateShare<u32>>,
 }
 
+/// The serde form of [`ParticipantCounts`], read with signed counts so that a negative one is
+/// refused in the programme's words rather than serde's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParticipantCountsFields {
+    by_sex: Vec<SexShare<i64>>,
+    #[serde(default)]
+    by_member_state: Vec<MemberStateShare<i64>>,
+}
+
+impl TryFrom<ParticipantCountsFields> for ParticipantCounts {
+    type Error = DomainError;
+
+    fn try_from(fields: ParticipantCountsFields) -> Result<Self> {
+        let by_sex = fields
+            .by_sex
+            .into_iter()
+            .map(|share| {
+                Ok(SexShare {
+                    sex: share.sex,
+                    value: headcount("participants by sex", share.sex.slug(), share.value)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let by_member_state = fields
+            .by_member_state
+            .into_iter()
+            .map(|share| {
+                Ok(MemberStateShare {
+                    member_state: share.member_state,
+                    value: headcount("participants by Member State", share.member_state.as_str(), share.value)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(ParticipantCounts {
+            by_sex,
+            by_member_state,
+        })
+    }
+}
+
+/// A count of people as read: not negative, and within what a count can hold.
+fn headcount(field: &'static str, whom: &str, value: i64) -> Result<u32> {
+    u32::try_from(value).map_err(|_| DomainError::InvalidValue {
+        field,
+        value: format!("{whom}: {value}"),
+        reason: format!(
+            "a count of people is a whole number from 0 to {}",
+            ParticipantCounts::MOST_AT_ONE_ACTIVITY
+        ),
+    })
+}
+
 impl ParticipantCounts {
+    /// More people than this at one activity is taken for a typing error: the programme's
+    /// largest events (business fairs) draw a few thousand.
+    pub const MOST_AT_ONE_ACTIVITY: u32 = 100_000;
+
     /// The total by sex.
     pub fn total(&self) -> u32 {
         self.by_sex.iter().map(|share| share.value).sum()
     }
 
-    /// Checks that each sex and state is listed once and that the totals agree.
+    /// Checks that each sex and state is listed once, that each count and the total are
+    /// plausible (at least one participant, at most [`Self::MOST_AT_ONE_ACTIVITY`]), and that
+    /// a breakdown by Member State, when given, agrees with the total by sex.
     pub fn validate(&self, activity: ActivityId) -> Result<()> {
         let sexes: Vec<Sex> = self.by_sex.iter().map(|share| share.sex).collect();
         require_distinct("participants by sex", &sexes)?;
         let states: Vec<MemberStateCode> = self.by_member_state.iter().map(|share| share.member_state).collect();
         require_distinct("participants by member state", &states)?;
+        let most = Self::MOST_AT_ONE_ACTIVITY;
+        let too_many = |field: &'static str, value: String| DomainError::InvalidValue {
+            field,
+            value,
+            reason: format!("at most {most} people take part in one activity"),
+        };
+        for share in &self.by_sex {
+            if share.value > most {
+                return Err(too_many(
+                    "participants by sex",
+                    format!("{}: {}", share.sex, share.value),
+                ));
+            }
+        }
+        for share in &self.by_member_state {
+            if share.value > most {
+                return Err(too_many(
+                    "participants by Member State",
+                    format!("{}: {}", share.member_state.as_str(), share.value),
+                ));
+            }
+        }
+        // Each count is at most `most`, so these sums stay far within u32.
+        let by_sex = self.total();
+        if by_sex == 0 {
+            return Err(DomainError::InvalidValue {
+                field: "participants by sex",
+                value: "0".to_owned(),
+                reason: "an activity that took place had at least one participant; give the count of each sex"
+                    .to_owned(),
+            });
+        }
+        if by_sex > most {
+            return Err(too_many("participants by sex", format!("{by_sex} in all")));
+        }
+        if self.by_member_state.is_empty() {
+            return Ok(());
+        }
         let by_member_state = self.by_member_state.iter().map(|share| share.value).sum();
-        if self.total() != by_member_state {
+        if by_sex != by_member_state {
             return Err(DomainError::ParticipantTotalsDisagree {
                 activity,
-                by_sex: self.total(),
+                by_sex,
                 by_member_state,
             });
         }

@@ -119,8 +119,9 @@ fn hold() -> impl Strategy<Value = ActivityCommand> {
         0u32..40,
         0u32..40,
         prop_oneof![4 => Just(0u32), 1 => Just(1u32)],
+        any::<bool>(),
     )
-        .prop_map(|(id, held, women, men, extra)| {
+        .prop_map(|(id, held, women, men, extra, by_member_state_known)| {
             ActivityCommand::Hold(HoldActivity {
                 activity: activity_id(id),
                 held,
@@ -135,10 +136,15 @@ fn hold() -> impl Strategy<Value = ActivityCommand> {
                             value: men,
                         },
                     ],
-                    by_member_state: vec![MemberStateShare {
-                        member_state: state("PE"),
-                        value: women + men + extra,
-                    }],
+                    // Often only the count by sex is known.
+                    by_member_state: if by_member_state_known {
+                        vec![MemberStateShare {
+                            member_state: state("PE"),
+                            value: women + men + extra,
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                 },
                 outputs: vec![Output {
                     kind: OutputKind::Video,
