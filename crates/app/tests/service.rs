@@ -548,6 +548,49 @@ async fn duplicates_are_looked_for_in_every_host_and_a_reason_is_always_kept() {
 }
 
 #[tokio::test]
+async fn ratings_are_given_by_label_or_number_and_stored_as_numbers() {
+    let fixture = fixture().await;
+    consultation_held(&fixture).await;
+    let evaluate = |ratings: Value| {
+        command(json!({"kind": "evaluate-achievements", "consultation": uuid(50),
+            "subject": {"subject": "programme"}, "findings": "useful", "ratings": ratings}))
+    };
+    let refused = domain_error(
+        fixture
+            .app
+            .run(
+                &context(1),
+                &evaluate(json!([{"criterion": "relevance", "score": "rather good"}])),
+            )
+            .await,
+    );
+    assert!(
+        refused
+            .to_string()
+            .starts_with("invalid rating score \"rather good\": the rating of \"relevance\" is a number from 1 to 5"),
+        "{refused}"
+    );
+    let consultation = format!("consultation-{}", uuid(50));
+    assert_eq!(stream(&fixture.store, &consultation).await.len(), 2);
+    let ratings = json!([
+        {"criterion": "relevance", "score": "Satisfactory"},
+        {"criterion": "reach", "score": "moderately-satisfactory"},
+        {"criterion": "efficiency", "score": 5},
+    ]);
+    fixture.app.run(&context(2), &evaluate(ratings)).await.unwrap();
+    let events = stream(&fixture.store, &consultation).await;
+    let payload: Value = serde_json::from_str(events[2].payload.get()).unwrap();
+    assert_eq!(
+        payload["ratings"],
+        json!([
+            {"criterion": "relevance", "score": 4},
+            {"criterion": "reach", "score": 3},
+            {"criterion": "efficiency", "score": 5},
+        ])
+    );
+}
+
+#[tokio::test]
 async fn undated_events_take_the_context_date_or_the_clock() {
     let fixture = fixture().await;
     consultation_held(&fixture).await;

@@ -289,7 +289,10 @@ pub enum DomainError {
         counterpart: CounterpartId,
     },
     /// A rating outside 1 to 5.
-    #[error("rating of {criterion:?} is {score}; ratings run from 1 to 5")]
+    #[error(
+        "rating of {criterion:?} is {score}; ratings run from 1 to 5: 1 highly unsatisfactory, 2 unsatisfactory, \
+         3 moderately satisfactory, 4 satisfactory, 5 highly satisfactory (by number or label)"
+    )]
     RatingOutOfRange {
         /// The criterion rated.
         criterion: String,

@@ -201,7 +201,7 @@ impl App {
                 let ratings = evaluate
                     .ratings
                     .iter()
-                    .map(|rating| Rating::new(rating.criterion.clone(), rating.score))
+                    .map(|rating| Rating::given(rating.criterion.clone(), &rating.score))
                     .collect::<Result<Vec<_>, DomainError>>()?;
                 self.execute::<ConsultationDecider>(
                     context,
