@@ -142,17 +142,18 @@ fn a_possible_duplicate_is_refused_in_a_later_run_and_recorded_with_a_reason() {
     let first = smes(dir.path(), &["import", "first.jsonl"]);
     assert!(first.status.success(), "{}", stderr(&first));
 
-    // A separate run: the look-up finds the first activity in the log.
-    write_lines(
-        dir.path(),
-        "second.jsonl",
-        &[line(2, propose(11, "2013-04-11", "2013-04-12"))],
-    );
+    // A separate run: the look-up finds the first activity in the log, although hosted
+    // elsewhere.
+    let mut in_bolivia = propose(11, "2013-04-11", "2013-04-12");
+    in_bolivia["host"] = json!("BO");
+    write_lines(dir.path(), "second.jsonl", &[line(2, in_bolivia)]);
     let second = smes(dir.path(), &["import", "second.jsonl"]);
     assert_eq!(second.status.code(), Some(1));
     assert!(
         stderr(&second).starts_with(&format!(
-            "line 1: propose-activity: activity {} may duplicate activity {}; give a reason to record it anyway\n",
+            "line 1: propose-activity: activity {} may duplicate activity {} \"Seminar on guarantee systems 10\" \
+             (same thematic area (financing) and kind (seminar), planned 2013-04-10 to 2013-04-11 overlapping \
+             2013-04-11 to 2013-04-12, hosted in PE, proposed); give a reason to record it anyway\n",
             id(11),
             id(10)
         )),
