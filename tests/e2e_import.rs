@@ -178,6 +178,23 @@ fn a_possible_duplicate_is_refused_in_a_later_run_and_recorded_with_a_reason() {
         history.contains("  reason: Addressed to guarantee-fund managers, not policy makers\n"),
         "{history}"
     );
+
+    // A reason given when nothing matches is kept as a note.
+    let mut workshop = propose(12, "2013-04-11", "2013-04-12");
+    workshop["activity_kind"] = json!("training-workshop");
+    workshop["duplicate_override"] = json!("The credit officers' workshop of the same week");
+    write_lines(dir.path(), "fourth.jsonl", &[line(4, workshop)]);
+    let fourth = smes(dir.path(), &["import", "fourth.jsonl"]);
+    assert!(fourth.status.success(), "{}", stderr(&fourth));
+    let history = stdout(&smes(dir.path(), &["history", &format!("activity-{}", id(12))]));
+    assert!(
+        history.contains("#2 ActivityDuplicateOverrideNoted (schema v1)  [duplicate override reason kept as a note]"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  reason: The credit officers' workshop of the same week\n"),
+        "{history}"
+    );
 }
 
 #[test]

@@ -289,3 +289,42 @@ fn contribution(event: &InKindContributionEvent) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use smes_domain::activity::DuplicateOverrideNoted;
+    use smes_domain::funding::OfferDuplicateOverrideNoted;
+
+    use super::*;
+
+    fn id<T: TryFrom<uuid::Uuid>>(number: u128) -> T
+    where
+        T::Error: std::fmt::Debug,
+    {
+        T::try_from(uuid::Uuid::from_u128(number)).expect("test ids are not nil")
+    }
+
+    #[test]
+    fn a_reason_kept_as_a_note_is_a_step_beside_the_overrides() {
+        let noted = DomainEvent::Activity(ActivityEvent::DuplicateOverrideNoted(DuplicateOverrideNoted {
+            activity: id(1),
+            reason: "Bolivia asked for its own workshop".to_owned(),
+        }));
+        assert_eq!(
+            describe(&noted),
+            Some((
+                Stage::DuplicateWarning,
+                "no possible duplicate found; the reason given is kept as a note: Bolivia asked for its own workshop"
+                    .to_owned()
+            ))
+        );
+        let noted = DomainEvent::Offer(OfferEvent::DuplicateOverrideNoted(OfferDuplicateOverrideNoted {
+            offer: id(2),
+            reason: "a second tranche".to_owned(),
+        }));
+        assert_eq!(
+            describe(&noted).map(|(stage, summary)| (stage, summary.ends_with(": a second tranche"))),
+            Some((Stage::DuplicateWarning, true))
+        );
+    }
+}
