@@ -249,6 +249,27 @@ proptest! {
     }
 
     #[test]
+    fn participants_are_accepted_exactly_when_plausible_and_agreeing(
+        women in prop_oneof![Just(0u32), 0u32..50, 99_990u32..100_010],
+        men in prop_oneof![Just(0u32), 0u32..50],
+        by_member_state in proptest::option::of(prop_oneof![0u32..100, 99_990u32..100_100]),
+    ) {
+        let counts = ParticipantCounts {
+            by_sex: vec![
+                SexShare { sex: Sex::Female, value: women },
+                SexShare { sex: Sex::Male, value: men },
+            ],
+            by_member_state: by_member_state
+                .map(|value| vec![MemberStateShare { member_state: state("PE"), value }])
+                .unwrap_or_default(),
+        };
+        let total = women + men;
+        let plausible = (1..=ParticipantCounts::MOST_AT_ONE_ACTIVITY).contains(&total)
+            && by_member_state.is_none_or(|value| value == total);
+        prop_assert_eq!(counts.validate(activity_id(1)).is_ok(), plausible, "{:?}", counts);
+    }
+
+    #[test]
     fn a_reason_given_with_a_proposal_is_never_dropped_and_the_host_plays_no_part(
         command in propose(),
         other_host in member_state(),
