@@ -77,7 +77,8 @@ impl<'de> Deserialize<'de> for GivenScore {
             }
 
             fn visit_u64<E: serde::de::Error>(self, value: u64) -> std::result::Result<GivenScore, E> {
-                Ok(GivenScore::Number(i64::try_from(value).unwrap_or(i64::MAX)))
+                // Beyond i64 it is off the scale all the same; kept as written for the refusal.
+                Ok(i64::try_from(value).map_or_else(|_| GivenScore::Label(value.to_string()), GivenScore::Number))
             }
 
             fn visit_str<E: serde::de::Error>(self, value: &str) -> std::result::Result<GivenScore, E> {
