@@ -128,6 +128,32 @@ fn a_programme_is_recorded_through_subcommands_with_flags_and_json() {
             "Guarantee systems for SMEs without collateral",
         ],
     );
+    let evaluated = run(
+        dir,
+        &[
+            "consultation",
+            "evaluate",
+            "--consultation",
+            &consultation,
+            "--findings",
+            "The 2012 seminars reached their audience",
+            "--rating",
+            "relevance=Satisfactory",
+            "--rating",
+            "reach=3",
+        ],
+    );
+    assert!(
+        evaluated.starts_with("evaluate-achievements: AchievementsEvaluated written"),
+        "{evaluated}"
+    );
+    let consultation_history = run(dir, &["history", &format!("consultation-{consultation}")]);
+    assert!(
+        consultation_history.contains("subject: programme"),
+        "{consultation_history}"
+    );
+    assert!(consultation_history.contains("score: 4"), "{consultation_history}");
+    assert!(consultation_history.contains("score: 3"), "{consultation_history}");
     run(
         dir,
         &[
@@ -181,7 +207,7 @@ fn a_programme_is_recorded_through_subcommands_with_flags_and_json() {
     );
     assert!(history.contains("      body: permanent-secretariat\n"), "{history}");
     let verify = run(dir, &["verify"]);
-    assert!(verify.starts_with("verified 38 events"), "{verify}");
+    assert!(verify.starts_with("verified 39 events"), "{verify}");
 }
 
 #[test]

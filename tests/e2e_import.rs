@@ -149,17 +149,18 @@ fn a_possible_duplicate_is_refused_in_a_later_run_and_recorded_with_a_reason() {
     let first = smes(dir.path(), &["import", "first.jsonl"]);
     assert!(first.status.success(), "{}", stderr(&first));
 
-    // A separate run: the look-up finds the first activity in the log.
-    write_lines(
-        dir.path(),
-        "second.jsonl",
-        &[line(2, propose(11, "2013-04-11", "2013-04-12"))],
-    );
+    // A separate run: the look-up finds the first activity in the log, although hosted
+    // elsewhere.
+    let mut in_bolivia = propose(11, "2013-04-11", "2013-04-12");
+    in_bolivia["host"] = json!("BO");
+    write_lines(dir.path(), "second.jsonl", &[line(2, in_bolivia)]);
     let second = smes(dir.path(), &["import", "second.jsonl"]);
     assert_eq!(second.status.code(), Some(1));
     assert!(
         stderr(&second).starts_with(&format!(
-            "line 1: propose-activity: activity {} may duplicate activity {}; give a reason to record it anyway\n",
+            "line 1: propose-activity: activity {} may duplicate activity {} \"Seminar on guarantee systems 10\" \
+             (same thematic area (financing) and kind (seminar), planned 2013-04-10 to 2013-04-11 overlapping \
+             2013-04-11 to 2013-04-12, hosted in PE, proposed); give a reason to record it anyway\n",
             id(11),
             id(10)
         )),
@@ -182,6 +183,23 @@ fn a_possible_duplicate_is_refused_in_a_later_run_and_recorded_with_a_reason() {
     assert!(history.contains(&format!("  duplicates: {}\n", id(10))), "{history}");
     assert!(
         history.contains("  reason: Addressed to guarantee-fund managers, not policy makers\n"),
+        "{history}"
+    );
+
+    // A reason given when nothing matches is kept as a note.
+    let mut workshop = propose(12, "2013-04-11", "2013-04-12");
+    workshop["activity_kind"] = json!("training-workshop");
+    workshop["duplicate_override"] = json!("The credit officers' workshop of the same week");
+    write_lines(dir.path(), "fourth.jsonl", &[line(4, workshop)]);
+    let fourth = smes(dir.path(), &["import", "fourth.jsonl"]);
+    assert!(fourth.status.success(), "{}", stderr(&fourth));
+    let history = stdout(&smes(dir.path(), &["history", &format!("activity-{}", id(12))]));
+    assert!(
+        history.contains("#2 ActivityDuplicateOverrideNoted (schema v1)  [duplicate override reason kept as a note]"),
+        "{history}"
+    );
+    assert!(
+        history.contains("  reason: The credit officers' workshop of the same week\n"),
         "{history}"
     );
 }

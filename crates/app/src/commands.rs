@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use smes_domain::activity::{MemberStateShare, Output, ParticipantCounts, Proposer, SexShare};
-use smes_domain::consultation::EvaluationSubject;
+use smes_domain::consultation::{EvaluationSubject, GivenScore};
 use smes_domain::funding::OfferSource;
 use smes_domain::ids::{
     ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
@@ -454,8 +454,10 @@ pub struct IdentifyNeed {
 pub struct RatingInput {
     /// The criterion, such as `relevance`.
     pub criterion: String,
-    /// 1 to 5.
-    pub score: u8,
+    /// 1 to 5, or its label on the scale: `highly unsatisfactory`, `unsatisfactory`,
+    /// `moderately satisfactory`, `satisfactory`, `highly satisfactory` (kebab-case or words,
+    /// any case).
+    pub score: GivenScore,
 }
 
 /// See [`AppCommand::EvaluateAchievements`].

@@ -526,6 +526,93 @@ async fn look_ups_are_gathered_from_the_log() {
 }
 
 #[tokio::test]
+async fn duplicates_are_looked_for_in_every_host_and_a_reason_is_always_kept() {
+    let fixture = fixture().await;
+    let app = &fixture.app;
+    app.run(&context(1), &propose(70, "2013-05-06", "2013-05-08", None))
+        .await
+        .unwrap();
+    // The same kind and area in overlapping days, hosted in Bolivia rather than Peru.
+    let mut in_bolivia = propose(71, "2013-05-07", "2013-05-09", None);
+    if let AppCommand::ProposeActivity(proposal) = &mut in_bolivia {
+        proposal.host = "BO".parse().unwrap();
+    }
+    let refused = domain_error(app.run(&context(2), &in_bolivia).await);
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "activity {} may duplicate activity {} \"Seminar 70\" (same thematic area (financing) and kind \
+             (seminar), planned 2013-05-06 to 2013-05-08 overlapping 2013-05-07 to 2013-05-09, hosted in PE, \
+             proposed); give a reason to record it anyway",
+            uuid(71),
+            uuid(70)
+        )
+    );
+    assert_eq!(stream(&fixture.store, &format!("activity-{}", uuid(71))).await.len(), 0);
+    // Another kind in the same days is no duplicate, and the reason given with it is kept.
+    let mut workshop = propose(
+        72,
+        "2013-05-07",
+        "2013-05-09",
+        Some("Bolivia asked for its own workshop"),
+    );
+    if let AppCommand::ProposeActivity(proposal) = &mut workshop {
+        proposal.activity_kind = "training-workshop".parse().unwrap();
+    }
+    let executed = app.run(&context(3), &workshop).await.unwrap();
+    assert_eq!(
+        executed.event_types,
+        ["ActivityProposed", "ActivityDuplicateOverrideNoted"]
+    );
+    let events = stream(&fixture.store, &format!("activity-{}", uuid(72))).await;
+    let note: Value = serde_json::from_str(events[1].payload.get()).unwrap();
+    assert_eq!(note["reason"], "Bolivia asked for its own workshop");
+}
+
+#[tokio::test]
+async fn ratings_are_given_by_label_or_number_and_stored_as_numbers() {
+    let fixture = fixture().await;
+    consultation_held(&fixture).await;
+    let evaluate = |ratings: Value| {
+        command(json!({"kind": "evaluate-achievements", "consultation": uuid(50),
+            "subject": {"subject": "programme"}, "findings": "useful", "ratings": ratings}))
+    };
+    let refused = domain_error(
+        fixture
+            .app
+            .run(
+                &context(1),
+                &evaluate(json!([{"criterion": "relevance", "score": "rather good"}])),
+            )
+            .await,
+    );
+    assert!(
+        refused
+            .to_string()
+            .starts_with("invalid rating score \"rather good\": the rating of \"relevance\" is a number from 1 to 5"),
+        "{refused}"
+    );
+    let consultation = format!("consultation-{}", uuid(50));
+    assert_eq!(stream(&fixture.store, &consultation).await.len(), 2);
+    let ratings = json!([
+        {"criterion": "relevance", "score": "Satisfactory"},
+        {"criterion": "reach", "score": "moderately-satisfactory"},
+        {"criterion": "efficiency", "score": 5},
+    ]);
+    fixture.app.run(&context(2), &evaluate(ratings)).await.unwrap();
+    let events = stream(&fixture.store, &consultation).await;
+    let payload: Value = serde_json::from_str(events[2].payload.get()).unwrap();
+    assert_eq!(
+        payload["ratings"],
+        json!([
+            {"criterion": "relevance", "score": 4},
+            {"criterion": "reach", "score": 3},
+            {"criterion": "efficiency", "score": 5},
+        ])
+    );
+}
+
+#[tokio::test]
 async fn events_are_filed_under_the_business_date_the_domain_gives_them() {
     let fixture = fixture().await;
     consultation_held(&fixture).await;

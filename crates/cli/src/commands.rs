@@ -156,7 +156,7 @@ pub enum ConsultationCommand {
     /// Record that a consultation took place.
     Hold(HoldConsultationArgs),
     /// Record an evaluation of achievements.
-    Evaluate(CommandArgs),
+    Evaluate(EvaluateArgs),
     /// Close a consultation.
     Close(CommandArgs),
 }
@@ -181,6 +181,37 @@ pub struct HoldConsultationArgs {
     /// The reference of the minutes.
     #[arg(long)]
     minutes: Option<String>,
+}
+
+/// Flags of `smes consultation evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    common: CommandArgs,
+    /// The consultation.
+    #[arg(long)]
+    consultation: Option<Uuid>,
+    /// The activity evaluated (without it, the programme as a whole).
+    #[arg(long)]
+    activity: Option<Uuid>,
+    /// The findings.
+    #[arg(long)]
+    findings: Option<String>,
+    /// A rating as CRITERION=SCORE, the score by number (1 to 5) or label (highly
+    /// unsatisfactory, unsatisfactory, moderately satisfactory, satisfactory, highly
+    /// satisfactory), such as `relevance=satisfactory` (repeat for several).
+    #[arg(long = "rating", value_parser = parse_rating)]
+    ratings: Vec<(String, String)>,
+}
+
+/// `--rating CRITERION=SCORE`; the score is checked with the rest of the command.
+fn parse_rating(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((criterion, score)) => Ok((criterion.trim().to_owned(), score.trim().to_owned())),
+        None => Err(format!(
+            "expected CRITERION=SCORE, such as relevance=satisfactory or relevance=4, not {text:?}"
+        )),
+    }
 }
 
 /// `smes need ...`
@@ -433,7 +464,30 @@ impl<'a> Invocation<'a> {
                 set(fields, "minutes_reference", text(&args.minutes));
                 invocation
             }
-            ConsultationCommand::Evaluate(common) => Self::plain("evaluate-achievements", common),
+            ConsultationCommand::Evaluate(args) => {
+                let mut invocation = Self::plain("evaluate-achievements", &args.common);
+                let fields = &mut invocation.fields;
+                set(fields, "consultation", text(&args.consultation));
+                if let Some(activity) = args.activity {
+                    fields.insert(
+                        "subject".to_owned(),
+                        json!({"subject": "activity", "activity": activity}),
+                    );
+                }
+                set(fields, "findings", text(&args.findings));
+                let ratings: Vec<Value> = args
+                    .ratings
+                    .iter()
+                    .map(|(criterion, score)| json!({"criterion": criterion, "score": score}))
+                    .collect();
+                if !ratings.is_empty() {
+                    fields.insert("ratings".to_owned(), Value::Array(ratings));
+                }
+                invocation
+                    .defaults
+                    .insert("subject".to_owned(), json!({"subject": "programme"}));
+                invocation
+            }
             ConsultationCommand::Close(common) => Self::plain("close-consultation", common),
         }
     }

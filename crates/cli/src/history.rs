@@ -50,6 +50,8 @@ fn visible_controls(text: &str) -> String {
 async fn render_event(out: &mut String, sealer: &Sealer, event: &RecordedEvent) -> Result<()> {
     let warning = if event.event_type.ends_with("DuplicateWarningOverridden") {
         "  [duplicate warning overridden]"
+    } else if event.event_type.ends_with("DuplicateOverrideNoted") {
+        "  [duplicate override reason kept as a note]"
     } else {
         ""
     };

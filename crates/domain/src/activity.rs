@@ -49,13 +49,14 @@ pub struct ProposeActivity {
     pub estimated_cost: Money,
     /// When it was proposed.
     pub proposed_on: Date,
-    /// Look-up: the existing activities in the same thematic area and host Member State.
+    /// Look-up: the existing activities of the same thematic area and kind, wherever hosted.
     pub existing_activities: Vec<ActivityOutline>,
     /// Look-up: the log's membership history; the host must be a Member State on the planned
     /// period's start.
     pub membership: MembershipHistory,
     /// Why to record the proposal although it may duplicate others; without it a possible
-    /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`].
+    /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`]. Given when no
+    /// duplicate is found, it is kept as a note ([`DuplicateOverrideNoted`]).
     pub duplicate_override: Option<String>,
 }
 
@@ -222,6 +223,16 @@ pub struct DuplicateWarningOverridden {
     pub reason: String,
 }
 
+/// A reason to record a proposal although it may duplicate others was given, but no possible
+/// duplicate was found: the reason is kept as a note rather than dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateOverrideNoted {
+    /// The activity proposed.
+    pub activity: ActivityId,
+    /// The reason given.
+    pub reason: String,
+}
+
 /// An activity was approved into a work programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityApproved {
@@ -357,6 +368,8 @@ pub enum ActivityEvent {
     Proposed(ActivityProposed),
     /// See [`DuplicateWarningOverridden`].
     DuplicateWarningOverridden(DuplicateWarningOverridden),
+    /// See [`DuplicateOverrideNoted`].
+    DuplicateOverrideNoted(DuplicateOverrideNoted),
     /// See [`ActivityApproved`].
     Approved(ActivityApproved),
     /// See [`ActivityRejected`].
@@ -383,6 +396,7 @@ impl ActivityEvent {
         match self {
             ActivityEvent::Proposed(event) => event.activity,
             ActivityEvent::DuplicateWarningOverridden(event) => event.activity,
+            ActivityEvent::DuplicateOverrideNoted(event) => event.activity,
             ActivityEvent::Approved(event) => event.activity,
             ActivityEvent::Rejected(event) => event.activity,
             ActivityEvent::Deferred(event) => event.activity,
@@ -401,6 +415,10 @@ impl ActivityEvent {
 pub struct ActivityRecord {
     /// The activity.
     pub activity: ActivityId,
+    /// Its kind.
+    pub kind: ActivityKind,
+    /// Its title.
+    pub title: String,
     /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// Its host Member State.
@@ -431,6 +449,8 @@ impl Activity {
     pub fn outline(&self) -> Option<ActivityOutline> {
         self.record.as_ref().map(|record| ActivityOutline {
             activity: record.activity,
+            kind: record.kind,
+            title: record.title.clone(),
             thematic_area: record.thematic_area,
             host: record.host,
             planned: record.planned,

@@ -4,7 +4,7 @@
 //! from the record time at which the log learned it. The date is a field of the event itself
 //! (`identified_on`, `decision.decided_on`, the start of the period held, ...), chosen in this
 //! one table; nothing reads it back from the names of stored keys. An event that happens with
-//! the one before it in the same decision (a duplicate warning overridden with its proposal)
+//! the one before it in the same decision (a duplicate warning overridden, or a reason noted, with its proposal)
 //! has no date of its own and is filed with that event. Only a Member State's joining or leaving
 //! whose date no source gives has none: the loader of the membership history files it under the
 //! date the source knew it by.
@@ -66,7 +66,7 @@ impl OccurredOn for ActivityEvent {
     fn occurred_on(&self) -> Option<Date> {
         Some(match self {
             ActivityEvent::Proposed(event) => event.proposed_on,
-            ActivityEvent::DuplicateWarningOverridden(_) => return None,
+            ActivityEvent::DuplicateWarningOverridden(_) | ActivityEvent::DuplicateOverrideNoted(_) => return None,
             ActivityEvent::Approved(event) => event.decision.decided_on,
             ActivityEvent::Rejected(event) => event.decided_on,
             ActivityEvent::Deferred(event) => event.decided_on,
@@ -95,7 +95,7 @@ impl OccurredOn for OfferEvent {
     fn occurred_on(&self) -> Option<Date> {
         Some(match self {
             OfferEvent::Recorded(event) => event.recorded_on,
-            OfferEvent::DuplicateWarningOverridden(_) => return None,
+            OfferEvent::DuplicateWarningOverridden(_) | OfferEvent::DuplicateOverrideNoted(_) => return None,
             OfferEvent::CommitmentMade(event) => event.committed_on,
             OfferEvent::DisbursementRecorded(event) => event.disbursed_on,
             OfferEvent::ExpenditureRecorded(event) => event.spent_on,

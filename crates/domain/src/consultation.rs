@@ -26,7 +26,9 @@ pub enum EvaluationSubject {
     Programme,
 }
 
-/// A score from 1 (poor) to 5 (excellent) on one criterion, such as relevance.
+/// A score on one criterion, such as relevance, on the programme's five-point scale, the one
+/// common in development evaluation: 5 highly satisfactory, 4 satisfactory, 3 moderately
+/// satisfactory, 2 unsatisfactory, 1 highly unsatisfactory. The log keeps the number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RatingFields")]
 pub struct Rating {
@@ -49,7 +51,56 @@ impl TryFrom<RatingFields> for Rating {
     }
 }
 
+/// A score as a caller gives it: its number, or its label on the scale (`satisfactory`,
+/// `Highly satisfactory`, `moderately-satisfactory`; case and hyphens do not matter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum GivenScore {
+    /// The number, 1 to 5.
+    Number(i64),
+    /// The label, or the number written as text.
+    Label(String),
+}
+
+impl<'de> Deserialize<'de> for GivenScore {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ScoreVisitor;
+
+        impl serde::de::Visitor<'_> for ScoreVisitor {
+            type Value = GivenScore;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(formatter, "a rating score: {}", Rating::scale_in_words())
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> std::result::Result<GivenScore, E> {
+                Ok(GivenScore::Number(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> std::result::Result<GivenScore, E> {
+                // Beyond i64 it is off the scale all the same; kept as written for the refusal.
+                Ok(i64::try_from(value).map_or_else(|_| GivenScore::Label(value.to_string()), GivenScore::Number))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> std::result::Result<GivenScore, E> {
+                Ok(GivenScore::Label(value.to_owned()))
+            }
+        }
+
+        deserializer.deserialize_any(ScoreVisitor)
+    }
+}
+
 impl Rating {
+    /// The scale's labels, from score 1 to score 5.
+    pub const SCALE: [&'static str; 5] = [
+        "highly unsatisfactory",
+        "unsatisfactory",
+        "moderately satisfactory",
+        "satisfactory",
+        "highly satisfactory",
+    ];
+
     /// Builds a rating, refusing an empty criterion or a score outside 1 to 5.
     pub fn new(criterion: String, score: u8) -> Result<Self> {
         require_text("rating criterion", &criterion)?;
@@ -57,6 +108,51 @@ impl Rating {
             return Err(DomainError::RatingOutOfRange { criterion, score });
         }
         Ok(Self { criterion, score })
+    }
+
+    /// Builds a rating from a score given by number or by label.
+    pub fn given(criterion: String, score: &GivenScore) -> Result<Self> {
+        let number = match score {
+            GivenScore::Number(number) => *number,
+            GivenScore::Label(text) => match text.trim().parse::<i64>() {
+                Ok(number) => number,
+                Err(_) => {
+                    let words = text
+                        .split(|character: char| character.is_whitespace() || character == '-' || character == '_')
+                        .filter(|word| !word.is_empty())
+                        .map(str::to_lowercase)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    match Self::SCALE.iter().position(|label| *label == words) {
+                        Some(index) => index as i64 + 1,
+                        None => return Err(Self::not_on_the_scale(&criterion, text.clone())),
+                    }
+                }
+            },
+        };
+        match u8::try_from(number) {
+            Ok(score) => Self::new(criterion, score),
+            Err(_) => Err(Self::not_on_the_scale(&criterion, number.to_string())),
+        }
+    }
+
+    fn not_on_the_scale(criterion: &str, value: String) -> DomainError {
+        DomainError::InvalidValue {
+            field: "rating score",
+            value,
+            reason: format!("the rating of {criterion:?} is {}", Self::scale_in_words()),
+        }
+    }
+
+    /// The scale as refusals state it: `a number from 1 to 5 or its label: 1 highly
+    /// unsatisfactory, ..., 5 highly satisfactory`.
+    pub fn scale_in_words() -> String {
+        let labels: Vec<String> = Self::SCALE
+            .iter()
+            .enumerate()
+            .map(|(index, label)| format!("{} {label}", index + 1))
+            .collect();
+        format!("a number from 1 to 5 or its label: {}", labels.join(", "))
     }
 
     /// The criterion rated.
@@ -67,6 +163,11 @@ impl Rating {
     /// The score, 1 to 5.
     pub fn score(&self) -> u8 {
         self.score
+    }
+
+    /// The score's label on the scale, such as `satisfactory`.
+    pub fn label(&self) -> &'static str {
+        Self::SCALE[usize::from(self.score - 1)]
     }
 }
 

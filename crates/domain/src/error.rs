@@ -35,6 +35,23 @@ impl std::fmt::Display for RecordRef {
     }
 }
 
+/// An existing record a new one may duplicate, with the grounds: what they share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateMatch {
+    /// The existing record.
+    pub record: RecordRef,
+    /// Why it may be a duplicate, such as `"Regional seminar" (same thematic area (financing) and
+    /// kind (seminar), planned 2013-04-10 to 2013-04-11 overlapping 2013-04-11 to 2013-04-12,
+    /// hosted in PE, approved)`.
+    pub grounds: String,
+}
+
+impl std::fmt::Display for DuplicateMatch {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{} {}", self.record, self.grounds)
+    }
+}
+
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -366,7 +383,10 @@ pub enum DomainError {
         counterpart: CounterpartId,
     },
     /// A rating outside 1 to 5.
-    #[error("rating of {criterion:?} is {score}; ratings run from 1 to 5")]
+    #[error(
+        "rating of {criterion:?} is {score}; ratings run from 1 to 5: 1 highly unsatisfactory, 2 unsatisfactory, \
+         3 moderately satisfactory, 4 satisfactory, 5 highly satisfactory (by number or label)"
+    )]
     RatingOutOfRange {
         /// The criterion rated.
         criterion: String,
@@ -438,8 +458,8 @@ pub enum DomainError {
     PossibleDuplicate {
         /// The record being created.
         record: RecordRef,
-        /// The existing records it may duplicate.
-        duplicates: Vec<RecordRef>,
+        /// The existing records it may duplicate, each with the grounds.
+        duplicates: Vec<DuplicateMatch>,
     },
     /// Participant counts by sex and by Member State give different totals.
     #[error("activity {activity}: participants by sex total {by_sex} but by Member State total {by_member_state}")]

@@ -41,4 +41,4 @@ mod testing;
 
 pub use business_time::OccurredOn;
 pub use decider::Decider;
-pub use error::{DomainError, RecordRef, Result};
+pub use error::{DomainError, DuplicateMatch, RecordRef, Result};

@@ -98,7 +98,7 @@ impl Context {
                     OfferEvent::Recorded(recorded) => {
                         offers.insert(recorded.offer, recorded.source.into());
                     }
-                    OfferEvent::DuplicateWarningOverridden(_) => {}
+                    OfferEvent::DuplicateWarningOverridden(_) | OfferEvent::DuplicateOverrideNoted(_) => {}
                     OfferEvent::CommitmentMade(made) => {
                         let source = offers
                             .get(&made.offer)

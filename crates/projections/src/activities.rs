@@ -253,6 +253,8 @@ impl ActivityBook {
                     position: envelope.position,
                 });
             }
+            // A reason kept as a note overrode nothing; the decision trace shows it.
+            ActivityEvent::DuplicateOverrideNoted(_) => {}
             ActivityEvent::Approved(approved) => {
                 entry.status = ActivityState::Approved;
                 entry.work_programme = Some(approved.work_programme);

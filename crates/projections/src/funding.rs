@@ -131,6 +131,8 @@ impl FundingBook {
                         .push((overridden.duplicates.clone(), overridden.reason.clone()));
                 }
             }
+            // A reason kept as a note overrode nothing; the decision trace shows it.
+            OfferEvent::DuplicateOverrideNoted(_) => {}
             OfferEvent::CommitmentMade(made) => {
                 let source = self.source_of(made.offer);
                 let entry = self.commitment(made.commitment, made.offer);

@@ -1415,3 +1415,39 @@ async fn verify_reports_a_kept_checkpoint_the_log_does_not_contain() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn ratings_are_taken_by_label_or_number_and_a_score_off_the_scale_is_refused() {
+    let fixture = Fixture::demo().await;
+    let token = fixture.token["secretariat"].clone();
+    let uri = "/api/commands/evaluate-achievements";
+    let evaluation = |score: Value| {
+        json!({"consultation": "5e1a0000-00c5-4000-8000-000000000002", "subject": {"subject": "programme"},
+               "findings": "The seminars reached their audience",
+               "ratings": [{"criterion": "relevance", "score": score}, {"criterion": "reach", "score": 2}]})
+        .to_string()
+    };
+    let head = fixture.head().await;
+    let refused = fixture
+        .call("POST", uri, Some(&token), Some(&evaluation(json!("rather good"))), &[])
+        .await;
+    refused.assert_problem(422, "a label off the scale");
+    assert_eq!(refused.json["field"], "rating score");
+    assert!(
+        refused.text.contains("4 satisfactory"),
+        "the refusal states the scale: {}",
+        refused.text
+    );
+    assert_eq!(fixture.head().await, head, "nothing written");
+    let accepted = fixture
+        .call(
+            "POST",
+            uri,
+            Some(&token),
+            Some(&evaluation(json!("Highly satisfactory"))),
+            &[],
+        )
+        .await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    assert_eq!(accepted.json["events"], json!(["AchievementsEvaluated"]));
+}

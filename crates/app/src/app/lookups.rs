@@ -92,7 +92,7 @@ impl App {
     /// The outline of every activity in the log, for the duplicate rule.
     ///
     /// A scan of the whole log, folding every `activity-` stream: its cost grows with the log.
-    /// A projection of outlines by thematic area and host will replace it.
+    /// A projection of outlines by thematic area and kind will replace it.
     pub async fn activity_outlines(&self) -> Result<Vec<ActivityOutline>> {
         let states = self.fold_prefix::<ActivityDecider>().await?;
         Ok(states.values().filter_map(activity::Activity::outline).collect())

@@ -260,7 +260,7 @@ impl App {
                 let ratings = evaluate
                     .ratings
                     .iter()
-                    .map(|rating| Rating::new(rating.criterion.clone(), rating.score))
+                    .map(|rating| Rating::given(rating.criterion.clone(), &rating.score))
                     .collect::<Result<Vec<_>, DomainError>>()?;
                 self.execute::<ConsultationDecider>(
                     context,
@@ -290,7 +290,9 @@ impl App {
                     .activity_outlines()
                     .await?
                     .into_iter()
-                    .filter(|outline| outline.thematic_area == propose.thematic_area && outline.host == propose.host)
+                    .filter(|outline| {
+                        outline.thematic_area == propose.thematic_area && outline.kind == propose.activity_kind
+                    })
                     .collect();
                 self.execute::<ActivityDecider>(
                     context,

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use super::facts::check_result_breakdowns;
 use super::*;
 use crate::decider::Decider;
-use crate::error::{DomainError, RecordRef, Result};
+use crate::error::{DomainError, DuplicateMatch, RecordRef, Result};
 use crate::values::{require_distinct, require_text};
 
 /// The activity decider.
@@ -72,8 +72,8 @@ fn decide_proposal(state: &Activity, propose: &ProposeActivity) -> Result<Vec<Ac
     require_distinct("needs answered", &propose.answers_needs)?;
     let duplicates = find_duplicate_activities(
         activity,
+        propose.kind,
         propose.thematic_area,
-        propose.host,
         &propose.planned,
         &propose.existing_activities,
     );
@@ -89,25 +89,34 @@ fn decide_proposal(state: &Activity, propose: &ProposeActivity) -> Result<Vec<Ac
         estimated_cost: propose.estimated_cost.clone(),
         proposed_on: propose.proposed_on,
     });
-    if duplicates.is_empty() {
-        // An override reason with nothing to override is not worth a warning in the log.
-        return Ok(vec![proposal]);
-    }
-    match &propose.duplicate_override {
-        None => Err(DomainError::PossibleDuplicate {
+    match (&propose.duplicate_override, duplicates.is_empty()) {
+        (None, true) => Ok(vec![proposal]),
+        (None, false) => Err(DomainError::PossibleDuplicate {
             record: RecordRef::Activity(activity),
-            duplicates: duplicates.into_iter().map(RecordRef::Activity).collect(),
+            duplicates: duplicates
+                .iter()
+                .map(|outline| DuplicateMatch {
+                    record: RecordRef::Activity(outline.activity),
+                    grounds: outline.grounds(&propose.planned),
+                })
+                .collect(),
         }),
-        Some(reason) => {
+        (Some(reason), no_duplicates) => {
             require_text("duplicate override reason", reason)?;
-            Ok(vec![
-                proposal,
+            // A reason is never dropped: it overrides the warning, or is kept as a note.
+            let kept = if no_duplicates {
+                ActivityEvent::DuplicateOverrideNoted(DuplicateOverrideNoted {
+                    activity,
+                    reason: reason.clone(),
+                })
+            } else {
                 ActivityEvent::DuplicateWarningOverridden(DuplicateWarningOverridden {
                     activity,
-                    duplicates,
+                    duplicates: duplicates.iter().map(|outline| outline.activity).collect(),
                     reason: reason.clone(),
-                }),
-            ])
+                })
+            };
+            Ok(vec![proposal, kept])
         }
     }
 }
@@ -311,6 +320,8 @@ impl Decider for ActivityDecider {
             (ActivityEvent::Proposed(proposed), None) => {
                 state.record = Some(ActivityRecord {
                     activity: proposed.activity,
+                    kind: proposed.kind,
+                    title: proposed.title.clone(),
                     thematic_area: proposed.thematic_area,
                     host: proposed.host,
                     proposed_on: proposed.proposed_on,
@@ -327,7 +338,9 @@ impl Decider for ActivityDecider {
             (_, None) => return state,
         };
         match event {
-            ActivityEvent::Proposed(_) | ActivityEvent::DuplicateWarningOverridden(_) => {}
+            ActivityEvent::Proposed(_)
+            | ActivityEvent::DuplicateWarningOverridden(_)
+            | ActivityEvent::DuplicateOverrideNoted(_) => {}
             ActivityEvent::Approved(approved) => {
                 record.status = ActivityStatus::Approved;
                 record.approved_into = Some(approved.work_programme);

@@ -1,6 +1,6 @@
 use super::*;
 use crate::decider::Decider;
-use crate::error::{DomainError, RecordRef};
+use crate::error::{DomainError, DuplicateMatch, RecordRef};
 use crate::testing::DeciderTesting;
 use crate::testing::fixtures::*;
 use crate::values::{ApprovingBody, OutputKind, Sex};
@@ -53,6 +53,8 @@ fn proposed() -> ActivityEvent {
 fn outline(number: u128, area: ThematicArea, host: &str, planned: Period) -> ActivityOutline {
     ActivityOutline {
         activity: activity_id(number),
+        kind: ActivityKind::Seminar,
+        title: format!("Seminar number {number}"),
         thematic_area: area,
         host: state(host),
         planned,
@@ -211,7 +213,9 @@ fn a_proposal_needs_a_title_and_distinct_needs() {
 }
 
 #[test]
-fn an_overlapping_activity_in_the_same_area_and_host_is_a_possible_duplicate() {
+fn an_overlapping_activity_of_the_same_area_and_kind_is_a_possible_duplicate_wherever_hosted() {
+    let mut workshop = outline(4, ThematicArea::Financing, "PE", may_2013());
+    workshop.kind = ActivityKind::TrainingWorkshop;
     let existing = vec![
         outline(
             2,
@@ -219,9 +223,11 @@ fn an_overlapping_activity_in_the_same_area_and_host_is_a_possible_duplicate() {
             "PE",
             period(day(2013, 5, 22), day(2013, 5, 23)),
         ),
-        // Different area, different host, no overlap: not duplicates.
+        // Another host does not make it another activity.
+        outline(6, ThematicArea::Financing, "BO", may_2013()),
+        // Different area, different kind, no overlap: not duplicates.
         outline(3, ThematicArea::PublicPolicies, "PE", may_2013()),
-        outline(4, ThematicArea::Financing, "BO", may_2013()),
+        workshop,
         outline(
             5,
             ThematicArea::Financing,
@@ -229,18 +235,56 @@ fn an_overlapping_activity_in_the_same_area_and_host_is_a_possible_duplicate() {
             period(day(2013, 6, 1), day(2013, 6, 2)),
         ),
     ];
+    let refused = DomainError::PossibleDuplicate {
+        record: RecordRef::Activity(activity_id(1)),
+        duplicates: vec![
+            DuplicateMatch {
+                record: RecordRef::Activity(activity_id(2)),
+                grounds: "\"Seminar number 2\" (same thematic area (financing) and kind (seminar), planned \
+                              2013-05-22 to 2013-05-23 overlapping 2013-05-20 to 2013-05-22, hosted in PE, approved)"
+                    .to_owned(),
+            },
+            DuplicateMatch {
+                record: RecordRef::Activity(activity_id(6)),
+                grounds: "\"Seminar number 6\" (same thematic area (financing) and kind (seminar), planned \
+                              2013-05-20 to 2013-05-22 overlapping 2013-05-20 to 2013-05-22, hosted in BO, approved)"
+                    .to_owned(),
+            },
+        ],
+    };
     ActivityDecider::given([])
         .when(propose(existing, None))
-        .then_error(DomainError::PossibleDuplicate {
-            record: RecordRef::Activity(activity_id(1)),
-            duplicates: vec![RecordRef::Activity(activity_id(2))],
-        });
+        .then_error(refused.clone());
+    assert!(
+        refused.to_string().starts_with(&format!(
+            "activity {} may duplicate activity {} \"Seminar number 2\" (same thematic area",
+            activity_id(1),
+            activity_id(2)
+        )),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().ends_with("; give a reason to record it anyway"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn the_warning_names_kinds_and_areas_in_words() {
+    let mut workshop = outline(2, ThematicArea::PublicPolicies, "HN", may_2013());
+    workshop.kind = ActivityKind::TrainingWorkshop;
+    workshop.status = ActivityStatus::Proposed;
+    assert_eq!(
+        workshop.grounds(&period(day(2013, 5, 21), day(2013, 5, 24))),
+        "\"Seminar number 2\" (same thematic area (public policies) and kind (training workshop), planned \
+         2013-05-20 to 2013-05-22 overlapping 2013-05-21 to 2013-05-24, hosted in HN, proposed)"
+    );
 }
 
 #[test]
 fn rejected_and_cancelled_activities_are_not_duplicates() {
-    let mut gone = outline(2, ThematicArea::Financing, "PE", may_2013());
     for status in [ActivityStatus::Rejected, ActivityStatus::Cancelled] {
+        let mut gone = outline(2, ThematicArea::Financing, "PE", may_2013());
         gone.status = status;
         ActivityDecider::given([])
             .when(propose(vec![gone], None))
@@ -250,6 +294,28 @@ fn rejected_and_cancelled_activities_are_not_duplicates() {
     ActivityDecider::given([])
         .when(propose(vec![itself], None))
         .then([proposed()]);
+}
+
+#[test]
+fn a_reason_given_without_a_possible_duplicate_is_kept_as_a_note() {
+    let elsewhere = outline(3, ThematicArea::PublicPolicies, "BO", may_2013());
+    ActivityDecider::given([])
+        .when(propose(
+            vec![elsewhere],
+            Some("Bolivia holds a workshop on policies the same week"),
+        ))
+        .then([
+            proposed(),
+            ActivityEvent::DuplicateOverrideNoted(DuplicateOverrideNoted {
+                activity: activity_id(1),
+                reason: "Bolivia holds a workshop on policies the same week".to_owned(),
+            }),
+        ]);
+    ActivityDecider::given([])
+        .when(propose(vec![], Some(" ")))
+        .then_error(DomainError::EmptyField {
+            field: "duplicate override reason",
+        });
 }
 
 #[test]
@@ -276,19 +342,34 @@ fn an_override_reason_records_the_proposal_and_the_overridden_warning() {
 fn the_duplicate_rule_is_a_pure_function_of_outlines() {
     let existing = [outline(2, ThematicArea::Financing, "PE", may_2013())];
     let overlapping = period(day(2013, 5, 22), day(2013, 5, 30));
-    assert_eq!(
-        find_duplicate_activities(
-            activity_id(1),
-            ThematicArea::Financing,
-            state("PE"),
-            &overlapping,
-            &existing
-        ),
-        [activity_id(2)]
+    let found = find_duplicate_activities(
+        activity_id(1),
+        ActivityKind::Seminar,
+        ThematicArea::Financing,
+        &overlapping,
+        &existing,
     );
+    assert_eq!(found, [&existing[0]]);
     let later = period(day(2013, 5, 23), day(2013, 5, 30));
     assert!(
-        find_duplicate_activities(activity_id(1), ThematicArea::Financing, state("PE"), &later, &existing).is_empty()
+        find_duplicate_activities(
+            activity_id(1),
+            ActivityKind::Seminar,
+            ThematicArea::Financing,
+            &later,
+            &existing
+        )
+        .is_empty()
+    );
+    assert!(
+        find_duplicate_activities(
+            activity_id(1),
+            ActivityKind::BusinessFair,
+            ThematicArea::Financing,
+            &overlapping,
+            &existing
+        )
+        .is_empty()
     );
     assert_eq!(
         ActivityDecider::stream_name(&activity_id(1)),

@@ -290,6 +290,78 @@ fn achievements_are_evaluated_with_ratings_from_one_to_five() {
 }
 
 #[test]
+fn ratings_are_given_by_number_or_by_label_and_keep_the_number() {
+    let cases = [
+        (GivenScore::Number(4), 4),
+        (GivenScore::Label("satisfactory".to_owned()), 4),
+        (GivenScore::Label("Highly Satisfactory".to_owned()), 5),
+        (GivenScore::Label("moderately-satisfactory".to_owned()), 3),
+        (GivenScore::Label(" HIGHLY_unsatisfactory ".to_owned()), 1),
+        (GivenScore::Label("2".to_owned()), 2),
+    ];
+    for (given, score) in cases {
+        let rating = Rating::given("relevance".to_owned(), &given).unwrap();
+        assert_eq!(rating.score(), score, "{given:?}");
+        assert_eq!(rating.label(), Rating::SCALE[usize::from(score) - 1]);
+        // The log keeps the number, as before.
+        assert_eq!(
+            serde_json::to_value(&rating).unwrap(),
+            serde_json::json!({"criterion": "relevance", "score": score})
+        );
+    }
+    assert_eq!(
+        Rating::given("relevance".to_owned(), &GivenScore::Label("satisfactory".to_owned()))
+            .unwrap()
+            .label(),
+        "satisfactory"
+    );
+}
+
+#[test]
+fn a_score_off_the_scale_is_refused_with_the_scale() {
+    let scale = "a number from 1 to 5 or its label: 1 highly unsatisfactory, 2 unsatisfactory, \
+                 3 moderately satisfactory, 4 satisfactory, 5 highly satisfactory";
+    assert_eq!(
+        Rating::given("reach".to_owned(), &GivenScore::Label("very good".to_owned())),
+        Err(DomainError::InvalidValue {
+            field: "rating score",
+            value: "very good".to_owned(),
+            reason: format!("the rating of \"reach\" is {scale}"),
+        })
+    );
+    assert_eq!(
+        Rating::given("reach".to_owned(), &GivenScore::Number(-1)),
+        Err(DomainError::InvalidValue {
+            field: "rating score",
+            value: "-1".to_owned(),
+            reason: format!("the rating of \"reach\" is {scale}"),
+        })
+    );
+    let error = Rating::given("reach".to_owned(), &GivenScore::Number(7)).unwrap_err();
+    assert_eq!(
+        error,
+        DomainError::RatingOutOfRange {
+            criterion: "reach".to_owned(),
+            score: 7
+        }
+    );
+    assert!(error.to_string().contains("4 satisfactory"), "{error}");
+    let error = serde_json::from_value::<GivenScore>(serde_json::json!(4.5)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("invalid type: floating point `4.5`, expected a rating score: {scale}")
+    );
+    assert_eq!(
+        serde_json::from_value::<GivenScore>(serde_json::json!("satisfactory")).unwrap(),
+        GivenScore::Label("satisfactory".to_owned())
+    );
+    assert_eq!(
+        serde_json::from_value::<GivenScore>(serde_json::json!(4)).unwrap(),
+        GivenScore::Number(4)
+    );
+}
+
+#[test]
 fn each_criterion_is_rated_once_in_a_held_consultation() {
     let repeated = vec![
         Rating::new("reach".to_owned(), 4).unwrap(),

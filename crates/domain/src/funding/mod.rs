@@ -25,8 +25,8 @@ pub use in_kind::{
 };
 pub use offer::{
     CommitToActivity, CommitmentMade, CommitmentRecord, DisbursementRecorded, ExpenditureRecorded, Offer, OfferCommand,
-    OfferDuplicateWarningOverridden, OfferEvent, OfferOutline, OfferRecord, OfferRecorded, OfferSource,
-    RecordDisbursement, RecordExpenditure, RecordOffer, find_duplicate_offers,
+    OfferDuplicateOverrideNoted, OfferDuplicateWarningOverridden, OfferEvent, OfferOutline, OfferRecord, OfferRecorded,
+    OfferSource, RecordDisbursement, RecordExpenditure, RecordOffer, find_duplicate_offers,
 };
 pub use offer_decide::OfferDecider;
 

@@ -30,19 +30,35 @@ pub struct OfferOutline {
     pub purpose: String,
 }
 
+impl OfferOutline {
+    /// Why this offer may duplicate a new one: its purpose and who made it.
+    pub fn grounds(&self) -> String {
+        format!("\"{}\" (same source ({}) and purpose)", self.purpose, self.source)
+    }
+}
+
+impl std::fmt::Display for OfferSource {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OfferSource::Counterpart(id) => write!(formatter, "counterpart {id}"),
+            OfferSource::CooperationSource(id) => write!(formatter, "cooperation source {id}"),
+            OfferSource::SelaRegularBudget => formatter.write_str("SELA's regular budget"),
+        }
+    }
+}
+
 /// The existing offers a new one may duplicate: those from the same source for the same
 /// purpose (compared ignoring case and runs of white space). An offer never duplicates itself.
-pub fn find_duplicate_offers(
+pub fn find_duplicate_offers<'a>(
     offer: OfferId,
     source: OfferSource,
     purpose: &str,
-    existing: &[OfferOutline],
-) -> Vec<OfferId> {
+    existing: &'a [OfferOutline],
+) -> Vec<&'a OfferOutline> {
     let purpose = normalised(purpose);
     existing
         .iter()
         .filter(|outline| outline.offer != offer && outline.source == source && normalised(&outline.purpose) == purpose)
-        .map(|outline| outline.offer)
         .collect()
 }
 
@@ -71,7 +87,8 @@ pub struct RecordOffer {
     /// Look-up: existing offers from the same source.
     pub existing_offers: Vec<OfferOutline>,
     /// Why to record the offer although it may duplicate others; without it a possible
-    /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`].
+    /// duplicate is refused with [`crate::DomainError::PossibleDuplicate`]. Given when no
+    /// duplicate is found, it is kept as a note ([`OfferDuplicateOverrideNoted`]).
     pub duplicate_override: Option<String>,
 }
 
@@ -162,6 +179,16 @@ pub struct OfferDuplicateWarningOverridden {
     pub reason: String,
 }
 
+/// A reason to record an offer although it may duplicate others was given, but no possible
+/// duplicate was found: the reason is kept as a note rather than dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferDuplicateOverrideNoted {
+    /// The offer recorded.
+    pub offer: OfferId,
+    /// The reason given.
+    pub reason: String,
+}
+
 /// Part of an offer was committed to an activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentMade {
@@ -216,6 +243,8 @@ pub enum OfferEvent {
     Recorded(OfferRecorded),
     /// See [`OfferDuplicateWarningOverridden`].
     DuplicateWarningOverridden(OfferDuplicateWarningOverridden),
+    /// See [`OfferDuplicateOverrideNoted`].
+    DuplicateOverrideNoted(OfferDuplicateOverrideNoted),
     /// See [`CommitmentMade`].
     CommitmentMade(CommitmentMade),
     /// See [`DisbursementRecorded`].

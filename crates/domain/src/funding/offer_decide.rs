@@ -4,7 +4,7 @@ use jiff::civil::Date;
 
 use super::offer::*;
 use crate::decider::Decider;
-use crate::error::{DomainError, RecordRef, Result};
+use crate::error::{DomainError, DuplicateMatch, RecordRef, Result};
 use crate::ids::OfferId;
 use crate::values::{Money, require_text};
 
@@ -54,24 +54,34 @@ fn decide_record(state: &Offer, command: &RecordOffer) -> Result<Vec<OfferEvent>
         &command.purpose,
         &command.existing_offers,
     );
-    if duplicates.is_empty() {
-        return Ok(vec![recorded]);
-    }
-    match &command.duplicate_override {
-        None => Err(DomainError::PossibleDuplicate {
+    match (&command.duplicate_override, duplicates.is_empty()) {
+        (None, true) => Ok(vec![recorded]),
+        (None, false) => Err(DomainError::PossibleDuplicate {
             record: RecordRef::Offer(command.offer),
-            duplicates: duplicates.into_iter().map(RecordRef::Offer).collect(),
+            duplicates: duplicates
+                .iter()
+                .map(|outline| DuplicateMatch {
+                    record: RecordRef::Offer(outline.offer),
+                    grounds: outline.grounds(),
+                })
+                .collect(),
         }),
-        Some(reason) => {
+        (Some(reason), no_duplicates) => {
             require_text("duplicate override reason", reason)?;
-            Ok(vec![
-                recorded,
+            // A reason is never dropped: it overrides the warning, or is kept as a note.
+            let kept = if no_duplicates {
+                OfferEvent::DuplicateOverrideNoted(OfferDuplicateOverrideNoted {
+                    offer: command.offer,
+                    reason: reason.clone(),
+                })
+            } else {
                 OfferEvent::DuplicateWarningOverridden(OfferDuplicateWarningOverridden {
                     offer: command.offer,
-                    duplicates,
+                    duplicates: duplicates.iter().map(|outline| outline.offer).collect(),
                     reason: reason.clone(),
-                }),
-            ])
+                })
+            };
+            Ok(vec![recorded, kept])
         }
     }
 }
@@ -235,7 +245,9 @@ impl Decider for OfferDecider {
             (_, None) => return state,
         };
         match event {
-            OfferEvent::Recorded(_) | OfferEvent::DuplicateWarningOverridden(_) => {}
+            OfferEvent::Recorded(_)
+            | OfferEvent::DuplicateWarningOverridden(_)
+            | OfferEvent::DuplicateOverrideNoted(_) => {}
             OfferEvent::CommitmentMade(made) => {
                 if record.commitment(made.commitment).is_none() {
                     add_to(&mut record.committed, &made.amount_in_offer_currency);

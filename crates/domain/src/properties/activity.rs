@@ -18,34 +18,47 @@ fn status() -> impl Strategy<Value = ActivityStatus> {
     ]
 }
 
+/// Two kinds only, so that proposals often meet an activity of their kind.
+fn kind() -> impl Strategy<Value = ActivityKind> {
+    prop_oneof![Just(ActivityKind::Seminar), Just(ActivityKind::TrainingWorkshop)]
+}
+
 fn outline() -> impl Strategy<Value = ActivityOutline> {
     // Other activities than the ones proposed, so that they can be duplicates.
-    (4u128..7, thematic_area(), member_state(), any_period(), status()).prop_map(
-        |(id, thematic_area, host, planned, status)| ActivityOutline {
+    (
+        4u128..7,
+        kind(),
+        thematic_area(),
+        member_state(),
+        any_period(),
+        status(),
+    )
+        .prop_map(|(id, kind, thematic_area, host, planned, status)| ActivityOutline {
             activity: activity_id(id),
+            kind,
+            title: format!("Activity {id}"),
             thematic_area,
             host,
             planned,
             status,
-        },
-    )
+        })
 }
 
 fn propose() -> impl Strategy<Value = ActivityCommand> {
     (
-        (pick(), text(), thematic_area(), member_state(), any_period()),
+        (pick(), kind(), text(), thematic_area(), member_state(), any_period()),
         (any_money(), any_day(), proptest::collection::vec(outline(), 0..5)),
         proptest::option::of(text()),
     )
         .prop_map(
             |(
-                (id, title, thematic_area, host, planned),
+                (id, kind, title, thematic_area, host, planned),
                 (estimated_cost, proposed_on, existing_activities),
                 duplicate_override,
             )| {
                 ActivityCommand::Propose(ProposeActivity {
                     activity: activity_id(id),
-                    kind: ActivityKind::Seminar,
+                    kind,
                     title,
                     thematic_area,
                     answers_needs: vec![need_id(id)],
@@ -107,8 +120,9 @@ fn hold() -> impl Strategy<Value = ActivityCommand> {
         0u32..40,
         0u32..40,
         prop_oneof![4 => Just(0u32), 1 => Just(1u32)],
+        any::<bool>(),
     )
-        .prop_map(|(id, held, women, men, extra)| {
+        .prop_map(|(id, held, women, men, extra, by_member_state_known)| {
             ActivityCommand::Hold(HoldActivity {
                 activity: activity_id(id),
                 held,
@@ -123,10 +137,15 @@ fn hold() -> impl Strategy<Value = ActivityCommand> {
                             value: men,
                         },
                     ],
-                    by_member_state: vec![MemberStateShare {
-                        member_state: state("PE"),
-                        value: women + men + extra,
-                    }],
+                    // Often only the count by sex is known.
+                    by_member_state: if by_member_state_known {
+                        vec![MemberStateShare {
+                            member_state: state("PE"),
+                            value: women + men + extra,
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                 },
                 outputs: vec![Output {
                     kind: OutputKind::Video,
@@ -232,4 +251,64 @@ proptest! {
     ) {
         run_commands::<ActivityDecider>(&commands);
     }
+
+    #[test]
+    fn participants_are_accepted_exactly_when_plausible_and_agreeing(
+        women in prop_oneof![Just(0u32), 0u32..50, 99_990u32..100_010],
+        men in prop_oneof![Just(0u32), 0u32..50],
+        by_member_state in proptest::option::of(prop_oneof![0u32..100, 99_990u32..100_100]),
+    ) {
+        let counts = ParticipantCounts {
+            by_sex: vec![
+                SexShare { sex: Sex::Female, value: women },
+                SexShare { sex: Sex::Male, value: men },
+            ],
+            by_member_state: by_member_state
+                .map(|value| vec![MemberStateShare { member_state: state("PE"), value }])
+                .unwrap_or_default(),
+        };
+        let total = women + men;
+        let plausible = (1..=ParticipantCounts::MOST_AT_ONE_ACTIVITY).contains(&total)
+            && by_member_state.is_none_or(|value| value == total);
+        prop_assert_eq!(counts.validate(activity_id(1)).is_ok(), plausible, "{:?}", counts);
+    }
+
+    #[test]
+    fn a_reason_given_with_a_proposal_is_never_dropped_and_the_host_plays_no_part(
+        command in propose(),
+        other_host in member_state(),
+    ) {
+        let ActivityCommand::Propose(proposal) = &command else { unreachable!() };
+        let decided = ActivityDecider::decide(&Activity::default(), &command);
+        if let (Ok(events), Some(reason)) = (&decided, &proposal.duplicate_override) {
+            let kept: Vec<&String> = events
+                .iter()
+                .filter_map(|event| match event {
+                    ActivityEvent::DuplicateWarningOverridden(overridden) => Some(&overridden.reason),
+                    ActivityEvent::DuplicateOverrideNoted(noted) => Some(&noted.reason),
+                    _ => None,
+                })
+                .collect();
+            prop_assert_eq!(kept, vec![reason]);
+        }
+        // Moving every existing activity to another host changes nothing but the grounds'
+        // words.
+        let mut elsewhere = proposal.clone();
+        for outline in &mut elsewhere.existing_activities {
+            outline.host = other_host;
+        }
+        let moved = ActivityDecider::decide(&Activity::default(), &ActivityCommand::Propose(elsewhere));
+        prop_assert_eq!(outcome(moved), outcome(decided));
+    }
+}
+
+/// What a decision came to, leaving out the words of a duplicate warning's grounds.
+fn outcome(decided: crate::Result<Vec<ActivityEvent>>) -> Result<Vec<ActivityEvent>, String> {
+    decided.map_err(|error| match error {
+        crate::DomainError::PossibleDuplicate { duplicates, .. } => {
+            let records: Vec<String> = duplicates.iter().map(|found| found.record.to_string()).collect();
+            records.join(", ")
+        }
+        other => other.to_string(),
+    })
 }

@@ -8,8 +8,8 @@ use super::twin::{Twin, twin_struct};
 use super::{Upcast, stored_events};
 use crate::activity::{
     ActivityApproved, ActivityCancelled, ActivityDeferred, ActivityEvent, ActivityHeld, ActivityProposed,
-    ActivityRejected, ActivityRescheduled, DuplicateWarningOverridden, IndicatorDefined, MemberStateShare, Output,
-    ParticipantCounts, Proposer, ResultCorrected, ResultRecorded, SexShare,
+    ActivityRejected, ActivityRescheduled, DuplicateOverrideNoted, DuplicateWarningOverridden, IndicatorDefined,
+    MemberStateShare, Output, ParticipantCounts, Proposer, ResultCorrected, ResultRecorded, SexShare,
 };
 use crate::ids::{ActivityId, IndicatorId, NeedId};
 use crate::values::{
@@ -68,6 +68,14 @@ struct ActivityProposedV1 {
 struct DuplicateWarningOverriddenV1 {
     activity: ActivityId,
     duplicates: Vec<ActivityId>,
+    reason: String,
+}
+
+/// `ActivityDuplicateOverrideNoted` v1.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DuplicateOverrideNotedV1 {
+    activity: ActivityId,
     reason: String,
 }
 
@@ -219,6 +227,7 @@ twin_struct!(ActivityProposed => ActivityProposedV1 {
     estimated_cost, proposed_on
 });
 twin_struct!(DuplicateWarningOverridden => DuplicateWarningOverriddenV1 { activity, duplicates, reason });
+twin_struct!(DuplicateOverrideNoted => DuplicateOverrideNotedV1 { activity, reason });
 twin_struct!(ActivityApproved => ActivityApprovedV1 { activity, work_programme, decision });
 twin_struct!(ActivityRejected => ActivityRejectedV1 { activity, rationale, decided_on });
 twin_struct!(ActivityDeferred => ActivityDeferredV1 { activity, rationale, decided_on });
@@ -238,6 +247,7 @@ twin_struct!(ResultCorrected => ResultCorrectedV1 {
 stored_events!("activity", ActivityEvent {
     Proposed => "ActivityProposed" v 1 ActivityProposedV1,
     DuplicateWarningOverridden => "ActivityDuplicateWarningOverridden" v 1 DuplicateWarningOverriddenV1,
+    DuplicateOverrideNoted => "ActivityDuplicateOverrideNoted" v 1 DuplicateOverrideNotedV1,
     Approved => "ActivityApproved" v 1 ActivityApprovedV1,
     Rejected => "ActivityRejected" v 1 ActivityRejectedV1,
     Deferred => "ActivityDeferred" v 1 ActivityDeferredV1,

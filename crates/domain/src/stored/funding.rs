@@ -7,8 +7,8 @@ use super::stored_events;
 use super::twin::{Twin, twin_struct};
 use crate::funding::{
     CommitmentMade, DisbursementRecorded, ExchangeRateEvent, ExchangeRateRecorded, ExpenditureRecorded,
-    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, OfferDuplicateWarningOverridden,
-    OfferEvent, OfferRecorded, OfferSource,
+    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, OfferDuplicateOverrideNoted,
+    OfferDuplicateWarningOverridden, OfferEvent, OfferRecorded, OfferSource,
 };
 use crate::ids::{ActivityId, CommitmentId, ContributionId, OfferId};
 use crate::values::{Correction, ExchangeRate, MemberStateCode, Money, OfferKind};
@@ -37,6 +37,14 @@ struct OfferRecordedV1 {
 struct OfferDuplicateWarningOverriddenV1 {
     offer: OfferId,
     duplicates: Vec<OfferId>,
+    reason: String,
+}
+
+/// `OfferDuplicateOverrideNoted` v1.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfferDuplicateOverrideNotedV1 {
+    offer: OfferId,
     reason: String,
 }
 
@@ -104,6 +112,7 @@ struct ExchangeRateRecordedV1 {
 
 twin_struct!(OfferRecorded => OfferRecordedV1 { offer, source, kind, amount, purpose, recorded_on });
 twin_struct!(OfferDuplicateWarningOverridden => OfferDuplicateWarningOverriddenV1 { offer, duplicates, reason });
+twin_struct!(OfferDuplicateOverrideNoted => OfferDuplicateOverrideNotedV1 { offer, reason });
 twin_struct!(CommitmentMade => CommitmentMadeV1 {
     offer, commitment, activity, amount, amount_in_offer_currency, exchange_rate, committed_on
 });
@@ -118,6 +127,7 @@ twin_struct!(ExchangeRateRecorded => ExchangeRateRecordedV1 { rate });
 stored_events!("offer", OfferEvent {
     Recorded => "OfferRecorded" v 1 OfferRecordedV1,
     DuplicateWarningOverridden => "OfferDuplicateWarningOverridden" v 1 OfferDuplicateWarningOverriddenV1,
+    DuplicateOverrideNoted => "OfferDuplicateOverrideNoted" v 1 OfferDuplicateOverrideNotedV1,
     CommitmentMade => "CommitmentMade" v 1 CommitmentMadeV1,
     DisbursementRecorded => "DisbursementRecorded" v 1 DisbursementRecordedV1,
     ExpenditureRecorded => "ExpenditureRecorded" v 1 ExpenditureRecordedV1,

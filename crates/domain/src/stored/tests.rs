@@ -167,3 +167,38 @@ fn events_stored_before_they_had_a_date_read_the_date_they_were_filed_under() {
     with_date["identified_on"] = json!("2013-03-14");
     assert!(decode::<ConsultationEvent>("NeedIdentified", 1, &with_date, stored_on).is_err());
 }
+
+#[test]
+fn participants_held_as_earlier_written_keep_reading_and_new_ones_may_leave_out_member_states() {
+    // `ActivityHeld` v1 as written before the breakdown by Member State became optional, with
+    // a count above what a new holding accepts: what was recorded is read as it was.
+    let written = json!({
+        "activity": activity_id(1),
+        "held": {"start": "2013-08-05", "end": "2013-08-07"},
+        "participants": {
+            "by_sex": [{"sex": "female", "value": 150000}, {"sex": "male", "value": 27}],
+            "by_member_state": [{"member_state": "BO", "value": 150027}],
+        },
+        "outputs": [],
+    });
+    let ActivityEvent::Held(held) = decode::<ActivityEvent>("ActivityHeld", 1, &written, STORED_ON).unwrap() else {
+        panic!("an ActivityHeld event")
+    };
+    assert_eq!(held.participants.total(), 150_027);
+    assert_eq!(held.participants.by_member_state.len(), 1);
+    let (_, _, payload) = encode(&ActivityEvent::Held(held));
+    assert_eq!(payload, written);
+    let mut by_sex_alone = written;
+    by_sex_alone["participants"]
+        .as_object_mut()
+        .unwrap()
+        .remove("by_member_state");
+    let ActivityEvent::Held(held) = decode::<ActivityEvent>("ActivityHeld", 1, &by_sex_alone, STORED_ON).unwrap()
+    else {
+        panic!("an ActivityHeld event")
+    };
+    assert!(held.participants.by_member_state.is_empty());
+    // Written back, the empty breakdown is kept as an empty list.
+    let (_, _, payload) = encode(&ActivityEvent::Held(held));
+    assert_eq!(payload["participants"]["by_member_state"], json!([]));
+}

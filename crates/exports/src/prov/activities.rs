@@ -119,6 +119,21 @@ impl Builder<'_> {
                 );
                 self.recorded_entity(envelope, &id);
             }
+            ActivityEvent::DuplicateOverrideNoted(noted) => {
+                let id = format!("smes:duplicate-override-note-{}", envelope.position);
+                self.entity(
+                    &id,
+                    json!({"prov:type": qualified("smes:DuplicateOverrideNote"), "prov:label": noted.reason}),
+                );
+                let proposal = format!("smes:proposal-{}", noted.activity);
+                self.entity(&proposal, json!({"prov:type": qualified("smes:Proposal")}));
+                self.traced(
+                    "wasDerivedFrom",
+                    envelope,
+                    json!({"prov:generatedEntity": id, "prov:usedEntity": proposal}),
+                );
+                self.recorded_entity(envelope, &id);
+            }
             ActivityEvent::Approved(approved) => {
                 let decision = format!("smes:decision-{}", envelope.position);
                 let deciding = format!("smes:deciding-{}", envelope.position);

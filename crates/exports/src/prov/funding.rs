@@ -43,6 +43,21 @@ impl Builder<'_> {
                 );
                 self.recorded_entity(envelope, &id);
             }
+            OfferEvent::DuplicateOverrideNoted(noted) => {
+                let id = format!("smes:duplicate-override-note-{}", envelope.position);
+                self.entity(
+                    &id,
+                    json!({"prov:type": qualified("smes:DuplicateOverrideNote"), "prov:label": noted.reason}),
+                );
+                let offer = offer_id(noted.offer);
+                self.entity(&offer, json!({"prov:type": qualified("smes:Offer")}));
+                self.traced(
+                    "wasDerivedFrom",
+                    envelope,
+                    json!({"prov:generatedEntity": id, "prov:usedEntity": offer}),
+                );
+                self.recorded_entity(envelope, &id);
+            }
             OfferEvent::CommitmentMade(made) => {
                 let id = format!("smes:commitment-{}", made.commitment);
                 self.entity(

@@ -194,8 +194,8 @@ pub(crate) struct World {
     rates: Vec<(ExchangeRates, u64, Decimal)>,
     reviews: HashMap<u64, (ReviewId, ProgrammeReview, u64)>,
     activities: HashMap<u64, ActivityFile>,
-    /// Live activities by thematic area and host: the duplicate look-up.
-    by_area_and_host: HashMap<(ThematicArea, MemberStateCode), Vec<u64>>,
+    /// Live activities by thematic area and kind: the duplicate look-up.
+    by_area_and_kind: HashMap<(ThematicArea, ActivityKind), Vec<u64>>,
     decisions: u64,
 }
 
@@ -241,7 +241,7 @@ impl World {
                 .collect(),
             reviews: HashMap::new(),
             activities: HashMap::new(),
-            by_area_and_host: HashMap::new(),
+            by_area_and_kind: HashMap::new(),
             decisions: 0,
         }
     }

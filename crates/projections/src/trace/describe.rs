@@ -79,6 +79,13 @@ fn activity(event: &ActivityEvent) -> (Stage, String) {
                 overridden.reason
             ),
         ),
+        ActivityEvent::DuplicateOverrideNoted(noted) => (
+            Stage::DuplicateWarning,
+            format!(
+                "no possible duplicate found; the reason given is kept as a note: {}",
+                noted.reason
+            ),
+        ),
         ActivityEvent::Approved(approved) => (
             Stage::Decision,
             format!(
@@ -238,6 +245,13 @@ fn offer(event: &OfferEvent) -> (Stage, String) {
                 overridden.reason
             ),
         ),
+        OfferEvent::DuplicateOverrideNoted(noted) => (
+            Stage::DuplicateWarning,
+            format!(
+                "no possible duplicate found; the reason given is kept as a note: {}",
+                noted.reason
+            ),
+        ),
         OfferEvent::CommitmentMade(made) => (
             Stage::Funding,
             format!("committed {} on {}", money(&made.amount), made.committed_on),
@@ -273,5 +287,44 @@ fn contribution(event: &InKindContributionEvent) -> String {
             revalued.correction.effective_from,
             revalued.correction.reason
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use smes_domain::activity::DuplicateOverrideNoted;
+    use smes_domain::funding::OfferDuplicateOverrideNoted;
+
+    use super::*;
+
+    fn id<T: TryFrom<uuid::Uuid>>(number: u128) -> T
+    where
+        T::Error: std::fmt::Debug,
+    {
+        T::try_from(uuid::Uuid::from_u128(number)).expect("test ids are not nil")
+    }
+
+    #[test]
+    fn a_reason_kept_as_a_note_is_a_step_beside_the_overrides() {
+        let noted = DomainEvent::Activity(ActivityEvent::DuplicateOverrideNoted(DuplicateOverrideNoted {
+            activity: id(1),
+            reason: "Bolivia asked for its own workshop".to_owned(),
+        }));
+        assert_eq!(
+            describe(&noted),
+            Some((
+                Stage::DuplicateWarning,
+                "no possible duplicate found; the reason given is kept as a note: Bolivia asked for its own workshop"
+                    .to_owned()
+            ))
+        );
+        let noted = DomainEvent::Offer(OfferEvent::DuplicateOverrideNoted(OfferDuplicateOverrideNoted {
+            offer: id(2),
+            reason: "a second tranche".to_owned(),
+        }));
+        assert_eq!(
+            describe(&noted).map(|(stage, summary)| (stage, summary.ends_with(": a second tranche"))),
+            Some((Stage::DuplicateWarning, true))
+        );
     }
 }

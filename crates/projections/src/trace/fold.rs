@@ -154,6 +154,9 @@ impl DecisionTrace {
             OfferEvent::DuplicateWarningOverridden(overridden) => {
                 self.offers.entry(overridden.offer).or_default().insert(position);
             }
+            OfferEvent::DuplicateOverrideNoted(noted) => {
+                self.offers.entry(noted.offer).or_default().insert(position);
+            }
             OfferEvent::CommitmentMade(made) => {
                 self.activities
                     .entry(made.activity)

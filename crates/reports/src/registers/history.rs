@@ -19,8 +19,10 @@ use crate::source::{Anchor, LogSlice};
 pub struct RatingRow {
     /// The criterion, such as `relevance`.
     pub criterion: String,
-    /// From 1 (poor) to 5 (excellent).
+    /// From 1 (highly unsatisfactory) to 5 (highly satisfactory).
     pub score: u8,
+    /// The score's label on the scale, such as `satisfactory`.
+    pub label: String,
 }
 
 /// An evaluation of achievements made in a consultation.
@@ -212,6 +214,7 @@ fn row(models: &RegisterModels, names: &Names<'_>, item: &HistoryItem) -> Histor
                             .map(|rating| RatingRow {
                                 criterion: rating.criterion().to_owned(),
                                 score: rating.score(),
+                                label: rating.label().to_owned(),
                             })
                             .collect(),
                         position: evaluation.position,

@@ -430,6 +430,7 @@ fn the_history_lists_consultations_and_reviews_by_date_with_their_needs() {
     assert_eq!(participants, ["Alpha Fund", "Andean Network"]);
     assert_eq!(consultation.evaluations[0].subject, "programme");
     assert_eq!(consultation.evaluations[0].ratings[0].score, 4);
+    assert_eq!(consultation.evaluations[0].ratings[0].label, "satisfactory");
     // The needs in the order raised, each with what became of it.
     let needs: Vec<(&str, &str)> = consultation
         .needs

@@ -401,7 +401,8 @@ async fn refused(
             let status = crate::problem::domain(domain).status_code();
             let field = domain_key(domain).and_then(|key| lookup(spec.errors, key));
             if let DomainError::PossibleDuplicate { duplicates, .. } = domain {
-                match duplicates_of(api, duplicates).await {
+                let records: Vec<RecordRef> = duplicates.iter().map(|found| found.record.clone()).collect();
+                match duplicates_of(api, &records).await {
                     Ok(found) => values.duplicates = found,
                     Err(error) => return super::failed("POST form", &error),
                 }

@@ -480,7 +480,7 @@ fn history_item(text: &Text, fields: &Fields, item: &HistoryRow) -> Markup {
                                 ": " (evaluation.findings)
                                 @if !evaluation.ratings.is_empty() {
                                     " ("
-                                    (evaluation.ratings.iter().map(|rating| format!("{} {}/5", rating.criterion, rating.score)).collect::<Vec<_>>().join(", "))
+                                    (evaluation.ratings.iter().map(|rating| format!("{}: {} ({}/5)", rating.criterion, rating.label, rating.score)).collect::<Vec<_>>().join(", "))
                                     ")"
                                 }
                             }

@@ -69,6 +69,91 @@ fn participant_totals_by_sex_and_by_member_state_agree() {
 }
 
 #[test]
+fn participants_by_sex_alone_are_enough() {
+    let mut by_sex_alone = participants();
+    by_sex_alone.by_member_state.clear();
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(by_sex_alone.clone(), vec![]))
+        .then([ActivityEvent::Held(ActivityHeld {
+            activity: activity_id(1),
+            held: may_2013(),
+            participants: by_sex_alone,
+            outputs: vec![],
+        })]);
+}
+
+#[test]
+fn no_participants_or_implausibly_many_are_refused_by_field_and_value() {
+    let mut nobody = participants();
+    nobody.by_member_state.clear();
+    for share in &mut nobody.by_sex {
+        share.value = 0;
+    }
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(nobody, vec![]))
+        .then_error(DomainError::InvalidValue {
+            field: "participants by sex",
+            value: "0".to_owned(),
+            reason: "an activity that took place had at least one participant; give the count of each sex".to_owned(),
+        });
+    let mut crowd = participants();
+    crowd.by_sex[0].value = 350_000;
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(crowd, vec![]))
+        .then_error(DomainError::InvalidValue {
+            field: "participants by sex",
+            value: "female: 350000".to_owned(),
+            reason: "at most 100000 people take part in one activity".to_owned(),
+        });
+    let mut two_crowds = participants();
+    two_crowds.by_member_state.clear();
+    two_crowds.by_sex[0].value = 60_000;
+    two_crowds.by_sex[1].value = 60_000;
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(two_crowds, vec![]))
+        .then_error(DomainError::InvalidValue {
+            field: "participants by sex",
+            value: "120000 in all".to_owned(),
+            reason: "at most 100000 people take part in one activity".to_owned(),
+        });
+    let mut one_country_crowd = participants();
+    one_country_crowd.by_member_state[0].value = 200_000;
+    ActivityDecider::given([proposed(), approved()])
+        .when(hold(one_country_crowd, vec![]))
+        .then_error(DomainError::InvalidValue {
+            field: "participants by Member State",
+            value: "PE: 200000".to_owned(),
+            reason: "at most 100000 people take part in one activity".to_owned(),
+        });
+}
+
+#[test]
+fn a_negative_count_is_refused_as_it_is_read() {
+    let error = serde_json::from_value::<ParticipantCounts>(serde_json::json!({
+        "by_sex": [{"sex": "female", "value": 12}, {"sex": "male", "value": -3}]
+    }))
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid participants by sex \"male: -3\": a count of people is a whole number from 0 to 100000"
+    );
+    let error = serde_json::from_value::<ParticipantCounts>(serde_json::json!({
+        "by_sex": [{"sex": "female", "value": 12}],
+        "by_member_state": [{"member_state": "BO", "value": -12}]
+    }))
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("participants by Member State \"BO: -12\""),
+        "{error}"
+    );
+    // Without a breakdown by Member State, the counts read as an empty one.
+    let read: ParticipantCounts =
+        serde_json::from_value(serde_json::json!({"by_sex": [{"sex": "female", "value": 12}]})).unwrap();
+    assert!(read.by_member_state.is_empty());
+    assert_eq!(read.total(), 12);
+}
+
+#[test]
 fn outputs_have_a_title_and_a_web_link() {
     let mut bad_link = report();
     bad_link.link = "www.sela.org/report".to_owned();

@@ -2,7 +2,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::decider::Decider;
-use crate::error::{DomainError, RecordRef};
+use crate::error::{DomainError, DuplicateMatch, RecordRef};
 use crate::funding::*;
 use crate::testing::DeciderTesting;
 use crate::testing::fixtures::*;
@@ -120,6 +120,24 @@ fn an_offer_is_recorded_once() {
 }
 
 #[test]
+fn a_reason_given_without_a_possible_duplicate_is_kept_as_a_note() {
+    let other_purpose = OfferOutline {
+        offer: offer_id(4),
+        source: source(),
+        purpose: "Business fair in Panama".to_owned(),
+    };
+    OfferDecider::given([])
+        .when(record(vec![other_purpose], Some("not the fair's money")))
+        .then([
+            recorded(),
+            OfferEvent::DuplicateOverrideNoted(OfferDuplicateOverrideNoted {
+                offer: offer_id(1),
+                reason: "not the fair's money".to_owned(),
+            }),
+        ]);
+}
+
+#[test]
 fn an_offer_says_what_it_is_for() {
     let OfferCommand::Record(mut command) = record(vec![], None) else {
         unreachable!()
@@ -153,7 +171,13 @@ fn an_offer_from_the_same_source_for_the_same_purpose_is_a_possible_duplicate() 
         .when(record(existing.clone(), None))
         .then_error(DomainError::PossibleDuplicate {
             record: RecordRef::Offer(offer_id(1)),
-            duplicates: vec![RecordRef::Offer(offer_id(2))],
+            duplicates: vec![DuplicateMatch {
+                record: RecordRef::Offer(offer_id(2)),
+                grounds: format!(
+                    "\"guarantee  systems SEMINARS\" (same source (cooperation source {}) and purpose)",
+                    source_id(3)
+                ),
+            }],
         });
     OfferDecider::given([])
         .when(record(existing.clone(), Some("a second tranche for 2014")))

@@ -37,8 +37,8 @@ struct OfferFile {
 }
 
 impl World {
-    fn outlines(&mut self, area: ThematicArea, host: MemberStateCode) -> Vec<ActivityOutline> {
-        let Some(keys) = self.by_area_and_host.get_mut(&(area, host)) else {
+    fn outlines(&mut self, area: ThematicArea, kind: ActivityKind) -> Vec<ActivityOutline> {
+        let Some(keys) = self.by_area_and_kind.get_mut(&(area, kind)) else {
             return Vec::new();
         };
         keys.retain(|key| self.activities.contains_key(key));
@@ -76,8 +76,8 @@ impl World {
         } else {
             Proposer::Secretariat
         };
-        let existing = self.outlines(area, host);
-        let duplicates = find_duplicate_activities(id, area, host, &planned, &existing);
+        let existing = self.outlines(area, kind);
+        let has_duplicates = !find_duplicate_activities(id, kind, area, &planned, &existing).is_empty();
         let title = format!("{} on {} in {}", kind.slug(), area.slug(), host.as_str());
         let command = ActivityCommand::Propose(ProposeActivity {
             activity: id,
@@ -91,13 +91,13 @@ impl World {
             estimated_cost: money(cost, currency, today),
             proposed_on: today,
             existing_activities: existing,
-            duplicate_override: (!duplicates.is_empty()).then(|| "a different audience and host city".to_owned()),
+            duplicate_override: has_duplicates.then(|| "a different audience and host city".to_owned()),
             membership: self.membership.clone(),
         });
-        let context = if duplicates.is_empty() {
-            Context::secretariat()
-        } else {
+        let context = if has_duplicates {
             Context::secretariat().because("not a duplicate: a different audience")
+        } else {
+            Context::secretariat()
         };
         let mut state = Activity::default();
         let mut version = 0;
@@ -109,7 +109,7 @@ impl World {
         }
         emitter.stats.activities += 1;
         let key = self.key();
-        self.by_area_and_host.entry((area, host)).or_default().push(key);
+        self.by_area_and_kind.entry((area, kind)).or_default().push(key);
         self.activities.insert(
             key,
             ActivityFile {
