@@ -1062,11 +1062,24 @@ mod tests {
             "held": {"start": "2013-04-17", "end": "2013-04-18"},
             "participants": {"by_sex": [{"sex": "female", "value": -5}], "by_member_state": []}});
         let error = CommandLine::read_value(line).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("participants.by_sex[0].value"));
-        assert_eq!(
-            error.message,
-            "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+        // Counts of people are checked as the participants are read: the refusal names them.
+        assert_eq!(error.field.as_deref(), Some("participants"));
+        assert!(
+            error.message.starts_with("hold-activity: participants"),
+            "{}",
+            error.message
         );
+        assert!(
+            error.message.contains("\"female: -5\"") && error.message.contains("a whole number from 0 to 100000"),
+            "{}",
+            error.message
+        );
+        // A field deeper in the line is named by its path.
+        let line = serde_json::json!({"kind": "hold-activity", "activity": "5e1a0000-0000-4000-8000-000000000004",
+            "held": {"start": "2013-04-17", "end": 5},
+            "participants": {"by_sex": [{"sex": "female", "value": 5}]}});
+        let error = CommandLine::read_value(line).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("held.end"), "{}", error.message);
         assert_eq!(CommandLine::read("[]").unwrap_err().field, None);
     }
 
