@@ -30,7 +30,7 @@ fn an_import_line_with_a_negative_count_names_the_field_and_what_is_allowed() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "0 applied, 0 already applied, 3 failed\n");
     let expected = [
-        "line 1: hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295",
+        r#"line 1: hold-activity: participants: invalid participants by sex "female: -5": a count of people is a whole number from 0 to 100000"#,
         "line 2: open-work-programme: year is \"2013\", which is not allowed; expected a year from 1975 to 9999, such as 2013",
         "line 3: propose-activity: proposed_by.proposer is \"ministry\", which is not allowed; expected one of: counterpart, secretariat",
     ];
@@ -82,7 +82,7 @@ fn a_wrong_json_field_names_the_command_the_field_and_what_is_allowed() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output).trim_end(),
-        "error: hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+        r#"error: hold-activity: participants: invalid participants by sex "female: -5": a count of people is a whole number from 0 to 100000"#
     );
     assert_eq!(events(dir.path()), 0);
 }

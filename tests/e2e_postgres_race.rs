@@ -73,6 +73,7 @@ fn two_processes_commanding_one_aggregate_both_succeed_after_one_retry() {
     let d = dir.path();
     let url = database.url.as_str();
     ok(d, url, &["init"]);
+    ok(d, url, &["member-state", "load"]);
     ok(
         d,
         url,

@@ -409,7 +409,7 @@ pub(crate) fn report(error: smes_reports::Error) -> Problem {
 
 /// Whether a value the reports refused is well formed, so that what it names is missing from
 /// the log rather than wrong: a log position beyond the head, a year without a work
-/// programme, an id that names no activity, need or counterpart. Those are 404, as any
+/// programme, a record time before the log's first record, an id that names no activity, need or counterpart. Those are 404, as any
 /// subject the log does not hold; a value of the wrong form, or out of its range, is 400.
 fn names_what_the_log_lacks(option: &str, value: &str) -> bool {
     let position = |text: &str| text.trim().parse::<u64>().is_ok_and(|position| position >= 1);
@@ -418,6 +418,8 @@ fn names_what_the_log_lacks(option: &str, value: &str) -> bool {
         // A diff's points: only a position can lie beyond the log.
         "--from" | "--to" => value.trim().strip_prefix("position:").is_some_and(position),
         "--year" => parse_year(value).is_ok(),
+        // A well-formed record time refused is one before the log's first record.
+        "--known-at" => value.trim().parse::<jiff::Timestamp>().is_ok(),
         "ID" => true,
         _ => false,
     }

@@ -809,10 +809,10 @@ async fn a_wrong_value_in_a_command_is_named_in_the_programmes_words() {
         .call("POST", "/api/commands/hold-activity", Some(&token), Some(&body), &[])
         .await;
     answer.assert_problem(422, "a negative count");
-    assert_eq!(answer.json["field"], "participants.by_sex[0].value");
+    assert_eq!(answer.json["field"], "participants");
     assert_eq!(
         answer.json["detail"],
-        "hold-activity: participants.by_sex[0].value is -5, which is not allowed; expected a whole number from 0 to 4294967295"
+        "hold-activity: participants: invalid participants by sex \"female: -5\": a count of people is a whole number from 0 to 100000"
     );
     let answer = fixture
         .call(
