@@ -22,7 +22,7 @@ use smes_domain::counterpart::{
 };
 use smes_domain::funding::{
     CommitToActivity, ExchangeRateDecider, ExchangeRates, InKindContribution, InKindContributionCommand,
-    InKindContributionDecider, Offer, OfferCommand, OfferDecider, OfferOutline, OfferSource, RecordDisbursement,
+    InKindContributionDecider, InKindContributor, Offer, OfferCommand, OfferDecider, OfferOutline, OfferSource, RecordDisbursement,
     RecordExchangeRate, RecordExpenditure, RecordOffer, RevalueInKindContribution, ValueInKindContribution,
 };
 use smes_domain::ids::{
