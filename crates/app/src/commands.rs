@@ -10,9 +10,9 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use smes_domain::DomainError;
 use smes_domain::activity::{MemberStateShare, Output, ParticipantCounts, Proposer, SexShare};
 use smes_domain::consultation::{EvaluationSubject, GivenScore};
-use smes_domain::DomainError;
 use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::ids::{
     ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,

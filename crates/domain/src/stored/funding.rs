@@ -3,12 +3,12 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Upcast, stored_events};
 use super::twin::{Twin, twin_struct};
+use super::{Upcast, stored_events};
 use crate::funding::{
     CommitmentMade, DisbursementRecorded, ExchangeRateEvent, ExchangeRateRecorded, ExpenditureRecorded,
-    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor, OfferDuplicateOverrideNoted,
-    OfferDuplicateWarningOverridden, OfferEvent, OfferRecorded, OfferSource,
+    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor,
+    OfferDuplicateOverrideNoted, OfferDuplicateWarningOverridden, OfferEvent, OfferRecorded, OfferSource,
 };
 use crate::ids::{ActivityId, CommitmentId, ContributionId, OfferId};
 use crate::values::{Correction, ExchangeRate, MemberStateCode, Money, OfferKind};
@@ -119,9 +119,7 @@ impl Upcast<InKindContributionValuedV1> for InKindContributionValuedV2 {
         Self {
             contribution: old.contribution,
             activity: old.activity,
-            contributor: InKindContributor::MemberState {
-                member_state: old.host,
-            },
+            contributor: InKindContributor::MemberState { member_state: old.host },
             what: old.what,
             value: old.value,
             valued_on: old.valued_on,

@@ -233,7 +233,10 @@ fn in_kind_contributions_valued_before_organisations_could_give_read_as_given_by
     // Written again it takes version 2, naming the contributor.
     let (event_type, version, payload) = encode(&InKindContributionEvent::Valued(valued));
     assert_eq!((event_type, version), ("InKindContributionValued", 2));
-    assert_eq!(payload["contributor"], json!({"contributor": "member-state", "member_state": "SV"}));
+    assert_eq!(
+        payload["contributor"],
+        json!({"contributor": "member-state", "member_state": "SV"})
+    );
     assert!(payload.get("host").is_none());
     // Version 2 names an organisation as it was given, and refuses a v1 `host` beside it.
     let mut by_bank = payload.clone();
@@ -243,7 +246,10 @@ fn in_kind_contributions_valued_before_organisations_could_give_read_as_given_by
     else {
         panic!("an InKindContributionValued event")
     };
-    assert_eq!(valued.contributor, InKindContributor::Counterpart { id: counterpart_id(3) });
+    assert_eq!(
+        valued.contributor,
+        InKindContributor::Counterpart { id: counterpart_id(3) }
+    );
     by_bank["host"] = json!("SV");
     assert!(decode::<InKindContributionEvent>("InKindContributionValued", 2, &by_bank, STORED_ON).is_err());
 }

@@ -12,8 +12,8 @@ use smes_domain::consultation::{
 use smes_domain::counterpart::{CounterpartDetails, CounterpartDetailsCorrected, CounterpartEvent, CounterpartJoined};
 use smes_domain::funding::{
     CommitmentMade, DisbursementRecorded, ExchangeRateEvent, ExchangeRateRecorded, ExpenditureRecorded,
-    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor, OfferEvent, OfferRecorded,
-    OfferSource,
+    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor, OfferEvent,
+    OfferRecorded, OfferSource,
 };
 use smes_domain::ids::{
     ActivityId, CommitmentId, ConsultationId, ContributionId, CounterpartId, EventId, IndicatorId, NeedId, OfferId,

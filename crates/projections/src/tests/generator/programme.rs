@@ -8,9 +8,9 @@ use smes_domain::activity::{
     RescheduleActivity, SexShare,
 };
 use smes_domain::funding::{
-    CommitToActivity, InKindContribution, InKindContributionCommand, InKindContributionDecider, InKindContributor, Offer, OfferCommand,
-    OfferDecider, OfferSource, RecordDisbursement, RecordExpenditure, RecordOffer, RevalueInKindContribution,
-    ValueInKindContribution,
+    CommitToActivity, InKindContribution, InKindContributionCommand, InKindContributionDecider, InKindContributor,
+    Offer, OfferCommand, OfferDecider, OfferSource, RecordDisbursement, RecordExpenditure, RecordOffer,
+    RevalueInKindContribution, ValueInKindContribution,
 };
 use smes_domain::ids::{CommitmentId, IndicatorId};
 use smes_domain::values::{
