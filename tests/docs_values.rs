@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use smes_app::CommandLine;
 use smes_domain::activity::Proposer;
 use smes_domain::consultation::{EvaluationSubject, Rating};
-use smes_domain::funding::OfferSource;
+use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::request::{RequestFollowUp, RequestingParty};
 use smes_domain::values::{
     ActivityKind, ApprovingBody, AssistanceAnswer, CooperationSourceKind, CounterpartKind, OfferKind, OutputKind,
@@ -51,6 +51,10 @@ fn closed_lists() -> BTreeMap<&'static str, Vec<String>> {
     lists.extend([
         ("proposer", variants::<Proposer>(json!({"proposer": unknown}))),
         ("offer source", variants::<OfferSource>(json!({"source": unknown}))),
+        (
+            "in-kind contributor",
+            variants::<InKindContributor>(json!({"contributor": unknown})),
+        ),
         ("approving body", variants::<ApprovingBody>(json!({"body": unknown}))),
         (
             "requesting party",

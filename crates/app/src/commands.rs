@@ -10,9 +10,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use smes_domain::DomainError;
 use smes_domain::activity::{MemberStateShare, Output, ParticipantCounts, Proposer, SexShare};
 use smes_domain::consultation::{EvaluationSubject, GivenScore};
-use smes_domain::funding::OfferSource;
+use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::ids::{
     ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
     IndicatorId, NeedId, OfferId, PersonId, RequestId, ReviewId,
@@ -639,14 +640,45 @@ pub struct ValueInKindContribution {
     pub contribution: ContributionId,
     /// The activity supported.
     pub activity: ActivityId,
-    /// The contributing Member State.
-    pub host: MemberStateCode,
+    /// The contributing Member State, as earlier lines name it; give `contributor` instead to
+    /// name an organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<MemberStateCode>,
+    /// Who gives it: a Member State or an organisation (a counterpart or cooperation source).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contributor: Option<InKindContributor>,
     /// What is given.
     pub what: String,
     /// Its value.
     pub value: Money,
     /// When it was valued.
     pub valued_on: Date,
+}
+
+impl ValueInKindContribution {
+    /// Who gives the contribution: `contributor`, or the Member State `host` names; exactly one
+    /// of the two is given.
+    pub fn contributor(&self) -> Result<InKindContributor, DomainError> {
+        match (self.contributor, self.host) {
+            (Some(contributor), None) => Ok(contributor),
+            (None, Some(member_state)) => Ok(InKindContributor::MemberState { member_state }),
+            (Some(contributor), Some(host)) => Err(DomainError::InvalidValue {
+                field: "value-in-kind-contribution contributor",
+                value: contributor.to_string(),
+                reason: format!(
+                    "host `{host}` is given too; name who gives the contribution once, in contributor \
+                     (a member-state, counterpart or cooperation-source) or, for a Member State, in host"
+                ),
+            }),
+            (None, None) => Err(DomainError::InvalidValue {
+                field: "value-in-kind-contribution contributor",
+                value: String::new(),
+                reason: "name who gives the contribution: contributor (a member-state, counterpart or \
+                         cooperation-source) or, for a Member State, host"
+                    .to_owned(),
+            }),
+        }
+    }
 }
 
 /// See [`AppCommand::RecordExchangeRate`].

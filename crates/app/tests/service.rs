@@ -717,3 +717,45 @@ async fn a_key_store_is_exported_and_adopted_without_ever_replacing_a_key() {
     assert!(error.to_string().contains(&people[1].to_string()), "{error}");
     assert_eq!(copied.keys().export().await.unwrap(), contents);
 }
+
+#[tokio::test]
+async fn a_counterpart_gives_in_kind_once_it_has_joined_and_is_stored_as_the_contributor() {
+    let fixture = fixture().await;
+    let app = &fixture.app;
+    app.run(&context(1), &propose(70, "2013-05-06", "2013-05-08", None))
+        .await
+        .unwrap();
+    let value_in_kind = |contribution: u128, valued_on: &str| {
+        command(
+            json!({"kind": "value-in-kind-contribution", "contribution": uuid(contribution), "activity": uuid(70),
+            "contributor": {"contributor": "counterpart", "id": uuid(3)}, "what": "Conference room",
+            "value": {"amount": "4500", "currency": "USD", "value_date": valued_on}, "valued_on": valued_on}),
+        )
+    };
+    // Before the bank has joined, it cannot give.
+    let refused = domain_error(app.run(&context(2), &value_in_kind(80, "2013-05-06")).await);
+    assert_eq!(
+        refused,
+        DomainError::UnknownRecord {
+            field: "contributor",
+            record: format!("counterpart {}", uuid(3)),
+            expected: "a counterpart that joined the programme",
+        }
+    );
+    assert!(
+        stream(&fixture.store, &format!("in-kind-contribution-{}", uuid(80)))
+            .await
+            .is_empty()
+    );
+    app.run(&context(3), &join_counterpart(3)).await.unwrap();
+    let executed = app.run(&context(5), &value_in_kind(80, "2013-05-06")).await.unwrap();
+    assert_eq!(executed.event_types, ["InKindContributionValued"]);
+    let events = stream(&fixture.store, &format!("in-kind-contribution-{}", uuid(80))).await;
+    assert_eq!(events[0].schema_version, 2);
+    let payload: Value = serde_json::from_str(events[0].payload.get()).unwrap();
+    assert_eq!(
+        payload["contributor"],
+        json!({"contributor": "counterpart", "id": uuid(3)})
+    );
+    assert!(payload.get("host").is_none());
+}

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use smes_domain::funding::OfferSource;
+use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::ids::{CooperationSourceId, CounterpartId, OfferId};
 use smes_domain::values::{Currency, ExchangeRate, MemberStateCode, Money};
 
@@ -98,6 +98,18 @@ impl From<OfferSource> for FundingSource {
             OfferSource::Counterpart(counterpart) => FundingSource::Counterpart(counterpart),
             OfferSource::CooperationSource(source) => FundingSource::CooperationSource(source),
             OfferSource::SelaRegularBudget => FundingSource::SelaRegularBudget,
+        }
+    }
+}
+
+impl From<InKindContributor> for FundingSource {
+    /// A Member State giving in kind is booked as one; an organisation under its role, with
+    /// the rest of what it funds.
+    fn from(contributor: InKindContributor) -> Self {
+        match contributor {
+            InKindContributor::MemberState { member_state } => FundingSource::MemberState(member_state),
+            InKindContributor::Counterpart { id } => FundingSource::Counterpart(id),
+            InKindContributor::CooperationSource { id } => FundingSource::CooperationSource(id),
         }
     }
 }

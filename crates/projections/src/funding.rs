@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use smes_domain::funding::{InKindContributionEvent, OfferEvent};
+use smes_domain::funding::{InKindContributionEvent, InKindContributor, OfferEvent};
 use smes_domain::ids::{ActivityId, CommitmentId, ContributionId, OfferId};
 use smes_domain::values::{MemberStateCode, Money, OfferKind};
 
@@ -58,8 +58,12 @@ pub struct CommitmentEntry {
 pub struct ContributionEntry {
     /// The activity supported, when the valuation was folded.
     pub activity: Option<ActivityId>,
-    /// The contributing Member State, when the valuation was folded.
+    /// The contributing Member State, when the valuation was folded and a Member State gave it.
     pub host: Option<MemberStateCode>,
+    /// The contributing organisation (a counterpart or cooperation source), when the valuation
+    /// was folded and an organisation gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<FundingSource>,
     /// What is given.
     pub what: Option<String>,
     /// Its current value: the valuation, or the latest revaluation.
@@ -73,7 +77,7 @@ pub struct ContributionEntry {
 impl ContributionEntry {
     /// Who gives it.
     pub fn source(&self) -> Option<FundingSource> {
-        self.host.map(FundingSource::MemberState)
+        self.organisation.or(self.host.map(FundingSource::MemberState))
     }
 }
 
@@ -171,7 +175,14 @@ impl FundingBook {
                     valued.contribution,
                     ContributionEntry {
                         activity: Some(valued.activity),
-                        host: Some(valued.host),
+                        host: match valued.contributor {
+                            InKindContributor::MemberState { member_state } => Some(member_state),
+                            _ => None,
+                        },
+                        organisation: match valued.contributor {
+                            InKindContributor::MemberState { .. } => None,
+                            organisation => Some(FundingSource::from(organisation)),
+                        },
                         what: Some(valued.what.clone()),
                         value: valued.value.clone(),
                         originally: None,
@@ -195,6 +206,7 @@ impl FundingBook {
                             ContributionEntry {
                                 activity: None,
                                 host: None,
+                                organisation: None,
                                 what: None,
                                 value: revalued.value.clone(),
                                 originally: None,

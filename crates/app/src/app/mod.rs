@@ -430,7 +430,7 @@ impl App {
                     InKindContributionCommand::Value(funding::ValueInKindContribution {
                         contribution: value.contribution,
                         activity: value.activity,
-                        host: value.host,
+                        contributor: value.contributor()?,
                         what: value.what.clone(),
                         value: value.value.clone(),
                         valued_on: value.valued_on,

@@ -11,7 +11,7 @@ use smes_domain::activity::{ActivityDecider, Proposer};
 use smes_domain::consultation::{ConsultationDecider, ConsultationEvent, EvaluationSubject};
 use smes_domain::cooperation_source::CooperationSourceDecider;
 use smes_domain::counterpart::CounterpartDecider;
-use smes_domain::funding::OfferSource;
+use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::ids::{ActivityId, ConsultationId, CooperationSourceId, CounterpartId, NeedId};
 use smes_domain::request::RequestFollowUp;
 use smes_domain::stored::StoredEvent;
@@ -64,6 +64,16 @@ impl App {
             AppCommand::ValueInKindContribution(value) => {
                 self.activity_exists("activity", value.activity, value.valued_on)
                     .await?;
+                match value.contributor()? {
+                    InKindContributor::MemberState { .. } => {}
+                    InKindContributor::Counterpart { id } => {
+                        self.counterpart_exists("contributor", id, value.valued_on).await?;
+                    }
+                    InKindContributor::CooperationSource { id } => {
+                        self.cooperation_source_exists("contributor", id, value.valued_on)
+                            .await?;
+                    }
+                }
             }
             AppCommand::LinkRequest(link) => {
                 let on = self.dated(context, link.linked_on);

@@ -1,12 +1,49 @@
 //! The in-kind contribution aggregate: a valued, non-cash input to an activity, usually the
-//! venue and local costs given by the host Member State (`in-kind-contribution-<uuid>`).
+//! venue and local costs given by the host Member State, or by an organisation: a counterpart
+//! or a cooperation source (`in-kind-contribution-<uuid>`).
+
+use std::fmt;
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
-use crate::ids::{ActivityId, ContributionId};
+use crate::ids::{ActivityId, ContributionId, CooperationSourceId, CounterpartId};
 use crate::values::{Correction, MemberStateCode, Money, require_text};
+
+/// Who gives an in-kind contribution: a Member State (usually the host) or an organisation in
+/// one of its roles, such as a national development bank that lends its venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "contributor", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum InKindContributor {
+    /// A Member State.
+    MemberState {
+        /// Its code.
+        member_state: MemberStateCode,
+    },
+    /// An organisation in its counterpart role.
+    Counterpart {
+        /// The counterpart.
+        id: CounterpartId,
+    },
+    /// An organisation in its cooperation source role.
+    CooperationSource {
+        /// The cooperation source.
+        id: CooperationSourceId,
+    },
+}
+
+impl fmt::Display for InKindContributor {
+    /// The Member State's code, or the organisation's role and id.
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InKindContributor::MemberState { member_state } => formatter.write_str(member_state.as_str()),
+            InKindContributor::Counterpart { id } => write!(formatter, "counterpart {id}"),
+            InKindContributor::CooperationSource { id } => write!(formatter, "cooperation source {id}"),
+        }
+    }
+}
 
 /// Values an in-kind contribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,8 +52,8 @@ pub struct ValueInKindContribution {
     pub contribution: ContributionId,
     /// The activity it supports.
     pub activity: ActivityId,
-    /// The Member State contributing, usually the host.
-    pub host: MemberStateCode,
+    /// Who gives it: a Member State, usually the host, or an organisation.
+    pub contributor: InKindContributor,
     /// What is given, such as "conference venue and interpretation".
     pub what: String,
     /// Its value.
@@ -52,8 +89,8 @@ pub struct InKindContributionValued {
     pub contribution: ContributionId,
     /// The activity it supports.
     pub activity: ActivityId,
-    /// The contributing Member State.
-    pub host: MemberStateCode,
+    /// Who gives it: a Member State or an organisation.
+    pub contributor: InKindContributor,
     /// What is given.
     pub what: String,
     /// Its value.
@@ -122,7 +159,7 @@ impl Decider for InKindContributionDecider {
                 InKindContributionEvent::Valued(InKindContributionValued {
                     contribution: value.contribution,
                     activity: value.activity,
-                    host: value.host,
+                    contributor: value.contributor,
                     what: value.what.clone(),
                     value: value.value.clone(),
                     valued_on: value.valued_on,

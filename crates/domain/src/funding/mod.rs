@@ -21,7 +21,8 @@ pub use exchange_rates::{
 };
 pub use in_kind::{
     InKindContribution, InKindContributionCommand, InKindContributionDecider, InKindContributionEvent,
-    InKindContributionRevalued, InKindContributionValued, RevalueInKindContribution, ValueInKindContribution,
+    InKindContributionRevalued, InKindContributionValued, InKindContributor, RevalueInKindContribution,
+    ValueInKindContribution,
 };
 pub use offer::{
     CommitToActivity, CommitmentMade, CommitmentRecord, DisbursementRecorded, ExpenditureRecorded, Offer, OfferCommand,

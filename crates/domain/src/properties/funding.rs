@@ -104,7 +104,7 @@ fn in_kind_command() -> impl Strategy<Value = InKindContributionCommand> {
             InKindContributionCommand::Value(ValueInKindContribution {
                 contribution: contribution_id(id),
                 activity: activity_id(id),
-                host,
+                contributor: InKindContributor::MemberState { member_state: host },
                 what,
                 value,
                 valued_on,

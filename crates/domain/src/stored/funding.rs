@@ -3,15 +3,21 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::stored_events;
 use super::twin::{Twin, twin_struct};
+use super::{Upcast, stored_events};
 use crate::funding::{
     CommitmentMade, DisbursementRecorded, ExchangeRateEvent, ExchangeRateRecorded, ExpenditureRecorded,
-    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, OfferDuplicateOverrideNoted,
-    OfferDuplicateWarningOverridden, OfferEvent, OfferRecorded, OfferSource,
+    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor,
+    OfferDuplicateOverrideNoted, OfferDuplicateWarningOverridden, OfferEvent, OfferRecorded, OfferSource,
 };
 use crate::ids::{ActivityId, CommitmentId, ContributionId, OfferId};
 use crate::values::{Correction, ExchangeRate, MemberStateCode, Money, OfferKind};
+
+impl Twin<InKindContributor> for InKindContributor {
+    fn twin(self) -> InKindContributor {
+        self
+    }
+}
 
 impl Twin<OfferSource> for OfferSource {
     fn twin(self) -> OfferSource {
@@ -94,6 +100,33 @@ struct InKindContributionValuedV1 {
     valued_on: Date,
 }
 
+/// `InKindContributionValued` v2: v1 with who gives it, a Member State or an organisation, in
+/// place of the host Member State.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InKindContributionValuedV2 {
+    contribution: ContributionId,
+    activity: ActivityId,
+    contributor: InKindContributor,
+    what: String,
+    value: Money,
+    valued_on: Date,
+}
+
+/// A v1 contribution was given by its host Member State.
+impl Upcast<InKindContributionValuedV1> for InKindContributionValuedV2 {
+    fn upcast(old: InKindContributionValuedV1, _stored_on: Date) -> Self {
+        Self {
+            contribution: old.contribution,
+            activity: old.activity,
+            contributor: InKindContributor::MemberState { member_state: old.host },
+            what: old.what,
+            value: old.value,
+            valued_on: old.valued_on,
+        }
+    }
+}
+
 /// `InKindContributionRevalued` v1.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,8 +151,8 @@ twin_struct!(CommitmentMade => CommitmentMadeV1 {
 });
 twin_struct!(DisbursementRecorded => DisbursementRecordedV1 { offer, commitment, amount, disbursed_on });
 twin_struct!(ExpenditureRecorded => ExpenditureRecordedV1 { offer, commitment, amount, description, spent_on });
-twin_struct!(InKindContributionValued => InKindContributionValuedV1 {
-    contribution, activity, host, what, value, valued_on
+twin_struct!(InKindContributionValued => InKindContributionValuedV2 {
+    contribution, activity, contributor, what, value, valued_on
 });
 twin_struct!(InKindContributionRevalued => InKindContributionRevaluedV1 { contribution, value, correction });
 twin_struct!(ExchangeRateRecorded => ExchangeRateRecordedV1 { rate });
@@ -134,7 +167,7 @@ stored_events!("offer", OfferEvent {
 });
 
 stored_events!("in-kind-contribution", InKindContributionEvent {
-    Valued => "InKindContributionValued" v 1 InKindContributionValuedV1,
+    Valued => "InKindContributionValued" v 2 InKindContributionValuedV2 [upcast 1 InKindContributionValuedV1],
     Revalued => "InKindContributionRevalued" v 1 InKindContributionRevaluedV1,
 });
 

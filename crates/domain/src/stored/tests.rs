@@ -202,3 +202,54 @@ fn participants_held_as_earlier_written_keep_reading_and_new_ones_may_leave_out_
     let (_, _, payload) = encode(&ActivityEvent::Held(held));
     assert_eq!(payload["participants"]["by_member_state"], json!([]));
 }
+
+#[test]
+fn in_kind_contributions_valued_before_organisations_could_give_read_as_given_by_their_host() {
+    use crate::funding::{InKindContributionEvent, InKindContributor};
+
+    // `InKindContributionValued` v1 as written when only the host Member State gave in kind.
+    let contribution = crate::ids::ContributionId::new(uuid::Uuid::from_u128(1)).unwrap();
+    let written = json!({
+        "contribution": contribution, "activity": activity_id(2), "host": "SV",
+        "what": "Conference room for two days", "value": {"amount": "4500", "currency": "USD", "value_date": "2013-04-18"},
+        "valued_on": "2013-04-18",
+    });
+    let InKindContributionEvent::Valued(valued) =
+        decode::<InKindContributionEvent>("InKindContributionValued", 1, &written, STORED_ON).unwrap()
+    else {
+        panic!("an InKindContributionValued event")
+    };
+    assert_eq!(
+        valued.contributor,
+        InKindContributor::MemberState {
+            member_state: state("SV")
+        }
+    );
+    assert_eq!(valued.what, "Conference room for two days");
+    // The same text decodes the same way without a parsed value.
+    let text = serde_json::to_string(&written).unwrap();
+    let from_text = decode_text::<InKindContributionEvent>("InKindContributionValued", 1, &text, STORED_ON).unwrap();
+    assert_eq!(from_text, InKindContributionEvent::Valued(valued.clone()));
+    // Written again it takes version 2, naming the contributor.
+    let (event_type, version, payload) = encode(&InKindContributionEvent::Valued(valued));
+    assert_eq!((event_type, version), ("InKindContributionValued", 2));
+    assert_eq!(
+        payload["contributor"],
+        json!({"contributor": "member-state", "member_state": "SV"})
+    );
+    assert!(payload.get("host").is_none());
+    // Version 2 names an organisation as it was given, and refuses a v1 `host` beside it.
+    let mut by_bank = payload.clone();
+    by_bank["contributor"] = json!({"contributor": "counterpart", "id": counterpart_id(3)});
+    let InKindContributionEvent::Valued(valued) =
+        decode::<InKindContributionEvent>("InKindContributionValued", 2, &by_bank, STORED_ON).unwrap()
+    else {
+        panic!("an InKindContributionValued event")
+    };
+    assert_eq!(
+        valued.contributor,
+        InKindContributor::Counterpart { id: counterpart_id(3) }
+    );
+    by_bank["host"] = json!("SV");
+    assert!(decode::<InKindContributionEvent>("InKindContributionValued", 2, &by_bank, STORED_ON).is_err());
+}

@@ -149,7 +149,7 @@ impl Builder<'_> {
                         "smes:value": money_text(&valued.value),
                     }),
                 );
-                let funder = self.funder(FundingSource::MemberState(valued.host));
+                let funder = self.funder(FundingSource::from(valued.contributor));
                 self.traced(
                     "wasAttributedTo",
                     envelope,

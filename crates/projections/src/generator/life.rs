@@ -22,8 +22,9 @@ use smes_domain::counterpart::{
 };
 use smes_domain::funding::{
     CommitToActivity, ExchangeRateDecider, ExchangeRates, InKindContribution, InKindContributionCommand,
-    InKindContributionDecider, Offer, OfferCommand, OfferDecider, OfferOutline, OfferSource, RecordDisbursement,
-    RecordExchangeRate, RecordExpenditure, RecordOffer, RevalueInKindContribution, ValueInKindContribution,
+    InKindContributionDecider, InKindContributor, Offer, OfferCommand, OfferDecider, OfferOutline, OfferSource,
+    RecordDisbursement, RecordExchangeRate, RecordExpenditure, RecordOffer, RevalueInKindContribution,
+    ValueInKindContribution,
 };
 use smes_domain::ids::{
     ActivityId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId, EventId, IndicatorId,

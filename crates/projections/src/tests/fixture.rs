@@ -12,8 +12,8 @@ use smes_domain::consultation::{
 use smes_domain::counterpart::{CounterpartDetails, CounterpartDetailsCorrected, CounterpartEvent, CounterpartJoined};
 use smes_domain::funding::{
     CommitmentMade, DisbursementRecorded, ExchangeRateEvent, ExchangeRateRecorded, ExpenditureRecorded,
-    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, OfferEvent, OfferRecorded,
-    OfferSource,
+    InKindContributionEvent, InKindContributionRevalued, InKindContributionValued, InKindContributor, OfferEvent,
+    OfferRecorded, OfferSource,
 };
 use smes_domain::ids::{
     ActivityId, CommitmentId, ConsultationId, ContributionId, CounterpartId, EventId, IndicatorId, NeedId, OfferId,
@@ -344,7 +344,9 @@ pub fn history() -> History {
             DomainEvent::InKindContribution(InKindContributionEvent::Valued(InKindContributionValued {
                 contribution: ids.venue,
                 activity: ids.forum,
-                host: state("VE"),
+                contributor: InKindContributor::MemberState {
+                    member_state: state("VE"),
+                },
                 what: "conference venue and interpretation".to_owned(),
                 value: money(40_000, "VEF", day(2013, 4, 2)),
                 valued_on: day(2013, 4, 2),

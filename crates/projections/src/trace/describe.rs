@@ -276,7 +276,7 @@ fn contribution(event: &InKindContributionEvent) -> String {
     match event {
         InKindContributionEvent::Valued(valued) => format!(
             "{} gives in kind \"{}\" valued {} on {}",
-            valued.host.as_str(),
+            valued.contributor,
             valued.what,
             money(&valued.value),
             valued.valued_on

@@ -16,7 +16,9 @@ fn value(what: &str) -> InKindContributionCommand {
     InKindContributionCommand::Value(ValueInKindContribution {
         contribution: contribution(),
         activity: activity_id(7),
-        host: state("PE"),
+        contributor: InKindContributor::MemberState {
+            member_state: state("PE"),
+        },
         what: what.to_owned(),
         value: money(8_000, "USD"),
         valued_on: day(2013, 5, 22),
@@ -27,7 +29,9 @@ fn valued() -> InKindContributionEvent {
     InKindContributionEvent::Valued(InKindContributionValued {
         contribution: contribution(),
         activity: activity_id(7),
-        host: state("PE"),
+        contributor: InKindContributor::MemberState {
+            member_state: state("PE"),
+        },
         what: "conference venue and interpretation".to_owned(),
         value: money(8_000, "USD"),
         valued_on: day(2013, 5, 22),
@@ -87,6 +91,29 @@ fn an_in_kind_contribution_says_what_it_is_and_is_revalued_with_a_reason() {
         .then_error(DomainError::EmptyField {
             field: "correction reason",
         });
+}
+
+#[test]
+fn an_organisation_gives_in_kind_under_its_own_name() {
+    let bank = InKindContributor::Counterpart { id: counterpart_id(4) };
+    let InKindContributionCommand::Value(mut command) = value("venue lent by the development bank") else {
+        unreachable!("value() values")
+    };
+    command.contributor = bank;
+    let state = InKindContributionDecider::given([])
+        .when(InKindContributionCommand::Value(command))
+        .then([InKindContributionEvent::Valued(InKindContributionValued {
+            contribution: contribution(),
+            activity: activity_id(7),
+            contributor: bank,
+            what: "venue lent by the development bank".to_owned(),
+            value: money(8_000, "USD"),
+            valued_on: day(2013, 5, 22),
+        })]);
+    assert_eq!(state.value, Some(money(8_000, "USD")));
+    assert_eq!(bank.to_string(), format!("counterpart {}", counterpart_id(4)));
+    let source = InKindContributor::CooperationSource { id: source_id(5) };
+    assert_eq!(source.to_string(), format!("cooperation source {}", source_id(5)));
 }
 
 fn bolivar_rate(date: jiff::civil::Date, per_unit: i64, source: &str) -> ExchangeRate {

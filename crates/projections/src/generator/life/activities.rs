@@ -514,7 +514,9 @@ impl World {
                 let command = InKindContributionCommand::Value(ValueInKindContribution {
                     contribution: id,
                     activity: file.id,
-                    host: file.host,
+                    contributor: InKindContributor::MemberState {
+                        member_state: file.host,
+                    },
                     what: "venue, interpretation and local transport".to_owned(),
                     value: money(Decimal::from(rng.between(2, 40) * 500), usd(), today),
                     valued_on: today,

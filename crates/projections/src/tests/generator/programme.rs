@@ -8,9 +8,9 @@ use smes_domain::activity::{
     RescheduleActivity, SexShare,
 };
 use smes_domain::funding::{
-    CommitToActivity, InKindContribution, InKindContributionCommand, InKindContributionDecider, Offer, OfferCommand,
-    OfferDecider, OfferSource, RecordDisbursement, RecordExpenditure, RecordOffer, RevalueInKindContribution,
-    ValueInKindContribution,
+    CommitToActivity, InKindContribution, InKindContributionCommand, InKindContributionDecider, InKindContributor,
+    Offer, OfferCommand, OfferDecider, OfferSource, RecordDisbursement, RecordExpenditure, RecordOffer,
+    RevalueInKindContribution, ValueInKindContribution,
 };
 use smes_domain::ids::{CommitmentId, IndicatorId};
 use smes_domain::values::{
@@ -296,7 +296,7 @@ impl World {
                 InKindContributionCommand::Value(ValueInKindContribution {
                     contribution: id(contribution.as_u128()),
                     activity: id(activity.as_u128()),
-                    host,
+                    contributor: InKindContributor::MemberState { member_state: host },
                     what: "venue".to_owned(),
                     value: self.money(value, Currency::new("VEF").unwrap()),
                     valued_on: today,
