@@ -37,6 +37,7 @@ mod walk;
 pub mod witness;
 
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
+pub use codec::canonical_payload;
 pub use error::{Error, InvalidInput, Result};
 pub use event::{
     AppendOutcome, AppendRequest, CommandEntry, CommandRecord, ExpectedVersion, Head, Metadata, NewEvent, Payload,
