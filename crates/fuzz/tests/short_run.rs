@@ -8,7 +8,7 @@ use smes_fuzz::runner::{Budget, load_corpus, run};
 use smes_fuzz::targets::{TARGETS, Target};
 
 /// Mutated inputs per target: a couple of seconds each in a debug build.
-const EXECUTIONS: u64 = 3_000;
+const EXECUTIONS: u64 = 10_000;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     load_corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target)).unwrap()
