@@ -231,7 +231,7 @@ fn validate_event(
 /// A payload as every backend stores it: the JSON text of an object in canonical form (compact,
 /// object keys sorted, as serde_json writes the parsed value). This is the payload step of
 /// validating an append, alone, so that it can be checked on any input without a store: its
-/// fast paths ([`is_canonical_json`], [`reorder_to_canonical`]) must always give what parsing
+/// fast paths (`is_canonical_json`, `reorder_to_canonical`) must always give what parsing
 /// and writing again would. Errors name the field `payload`.
 pub fn canonical_payload(payload: &str) -> Result<String, InvalidInput> {
     canonical_payload_of("payload".to_owned(), payload)
