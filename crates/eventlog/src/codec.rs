@@ -206,38 +206,7 @@ fn validate_event(
     if event.schema_version == 0 {
         return Err(InvalidInput::new(field("schema_version"), "schema versions start at 1"));
     }
-    if event.payload.len() > MAX_PAYLOAD_BYTES {
-        return Err(InvalidInput::new(
-            field("payload"),
-            format!(
-                "the payload is {} bytes; at most {MAX_PAYLOAD_BYTES} are accepted",
-                event.payload.len()
-            ),
-        ));
-    }
-    let raw: &RawValue = serde_json::from_str(&event.payload)
-        .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
-    if !raw.get().starts_with('{') {
-        return Err(InvalidInput::new(field("payload"), "the payload must be a JSON object"));
-    }
-    // Most payloads arrive canonical already (serialised from a serde_json::Value); the others
-    // are parsed and written again.
-    let payload = if is_canonical_json(raw.get()) {
-        raw.get().to_owned()
-    } else if let Some(text) = reorder_to_canonical(raw.get()) {
-        // Only the members' order (or white space) was not canonical.
-        text
-    } else {
-        let value: serde_json::Value = serde_json::from_str(raw.get())
-            .map_err(|error| InvalidInput::new(field("payload"), format!("the payload is not valid JSON: {error}")))?;
-        serde_json::to_string(&value).map_err(|error| InvalidInput::new(field("payload"), error.to_string()))?
-    };
-    if payload.len() > MAX_PAYLOAD_BYTES {
-        return Err(InvalidInput::new(
-            field("payload"),
-            "the canonical payload is larger than 1 MiB",
-        ));
-    }
+    let payload = canonical_payload_of(field("payload"), &event.payload)?;
     let occurred_at_micros = checked_micros(event.occurred_at).ok_or_else(|| {
         InvalidInput::new(
             field("occurred_at"),
@@ -257,6 +226,66 @@ fn validate_event(
         occurred_at_micros,
         encoded_identity,
     })
+}
+
+/// A payload as every backend stores it: the JSON text of an object in canonical form (compact,
+/// object keys sorted, as serde_json writes the parsed value). This is the payload step of
+/// validating an append, alone, so that it can be checked on any input without a store: its
+/// fast paths (`is_canonical_json`, `reorder_to_canonical`) must always give what parsing
+/// and writing again would. Errors name the field `payload`.
+pub fn canonical_payload(payload: &str) -> Result<String, InvalidInput> {
+    canonical_payload_of("payload".to_owned(), payload)
+}
+
+/// [`canonical_payload`], with errors naming `field`.
+fn canonical_payload_of(field: String, payload: &str) -> Result<String, InvalidInput> {
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(InvalidInput::new(
+            field,
+            format!(
+                "the payload is {} bytes; at most {MAX_PAYLOAD_BYTES} are accepted",
+                payload.len()
+            ),
+        ));
+    }
+    let raw: &RawValue = match serde_json::from_str(payload) {
+        Ok(raw) => raw,
+        Err(error) => {
+            return Err(InvalidInput::new(
+                field,
+                format!("the payload is not valid JSON: {error}"),
+            ));
+        }
+    };
+    if !raw.get().starts_with('{') {
+        return Err(InvalidInput::new(field, "the payload must be a JSON object"));
+    }
+    // Most payloads arrive canonical already (serialised from a serde_json::Value); the others
+    // are parsed and written again.
+    let canonical = if is_canonical_json(raw.get()) {
+        raw.get().to_owned()
+    } else if let Some(text) = reorder_to_canonical(raw.get()) {
+        // Only the members' order (or white space) was not canonical.
+        text
+    } else {
+        let value: serde_json::Value = match serde_json::from_str(raw.get()) {
+            Ok(value) => value,
+            Err(error) => {
+                return Err(InvalidInput::new(
+                    field,
+                    format!("the payload is not valid JSON: {error}"),
+                ));
+            }
+        };
+        match serde_json::to_string(&value) {
+            Ok(text) => text,
+            Err(error) => return Err(InvalidInput::new(field, error.to_string())),
+        }
+    };
+    if canonical.len() > MAX_PAYLOAD_BYTES {
+        return Err(InvalidInput::new(field, "the canonical payload is larger than 1 MiB"));
+    }
+    Ok(canonical)
 }
 
 /// Whether valid JSON `text` is already in canonical form, byte for byte what serde_json writes
@@ -1113,6 +1142,24 @@ mod tests {
         assert_eq!(
             validated.events[0].payload.as_str(),
             r#"{"a":{"c":"x","d":null},"b":[1,2]}"#
+        );
+    }
+
+    /// Found by the fuzz harness: without correctly rounded float parsing, a number too large
+    /// for an integer was written as a float that read back as another float, so the canonical
+    /// form of a canonical payload differed from it.
+    #[test]
+    fn canonical_payloads_with_floats_are_their_own_canonical_form() {
+        for payload in [
+            r#"{"big":123456789012345678901,"float":1.50,"exp":1e3,"neg":-0}"#,
+            r#"{"a":1.2345678901234568e+20,"b":0.30000000000000004,"c":2.2250738585072014e-308}"#,
+        ] {
+            let canonical = canonical_payload(payload).unwrap();
+            assert_eq!(canonical_payload(&canonical).unwrap(), canonical, "{payload}");
+        }
+        assert_eq!(
+            canonical_payload(r#"{"big":123456789012345678901}"#).unwrap(),
+            r#"{"big":1.2345678901234568e+20}"#
         );
     }
 

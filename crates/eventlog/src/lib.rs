@@ -17,6 +17,7 @@
 //! - [`Witnesses`]: the signed checkpoints and keys a log is verified against besides its own
 //!   tables ([`EventStore::verify_with`]).
 //! - [`Upcasters`]: old payload versions are brought up to date on every read path.
+//! - [`canonical_payload`]: a payload in the canonical form every backend stores.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
 pub mod clock;
@@ -37,6 +38,7 @@ mod walk;
 pub mod witness;
 
 pub use clock::{Clock, IdSource, RandomIds, SequentialIds, SteppingClock, SystemClock};
+pub use codec::canonical_payload;
 pub use error::{Error, InvalidInput, Result};
 pub use event::{
     AppendOutcome, AppendRequest, CommandEntry, CommandRecord, ExpectedVersion, Head, Metadata, NewEvent, Payload,
