@@ -33,9 +33,8 @@ impl App {
     pub(super) async fn check_references(&self, context: &CommandContext, command: &AppCommand) -> Result<()> {
         match command {
             AppCommand::ProposeActivity(propose) => {
-                for need in &propose.answers_needs {
-                    self.need_exists("answers_needs", *need, propose.proposed_on).await?;
-                }
+                self.needs_exist("answers_needs", &propose.answers_needs, propose.proposed_on)
+                    .await?;
                 if let Proposer::Counterpart(counterpart) = propose.proposed_by {
                     self.counterpart_exists("proposed_by", counterpart, propose.proposed_on)
                         .await?;
@@ -78,7 +77,7 @@ impl App {
             AppCommand::LinkRequest(link) => {
                 let on = self.dated(context, link.linked_on);
                 match link.follow_up {
-                    RequestFollowUp::Need(need) => self.need_exists("follow_up", need, on).await?,
+                    RequestFollowUp::Need(need) => self.needs_exist("follow_up", &[need], on).await?,
                     RequestFollowUp::Activity(activity) => self.activity_exists("follow_up", activity, on).await?,
                 }
             }
@@ -129,28 +128,32 @@ impl App {
         )
     }
 
-    /// A need lives in the stream of the consultation that identified it: found by reading the
-    /// log's `NeedIdentified` events.
-    async fn need_exists(&self, field: &'static str, need: NeedId, on: Date) -> Result<()> {
+    /// A need lives in the stream of the consultation that identified it: the needs are found by
+    /// one read of the log's `NeedIdentified` events, whatever their number.
+    async fn needs_exist(&self, field: &'static str, needs: &[NeedId], on: Date) -> Result<()> {
+        if needs.is_empty() {
+            return Ok(());
+        }
         let store = self.service.store();
         let head = store.head().await?.position;
-        let identified = store.read_range_of_types(1, head, &["NeedIdentified"]).await?;
-        let mut since = None;
-        for recorded in &identified {
+        let mut identified_on: Vec<Option<Date>> = vec![None; needs.len()];
+        for recorded in store.read_range_of_types(1, head, &["NeedIdentified"]).await? {
             let event = ConsultationEvent::decode_text(
                 &recorded.event_type,
                 recorded.schema_version,
                 recorded.payload.get(),
-                stored_on(recorded),
+                stored_on(&recorded),
             );
             if let Ok(ConsultationEvent::NeedIdentified(identified)) = event
-                && identified.need == need
+                && let Some(index) = needs.iter().position(|need| *need == identified.need)
             {
-                since = Some(identified.identified_on);
-                break;
+                identified_on[index].get_or_insert(identified.identified_on);
             }
         }
-        found(field, format!("need {need}"), NEED, since, on)
+        for (need, since) in needs.iter().zip(identified_on) {
+            found(field, format!("need {need}"), NEED, since, on)?;
+        }
+        Ok(())
     }
 }
 
