@@ -13,18 +13,11 @@ mod support;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
-
-/// `smes --database URL args...`.
-fn run(dir: &Path, url: &str, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--database", url];
-    all.extend_from_slice(args);
-    smes(dir, &all)
-}
+use support::{run_on, stderr, stdout};
 
 /// The log's events, one line each, and the last line (which names the head).
 fn log(dir: &Path, url: &str) -> Vec<String> {
-    let output = run(dir, url, &["log"]);
+    let output = run_on(dir, url, &["log"]);
     assert!(output.status.success(), "{}", stderr(&output));
     stdout(&output).lines().map(str::to_owned).collect()
 }
@@ -48,7 +41,7 @@ fn join_counterpart(member_state: &str) -> Value {
 fn refused(dir: &Path, url: &str, subcommand: [&str; 2], command: &Value, message: &str) {
     let before = log(dir, url);
     let json = command.to_string();
-    let output = run(dir, url, &[subcommand[0], subcommand[1], "--json", &json]);
+    let output = run_on(dir, url, &[subcommand[0], subcommand[1], "--json", &json]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let error = stderr(&output);
     assert!(error.starts_with("error: ") && error.contains(message), "{error}");
@@ -56,7 +49,7 @@ fn refused(dir: &Path, url: &str, subcommand: [&str; 2], command: &Value, messag
 }
 
 fn codes_are_checked_on(dir: &Path, url: &str) {
-    let init = run(dir, url, &["init"]);
+    let init = run_on(dir, url, &["init"]);
     assert!(init.status.success(), "{}", stderr(&init));
     // A log without the membership history says how to load it.
     refused(
@@ -68,7 +61,7 @@ fn codes_are_checked_on(dir: &Path, url: &str) {
          (load the Member States first: smes member-state load)",
     );
     assert!(log(dir, url).is_empty());
-    let loaded = run(dir, url, &["member-state", "load"]);
+    let loaded = run_on(dir, url, &["member-state", "load"]);
     assert!(loaded.status.success(), "{}", stderr(&loaded));
 
     refused(
@@ -108,11 +101,11 @@ fn codes_are_checked_on(dir: &Path, url: &str) {
         (join_counterpart("PE"), ["counterpart", "join"]),
     ] {
         let json = command.to_string();
-        let output = run(dir, url, &[subcommand[0], subcommand[1], "--json", &json]);
+        let output = run_on(dir, url, &[subcommand[0], subcommand[1], "--json", &json]);
         assert!(output.status.success(), "{}", stderr(&output));
     }
     assert_eq!(log(dir, url).len(), before + 2);
-    let verify = run(dir, url, &["verify"]);
+    let verify = run_on(dir, url, &["verify"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
 }
 

@@ -14,7 +14,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
+use support::{ok_on, run_on, stderr, stdout};
 
 fn id(n: u32) -> String {
     format!("5e1a0000-0000-4000-8000-{n:012x}")
@@ -31,34 +31,21 @@ fn line(command_id: u32, mut value: Value) -> String {
     value.to_string()
 }
 
-/// Runs `smes --database URL args...`.
-fn run(dir: &Path, url: &str, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--database", url];
-    all.extend_from_slice(args);
-    smes(dir, &all)
-}
-
-fn ok(dir: &Path, url: &str, args: &[&str]) -> String {
-    let output = run(dir, url, args);
-    assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
-    stdout(&output)
-}
-
 fn events(dir: &Path, url: &str) -> usize {
-    ok(dir, url, &["log"]).lines().count()
+    ok_on(dir, url, &["log"]).lines().count()
 }
 
 fn check(dir: &Path, url: &str) {
-    ok(dir, url, &["init"]);
+    ok_on(dir, url, &["init"]);
     // The counterparts' countries are checked against the membership history.
-    ok(dir, url, &["member-state", "load"]);
+    ok_on(dir, url, &["member-state", "load"]);
     let base = events(dir, url);
     let lines = [
         line(1, join_counterpart(1, "Agency 1")),
         line(1, join_counterpart(1, "Agency 1, renamed")),
     ];
     std::fs::write(dir.join("commands.jsonl"), lines.join("\n") + "\n").unwrap();
-    let output = run(dir, url, &["import", "commands.jsonl"]);
+    let output = run_on(dir, url, &["import", "commands.jsonl"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(stdout(&output), "1 applied, 0 already applied, 1 failed\n");
     let expected = format!(
@@ -70,21 +57,21 @@ fn check(dir: &Path, url: &str) {
     assert_eq!(events(dir, url), base + 1);
 
     // Importing again: the first line is a retry, the second is refused again; no new key.
-    let again = run(dir, url, &["import", "commands.jsonl"]);
+    let again = run_on(dir, url, &["import", "commands.jsonl"]);
     assert_eq!(stdout(&again), "0 applied, 1 already applied, 1 failed\n");
     assert_eq!(events(dir, url), base + 1);
     assert_eq!(
-        ok(dir, url, &["personal-keys", "check"]),
+        ok_on(dir, url, &["personal-keys", "check"]),
         "1 personal-data keys held: 1 named by events, 0 by actors only, 0 named by nothing\n"
     );
 
     // The CLI: --json with --command-id, retried, then reused for another command.
     let second = join_counterpart(2, "Agency 2").to_string();
     let args = ["counterpart", "join", "--json", &second, "--command-id", &id(2)];
-    assert!(ok(dir, url, &args).contains("CounterpartJoined written"));
-    assert!(ok(dir, url, &args).contains("was already applied"));
+    assert!(ok_on(dir, url, &args).contains("CounterpartJoined written"));
+    assert!(ok_on(dir, url, &args).contains("was already applied"));
     let other = join_counterpart(2, "Agency 2, renamed").to_string();
-    let refused = run(
+    let refused = run_on(
         dir,
         url,
         &["counterpart", "join", "--json", &other, "--command-id", &id(2)],
@@ -122,17 +109,17 @@ fn check(dir: &Path, url: &str) {
         "--command-id",
         &id(3),
     ];
-    assert!(ok(dir, url, &flags).contains("CounterpartJoined written"));
-    assert!(ok(dir, url, &flags).contains("was already applied"));
+    assert!(ok_on(dir, url, &flags).contains("CounterpartJoined written"));
+    assert!(ok_on(dir, url, &flags).contains("was already applied"));
     assert_eq!(events(dir, url), base + 3);
 
     // A key for a person the caller names stays when the command is refused; prune removes it.
     let mut named = join_counterpart(2, "Agency 2");
     named["focal_point"]["person"] = json!(id(0xf1));
     let named = named.to_string();
-    let refused = run(dir, url, &["counterpart", "join", "--json", &named]);
+    let refused = run_on(dir, url, &["counterpart", "join", "--json", &named]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
-    let check = ok(dir, url, &["personal-keys", "check"]);
+    let check = ok_on(dir, url, &["personal-keys", "check"]);
     assert!(
         check.starts_with("4 personal-data keys held: 3 named by events, 0 by actors only, 1 named by nothing\n"),
         "{check}"
@@ -141,21 +128,21 @@ fn check(dir: &Path, url: &str) {
         check.contains(&format!("  unnamed: person {} key pdk-", id(0xf1))),
         "{check}"
     );
-    let spared = ok(dir, url, &["personal-keys", "prune"]);
+    let spared = ok_on(dir, url, &["personal-keys", "prune"]);
     assert!(
         spared.ends_with("deleted 0 unnamed keys made more than 60 minutes ago; spared 1\n"),
         "{spared}"
     );
-    let pruned = ok(dir, url, &["personal-keys", "prune", "--older-than-minutes", "0"]);
+    let pruned = ok_on(dir, url, &["personal-keys", "prune", "--older-than-minutes", "0"]);
     assert!(
         pruned.ends_with("deleted 1 unnamed keys made more than 0 minutes ago; spared 0\n"),
         "{pruned}"
     );
     assert_eq!(
-        ok(dir, url, &["personal-keys", "check"]),
+        ok_on(dir, url, &["personal-keys", "check"]),
         "3 personal-data keys held: 3 named by events, 0 by actors only, 0 named by nothing\n"
     );
-    assert!(run(dir, url, &["verify"]).status.success());
+    assert!(run_on(dir, url, &["verify"]).status.success());
 }
 
 #[test]

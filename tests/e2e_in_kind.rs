@@ -15,7 +15,7 @@ use std::path::Path;
 
 use postgres::Database;
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
+use support::{ok_on, run_on, stderr, with_command_ids};
 
 fn id(kind: u8, n: u32) -> String {
     format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
@@ -86,44 +86,20 @@ fn file() -> String {
         ),
         value_in_kind(3, ("host", json!("SV")), "Coffee breaks", "500"),
     ];
-    with_command_ids(&lines, 0)
-}
-
-fn with_command_ids(lines: &[Value], first: u32) -> String {
-    lines
-        .iter()
-        .zip(first..)
-        .map(|(line, n)| {
-            let mut line = line.clone();
-            line["command_id"] = json!(id(0xCC, n));
-            format!("{line}\n")
-        })
-        .collect()
-}
-
-fn run(dir: &Path, database: &str, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--database", database];
-    all.extend_from_slice(args);
-    smes(dir, &all)
-}
-
-fn ok(dir: &Path, database: &str, args: &[&str]) -> String {
-    let output = run(dir, database, args);
-    assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
-    stdout(&output)
+    with_command_ids(&lines, 0, |n| id(0xCC, n))
 }
 
 fn imported(dir: &Path, database: &str) {
     std::fs::write(dir.join("in-kind.jsonl"), file()).unwrap();
-    ok(dir, database, &["init"]);
-    ok(dir, database, &["member-state", "load"]);
-    let summary = ok(dir, database, &["import", "in-kind.jsonl"]);
+    ok_on(dir, database, &["init"]);
+    ok_on(dir, database, &["member-state", "load"]);
+    let summary = ok_on(dir, database, &["import", "in-kind.jsonl"]);
     assert!(summary.contains("8 applied"), "{summary}");
 }
 
 /// The funding lines of the work programme, as `smes snapshot` writes them.
 fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
-    ok(dir, database, &["snapshot", "--year", "2013"])
+    ok_on(dir, database, &["snapshot", "--year", "2013"])
         .lines()
         .filter(|line| line.starts_with("- funding from "))
         .map(str::to_owned)
@@ -158,7 +134,7 @@ fn an_unknown_or_doubly_named_contributor_is_refused_and_leaves_the_log_as_it_wa
     let d = dir.path();
     for database in ["sqlite://refused.db", postgres.url.as_str()] {
         imported(d, database);
-        let head = ok(d, database, &["verify"]);
+        let head = ok_on(d, database, &["verify"]);
         let mut both = value_in_kind(
             4,
             (
@@ -208,12 +184,16 @@ fn an_unknown_or_doubly_named_contributor_is_refused_and_leaves_the_log_as_it_wa
         ];
         for (n, (line, expected)) in refusals.into_iter().enumerate() {
             let name = format!("refused-{n}.jsonl");
-            std::fs::write(d.join(&name), with_command_ids(&[line], 100 + n as u32)).unwrap();
-            let output = run(d, database, &["import", &name]);
+            std::fs::write(
+                d.join(&name),
+                with_command_ids(&[line], 100 + n as u32, |n| id(0xCC, n)),
+            )
+            .unwrap();
+            let output = run_on(d, database, &["import", &name]);
             assert!(!output.status.success(), "{database}: line {n} was applied");
             let said = stderr(&output);
             assert!(said.contains(&expected), "{database}: {said}");
-            assert_eq!(ok(d, database, &["verify"]), head, "{database}: the log changed");
+            assert_eq!(ok_on(d, database, &["verify"]), head, "{database}: the log changed");
         }
     }
 }

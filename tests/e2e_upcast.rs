@@ -15,21 +15,13 @@ use smes_eventlog::{
     AppendRequest, EventStore, ExpectedVersion, Metadata, NewEvent, PostgresEventStore, SqliteEventStore, StoreOptions,
     StreamName,
 };
-use support::{smes, stderr, stdout};
+use support::ok_on;
 use uuid::Uuid;
 
 const COUNTERPART: &str = "20120000-00c0-4000-8000-000000000001";
 const CONSULTATION: &str = "20120000-00c5-4000-8000-000000000001";
 const NEED: &str = "20120000-004e-4000-8000-000000000001";
 const ACTIVITY: &str = "20120000-00ac-4000-8000-000000000001";
-
-fn ok(dir: &Path, database: &str, args: &[&str]) -> String {
-    let mut all = vec!["--database", database];
-    all.extend_from_slice(args);
-    let output = smes(dir, &all);
-    assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
-    stdout(&output)
-}
 
 /// A counterpart and a held consultation, through the CLI.
 fn prepare(dir: &Path, database: &str) {
@@ -52,9 +44,9 @@ fn prepare(dir: &Path, database: &str) {
         })
         .collect();
     std::fs::write(dir.join("setup.jsonl"), file).unwrap();
-    ok(dir, database, &["init"]);
-    ok(dir, database, &["member-state", "load"]);
-    ok(dir, database, &["import", "setup.jsonl"]);
+    ok_on(dir, database, &["init"]);
+    ok_on(dir, database, &["member-state", "load"]);
+    ok_on(dir, database, &["import", "setup.jsonl"]);
 }
 
 /// Appends a version 1 `NeedIdentified`, as the code before business dates wrote it: no
@@ -102,7 +94,7 @@ fn append_version_1_need(database: &str) {
 fn check(dir: &Path, database: &str) {
     prepare(dir, database);
     append_version_1_need(database);
-    let log = ok(
+    let log = ok_on(
         dir,
         database,
         &["log", "--stream", &format!("consultation-{CONSULTATION}")],
@@ -113,7 +105,7 @@ fn check(dir: &Path, database: &str) {
         (Some("NeedIdentified"), Some(1))
     );
 
-    let register: Value = serde_json::from_str(&ok(dir, database, &["needs", "--as-of", "2012-12-31"])).unwrap();
+    let register: Value = serde_json::from_str(&ok_on(dir, database, &["needs", "--as-of", "2012-12-31"])).unwrap();
     let needs = register["needs"].as_array().unwrap();
     assert_eq!(needs.len(), 1, "{register}");
     assert_eq!(needs[0]["id"], NEED);
@@ -128,10 +120,10 @@ fn check(dir: &Path, database: &str) {
     let mut proposal = proposal;
     proposal["command_id"] = json!(Uuid::from_u128(10));
     std::fs::write(dir.join("proposal.jsonl"), format!("{proposal}\n")).unwrap();
-    ok(dir, database, &["import", "proposal.jsonl"]);
-    let history = ok(dir, database, &["history", &format!("consultation-{CONSULTATION}")]);
+    ok_on(dir, database, &["import", "proposal.jsonl"]);
+    let history = ok_on(dir, database, &["history", &format!("consultation-{CONSULTATION}")]);
     assert!(history.contains("NeedIdentified"), "{history}");
-    assert!(ok(dir, database, &["verify"]).starts_with("verified"));
+    assert!(ok_on(dir, database, &["verify"]).starts_with("verified"));
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use postgres::Database;
 use serde_json::{Value, json};
-use support::{smes, stderr, stdout};
+use support::{ok_on, run_on, stderr, stdout, with_command_ids};
 
 fn id(kind: u8, n: u32) -> String {
     format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
@@ -135,32 +135,7 @@ fn year_file() -> String {
         ),
         approve(3, "2013-05-20"),
     ];
-    with_command_ids(&lines, 0)
-}
-
-/// JSON lines with a command id each, numbered from `first`.
-fn with_command_ids(lines: &[Value], first: u32) -> String {
-    lines
-        .iter()
-        .zip(first..)
-        .map(|(line, n)| {
-            let mut line = line.clone();
-            line["command_id"] = json!(id(0xCC, n));
-            format!("{line}\n")
-        })
-        .collect()
-}
-
-fn run(dir: &Path, database: &str, args: &[&str]) -> std::process::Output {
-    let mut all = vec!["--database", database];
-    all.extend_from_slice(args);
-    smes(dir, &all)
-}
-
-fn ok(dir: &Path, database: &str, args: &[&str]) -> String {
-    let output = run(dir, database, args);
-    assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
-    stdout(&output)
+    with_command_ids(&lines, 0, |n| id(0xCC, n))
 }
 
 /// A register without its anchor: two logs written at different times differ in their record
@@ -172,7 +147,7 @@ fn without_anchor(text: &str) -> Value {
 }
 
 fn needs_as_of(dir: &Path, database: &str, date: &str) -> Value {
-    without_anchor(&ok(dir, database, &["needs", "--as-of", date]))
+    without_anchor(&ok_on(dir, database, &["needs", "--as-of", date]))
 }
 
 fn statuses(register: &Value) -> Vec<(String, String, String)> {
@@ -192,9 +167,9 @@ fn statuses(register: &Value) -> Vec<(String, String, String)> {
 
 fn imported_year(dir: &Path, database: &str) {
     std::fs::write(dir.join("2013.jsonl"), year_file()).unwrap();
-    ok(dir, database, &["init"]);
-    ok(dir, database, &["member-state", "load"]);
-    let summary = ok(dir, database, &["import", "2013.jsonl"]);
+    ok_on(dir, database, &["init"]);
+    ok_on(dir, database, &["member-state", "load"]);
+    let summary = ok_on(dir, database, &["import", "2013.jsonl"]);
     assert!(summary.contains("19 applied"), "{summary}");
 }
 
@@ -230,7 +205,7 @@ fn a_year_imported_from_a_file_reads_as_it_was_lived_on_both_backends() {
 
     // The review of the year says the same on both.
     let review = |database: &str| {
-        without_anchor(&ok(
+        without_anchor(&ok_on(
             d,
             database,
             &[
@@ -255,7 +230,7 @@ fn refused_lines_name_the_field_and_leave_the_log_as_it_was() {
     for database in ["sqlite://refused.db", postgres.url.as_str()] {
         imported_year(d, database);
         // `verify` prints the number of events and the head's hash.
-        let head = ok(d, database, &["verify"]);
+        let head = ok_on(d, database, &["verify"]);
         let refusals = [
             (
                 json!({"kind": "propose-activity", "activity": activity(9), "activity_kind": "seminar",
@@ -292,12 +267,16 @@ fn refused_lines_name_the_field_and_leave_the_log_as_it_was() {
             ),
         ];
         for (line, message) in refusals {
-            std::fs::write(d.join("bad.jsonl"), with_command_ids(std::slice::from_ref(&line), 100)).unwrap();
-            let output = run(d, database, &["import", "bad.jsonl"]);
+            std::fs::write(
+                d.join("bad.jsonl"),
+                with_command_ids(std::slice::from_ref(&line), 100, |n| id(0xCC, n)),
+            )
+            .unwrap();
+            let output = run_on(d, database, &["import", "bad.jsonl"]);
             assert!(!output.status.success(), "{line} was accepted");
             let error = stderr(&output) + &stdout(&output);
             assert!(error.contains(&message), "{line}: {error}");
-            assert_eq!(ok(d, database, &["verify"]), head, "{line} changed the log");
+            assert_eq!(ok_on(d, database, &["verify"]), head, "{line} changed the log");
         }
     }
 }

@@ -47,6 +47,36 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
 }
 
+/// Runs `smes --database DATABASE args...` in `dir`.
+#[allow(dead_code)]
+pub fn run_on(dir: &Path, database: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--database", database];
+    all.extend_from_slice(args);
+    smes(dir, &all)
+}
+
+/// Standard output of `smes --database DATABASE args...`, failing the test on a non-zero exit.
+#[allow(dead_code)]
+pub fn ok_on(dir: &Path, database: &str, args: &[&str]) -> String {
+    let output = run_on(dir, database, args);
+    assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+/// JSON lines of an import file, each given the command id `id(n)`, numbered from `first`.
+#[allow(dead_code)]
+pub fn with_command_ids(lines: &[serde_json::Value], first: u32, id: impl Fn(u32) -> String) -> String {
+    lines
+        .iter()
+        .zip(first..)
+        .map(|(line, n)| {
+            let mut line = line.clone();
+            line["command_id"] = serde_json::Value::String(id(n));
+            format!("{line}\n")
+        })
+        .collect()
+}
+
 /// The demo's focal points and actor: none of them may appear in a report, review or export.
 // Shared by several test binaries; the others do not use it.
 #[allow(dead_code)]
