@@ -25,6 +25,7 @@ pub mod error;
 pub mod format;
 pub mod index;
 pub mod options;
+pub mod page;
 pub mod publication;
 pub mod registers;
 pub mod review;

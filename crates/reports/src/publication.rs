@@ -502,9 +502,7 @@ fn document(title: &str, links: Links, depth: usize, anchor: &Anchor, body: Mark
             }
         }
     };
-    let mut text = page.into_string();
-    text.push('\n');
-    text
+    crate::page::html_text(page)
 }
 
 fn publications_list(site: &Site, links: Links) -> Markup {

@@ -59,9 +59,7 @@ pub fn render(pack: &ReviewPack, charts: &[Chart]) -> String {
             body { (fragment(pack, charts)) }
         }
     };
-    let mut text = page.into_string();
-    text.push('\n');
-    text
+    crate::page::html_text(page)
 }
 
 /// The pack's content without the page around it (from its heading to what changed), with

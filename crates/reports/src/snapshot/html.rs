@@ -38,9 +38,7 @@ pub fn render(snapshot: &Snapshot) -> String {
             body { (fragment(snapshot)) }
         }
     };
-    let mut text = page.into_string();
-    text.push('\n');
-    text
+    crate::page::html_text(page)
 }
 
 /// The snapshot's content without the page around it (from its heading to its totals), for

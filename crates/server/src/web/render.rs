@@ -30,7 +30,7 @@ pub(super) fn respond(status: StatusCode, page: Markup) -> Response {
 
 /// An HTML response of a page already rendered (the public pages, rendered by `smes-reports`).
 pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
-    let mut response = (status, without_controls(page)).into_response();
+    let mut response = (status, smes_reports::page::without_controls(page)).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -40,19 +40,6 @@ pub(super) fn respond_text(status: StatusCode, page: String) -> Response {
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
-}
-
-/// `page` with every control character other than newline and tab replaced by U+FFFD: text
-/// recorded before text fields refused them is still shown, but no control character reaches
-/// the browser (HTML does not allow them).
-fn without_controls(page: String) -> String {
-    let refused = smes_domain::values::is_refused_control;
-    if !page.contains(refused) {
-        return page;
-    }
-    page.chars()
-        .map(|character| if refused(character) { '\u{fffd}' } else { character })
-        .collect()
 }
 
 pub(super) fn layout(
@@ -378,14 +365,5 @@ mod tests {
         let noon: jiff::Timestamp = "2013-06-30T12:00:00Z".parse().unwrap();
         assert_eq!(business_time(midnight), "2013-06-30");
         assert_eq!(business_time(noon), "2013-06-30T12:00:00Z");
-    }
-
-    #[test]
-    fn control_characters_never_reach_a_page() {
-        assert_eq!(
-            without_controls("<p>Lima\u{1b}[2J\u{7}\r\u{0}</p>\n\t".to_owned()),
-            "<p>Lima\u{fffd}[2J\u{fffd}\u{fffd}\u{fffd}</p>\n\t"
-        );
-        assert_eq!(without_controls("<p>Asunción</p>".to_owned()), "<p>Asunción</p>");
     }
 }
