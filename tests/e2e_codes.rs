@@ -94,6 +94,16 @@ fn codes_are_checked_on(dir: &Path, url: &str) {
         "join-system: code `XX` is not an ISO 3166-1 alpha-2 country code",
     );
 
+    refused(
+        dir,
+        url,
+        ["request", "receive"],
+        &json!({"kind": "receive-request", "request": "7e570000-0000-4000-8000-000000000003",
+                "from": {"party": "group-of-member-states", "member_states": ["GT", "ES"]},
+                "thematic_area": "financing", "description": "Guarantee funds", "received_on": "2013-04-02"}),
+        "receive-request: from.member_states `ES` is not a Member State of SELA on 2013-04-02",
+    );
+
     // Jamaica left at a date no source gives, recorded under 30 November 2021: a member until then.
     let before = log(dir, url).len();
     for (command, subcommand) in [

@@ -111,6 +111,9 @@ pub struct HoldActivity {
     pub participants: ParticipantCounts,
     /// What it produced.
     pub outputs: Vec<Output>,
+    /// Look-up: the log's membership history; each state of the breakdown by Member State
+    /// must be a Member State on the first day the activity was held.
+    pub membership: MembershipHistory,
 }
 
 /// Calls off an activity that has not taken place.
@@ -162,6 +165,9 @@ pub struct RecordResult {
     pub by_member_state: Vec<MemberStateShare<Decimal>>,
     /// For a correction of a recorded result: what is corrected, why, and from when.
     pub correction: Option<Correction>,
+    /// Look-up: the log's membership history; each state of the breakdown by Member State
+    /// must be a Member State on the first day of the period measured.
+    pub membership: MembershipHistory,
 }
 
 /// Commands of the activity aggregate.

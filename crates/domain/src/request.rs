@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::ids::{ActivityId, NeedId, RequestId};
+use crate::membership::MembershipHistory;
 use crate::values::{MemberStateCode, ThematicArea, require_distinct, require_non_empty, require_text};
 
 /// Who asks for support.
@@ -59,6 +60,26 @@ impl RequestingParty {
     }
 }
 
+impl RequestingParty {
+    /// The Member States that ask.
+    pub fn member_states(&self) -> &[MemberStateCode] {
+        match self {
+            RequestingParty::MemberState { member_state } => std::slice::from_ref(member_state),
+            RequestingParty::GroupOfMemberStates { member_states }
+            | RequestingParty::SubregionalBody { member_states, .. } => member_states,
+        }
+    }
+
+    /// Checks that every state that asks was a Member State on `day`.
+    fn require_members(&self, membership: &MembershipHistory, day: Date) -> Result<()> {
+        let field = match self {
+            RequestingParty::MemberState { .. } => "from.member_state",
+            _ => "from.member_states",
+        };
+        membership.require_members("receive-request", field, self.member_states(), day)
+    }
+}
+
 /// What a request leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "follow_up", content = "id", rename_all = "kebab-case")]
@@ -82,6 +103,9 @@ pub struct ReceiveRequest {
     pub description: String,
     /// When it was received.
     pub received_on: Date,
+    /// Look-up: the log's membership history; each requesting state must be a Member State
+    /// on the day the request was received.
+    pub membership: MembershipHistory,
 }
 
 /// Links a request to a need or activity it led to.
@@ -214,6 +238,7 @@ impl Decider for RequestDecider {
                     });
                 }
                 receive.from.validate()?;
+                receive.from.require_members(&receive.membership, receive.received_on)?;
                 require_text("request description", &receive.description)?;
                 RequestEvent::Received(RequestReceived {
                     request: receive.request,

@@ -89,6 +89,17 @@ impl App {
         Ok(history)
     }
 
+    /// The log's membership history when a command names a Member State to check, else an
+    /// empty one (which the deciders never consult for an empty list of states), sparing
+    /// the read.
+    pub async fn membership_history_for(&self, names_member_states: bool) -> Result<MembershipHistory> {
+        if names_member_states {
+            self.membership_history().await
+        } else {
+            Ok(MembershipHistory::default())
+        }
+    }
+
     /// The outline of every activity in the log, for the duplicate rule.
     ///
     /// A scan of the whole log, folding every `activity-` stream: its cost grows with the log.

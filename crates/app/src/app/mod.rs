@@ -343,6 +343,9 @@ impl App {
                         held: hold.held,
                         participants: hold.participants.clone(),
                         outputs: hold.outputs.clone(),
+                        membership: self
+                            .membership_history_for(!hold.participants.by_member_state.is_empty())
+                            .await?,
                     }),
                 )
                 .await
@@ -425,15 +428,22 @@ impl App {
                 .await
             }
             AppCommand::ValueInKindContribution(value) => {
+                let contributor = value.contributor()?;
                 self.execute::<InKindContributionDecider>(
                     context,
                     InKindContributionCommand::Value(funding::ValueInKindContribution {
                         contribution: value.contribution,
                         activity: value.activity,
-                        contributor: value.contributor()?,
+                        contributor,
                         what: value.what.clone(),
                         value: value.value.clone(),
                         valued_on: value.valued_on,
+                        membership: self
+                            .membership_history_for(matches!(
+                                contributor,
+                                funding::InKindContributor::MemberState { .. }
+                            ))
+                            .await?,
                     }),
                 )
                 .await
@@ -516,6 +526,7 @@ impl App {
                         thematic_area: receive.thematic_area,
                         description: receive.description.clone(),
                         received_on: receive.received_on,
+                        membership: self.membership_history().await?,
                     }),
                 )
                 .await
@@ -603,6 +614,7 @@ impl App {
                         by_sex: record.by_sex.clone(),
                         by_member_state: record.by_member_state.clone(),
                         correction: record.correction.clone(),
+                        membership: self.membership_history_for(!record.by_member_state.is_empty()).await?,
                     }),
                 )
                 .await

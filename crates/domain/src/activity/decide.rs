@@ -146,6 +146,18 @@ fn decide_hold(state: &Activity, hold: &HoldActivity) -> Result<ActivityEvent> {
         });
     }
     hold.participants.validate(hold.activity)?;
+    let states: Vec<MemberStateCode> = hold
+        .participants
+        .by_member_state
+        .iter()
+        .map(|share| share.member_state)
+        .collect();
+    hold.membership.require_members(
+        "hold-activity",
+        "participants.by_member_state",
+        &states,
+        hold.held.start(),
+    )?;
     for output in &hold.outputs {
         output.validate()?;
     }
@@ -201,6 +213,14 @@ fn decide_result(state: &Activity, record_result: &RecordResult) -> Result<Activ
         &record_result.by_sex,
         &record_result.by_member_state,
     )?;
+    let states: Vec<MemberStateCode> = record_result
+        .by_member_state
+        .iter()
+        .map(|share| share.member_state)
+        .collect();
+    record_result
+        .membership
+        .require_members("record-result", "by_member_state", &states, period.start())?;
     let already_recorded = record.results.contains(&(indicator, period));
     match &record_result.correction {
         None if already_recorded => Err(DomainError::ResultAlreadyRecorded {

@@ -167,6 +167,7 @@ fn hold(participants: ParticipantCounts, outputs: Vec<Output>) -> ActivityComman
         held: may_2013(),
         participants,
         outputs,
+        membership: members(),
     })
 }
 
@@ -508,4 +509,29 @@ fn an_activity_is_rescheduled_only_to_dates_when_its_host_is_a_member_state() {
             .starts_with("reschedule-activity: host `CR` is not a Member State of SELA on 2018-03-01"),
         "{refused}"
     );
+}
+
+#[test]
+fn participants_by_member_state_come_from_member_states_on_the_day_held() {
+    let mut from_abroad = participants();
+    from_abroad.by_member_state[1].member_state = state("ES");
+    let refused = ActivityDecider::given([proposed(), approved()])
+        .when(hold(from_abroad, vec![report()]))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("hold-activity: participants.by_member_state `ES` is not a Member State of SELA on 2013-05-"),
+        "{refused}"
+    );
+    // Counts by sex alone need no membership history.
+    let mut by_sex_alone = participants();
+    by_sex_alone.by_member_state.clear();
+    let ActivityCommand::Hold(mut command) = hold(by_sex_alone, vec![report()]) else {
+        unreachable!()
+    };
+    command.membership = crate::membership::MembershipHistory::default();
+    ActivityDecider::given([proposed(), approved()])
+        .when(ActivityCommand::Hold(command))
+        .then_accepted();
 }

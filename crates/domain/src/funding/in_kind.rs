@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::ids::{ActivityId, ContributionId, CooperationSourceId, CounterpartId};
+use crate::membership::MembershipHistory;
 use crate::values::{Correction, MemberStateCode, Money, require_text};
 
 /// Who gives an in-kind contribution: a Member State (usually the host) or an organisation in
@@ -60,6 +61,9 @@ pub struct ValueInKindContribution {
     pub value: Money,
     /// When it was valued.
     pub valued_on: Date,
+    /// Look-up: the log's membership history; a Member State that gives must be one on the
+    /// day the contribution was valued.
+    pub membership: MembershipHistory,
 }
 
 /// Corrects the value of an in-kind contribution.
@@ -156,6 +160,14 @@ impl Decider for InKindContributionDecider {
                     });
                 }
                 require_text("in-kind contribution description", &value.what)?;
+                if let InKindContributor::MemberState { member_state } = value.contributor {
+                    value.membership.require_member(
+                        "value-in-kind-contribution",
+                        "contributor.member_state",
+                        member_state,
+                        value.valued_on,
+                    )?;
+                }
                 InKindContributionEvent::Valued(InKindContributionValued {
                     contribution: value.contribution,
                     activity: value.activity,

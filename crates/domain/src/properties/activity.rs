@@ -152,6 +152,7 @@ fn hold() -> impl Strategy<Value = ActivityCommand> {
                     title: "Opening session".to_owned(),
                     link: "https://www.sela.org/pymes/video".to_owned(),
                 }],
+                membership: members(),
             })
         })
 }
@@ -227,6 +228,7 @@ fn other_steps() -> impl Strategy<Value = ActivityCommand> {
                     reason,
                     effective_from: period.start(),
                 }),
+                membership: members(),
             })
         });
     prop_oneof![1 => reschedule, 1 => cancel, 2 => define, 4 => record]

@@ -110,6 +110,7 @@ fn request_command() -> impl Strategy<Value = RequestCommand> {
                 thematic_area,
                 description,
                 received_on,
+                membership: members(),
             })
         },
     );

@@ -108,6 +108,7 @@ fn in_kind_command() -> impl Strategy<Value = InKindContributionCommand> {
                 what,
                 value,
                 valued_on,
+                membership: members(),
             })
         });
     let revalue = (pick(), any_money(), text(), any_day()).prop_map(|(id, value, reason, from)| {

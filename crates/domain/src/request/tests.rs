@@ -20,6 +20,7 @@ fn receive(from: RequestingParty) -> RequestCommand {
         thematic_area: ThematicArea::BilateralTechnicalAssistance,
         description: "support for national SME incubation programmes".to_owned(),
         received_on: day(2013, 4, 2),
+        membership: members(),
     })
 }
 
@@ -154,4 +155,31 @@ fn a_request_closes_once_with_an_outcome() {
             record: format!("request {}", request_id()),
             since: day(2013, 4, 2),
         });
+}
+
+#[test]
+fn every_requesting_state_is_a_member_state_on_the_day_received() {
+    let refused = RequestDecider::given([])
+        .when(receive(RequestingParty::SubregionalBody {
+            name: "CARICOM".to_owned(),
+            member_states: vec![state("BB"), state("US")],
+        }))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("receive-request: from.member_states `US` is not a Member State of SELA on 2013-04-02"),
+        "{refused}"
+    );
+    let refused = RequestDecider::given([])
+        .when(receive(RequestingParty::MemberState {
+            member_state: state("CA"),
+        }))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("receive-request: from.member_state `CA`"),
+        "{refused}"
+    );
 }

@@ -65,6 +65,7 @@ fn record(value: i64, correction: Option<Correction>) -> RecordResult {
         by_sex: by_sex(31, value - 31),
         by_member_state: by_state(40, value - 40),
         correction,
+        membership: members(),
     }
 }
 
@@ -239,4 +240,19 @@ fn each_member_state_appears_once_in_a_breakdown() {
             field: "result by member state",
             value: "PE".to_owned(),
         });
+}
+
+#[test]
+fn a_result_by_member_state_names_member_states_only() {
+    let mut command = record(58, None);
+    command.by_member_state[1].member_state = state("US");
+    let refused = ActivityDecider::given(held_history())
+        .when(ActivityCommand::RecordResult(command))
+        .then_refused();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("record-result: by_member_state `US` is not a Member State of SELA on 2013-05-"),
+        "{refused}"
+    );
 }

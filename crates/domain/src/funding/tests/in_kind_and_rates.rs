@@ -22,6 +22,7 @@ fn value(what: &str) -> InKindContributionCommand {
         what: what.to_owned(),
         value: money(8_000, "USD"),
         valued_on: day(2013, 5, 22),
+        membership: members(),
     })
 }
 
@@ -114,6 +115,25 @@ fn an_organisation_gives_in_kind_under_its_own_name() {
     assert_eq!(bank.to_string(), format!("counterpart {}", counterpart_id(4)));
     let source = InKindContributor::CooperationSource { id: source_id(5) };
     assert_eq!(source.to_string(), format!("cooperation source {}", source_id(5)));
+}
+
+#[test]
+fn a_member_state_gives_in_kind_only_while_it_is_one() {
+    let InKindContributionCommand::Value(mut command) = value("venue") else {
+        unreachable!("value() values")
+    };
+    command.contributor = InKindContributor::MemberState {
+        member_state: state("US"),
+    };
+    let refused = InKindContributionDecider::given([])
+        .when(InKindContributionCommand::Value(command))
+        .then_refused();
+    assert!(
+        refused.to_string().starts_with(
+            "value-in-kind-contribution: contributor.member_state `US` is not a Member State of SELA on 2013-05-22"
+        ),
+        "{refused}"
+    );
 }
 
 fn bolivar_rate(date: jiff::civil::Date, per_unit: i64, source: &str) -> ExchangeRate {

@@ -296,6 +296,7 @@ impl World {
                         by_member_state,
                     },
                     outputs,
+                    membership: self.membership.clone(),
                 });
                 if activity_command(file, emitter, command, Context::secretariat()).is_none() {
                     return follow_ups;
@@ -358,6 +359,7 @@ impl World {
                         value: Decimal::from(value),
                     }],
                     correction,
+                    membership: self.membership.clone(),
                 });
                 let context = if correcting {
                     Context::secretariat().because("recounted").correcting()
@@ -520,6 +522,7 @@ impl World {
                     what: "venue, interpretation and local transport".to_owned(),
                     value: money(Decimal::from(rng.between(2, 40) * 500), usd(), today),
                     valued_on: today,
+                    membership: self.membership.clone(),
                 });
                 if let Some(position) = emitter.decide::<InKindContributionDecider>(
                     &mut state,

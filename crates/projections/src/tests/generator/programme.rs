@@ -127,6 +127,7 @@ impl World {
                     }],
                 },
                 outputs: Vec::new(),
+                membership: self.membership.clone(),
             }),
             13 => ActivityCommand::Cancel(CancelActivity {
                 activity: activity_id,
@@ -172,6 +173,7 @@ impl World {
                     by_sex: Vec::new(),
                     by_member_state: Vec::new(),
                     correction,
+                    membership: self.membership.clone(),
                 })
             }
         };
@@ -300,6 +302,7 @@ impl World {
                     what: "venue".to_owned(),
                     value: self.money(value, Currency::new("VEF").unwrap()),
                     valued_on: today,
+                    membership: self.membership.clone(),
                 }),
             );
             self.contributions.insert(contribution, (state, position));
