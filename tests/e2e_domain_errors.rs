@@ -75,6 +75,7 @@ fn subcommand(kind: &str) -> [&'static str; 2] {
         "register-cooperation-source" => ["cooperation-source", "register"],
         "request-assistance" => ["cooperation-source", "request-assistance"],
         "answer-assistance-request" => ["cooperation-source", "answer"],
+        "link-organisation" => ["organisation", "link"],
         "schedule-consultation" => ["consultation", "schedule"],
         "hold-consultation" => ["consultation", "hold"],
         "evaluate-achievements" => ["consultation", "evaluate"],
@@ -145,6 +146,8 @@ fn setup() -> Vec<Value> {
         json!({"kind": "close-review", "review": new_id(9), "closed_on": "2013-01-31"}),
         json!({"kind": "join-system", "code": "CR", "name": "Costa Rica", "joined_on": "2030-01-01",
                "source": "a test of dated changes"}),
+        json!({"kind": "link-organisation", "counterpart": counterpart(1), "cooperation_source": source(1),
+               "linked_on": "2013-06-01"}),
     ]
 }
 
@@ -718,6 +721,35 @@ fn cases(a2_first_event: &str) -> Vec<Case> {
              "request": new_id(5), "answer": "granted", "note": "x", "answered_on": "2013-06-01"}),
             format!("request {} was already answered", new_id(5)),
         ),
+        case(
+            "CooperationSourceAlreadyLinked",
+            json!({"kind": "link-organisation", "counterpart": counterpart(2), "cooperation_source": source(1),
+             "linked_on": "2013-07-01"}),
+            format!(
+                "cooperation source {} is already the cooperation-source role of counterpart {}",
+                source(1),
+                counterpart(1)
+            ),
+        ),
+        case(
+            "CounterpartAlreadyCooperationSource",
+            json!({"kind": "register-cooperation-source", "cooperation_source": new_id(44), "source_kind": "regional",
+             "counterpart": counterpart(1), "registered_on": "2013-07-01"}),
+            format!(
+                "counterpart {} already holds the cooperation-source role, as cooperation source {}",
+                counterpart(1),
+                source(1)
+            ),
+        ),
+        case(
+            "OrganisationNameDiffers",
+            json!({"kind": "register-cooperation-source", "cooperation_source": new_id(45), "name": "x",
+             "source_kind": "regional", "counterpart": counterpart(2), "registered_on": "2013-07-01"}),
+            format!(
+                "register-cooperation-source: name `x` is not the name of counterpart {}",
+                counterpart(2)
+            ),
+        ),
         // Requests.
         case(
             "RequestAlreadyReceived",
@@ -850,6 +882,9 @@ fn variant_name(error: &DomainError) -> &'static str {
         DomainError::AssistanceRequestAlreadyMade { .. } => "AssistanceRequestAlreadyMade",
         DomainError::AssistanceRequestNotFound { .. } => "AssistanceRequestNotFound",
         DomainError::AssistanceRequestAlreadyAnswered { .. } => "AssistanceRequestAlreadyAnswered",
+        DomainError::CooperationSourceAlreadyLinked { .. } => "CooperationSourceAlreadyLinked",
+        DomainError::CounterpartAlreadyCooperationSource { .. } => "CounterpartAlreadyCooperationSource",
+        DomainError::OrganisationNameDiffers { .. } => "OrganisationNameDiffers",
         DomainError::PersonAlreadyForgotten { .. } => "PersonAlreadyForgotten",
         DomainError::RequestAlreadyReceived { .. } => "RequestAlreadyReceived",
         DomainError::RequestNotReceived { .. } => "RequestNotReceived",

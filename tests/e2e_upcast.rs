@@ -1,7 +1,9 @@
 //! Events written before they had a business date of their own keep reading, on SQLite and
 //! PostgreSQL: a `NeedIdentified` of schema version 1 (no `identified_on`), stored as the
 //! earlier code stored it, reads with the date it was filed under in the needs register, can be
-//! answered by a new proposal, and the log still verifies.
+//! answered by a new proposal, and the log still verifies. A `CooperationSourceRegistered` of
+//! version 1 (no country, no counterpart) reads as a source of no country registered on its own,
+//! and can then be linked to the counterpart of the same organisation.
 
 #[path = "support/postgres.rs"]
 mod postgres;
@@ -89,6 +91,95 @@ fn append_version_1_need(database: &str) {
             .await
             .unwrap();
     });
+}
+
+const SOURCE: &str = "20120000-005c-4000-8000-000000000001";
+
+/// Appends a version 1 `CooperationSourceRegistered`, as the code before organisations had roles
+/// wrote it.
+fn append_version_1_source(database: &str) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store: Box<dyn EventStore> = if database.starts_with("postgres://") {
+            Box::new(
+                PostgresEventStore::open(database, StoreOptions::default())
+                    .await
+                    .unwrap(),
+            )
+        } else {
+            Box::new(SqliteEventStore::open(database, StoreOptions::default()).await.unwrap())
+        };
+        let payload = json!({
+            "cooperation_source": SOURCE, "kind": "regional", "name": "Corporación Financiera de Desarrollo",
+            "registered_on": "2012-12-01",
+        });
+        let mut metadata = Metadata::new("actor-0001", "secretariat", "import");
+        metadata.command_id = Some(Uuid::from_u128(0x2013));
+        store
+            .append(AppendRequest::new(
+                StreamName::new(format!("cooperation-source-{SOURCE}")).unwrap(),
+                ExpectedVersion::Exact(0),
+                vec![NewEvent::new(
+                    "CooperationSourceRegistered",
+                    1,
+                    serde_json::to_string(&payload).unwrap(),
+                    "2012-12-01T00:00:00Z".parse().unwrap(),
+                )],
+                metadata,
+            ))
+            .await
+            .unwrap();
+    });
+}
+
+fn check_source(dir: &Path, database: &str) {
+    prepare(dir, database);
+    append_version_1_source(database);
+    let listed: Value = serde_json::from_str(&ok_on(dir, database, &["counterparts"])).unwrap();
+    assert_eq!(
+        listed["cooperation_sources"],
+        json!([{"id": SOURCE, "name": "Corporación Financiera de Desarrollo", "kind": "regional", "country": null,
+                "registered_on": "2012-12-01", "counterpart": null, "linked_on": null}])
+    );
+    // The old registration is linked like any other: the app reads its shape.
+    ok_on(
+        dir,
+        database,
+        &[
+            "organisation",
+            "link",
+            "--counterpart",
+            COUNTERPART,
+            "--cooperation-source",
+            SOURCE,
+            "--linked-on",
+            "2013-01-10",
+        ],
+    );
+    let listed: Value = serde_json::from_str(&ok_on(dir, database, &["counterparts"])).unwrap();
+    assert_eq!(
+        listed["counterparts"][0]["roles"],
+        "counterpart since 2012-11-05; cooperation source since 2012-12-01"
+    );
+    assert_eq!(listed["cooperation_sources"][0]["counterpart"], COUNTERPART);
+    assert!(ok_on(dir, database, &["verify"]).starts_with("verified"));
+}
+
+#[test]
+fn a_version_1_cooperation_source_reads_with_no_country_and_links_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("source.db").display());
+    check_source(dir.path(), &url);
+}
+
+#[test]
+fn a_version_1_cooperation_source_reads_with_no_country_and_links_on_postgres() {
+    let database = Database::fresh();
+    let dir = tempfile::tempdir().unwrap();
+    check_source(dir.path(), &database.url);
 }
 
 fn check(dir: &Path, database: &str) {

@@ -114,11 +114,13 @@ pub enum AppCommand {
     RecordExpenditure(RecordExpenditure),
     /// Corrects the value of an in-kind contribution, naming the event corrected.
     RevalueInKindContribution(RevalueInKindContribution),
+    /// Ties a cooperation source to the counterpart registration of the same organisation.
+    LinkOrganisation(LinkOrganisation),
 }
 
 impl AppCommand {
     /// Every command's `kind`, in the order of the variants.
-    pub const KINDS: [&'static str; 40] = [
+    pub const KINDS: [&'static str; 41] = [
         "join-system",
         "leave-system",
         "open-work-programme",
@@ -159,6 +161,7 @@ impl AppCommand {
         "record-disbursement",
         "record-expenditure",
         "revalue-in-kind-contribution",
+        "link-organisation",
     ];
 
     /// The command's `kind`, as written in files.
@@ -204,6 +207,7 @@ impl AppCommand {
             AppCommand::RecordDisbursement(_) => "record-disbursement",
             AppCommand::RecordExpenditure(_) => "record-expenditure",
             AppCommand::RevalueInKindContribution(_) => "revalue-in-kind-contribution",
+            AppCommand::LinkOrganisation(_) => "link-organisation",
         }
     }
 
@@ -259,6 +263,7 @@ impl AppCommand {
             "record-disbursement" => AppCommand::RecordDisbursement(reading::fields(kind, fields)?),
             "record-expenditure" => AppCommand::RecordExpenditure(reading::fields(kind, fields)?),
             "revalue-in-kind-contribution" => AppCommand::RevalueInKindContribution(reading::fields(kind, fields)?),
+            "link-organisation" => AppCommand::LinkOrganisation(reading::fields(kind, fields)?),
             _ => {
                 return Err(LineError::of(
                     "kind",
@@ -387,12 +392,38 @@ pub struct WithdrawCounterpart {
 pub struct RegisterCooperationSource {
     /// The source's id.
     pub cooperation_source: CooperationSourceId,
-    /// Its name.
-    pub name: String,
+    /// Its name; may be left out when `counterpart` is given (the counterpart's name is taken),
+    /// and must then be the counterpart's name if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// International, regional, subregional, bilateral or local.
     pub source_kind: CooperationSourceKind,
+    /// The country it belongs to: any ISO 3166-1 alpha-2 code, or none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<MemberStateCode>,
+    /// The counterpart whose organisation takes the cooperation-source role, when the source
+    /// is an organisation already registered as a counterpart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<CounterpartId>,
     /// When it was registered.
     pub registered_on: Date,
+}
+
+/// See [`AppCommand::LinkOrganisation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOrganisation {
+    /// The counterpart registration, which stays the organisation.
+    pub counterpart: CounterpartId,
+    /// The cooperation source registered on its own, which becomes the organisation's
+    /// cooperation-source role.
+    pub cooperation_source: CooperationSourceId,
+    /// From when the two are known to be one organisation: the day it is recorded unless given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_on: Option<Date>,
+    /// Why they are one organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// See [`AppCommand::ScheduleConsultation`].

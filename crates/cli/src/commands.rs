@@ -41,6 +41,9 @@ pub enum DomainCommand {
     /// Cooperation sources: register, request-assistance, answer.
     #[command(subcommand)]
     CooperationSource(CooperationSourceCommand),
+    /// Organisations that are both counterpart and cooperation source: link.
+    #[command(subcommand)]
+    Organisation(OrganisationCommand),
     /// Consultations: schedule, hold, evaluate, close.
     #[command(subcommand)]
     Consultation(ConsultationCommand),
@@ -92,6 +95,7 @@ impl DomainCommand {
             DomainCommand::WorkProgramme(command) => Invocation::work_programme(command),
             DomainCommand::Counterpart(command) => Invocation::counterpart(command, app),
             DomainCommand::CooperationSource(command) => Invocation::cooperation_source(command),
+            DomainCommand::Organisation(command) => Invocation::organisation(command),
             DomainCommand::Consultation(command) => Invocation::consultation(command),
             DomainCommand::Need(command) => Invocation::need(command, app),
             DomainCommand::Activity(command) => Invocation::activity(command),
@@ -336,6 +340,35 @@ pub enum CooperationSourceCommand {
     Answer(CommandArgs),
 }
 
+/// `smes organisation ...`
+#[derive(Debug, Subcommand)]
+pub enum OrganisationCommand {
+    /// Tie a cooperation source registered on its own to the counterpart registration of the
+    /// same organisation; the counterpart stays the organisation, the source becomes its
+    /// cooperation-source role.
+    Link(LinkOrganisationArgs),
+}
+
+/// Flags of `smes organisation link`.
+#[derive(Debug, Args)]
+pub struct LinkOrganisationArgs {
+    #[command(flatten)]
+    common: CommandArgs,
+    /// The counterpart registration.
+    #[arg(long, value_parser = flags::id("link-organisation"))]
+    counterpart: Option<Uuid>,
+    /// The cooperation source registration.
+    #[arg(long, value_parser = flags::id("link-organisation"))]
+    cooperation_source: Option<Uuid>,
+    /// From when the two are known to be one organisation (YYYY-MM-DD): the day it is recorded
+    /// unless given.
+    #[arg(long, value_parser = flags::date("link-organisation"))]
+    linked_on: Option<String>,
+    /// Why they are one organisation (kept in the event).
+    #[arg(long)]
+    reason: Option<String>,
+}
+
 /// `smes offer ...`
 #[derive(Debug, Subcommand)]
 pub enum OfferCommand {
@@ -577,6 +610,21 @@ impl<'a> Invocation<'a> {
             CooperationSourceCommand::Register(common) => Self::plain("register-cooperation-source", common),
             CooperationSourceCommand::RequestAssistance(common) => Self::plain("request-assistance", common),
             CooperationSourceCommand::Answer(common) => Self::plain("answer-assistance-request", common),
+        }
+    }
+
+    /// `smes organisation ...`
+    pub fn organisation(command: &'a OrganisationCommand) -> Self {
+        match command {
+            OrganisationCommand::Link(args) => {
+                let mut invocation = Self::plain("link-organisation", &args.common);
+                let fields = &mut invocation.fields;
+                set(fields, "counterpart", text(&args.counterpart));
+                set(fields, "cooperation_source", text(&args.cooperation_source));
+                set(fields, "linked_on", text(&args.linked_on));
+                set(fields, "reason", text(&args.reason));
+                invocation
+            }
         }
     }
 

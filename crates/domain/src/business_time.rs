@@ -126,6 +126,7 @@ impl OccurredOn for CooperationSourceEvent {
             CooperationSourceEvent::Registered(event) => event.registered_on,
             CooperationSourceEvent::AssistanceRequested(event) => event.requested_on,
             CooperationSourceEvent::AssistanceRequestAnswered(event) => event.answered_on,
+            CooperationSourceEvent::LinkedToCounterpart(event) => event.linked_on,
         })
     }
 }

@@ -655,6 +655,43 @@ pub enum DomainError {
         /// The cooperation source.
         cooperation_source: CooperationSourceId,
     },
+    /// A cooperation source linked to a counterpart a second time (a link is never replaced).
+    #[error(
+        "cooperation source {cooperation_source} is already the cooperation-source role of counterpart {counterpart}; \
+         a link is not replaced"
+    )]
+    CooperationSourceAlreadyLinked {
+        /// The cooperation source.
+        cooperation_source: CooperationSourceId,
+        /// The counterpart it is linked to.
+        counterpart: CounterpartId,
+    },
+    /// A counterpart's organisation given a second cooperation-source role.
+    #[error(
+        "counterpart {counterpart} already holds the cooperation-source role, as cooperation source \
+         {cooperation_source}; an organisation is a cooperation source once"
+    )]
+    CounterpartAlreadyCooperationSource {
+        /// The counterpart.
+        counterpart: CounterpartId,
+        /// The cooperation source that holds its role.
+        cooperation_source: CooperationSourceId,
+    },
+    /// A source registered as a counterpart's organisation under another name.
+    #[error(
+        "{command}: name `{given}` is not the name of counterpart {counterpart} (`{registered}`); leave name out \
+         to take the counterpart's name, or correct the counterpart's details first"
+    )]
+    OrganisationNameDiffers {
+        /// The command's kind.
+        command: &'static str,
+        /// The counterpart named.
+        counterpart: CounterpartId,
+        /// The name given.
+        given: String,
+        /// The counterpart's name.
+        registered: String,
+    },
     /// A request for assistance made twice.
     #[error("cooperation source {cooperation_source}: request {request} was already made")]
     AssistanceRequestAlreadyMade {

@@ -1,5 +1,10 @@
-//! The counterpart directory: counterparts by Member State and thematic area, and each Member
-//! State's membership history.
+//! The counterpart directory: counterparts by Member State and thematic area, the cooperation
+//! sources with the counterpart whose organisation each is, and each Member State's membership
+//! history.
+//!
+//! An organisation is registered once: a counterpart whose organisation is also a cooperation
+//! source (a registration naming it, or a later link) is one organisation with two roles, each
+//! with its date ([`CounterpartDirectory::cooperation_source_of`]).
 //!
 //! Focal points are personal data: the directory keeps only the reference of the sealed
 //! envelope (whose person and which key), never the ciphertext, and decrypts nothing. A
@@ -12,11 +17,12 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use smes_domain::cooperation_source::CooperationSourceEvent;
 use smes_domain::counterpart::{CounterpartDetails, CounterpartEvent};
-use smes_domain::ids::{CounterpartId, PersonId};
+use smes_domain::ids::{CooperationSourceId, CounterpartId, PersonId};
 use smes_domain::member_state::MemberStateEvent;
 use smes_domain::personal_data::SealedPersonalData;
-use smes_domain::values::{CounterpartKind, MemberStateCode, ThematicArea};
+use smes_domain::values::{CooperationSourceKind, CounterpartKind, MemberStateCode, ThematicArea};
 
 use crate::activities::CorrectionNote;
 use crate::envelope::{DomainEvent, Envelope};
@@ -81,6 +87,24 @@ pub struct CounterpartEntry {
     pub corrections: Vec<CorrectionNote>,
 }
 
+/// One cooperation source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    /// Its name as registered.
+    pub name: String,
+    /// Its reach.
+    pub kind: CooperationSourceKind,
+    /// The country it belongs to, if any.
+    pub country: Option<MemberStateCode>,
+    /// When it was registered: the day its organisation became a cooperation source.
+    pub registered_on: Date,
+    /// The counterpart whose organisation it is, if tied to one.
+    pub counterpart: Option<CounterpartId>,
+    /// When it was linked to that counterpart, for a source registered on its own and linked
+    /// later (`None` when the registration named the counterpart).
+    pub linked_on: Option<Date>,
+}
+
 /// One change of a state's membership.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembershipChange {
@@ -129,6 +153,9 @@ pub struct CounterpartDirectory {
     pub counterparts: BTreeMap<CounterpartId, CounterpartEntry>,
     /// The Member States, by code.
     pub member_states: BTreeMap<MemberStateCode, MemberStateEntry>,
+    /// The cooperation sources, by id.
+    #[serde(default)]
+    pub sources: BTreeMap<CooperationSourceId, SourceEntry>,
 }
 
 impl Projection for CounterpartDirectory {
@@ -136,6 +163,7 @@ impl Projection for CounterpartDirectory {
         match &envelope.event {
             DomainEvent::Counterpart(event) => self.apply_counterpart(envelope, event),
             DomainEvent::MemberState(event) => self.apply_member_state(envelope, event),
+            DomainEvent::CooperationSource(event) => self.apply_cooperation_source(event),
             _ => {}
         }
     }
@@ -166,6 +194,44 @@ impl CounterpartDirectory {
                     Some((withdrew.withdrew_on, withdrew.reason.clone()));
             }
         }
+    }
+
+    fn apply_cooperation_source(&mut self, event: &CooperationSourceEvent) {
+        match event {
+            CooperationSourceEvent::Registered(registered) => {
+                self.sources
+                    .entry(registered.cooperation_source)
+                    .or_insert_with(|| SourceEntry {
+                        name: registered.name.clone(),
+                        kind: registered.kind,
+                        country: registered.country,
+                        registered_on: registered.registered_on,
+                        counterpart: registered.counterpart,
+                        linked_on: None,
+                    });
+            }
+            CooperationSourceEvent::LinkedToCounterpart(linked) => {
+                // A link of a source whose registration is outside the cut waits for it: the
+                // role's date is the registration's.
+                if let Some(source) = self.sources.get_mut(&linked.cooperation_source)
+                    && source.counterpart.is_none()
+                {
+                    source.counterpart = Some(linked.counterpart);
+                    source.linked_on = Some(linked.linked_on);
+                }
+            }
+            CooperationSourceEvent::AssistanceRequested(_) | CooperationSourceEvent::AssistanceRequestAnswered(_) => {}
+        }
+    }
+
+    /// The cooperation source that holds a counterpart's cooperation-source role, if one does:
+    /// the earliest registered (then the smallest id) should the log hold more than one.
+    pub fn cooperation_source_of(&self, counterpart: CounterpartId) -> Option<(CooperationSourceId, &SourceEntry)> {
+        self.sources
+            .iter()
+            .filter(|(_, source)| source.counterpart == Some(counterpart))
+            .min_by_key(|(id, source)| (source.registered_on, **id))
+            .map(|(id, source)| (*id, source))
     }
 
     fn apply_member_state(&mut self, envelope: &Envelope, event: &MemberStateEvent) {

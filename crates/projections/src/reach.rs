@@ -15,7 +15,8 @@
 //! consultation's stream), `decision-<reference>`, and the lists [`YEARS`] (every work
 //! programme's stream), [`COUNTRIES`] (every Member State named as a member or a host) and
 //! [`PROGRAMME`] (the small streams every view names things from: Member States, cooperation
-//! sources, exchange rates).
+//! sources, exchange rates; a cooperation source that is a counterpart's organisation leads on
+//! to the counterpart, which names it).
 //!
 //! The walk is the fold's own dependency structure written out; the property tests of the
 //! reports check it, on logs with back-dated events and corrections, by comparing every
@@ -26,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use smes_domain::Decider;
 use smes_domain::activity::{ActivityDecider, ActivityEvent, Proposer};
 use smes_domain::consultation::{ConsultationDecider, ConsultationEvent};
+use smes_domain::cooperation_source::CooperationSourceDecider;
 use smes_domain::counterpart::CounterpartDecider;
 use smes_domain::funding::{InKindContributionDecider, InKindContributionEvent, OfferDecider, OfferEvent, OfferSource};
 use smes_domain::ids::{ActivityId, CounterpartId, NeedId};
@@ -51,6 +53,7 @@ const OFFER: &str = "offer-";
 const CONTRIBUTION: &str = "in-kind-contribution-";
 const WORK_PROGRAMME: &str = "work-programme-";
 const MEMBER_STATE: &str = "member-state-";
+const COOPERATION_SOURCE: &str = "cooperation-source-";
 
 /// The node of a need.
 pub fn need_node(need: NeedId) -> String {
@@ -82,7 +85,7 @@ fn counterpart(id: CounterpartId) -> String {
 
 /// The stored event types whose events may assert links: every other event asserts none, so
 /// building the index decodes only these (a property test holds [`links`] to this list).
-pub const LINKING_EVENT_TYPES: [&str; 16] = [
+pub const LINKING_EVENT_TYPES: [&str; 17] = [
     "ActivityProposed",
     "ActivityDuplicateWarningOverridden",
     "ActivityApproved",
@@ -97,6 +100,7 @@ pub const LINKING_EVENT_TYPES: [&str; 16] = [
     "MemberStateLeft",
     "ExchangeRateRecorded",
     "CooperationSourceRegistered",
+    "CooperationSourceLinkedToCounterpart",
     "AssistanceRequested",
     "AssistanceRequestAnswered",
 ];
@@ -153,8 +157,18 @@ pub fn links(envelope: &Envelope, mut emit: impl FnMut(String, String)) {
                 both(COUNTRIES.to_owned(), member_state_stream(joined.code));
             }
         }
-        DomainEvent::ExchangeRate(_) | DomainEvent::CooperationSource(_) => {
+        DomainEvent::ExchangeRate(_) => {
             both(PROGRAMME.to_owned(), envelope.stream.clone());
+        }
+        DomainEvent::CooperationSource(event) => {
+            both(PROGRAMME.to_owned(), envelope.stream.clone());
+            // A source that is a counterpart's organisation is named by the counterpart.
+            if let Some(organisation) = event.counterpart() {
+                both(
+                    CooperationSourceDecider::stream_name(&event.cooperation_source()),
+                    counterpart(organisation),
+                );
+            }
         }
         _ => {}
     }
@@ -197,6 +211,8 @@ enum Role {
     NamedOffer,
     /// The streams every view names things from.
     Programme,
+    /// A cooperation source named in a view: by its counterpart, when it is one's organisation.
+    NamedSource,
     /// An activity's whole chain: needs, consultations, counterparts, funding, overrides.
     Activity,
     /// A need's identification, consultation and raisers.
@@ -218,8 +234,9 @@ impl Role {
         match (self, kind) {
             (Role::Year, Kind::Activity) => Some(Step::Visit(Role::FundedActivity)),
             (Role::FundedActivity, Kind::Offer) => Some(Step::Visit(Role::NamedOffer)),
+            (Role::Programme, Kind::CooperationSource) => Some(Step::Visit(Role::NamedSource)),
             (Role::FundedActivity, Kind::Contribution | Kind::Counterpart)
-            | (Role::NamedOffer, Kind::Counterpart)
+            | (Role::NamedOffer | Role::NamedSource, Kind::Counterpart)
             | (Role::Programme, _)
             | (Role::Activity, Kind::Offer | Kind::Contribution | Kind::Counterpart | Kind::Activity)
             | (Role::Need | Role::NeedAndAnswers | Role::Consultation, Kind::Counterpart)
@@ -255,6 +272,7 @@ enum Kind {
     Offer,
     Contribution,
     WorkProgramme,
+    CooperationSource,
     Other,
 }
 
@@ -268,6 +286,7 @@ impl Kind {
             (OFFER, Kind::Offer),
             (CONTRIBUTION, Kind::Contribution),
             (WORK_PROGRAMME, Kind::WorkProgramme),
+            (COOPERATION_SOURCE, Kind::CooperationSource),
         ]
         .into_iter()
         .find(|(prefix, _)| node.starts_with(prefix))

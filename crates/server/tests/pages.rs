@@ -888,3 +888,51 @@ async fn the_public_pages_need_no_session_and_refuse_unknown_publications() {
         .replace(anchor["tree_root"].as_str().unwrap(), "[tree root]");
     insta::assert_snapshot!("public_snapshot", text.replace("><", ">\n<"));
 }
+
+#[tokio::test]
+async fn the_directory_page_lists_an_organisation_once_with_its_roles_and_the_sources_with_their_counterpart() {
+    let fixture = Fixture::demo().await;
+    let counterpart = "5e1a0000-00c0-4000-8000-000000000001";
+    let source = "5e1a0000-00b0-4000-8000-000000000001";
+    let id = sign_in(&fixture.router, &fixture.token["auditor"]).await;
+    let session = [(SESSION_COOKIE, id.as_str())];
+    let page = browse(&fixture.router, "GET", "/counterparts", &session, &[]).await;
+    assert!(
+        page.text.contains(&format!(r#"<tr id="cooperation-source-{source}">"#)),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("cooperation source since"), "{}", page.text);
+    // Linked through the API, as `smes organisation link` does.
+    let body =
+        format!(r#"{{"counterpart": "{counterpart}", "cooperation_source": "{source}", "linked_on": "2013-12-31"}}"#);
+    let linked = fixture
+        .call(
+            "POST",
+            "/api/commands/link-organisation",
+            Some(&fixture.token["secretariat"]),
+            Some(&body),
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert!(linked.status.is_success(), "{:?}", linked.json);
+    let api = fixture.get("/api/counterparts").await;
+    let row = api.json["counterparts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["id"] == counterpart)
+        .unwrap()
+        .clone();
+    let roles = row["roles"].as_str().unwrap();
+    assert!(roles.contains("; cooperation source since "), "{roles}");
+    let page = browse(&fixture.router, "GET", "/counterparts", &session, &[]).await;
+    assert!(page.text.contains(&escaped(roles)), "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!(r##"<a href="#counterpart-{counterpart}">"##)),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("linked on 2013-12-31"), "{}", page.text);
+}

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 
 use futures_util::TryStreamExt;
 use smes_domain::activity::{self, ActivityDecider, ActivityOutline};
+use smes_domain::cooperation_source::{CooperationSourceEvent, CounterpartOrganisation};
 use smes_domain::counterpart::{CounterpartDecider, CounterpartStanding};
 use smes_domain::funding::{self, CurrencyPair, ExchangeRateDecider, OfferDecider, OfferOutline};
-use smes_domain::ids::CounterpartId;
+use smes_domain::ids::{CooperationSourceId, CounterpartId};
 use smes_domain::member_state::{MemberStateDecider, MemberStateEvent};
 use smes_domain::membership::MembershipHistory;
+use smes_domain::stored::StoredEvent;
 use smes_domain::values::code_lists::country_codes;
 use smes_domain::values::{Correction, ExchangeRate, WorkProgrammeYear};
 use smes_domain::work_programme::{WorkProgrammeDecider, WorkProgrammeStatus};
@@ -18,7 +20,7 @@ use smes_eventlog::StreamName;
 
 use super::App;
 use crate::error::{Error, Result};
-use crate::service::decode_recorded;
+use crate::service::{decode_recorded, stored_on};
 
 impl App {
     /// A correction must name an event of the stream it corrects: the domain cannot see event
@@ -53,6 +55,44 @@ impl App {
             .state
             .standing()
             .ok_or(DomainError::CounterpartNotJoined { counterpart })?)
+    }
+
+    /// A counterpart's organisation as a registration naming it, or a link to it, is decided
+    /// with: its current name, and the cooperation source that already holds its
+    /// cooperation-source role, found by one read of the log's registrations and links of
+    /// cooperation sources (the role is recorded in the source's stream, not the counterpart's).
+    pub async fn counterpart_organisation(&self, counterpart: CounterpartId) -> Result<CounterpartOrganisation> {
+        let loaded = self.service.load::<CounterpartDecider>(&counterpart).await?;
+        let record = loaded
+            .state
+            .record
+            .ok_or(DomainError::CounterpartNotJoined { counterpart })?;
+        Ok(CounterpartOrganisation {
+            counterpart,
+            name: record.details.name,
+            cooperation_source: self.cooperation_source_role(counterpart).await?,
+        })
+    }
+
+    /// The cooperation source tied to `counterpart`, the first by log position if several are.
+    async fn cooperation_source_role(&self, counterpart: CounterpartId) -> Result<Option<CooperationSourceId>> {
+        let store = self.service.store();
+        let head = store.head().await?.position;
+        let types = ["CooperationSourceRegistered", "CooperationSourceLinkedToCounterpart"];
+        for recorded in store.read_range_of_types(1, head, &types).await? {
+            let event = CooperationSourceEvent::decode_text(
+                &recorded.event_type,
+                recorded.schema_version,
+                recorded.payload.get(),
+                stored_on(&recorded),
+            );
+            if let Ok(event) = event
+                && event.counterpart() == Some(counterpart)
+            {
+                return Ok(Some(event.cooperation_source()));
+            }
+        }
+        Ok(None)
     }
 
     /// A work programme's status, from its stream.

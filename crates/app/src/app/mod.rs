@@ -204,6 +204,11 @@ impl App {
                         cooperation_source: register.cooperation_source,
                         name: register.name.clone(),
                         kind: register.source_kind,
+                        country: register.country,
+                        counterpart: match register.counterpart {
+                            Some(counterpart) => Some(self.counterpart_organisation(counterpart).await?),
+                            None => None,
+                        },
                         registered_on: register.registered_on,
                     }),
                 )
@@ -653,6 +658,18 @@ impl App {
                         contribution: revalue.contribution,
                         value: revalue.value.clone(),
                         correction: revalue.correction.clone(),
+                    }),
+                )
+                .await
+            }
+            AppCommand::LinkOrganisation(link) => {
+                self.execute::<CooperationSourceDecider>(
+                    context,
+                    CooperationSourceCommand::LinkToCounterpart(cooperation_source::LinkToCounterpart {
+                        cooperation_source: link.cooperation_source,
+                        counterpart: self.counterpart_organisation(link.counterpart).await?,
+                        linked_on: self.dated(context, link.linked_on),
+                        reason: link.reason.clone(),
                     }),
                 )
                 .await

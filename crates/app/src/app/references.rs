@@ -1,6 +1,7 @@
 //! Every record a command names must be in the log, and must exist on the command's business
 //! date: a need answered, an activity evaluated or funded, a counterpart or cooperation source
-//! that offers or proposes, the need or activity a request led to. The deciders cannot see
+//! that offers or proposes, the need or activity a request led to, the counterpart whose
+//! organisation a cooperation source is, and both records a link of organisations names. The deciders cannot see
 //! other streams, so the app looks each one up before the command is decided and refuses it,
 //! naming the field and the record, when one is missing or younger than the fact
 //! (docs/events.md, "References").
@@ -73,6 +74,18 @@ impl App {
                             .await?;
                     }
                 }
+            }
+            AppCommand::RegisterCooperationSource(register) => {
+                if let Some(counterpart) = register.counterpart {
+                    self.counterpart_exists("counterpart", counterpart, register.registered_on)
+                        .await?;
+                }
+            }
+            AppCommand::LinkOrganisation(link) => {
+                let on = self.dated(context, link.linked_on);
+                self.counterpart_exists("counterpart", link.counterpart, on).await?;
+                self.cooperation_source_exists("cooperation_source", link.cooperation_source, on)
+                    .await?;
             }
             AppCommand::LinkRequest(link) => {
                 let on = self.dated(context, link.linked_on);

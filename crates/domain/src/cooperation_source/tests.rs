@@ -11,6 +11,8 @@ fn registered() -> CooperationSourceEvent {
         cooperation_source: source_id(3),
         name: "Development Bank of Latin America".to_owned(),
         kind: CooperationSourceKind::Regional,
+        country: None,
+        counterpart: None,
         registered_on: day(2012, 12, 1),
     })
 }
@@ -64,16 +66,20 @@ fn a_source_is_registered_once_with_a_name() {
     CooperationSourceDecider::given([])
         .when(CooperationSourceCommand::Register(RegisterCooperationSource {
             cooperation_source: source_id(3),
-            name: "Development Bank of Latin America".to_owned(),
+            name: Some("Development Bank of Latin America".to_owned()),
             kind: CooperationSourceKind::Regional,
+            country: None,
+            counterpart: None,
             registered_on: day(2012, 12, 1),
         }))
         .then([registered()]);
     CooperationSourceDecider::given([registered()])
         .when(CooperationSourceCommand::Register(RegisterCooperationSource {
             cooperation_source: source_id(3),
-            name: "again".to_owned(),
+            name: Some("again".to_owned()),
             kind: CooperationSourceKind::Regional,
+            country: None,
+            counterpart: None,
             registered_on: day(2012, 12, 1),
         }))
         .then_error(DomainError::CooperationSourceAlreadyRegistered {
@@ -82,8 +88,10 @@ fn a_source_is_registered_once_with_a_name() {
     CooperationSourceDecider::given([])
         .when(CooperationSourceCommand::Register(RegisterCooperationSource {
             cooperation_source: source_id(3),
-            name: String::new(),
+            name: Some(String::new()),
             kind: CooperationSourceKind::Local,
+            country: None,
+            counterpart: None,
             registered_on: day(2012, 12, 1),
         }))
         .then_error(DomainError::EmptyField {
@@ -151,4 +159,156 @@ fn a_request_is_answered_once_after_it_was_made() {
     CooperationSourceDecider::given([registered(), requested()])
         .when(answer(day(2013, 2, 1), " "))
         .then_error(DomainError::EmptyField { field: "answer note" });
+}
+
+fn bank(holds_role: Option<CooperationSourceId>) -> CounterpartOrganisation {
+    CounterpartOrganisation {
+        counterpart: counterpart_id(5),
+        name: "Banco de Desarrollo Productivo".to_owned(),
+        cooperation_source: holds_role,
+    }
+}
+
+fn register(
+    name: Option<&str>,
+    country: Option<&str>,
+    counterpart: Option<CounterpartOrganisation>,
+) -> CooperationSourceCommand {
+    CooperationSourceCommand::Register(RegisterCooperationSource {
+        cooperation_source: source_id(3),
+        name: name.map(str::to_owned),
+        kind: CooperationSourceKind::Regional,
+        country: country.map(|code| MemberStateCode::new(code).unwrap()),
+        counterpart,
+        registered_on: day(2013, 5, 10),
+    })
+}
+
+fn registered_as_bank(name: &str, country: Option<&str>) -> CooperationSourceEvent {
+    CooperationSourceEvent::Registered(CooperationSourceRegistered {
+        cooperation_source: source_id(3),
+        name: name.to_owned(),
+        kind: CooperationSourceKind::Regional,
+        country: country.map(|code| MemberStateCode::new(code).unwrap()),
+        counterpart: Some(counterpart_id(5)),
+        registered_on: day(2013, 5, 10),
+    })
+}
+
+#[test]
+fn a_counterparts_organisation_takes_the_role_under_the_counterparts_name() {
+    // Left out, the name is the counterpart's; given, it must be the counterpart's.
+    CooperationSourceDecider::given([])
+        .when(register(None, None, Some(bank(None))))
+        .then([registered_as_bank("Banco de Desarrollo Productivo", None)]);
+    let state = CooperationSourceDecider::given([])
+        .when(register(
+            Some("Banco de Desarrollo Productivo"),
+            Some("BO"),
+            Some(bank(None)),
+        ))
+        .then([registered_as_bank("Banco de Desarrollo Productivo", Some("BO"))]);
+    assert_eq!(state.counterpart, Some(counterpart_id(5)));
+    CooperationSourceDecider::given([])
+        .when(register(Some("BDP"), None, Some(bank(None))))
+        .then_error(DomainError::OrganisationNameDiffers {
+            command: "register-cooperation-source",
+            counterpart: counterpart_id(5),
+            given: "BDP".to_owned(),
+            registered: "Banco de Desarrollo Productivo".to_owned(),
+        });
+    // Without a counterpart a name is needed.
+    let refused = CooperationSourceDecider::given([])
+        .when(register(None, None, None))
+        .then_refused();
+    assert!(
+        matches!(refused, DomainError::InvalidValue { field: "name", .. }),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_counterpart_holds_one_cooperation_source_role() {
+    CooperationSourceDecider::given([])
+        .when(register(None, None, Some(bank(Some(source_id(9))))))
+        .then_error(DomainError::CounterpartAlreadyCooperationSource {
+            counterpart: counterpart_id(5),
+            cooperation_source: source_id(9),
+        });
+}
+
+#[test]
+fn a_source_belongs_to_any_iso_country_or_none() {
+    // Not a Member State, still a country.
+    CooperationSourceDecider::given([])
+        .when(register(Some("Agency for International Development"), Some("US"), None))
+        .then_accepted();
+    CooperationSourceDecider::given([])
+        .when(register(Some("Agency"), Some("XX"), None))
+        .then_error(DomainError::UnknownCountry {
+            command: "register-cooperation-source",
+            field: "country",
+            code: MemberStateCode::new("XX").unwrap(),
+        });
+}
+
+fn link(on: Date, holds_role: Option<CooperationSourceId>) -> CooperationSourceCommand {
+    CooperationSourceCommand::LinkToCounterpart(LinkToCounterpart {
+        cooperation_source: source_id(3),
+        counterpart: bank(holds_role),
+        linked_on: on,
+        reason: Some("one bank, registered twice".to_owned()),
+    })
+}
+
+fn linked() -> CooperationSourceEvent {
+    CooperationSourceEvent::LinkedToCounterpart(CooperationSourceLinkedToCounterpart {
+        cooperation_source: source_id(3),
+        counterpart: counterpart_id(5),
+        linked_on: day(2014, 1, 15),
+        reason: Some("one bank, registered twice".to_owned()),
+    })
+}
+
+#[test]
+fn two_registrations_of_one_organisation_are_linked_once() {
+    let state = CooperationSourceDecider::given([registered()])
+        .when(link(day(2014, 1, 15), None))
+        .then([linked()]);
+    assert_eq!(state.counterpart, Some(counterpart_id(5)));
+    CooperationSourceDecider::given([registered(), linked()])
+        .when(link(day(2014, 2, 1), None))
+        .then_error(DomainError::CooperationSourceAlreadyLinked {
+            cooperation_source: source_id(3),
+            counterpart: counterpart_id(5),
+        });
+    CooperationSourceDecider::given([registered_as_bank("Banco de Desarrollo Productivo", None)])
+        .when(link(day(2014, 2, 1), None))
+        .then_error(DomainError::CooperationSourceAlreadyLinked {
+            cooperation_source: source_id(3),
+            counterpart: counterpart_id(5),
+        });
+    CooperationSourceDecider::given([registered()])
+        .when(link(day(2014, 1, 15), Some(source_id(9))))
+        .then_error(DomainError::CounterpartAlreadyCooperationSource {
+            counterpart: counterpart_id(5),
+            cooperation_source: source_id(9),
+        });
+}
+
+#[test]
+fn a_link_needs_a_registered_source_and_a_date_after_its_registration() {
+    CooperationSourceDecider::given([])
+        .when(link(day(2014, 1, 15), None))
+        .then_error(DomainError::CooperationSourceNotRegistered {
+            cooperation_source: source_id(3),
+        });
+    CooperationSourceDecider::given([registered()])
+        .when(link(day(2012, 11, 30), None))
+        .then_error(DomainError::DateBeforeStart {
+            what: "link to a counterpart",
+            date: day(2012, 11, 30),
+            record: format!("cooperation source {}", source_id(3)),
+            since: day(2012, 12, 1),
+        });
 }

@@ -57,8 +57,10 @@ fn cooperation_source_command() -> impl Strategy<Value = CooperationSourceComman
     let register = (pick(), text(), any_day()).prop_map(|(id, name, registered_on)| {
         CooperationSourceCommand::Register(RegisterCooperationSource {
             cooperation_source: source_id(id),
-            name,
+            name: Some(name),
             kind: CooperationSourceKind::International,
+            country: None,
+            counterpart: None,
             registered_on,
         })
     });

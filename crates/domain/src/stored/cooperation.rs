@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 use super::twin::{Twin, twin_struct};
 use super::{Upcast, stored_events};
 use crate::cooperation_source::{
-    AssistanceRequestAnswered, AssistanceRequested, CooperationSourceEvent, CooperationSourceRegistered,
+    AssistanceRequestAnswered, AssistanceRequested, CooperationSourceEvent, CooperationSourceLinkedToCounterpart,
+    CooperationSourceRegistered,
 };
-use crate::ids::{ActivityId, AssistanceRequestId, CooperationSourceId, OfferId, RequestId, ReviewId};
+use crate::ids::{ActivityId, AssistanceRequestId, CooperationSourceId, CounterpartId, OfferId, RequestId, ReviewId};
 use crate::programme_review::{ProgrammeReviewEvent, ReviewClosed, ReviewFindingsRecorded, ReviewOpened};
 use crate::request::{RequestClosed, RequestEvent, RequestFollowUp, RequestLinked, RequestReceived, RequestingParty};
-use crate::values::{AssistanceAnswer, CooperationSourceKind, Money, Period, ThematicArea};
+use crate::values::{AssistanceAnswer, CooperationSourceKind, MemberStateCode, Money, Period, ThematicArea};
 
 impl Twin<RequestingParty> for RequestingParty {
     fn twin(self) -> RequestingParty {
@@ -33,6 +34,42 @@ struct CooperationSourceRegisteredV1 {
     name: String,
     kind: CooperationSourceKind,
     registered_on: Date,
+}
+
+/// `CooperationSourceRegistered` v2: v1 with the source's country and the counterpart whose
+/// organisation it is, both optional.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CooperationSourceRegisteredV2 {
+    cooperation_source: CooperationSourceId,
+    name: String,
+    kind: CooperationSourceKind,
+    country: Option<MemberStateCode>,
+    counterpart: Option<CounterpartId>,
+    registered_on: Date,
+}
+
+impl Upcast<CooperationSourceRegisteredV1> for CooperationSourceRegisteredV2 {
+    fn upcast(old: CooperationSourceRegisteredV1, _stored_on: Date) -> Self {
+        Self {
+            cooperation_source: old.cooperation_source,
+            name: old.name,
+            kind: old.kind,
+            country: None,
+            counterpart: None,
+            registered_on: old.registered_on,
+        }
+    }
+}
+
+/// `CooperationSourceLinkedToCounterpart` v1.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CooperationSourceLinkedToCounterpartV1 {
+    cooperation_source: CooperationSourceId,
+    counterpart: CounterpartId,
+    linked_on: Date,
+    reason: Option<String>,
 }
 
 /// `AssistanceRequested` v1.
@@ -133,8 +170,11 @@ struct ReviewClosedV1 {
     closed_on: Date,
 }
 
-twin_struct!(CooperationSourceRegistered => CooperationSourceRegisteredV1 {
-    cooperation_source, name, kind, registered_on
+twin_struct!(CooperationSourceRegistered => CooperationSourceRegisteredV2 {
+    cooperation_source, name, kind, country, counterpart, registered_on
+});
+twin_struct!(CooperationSourceLinkedToCounterpart => CooperationSourceLinkedToCounterpartV1 {
+    cooperation_source, counterpart, linked_on, reason
 });
 twin_struct!(AssistanceRequested => AssistanceRequestedV1 {
     cooperation_source, request, purpose, activity, amount_sought, requested_on
@@ -150,9 +190,11 @@ twin_struct!(ReviewFindingsRecorded => ReviewFindingsRecordedV1 { review, findin
 twin_struct!(ReviewClosed => ReviewClosedV1 { review, closed_on });
 
 stored_events!("cooperation-source", CooperationSourceEvent {
-    Registered => "CooperationSourceRegistered" v 1 CooperationSourceRegisteredV1,
+    Registered => "CooperationSourceRegistered" v 2 CooperationSourceRegisteredV2
+        [upcast 1 CooperationSourceRegisteredV1],
     AssistanceRequested => "AssistanceRequested" v 1 AssistanceRequestedV1,
     AssistanceRequestAnswered => "AssistanceRequestAnswered" v 1 AssistanceRequestAnsweredV1,
+    LinkedToCounterpart => "CooperationSourceLinkedToCounterpart" v 1 CooperationSourceLinkedToCounterpartV1,
 });
 
 stored_events!("request", RequestEvent {

@@ -253,3 +253,56 @@ fn in_kind_contributions_valued_before_organisations_could_give_read_as_given_by
     by_bank["host"] = json!("SV");
     assert!(decode::<InKindContributionEvent>("InKindContributionValued", 2, &by_bank, STORED_ON).is_err());
 }
+
+#[test]
+fn cooperation_sources_registered_before_roles_read_with_no_country_and_no_counterpart() {
+    use crate::cooperation_source::{CooperationSourceEvent, CooperationSourceLinkedToCounterpart};
+
+    // `CooperationSourceRegistered` v1 as written before a source had a country or a counterpart.
+    let written = json!({
+        "cooperation_source": source_id(3), "name": "Development Bank of Latin America",
+        "kind": "regional", "registered_on": "2012-12-01",
+    });
+    let CooperationSourceEvent::Registered(registered) =
+        decode::<CooperationSourceEvent>("CooperationSourceRegistered", 1, &written, STORED_ON).unwrap()
+    else {
+        panic!("a CooperationSourceRegistered event")
+    };
+    assert_eq!((registered.country, registered.counterpart), (None, None));
+    assert_eq!(registered.name, "Development Bank of Latin America");
+    let text = serde_json::to_string(&written).unwrap();
+    let from_text = decode_text::<CooperationSourceEvent>("CooperationSourceRegistered", 1, &text, STORED_ON).unwrap();
+    assert_eq!(from_text, CooperationSourceEvent::Registered(registered.clone()));
+    // Written again it takes version 2, with both fields.
+    let (event_type, version, payload) = encode(&CooperationSourceEvent::Registered(registered));
+    assert_eq!((event_type, version), ("CooperationSourceRegistered", 2));
+    assert_eq!(
+        (&payload["country"], &payload["counterpart"]),
+        (&json!(null), &json!(null))
+    );
+    // Version 2 keeps what it was given; v1 refuses the new fields.
+    let mut named = payload.clone();
+    named["country"] = json!("US");
+    named["counterpart"] = json!(counterpart_id(4));
+    let CooperationSourceEvent::Registered(registered) =
+        decode::<CooperationSourceEvent>("CooperationSourceRegistered", 2, &named, STORED_ON).unwrap()
+    else {
+        panic!("a CooperationSourceRegistered event")
+    };
+    assert_eq!(registered.country, Some(state("US")));
+    assert_eq!(registered.counterpart, Some(counterpart_id(4)));
+    assert!(decode::<CooperationSourceEvent>("CooperationSourceRegistered", 1, &named, STORED_ON).is_err());
+    // The link is its own event, read back as written.
+    let linked = CooperationSourceEvent::LinkedToCounterpart(CooperationSourceLinkedToCounterpart {
+        cooperation_source: source_id(3),
+        counterpart: counterpart_id(4),
+        linked_on: day(2014, 3, 1),
+        reason: Some("registered twice in 2013".to_owned()),
+    });
+    let (event_type, version, payload) = encode(&linked);
+    assert_eq!((event_type, version), ("CooperationSourceLinkedToCounterpart", 1));
+    assert_eq!(
+        decode::<CooperationSourceEvent>(event_type, version, &payload, STORED_ON).unwrap(),
+        linked
+    );
+}

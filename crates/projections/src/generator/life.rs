@@ -375,8 +375,10 @@ impl World {
             let mut version = 0;
             let command = CooperationSourceCommand::Register(RegisterCooperationSource {
                 cooperation_source: id,
-                name: name.to_owned(),
+                name: Some(name.to_owned()),
                 kind,
+                country: None,
+                counterpart: None,
                 registered_on: today,
             });
             emitter.decide::<CooperationSourceDecider>(&mut state, &mut version, &command, Context::secretariat());

@@ -1,7 +1,11 @@
 //! The counterpart directory under a cut: national counterparts by Member State, regional and
-//! international ones apart, counterparts by thematic area, and each Member State's membership
-//! history. Organisations only: a focal point is personal data and is not shown, not even by
-//! reference.
+//! international ones apart, counterparts by thematic area, the cooperation sources, and each
+//! Member State's membership history. Organisations only: a focal point is personal data and is
+//! not shown, not even by reference.
+//!
+//! An organisation is listed once, by its counterpart registration, with its roles and their
+//! dates ("counterpart since 2013-02-01; cooperation source since 2013-05-10"); the cooperation
+//! sources' list names the counterpart each source is the role of.
 
 use std::collections::BTreeSet;
 
@@ -81,6 +85,30 @@ pub struct CounterpartRow {
     pub withdrawal_reason: Option<String>,
     /// Corrections of its details, in log order.
     pub corrections: Vec<CorrectionRow>,
+    /// The cooperation source that is its cooperation-source role, if it has one.
+    pub cooperation_source: Option<String>,
+    /// Its roles and their dates, such as `counterpart since 2013-02-01; cooperation source
+    /// since 2013-05-10`.
+    pub roles: String,
+}
+
+/// One cooperation source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRow {
+    /// Its id.
+    pub id: String,
+    /// Its name: its counterpart's, when it is a counterpart's organisation.
+    pub name: String,
+    /// Its reach: `international`, `regional`, `subregional`, `bilateral` or `local`.
+    pub kind: String,
+    /// The country it belongs to, if any (any ISO 3166-1 code).
+    pub country: Option<String>,
+    /// When it was registered.
+    pub registered_on: String,
+    /// The counterpart whose organisation it is, if it is one's.
+    pub counterpart: Option<String>,
+    /// When it was linked to that counterpart, for a source registered on its own.
+    pub linked_on: Option<String>,
 }
 
 /// Counterparts under one key.
@@ -137,6 +165,8 @@ pub struct DirectoryReport {
     pub regional_or_international: Vec<String>,
     /// Counterparts by thematic area, in the programme's order.
     pub by_thematic_area: Vec<Group>,
+    /// The cooperation sources, by name then id; with a country filter, those of its countries.
+    pub cooperation_sources: Vec<SourceRow>,
     /// Member States and their membership history, by code.
     pub member_states: Vec<MemberStateRow>,
 }
@@ -166,6 +196,14 @@ pub fn build(log: &LogSlice, request: &DirectoryRequest) -> Result<DirectoryRepo
             continue;
         }
         listed.push((details.member_state, details.thematic_areas.clone(), id.to_string()));
+        let source_role = models.counterparts.cooperation_source_of(*id);
+        let mut roles = Vec::new();
+        if let Some(joined_on) = entry.joined_on {
+            roles.push(format!("counterpart since {joined_on}"));
+        }
+        if let Some((_, source)) = source_role {
+            roles.push(format!("cooperation source since {}", source.registered_on));
+        }
         counterparts.push(CounterpartRow {
             id: id.to_string(),
             name: details.name.clone(),
@@ -195,6 +233,8 @@ pub fn build(log: &LogSlice, request: &DirectoryRequest) -> Result<DirectoryRepo
                     position: note.position,
                 })
                 .collect(),
+            cooperation_source: source_role.map(|(source, _)| source.to_string()),
+            roles: roles.join("; "),
         });
     }
     counterparts.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
@@ -263,6 +303,31 @@ pub fn build(log: &LogSlice, request: &DirectoryRequest) -> Result<DirectoryRepo
                 .collect(),
         })
         .collect();
+    let mut cooperation_sources: Vec<SourceRow> = models
+        .counterparts
+        .sources
+        .iter()
+        .filter(|(_, source)| {
+            filter.countries.is_empty()
+                || source
+                    .country
+                    .is_some_and(|country| filter.countries.contains(&country))
+        })
+        .map(|(id, source)| SourceRow {
+            id: id.to_string(),
+            name: source
+                .counterpart
+                .and_then(|counterpart| models.counterparts.counterparts.get(&counterpart))
+                .and_then(|entry| entry.details.as_ref())
+                .map_or_else(|| source.name.clone(), |details| details.name.clone()),
+            kind: source.kind.slug().to_owned(),
+            country: source.country.map(|country| country.to_string()),
+            registered_on: source.registered_on.to_string(),
+            counterpart: source.counterpart.map(|counterpart| counterpart.to_string()),
+            linked_on: source.linked_on.map(|date| date.to_string()),
+        })
+        .collect();
+    cooperation_sources.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
     let mut selection = Selection::of(&request.cut);
     selection.areas = filter.areas.iter().map(|area| area.slug().to_owned()).collect();
     selection.countries = filter.countries.iter().map(ToString::to_string).collect();
@@ -274,6 +339,7 @@ pub fn build(log: &LogSlice, request: &DirectoryRequest) -> Result<DirectoryRepo
         by_member_state,
         regional_or_international,
         by_thematic_area,
+        cooperation_sources,
         member_states,
     })
 }

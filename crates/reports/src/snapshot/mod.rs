@@ -453,10 +453,17 @@ impl Names<'_> {
                 .get(&id)
                 .and_then(|entry| entry.details.as_ref())
                 .map_or_else(|| format!("counterpart {id}"), |details| details.name.clone()),
+            // An organisation that is also a counterpart is named once, by its counterpart
+            // registration, from the day the two are one organisation under the cut.
             FundingSource::CooperationSource(id) => self
+                .counterparts
                 .sources
                 .get(&id)
-                .cloned()
+                .and_then(|source| source.counterpart)
+                .and_then(|counterpart| self.counterparts.counterparts.get(&counterpart))
+                .and_then(|entry| entry.details.as_ref())
+                .map(|details| details.name.clone())
+                .or_else(|| self.sources.get(&id).cloned())
                 .unwrap_or_else(|| format!("cooperation source {id}")),
             FundingSource::MemberState(code) => {
                 let name = self

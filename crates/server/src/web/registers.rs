@@ -336,12 +336,12 @@ fn directory_view(
                 table {
                     tr {
                         th { (text.organisation) } th { (text.kind) } th { (text.member_state) } th { (text.thematic_area) }
-                        th { (text.joined) } th { (text.withdrew) } th { (text.corrections) }
+                        th { (text.roles) } th { (text.withdrew) } th { (text.corrections) }
                     }
                     @for row in &report.counterparts {
                         tr id={ "counterpart-" (row.id) } {
                             td { (row.name) } td { (row.kind) } td { (or_none(text, row.member_state.as_deref())) }
-                            td { (row.thematic_areas.join(", ")) } td { (or_none(text, row.joined_on.as_deref())) }
+                            td { (row.thematic_areas.join(", ")) } td { (or_none(text, Some(row.roles.as_str()).filter(|roles| !roles.is_empty()))) }
                             td {
                                 @match (&row.withdrew_on, &row.withdrawal_reason) {
                                     (Some(on), Some(reason)) => { (on) ": " (reason) }
@@ -390,6 +390,32 @@ fn directory_view(
                         li {
                             strong { (group.label) } ": "
                             (group.counterparts.iter().map(|id| name_of(report, id)).collect::<Vec<_>>().join("; "))
+                        }
+                    }
+                }
+            }
+            h2 { (text.cooperation_sources) " (" (report.cooperation_sources.len()) ")" }
+            @if report.cooperation_sources.is_empty() {
+                p { (text.no_cooperation_source) }
+            } @else {
+                table {
+                    tr {
+                        th { (text.organisation) } th { (text.kind) } th { (text.country) } th { (text.registered) }
+                        th { (text.same_organisation_as) }
+                    }
+                    @for row in &report.cooperation_sources {
+                        tr id={ "cooperation-source-" (row.id) } {
+                            td { (row.name) } td { (row.kind) } td { (or_none(text, row.country.as_deref())) }
+                            td { (row.registered_on) }
+                            td {
+                                @match &row.counterpart {
+                                    Some(counterpart) => {
+                                        a href={ "#counterpart-" (counterpart) } { (name_of(report, counterpart)) }
+                                        @if let Some(linked_on) = &row.linked_on { " (" (text.linked) " " (linked_on) ")" }
+                                    }
+                                    None => { "–" }
+                                }
+                            }
                         }
                     }
                 }

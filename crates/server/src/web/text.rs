@@ -177,6 +177,20 @@ pub struct Text {
     pub corrections: &'static str,
     /// No counterpart listed.
     pub no_counterpart: &'static str,
+    /// The roles heading: counterpart and cooperation source, with their dates.
+    pub roles: &'static str,
+    /// The heading of the cooperation sources' list.
+    pub cooperation_sources: &'static str,
+    /// No cooperation source listed.
+    pub no_cooperation_source: &'static str,
+    /// The country heading (of a cooperation source: any country).
+    pub country: &'static str,
+    /// The heading of the counterpart a cooperation source is the role of.
+    pub same_organisation_as: &'static str,
+    /// The registered heading.
+    pub registered: &'static str,
+    /// Before the date two registrations were linked.
+    pub linked: &'static str,
     /// The heading of regional and international counterparts.
     pub regional_or_international: &'static str,
     /// The heading of counterparts recorded with a country that is not a Member State.
@@ -397,6 +411,13 @@ pub const ENGLISH: Text = Text {
     withdrew: "withdrew",
     corrections: "corrections",
     no_counterpart: "No counterpart is listed.",
+    roles: "roles",
+    cooperation_sources: "Cooperation sources",
+    no_cooperation_source: "No cooperation source is listed.",
+    country: "country",
+    same_organisation_as: "counterpart of the same organisation",
+    registered: "registered",
+    linked: "linked on",
     regional_or_international: "Regional and international",
     not_member_states: "Recorded with a country that is not a Member State of SELA",
     membership_history: "Membership history of the Member States",
