@@ -1,6 +1,6 @@
 //! End-to-end: `smes project` and `smes serve` keep signed checkpoints with the log on a
 //! schedule (`--checkpoint-every-events`), signed with the checkpoint key, and `smes verify`
-//! checks the log against them.
+//! checks the log against them; with `-v` the keeper logs what it does.
 
 #[path = "support/server.rs"]
 mod server;
@@ -136,4 +136,21 @@ fn project_and_serve_keep_signed_checkpoints_on_a_schedule() {
     }
     drop(server);
     assert!(ok(d, &["verify"]).contains("(sela.int/smes at size 20, root "));
+
+    // With -v the keeper logs its schedule and each checkpoint kept; its output is unchanged.
+    append(&database, 3);
+    let verbose = smes(d, &["-v", "project", "--once", "--checkpoint-every-events", "3"]);
+    assert!(verbose.status.success(), "{}", stderr(&verbose));
+    assert!(stdout(&verbose).ends_with("signed checkpoint kept at tree size 23\n"));
+    let log = stderr(&verbose);
+    for line in [
+        r#" INFO smes::keeper: keeping signed checkpoints origin="sela.int/smes" every_events=3 last_kept=20"#,
+        r#" INFO smes::keeper: signed checkpoint kept origin="sela.int/smes" tree_size=23 since=20"#,
+    ] {
+        assert_eq!(
+            log.lines().filter(|logged| logged.ends_with(line)).count(),
+            1,
+            "{line}: {log}"
+        );
+    }
 }

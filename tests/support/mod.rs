@@ -33,6 +33,7 @@ pub fn smes(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env_remove("SMES_DATABASE_URL")
+        .env_remove("RUST_LOG")
         .output()
         .expect("smes runs")
 }

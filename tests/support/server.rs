@@ -33,6 +33,7 @@ impl Server {
             .args(arguments)
             .current_dir(dir)
             .env_remove("SMES_DATABASE_URL")
+            .env_remove("RUST_LOG")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

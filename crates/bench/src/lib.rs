@@ -128,6 +128,8 @@ pub struct Report {
     pub measurements: Vec<Measurement>,
     /// The read side's figures, on a generated programme log.
     pub projections: Vec<Measurement>,
+    /// Where the benchmark's databases were kept (with `--keep`), for the caller to say.
+    pub kept: Option<std::path::PathBuf>,
 }
 
 impl Report {
@@ -223,6 +225,7 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
             quick: args.quick,
             measurements: postgres::measure(url, single, if args.quick { 5_000 } else { 100_000 }).await?,
             projections: Vec::new(),
+            kept: None,
         });
     }
     let dir = match &args.dir {
@@ -398,10 +401,7 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
     });
 
     let projections = projections::run(dir.path(), projections::Sizes::new(args.projection_events, args.quick)).await?;
-    if args.keep {
-        let kept = dir.keep();
-        eprintln!("kept the benchmark's databases in {}", kept.display());
-    }
+    let kept = args.keep.then(|| dir.keep());
 
     Ok(Report {
         events,
@@ -410,6 +410,7 @@ pub async fn run(args: &BenchArgs) -> Result<Report, BenchError> {
         quick: args.quick,
         measurements,
         projections,
+        kept,
     })
 }
 

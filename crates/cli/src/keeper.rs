@@ -104,6 +104,13 @@ impl Keeper {
                 at: kept.stored_at,
             })
             .max_by_key(|kept| (kept.size, kept.at));
+        tracing::info!(
+            origin = signer.name(),
+            every_events = schedule.every_events,
+            every_minutes = args.checkpoint_every_minutes,
+            last_kept = last.map_or(0, |last| last.size),
+            "keeping signed checkpoints"
+        );
         Ok(Some(Keeper { signer, schedule, last }))
     }
 
@@ -111,6 +118,11 @@ impl Keeper {
     pub async fn keep_if_due(&mut self, store: &dyn EventStore) -> Result<Option<u64>> {
         let head = store.head().await?.position;
         if !self.schedule.due(head, self.last, Timestamp::now()) {
+            tracing::trace!(
+                head,
+                last_kept = self.last.map_or(0, |last| last.size),
+                "no checkpoint due"
+            );
             return Ok(None);
         }
         let tree = store.tree_head(Some(head)).await?;
@@ -121,6 +133,12 @@ impl Keeper {
         }
         .sign(&self.signer)?;
         store.store_checkpoint(self.signer.name(), tree.size, &note).await?;
+        tracing::info!(
+            origin = self.signer.name(),
+            tree_size = tree.size,
+            since = self.last.map_or(0, |last| last.size),
+            "signed checkpoint kept"
+        );
         self.last = Some(LastKept {
             size: tree.size,
             at: Timestamp::now(),
@@ -139,9 +157,10 @@ impl Keeper {
                 }
                 Ok(None) => {}
                 Err(error) => {
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "keeping a signed checkpoint failed, trying again: {error:#}"
+                    tracing::error!(
+                        error = format_args!("{error:#}"),
+                        "keeping a signed checkpoint failed; trying again in {} s",
+                        LOOK_EVERY.as_secs()
                     );
                 }
             }

@@ -1,7 +1,8 @@
 //! `smes`: the command-line tool of the SELA-SMEs Programme's record.
 //!
 //! A thin binary: it parses arguments, opens the event log, calls library code and prints.
-//! Errors go to standard error with their whole cause chain and a non-zero exit code.
+//! Errors go to standard error with their whole cause chain and a non-zero exit code. It is
+//! the only crate that installs a log subscriber ([`logging`]): the libraries emit events.
 
 mod audit;
 mod commands;
@@ -13,6 +14,7 @@ mod forget;
 mod history;
 mod import;
 mod keeper;
+mod logging;
 mod personal_keys;
 mod project;
 mod publish;
@@ -60,6 +62,12 @@ struct Cli {
     /// The actor's role.
     #[arg(long, global = true, env = "SMES_ROLE", default_value = "secretariat")]
     role: String,
+
+    /// Log more to standard error: -v what the programme does (requests answered, checkpoints
+    /// kept, the link index caught up), -vv its detail. Without it, warnings and errors only;
+    /// RUST_LOG, when set, chooses instead (such as RUST_LOG=smes=debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 
     #[command(subcommand)]
     command: Command,
@@ -196,6 +204,10 @@ enum ActorCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = logging::install(cli.verbose) {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -271,6 +283,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => {
             let report = smes_bench::run(&args).await?;
             print!("{report}");
+            if let Some(kept) = &report.kept {
+                eprintln!("kept the benchmark's databases in {}", kept.display());
+            }
         }
         Command::Rebuild { check } => {
             rebuild::run(open(&cli.database, false).await?.events(), cli.index_page, check).await?;

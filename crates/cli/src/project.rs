@@ -62,7 +62,7 @@ pub async fn run(store: &dyn EventStore, page: usize, once: bool, retry: Duratio
             error,
             smes_reports::Error::Store(smes_eventlog::Error::LeaseLost { .. })
         ) {
-            eprintln!("{error}; waiting for the lease again");
+            tracing::warn!("{error}; waiting for the lease again");
             continue;
         }
         return Err(error).context("keeping the link index caught up failed");

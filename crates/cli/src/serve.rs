@@ -62,7 +62,7 @@ pub enum TokenCommand {
 }
 
 /// Runs `smes serve`: opens the log, its key store and the token table, and serves until the
-/// process is stopped.
+/// process is interrupted or sent SIGTERM; then lets the requests under way finish.
 pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result<()> {
     let (app, _keys) = wiring::open_app(database, false, Arc::new(RandomIds::default())).await?;
     let log = wiring::open_store(database, false).await?;
@@ -83,11 +83,48 @@ pub async fn serve(database: &str, index_page: usize, args: ServeArgs) -> Result
         "smes API listening on http://{address}/api, pages on http://{address}/ (log at {})",
         log.describe()
     );
+    tracing::info!(log = %log.describe(), "smes serve started");
     keeper::alongside(keeper, log.events(), async {
-        smes_server::serve(listener, Api::new(app, tokens, config)).await?;
+        smes_server::serve(listener, Api::new(app, tokens, config), stop_requested()).await?;
         Ok(())
     })
-    .await
+    .await?;
+    tracing::info!("smes serve stopped");
+    Ok(())
+}
+
+/// Completes when the process is asked to stop: an interrupt (Ctrl-C, SIGINT) or, on Unix,
+/// SIGTERM. If the signals cannot be watched, never completes (the process is stopped the way
+/// it would be without this).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = match signal(SignalKind::terminate()) {
+            Ok(terminate) => terminate,
+            Err(error) => {
+                tracing::warn!(%error, "SIGTERM cannot be watched: it stops the server without letting requests finish");
+                return interrupted().await;
+            }
+        };
+        tokio::select! {
+            () = interrupted() => {}
+            _ = terminate.recv() => tracing::info!("SIGTERM received: stopping"),
+        }
+    }
+    #[cfg(not(unix))]
+    interrupted().await;
+}
+
+/// Completes on an interrupt (Ctrl-C).
+async fn interrupted() {
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => tracing::info!("interrupted: stopping"),
+        Err(error) => {
+            tracing::warn!(%error, "interrupts cannot be watched: one stops the server without letting requests finish");
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 /// Runs `smes token ...` and returns what to print.

@@ -151,10 +151,13 @@ pub async fn authorize(State(api): State<Api>, matched: MatchedPath, mut request
         Err(problem) => return problem.into_response(),
     };
     let caller = match api.tokens.authenticate(token).await {
-        Ok(Some(caller)) => caller,
+        Ok(Some(caller)) => {
+            crate::request_log::record_actor(&caller.actor);
+            caller
+        }
         Ok(None) => return Problem::unauthorized("the bearer token is unknown or revoked").into_response(),
         Err(error) => {
-            crate::log_failure(&request, &error);
+            crate::log_failure("checking the bearer token", &error);
             return Problem::internal().into_response();
         }
     };

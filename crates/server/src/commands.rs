@@ -322,7 +322,7 @@ async fn outcome(api: &Api, kind: String, command_id: Uuid, executed: Executed) 
             .read_all(result.first_position, count)
             .await
             .map_err(|error| {
-                eprintln!("smes serve: POST /api/commands/{kind}: {}", crate::chain(&error));
+                crate::log_failure(&format!("POST /api/commands/{kind}"), &error);
                 Problem::internal()
             })?
             .into_iter()
@@ -441,7 +441,7 @@ fn app_problem(error: smes_app::Error) -> Problem {
             Problem::invalid_command(error.to_string()).with_field(input.field.clone())
         }
         _ => {
-            eprintln!("smes serve: command: {}", crate::chain(&error));
+            crate::log_failure("command", &error);
             Problem::internal()
         }
     }

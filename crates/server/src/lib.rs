@@ -23,6 +23,7 @@ mod proofs;
 mod published;
 mod reads;
 mod registers;
+mod request_log;
 pub mod tokens;
 pub mod web;
 
@@ -216,7 +217,8 @@ fn list_commands(document: &mut utoipa::openapi::OpenApi) {
 }
 
 /// The server's router: every API route behind the access layer, the web pages behind the
-/// pages' layer, a 404 and a 405 as problem details, the body limit and the request timeout.
+/// pages' layer, a 404 and a 405 as problem details, the body limit and the request timeout,
+/// and outermost the request log (one line per request, docs/api.md).
 pub fn router(mut api: Api) -> Router {
     let (router, mut document) = routes().split_for_parts();
     list_commands(&mut document);
@@ -231,6 +233,7 @@ pub fn router(mut api: Api) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(api.config.timeout, timeout))
         .layer(middleware::map_response(protective_headers))
+        .layer(request_log::layer())
         .with_state(api)
 }
 
@@ -261,11 +264,17 @@ pub async fn listen(address: &str) -> Result<tokio::net::TcpListener> {
         })
 }
 
-/// Serves the API on `listener` until the process ends, within the configuration's limits on
-/// connections.
-pub async fn serve(listener: tokio::net::TcpListener, api: Api) -> Result<()> {
+/// Serves the API on `listener` until `shutdown` completes, within the configuration's limits
+/// on connections; then stops accepting, lets the requests under way finish (for at most the
+/// request timeout) and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    api: Api,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> Result<()> {
     let limits = api.config.limits;
-    connections::serve(listener, router(api), limits).await?;
+    let grace = api.config.timeout;
+    connections::serve(listener, router(api), limits, shutdown, grace).await?;
     Ok(())
 }
 
@@ -311,12 +320,8 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// Logs a failure of the server itself (not of the request) to standard error.
-pub(crate) fn log_failure(request: &Request, error: &(dyn std::error::Error + 'static)) {
-    eprintln!(
-        "smes serve: {} {}: {}",
-        request.method(),
-        request.uri().path(),
-        chain(error)
-    );
+/// Logs a failure of the server itself (not of the request), at error level. It is written
+/// inside the request's span, so the line names the method, route and actor too.
+pub(crate) fn log_failure(what: &str, error: &(dyn std::error::Error + 'static)) {
+    tracing::error!(error = %chain(error), "{what} failed");
 }

@@ -48,7 +48,7 @@ pub struct Health {
 )]
 pub async fn health(State(api): State<Api>) -> Result<Json<Health>, Problem> {
     api.app.service().store().head().await.map_err(|error| {
-        eprintln!("smes serve: GET /api/health: {}", crate::chain(&error));
+        crate::log_failure("GET /api/health", &error);
         Problem::internal()
     })?;
     Ok(Json(Health { status: "ok" }))
@@ -438,7 +438,7 @@ pub(crate) fn parameter_of(option: &str) -> &str {
 }
 
 pub(crate) fn internal(what: &str, error: &(dyn std::error::Error + 'static)) -> Problem {
-    eprintln!("smes serve: {what}: {}", crate::chain(error));
+    crate::log_failure(what, error);
     Problem::internal()
 }
 

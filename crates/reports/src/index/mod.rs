@@ -166,6 +166,7 @@ async fn catch_up_holding(
 ) -> Result<IndexState> {
     let page = page.max(1);
     let target = store.head().await?;
+    let mut pages = 0u64;
     loop {
         if let Some(lease) = lease.as_deref_mut() {
             lease.check().await?;
@@ -176,12 +177,34 @@ async fn catch_up_holding(
         }
         let state = IndexState::of(expected);
         if state.position >= target.position {
+            if pages > 0 {
+                tracing::info!(
+                    position = state.position,
+                    generation = state.generation,
+                    transactions = pages,
+                    "link index caught up"
+                );
+            }
             return Ok(state);
         }
         let (links, through) = range_links(store, state.position, page, (target.position, target.hash)).await?;
+        let count = links.len();
         // `None`: another process moved the head, or a rebuild swapped; read it again.
-        if let Some(head) = store.extend_link_index(expected, through, links).await? {
-            applied(IndexState::of(Some(head)));
+        match store.extend_link_index(expected, through, links).await? {
+            Some(head) => {
+                pages += 1;
+                tracing::debug!(
+                    from = state.position + 1,
+                    through = through.0,
+                    links = count,
+                    "link index extended"
+                );
+                applied(IndexState::of(Some(head)));
+            }
+            None => tracing::debug!(
+                expected = state.position,
+                "the link index's head moved meanwhile (another process caught it up); reading it again"
+            ),
         }
     }
 }
@@ -258,7 +281,13 @@ pub async fn follow(
         if let Some(head) = &expected {
             check_belongs(store, head).await?;
         }
-        progress(Progress::Following(IndexState::of(expected)));
+        let following = IndexState::of(expected);
+        tracing::info!(
+            from = following.position + 1,
+            generation = following.generation,
+            "link index caught up; following the log"
+        );
+        progress(Progress::Following(following));
         let mut arriving = store.subscribe(IndexState::of(expected).position + 1);
         // A subscription does not end while the log is readable; if one does, start again.
         while let Some(first) = arriving.try_next().await? {
@@ -280,13 +309,21 @@ pub async fn follow(
             }
             let through = (last.position, last.hash);
             let links = links_of(&batch)?;
+            let count = links.len();
             match store.extend_link_index(expected, through, links).await? {
                 Some(head) => {
                     expected = Some(head);
+                    tracing::debug!(from = next, through = through.0, links = count, "link index extended");
                     progress(Progress::Applied(IndexState::of(expected)));
                 }
                 // Another process moved the head: catch up again from where it is.
-                None => break,
+                None => {
+                    tracing::debug!(
+                        expected = next - 1,
+                        "the link index's head moved meanwhile (another process caught it up); catching up again"
+                    );
+                    break;
+                }
             }
         }
     }
@@ -304,6 +341,7 @@ const REBUILD_BUFFER: usize = 500_000;
 pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnMut(u64, u64)) -> Result<IndexState> {
     let page = page.max(1);
     let generation = store.begin_link_index_build().await?;
+    tracing::info!(generation, "rebuilding the link index beside the live one");
     let mut through: (u64, Hash) = (0, GENESIS_HASH);
     let mut gathered: HashMap<(String, String), u64> = HashMap::new();
     loop {
@@ -323,6 +361,7 @@ pub async fn rebuild(store: &dyn EventStore, page: usize, progress: &mut dyn FnM
     }
     write_gathered(store, generation, &mut gathered, page).await?;
     let head = store.finish_link_index_build(generation, through).await?;
+    tracing::info!(generation, position = through.0, "link index rebuilt and swapped in");
     Ok(IndexState::of(Some(head)))
 }
 

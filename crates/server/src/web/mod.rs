@@ -94,13 +94,16 @@ pub(crate) async fn guard(State(api): State<Api>, matched: MatchedPath, mut requ
         return to_sign_in(&api, true);
     };
     let caller = match api.tokens.authenticate_hash(&session.token_hash).await {
-        Ok(Some(caller)) => caller,
+        Ok(Some(caller)) => {
+            crate::request_log::record_actor(&caller.actor);
+            caller
+        }
         Ok(None) => {
             api.sessions.end(&id);
             return to_sign_in(&api, true);
         }
         Err(error) => {
-            crate::log_failure(&request, &error);
+            crate::log_failure("checking the session's token", &error);
             return render::message(text, StatusCode::INTERNAL_SERVER_ERROR, text.refused, text.failed, None);
         }
     };
@@ -210,9 +213,10 @@ async fn sign_in(
         Ok(caller) => caller,
         Err(error) => return failed("POST /sign-in", &error),
     };
-    if caller.is_none() {
+    let Some(caller) = caller else {
         return render::sign_in(text, StatusCode::UNAUTHORIZED, &csrf, Some(text.bad_token));
-    }
+    };
+    crate::request_log::record_actor(&caller.actor);
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         api.sessions.end(&old);
     }
@@ -469,7 +473,7 @@ async fn activity(
 }
 
 fn failed(what: &str, error: &(dyn std::error::Error + 'static)) -> Response {
-    eprintln!("smes serve: {what}: {}", crate::chain(error));
+    crate::log_failure(what, error);
     let text = words();
     render::message(text, StatusCode::INTERNAL_SERVER_ERROR, text.refused, text.failed, None)
 }
