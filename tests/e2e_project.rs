@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use smes_eventlog::{EventStore, PostgresEventStore, SqliteEventStore, StoreOptions};
-use smes_projections::generator::{Generator, GeneratorConfig};
+use smes_simulate::{Generator, GeneratorConfig};
 use support::{smes, smes_binary, stderr};
 
 /// Events in the log before the workers start.

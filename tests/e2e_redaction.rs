@@ -1,6 +1,6 @@
 //! A database URL's password never reaches a message: every entry point that opens a
 //! PostgreSQL log and fails (the CLI's commands, `smes serve`, `smes copy` either way,
-//! `smes bench --postgres`) names the URL with its password replaced by `***`.
+//! `smes-bench --postgres`) names the URL with its password replaced by `***`.
 //!
 //! The URLs name a role the test server does not have, so opening fails at once with the
 //! server's own refusal. PostgreSQL must answer at 127.0.0.1:5432 (`SMES_TEST_POSTGRES`
@@ -11,6 +11,7 @@ mod postgres;
 mod support;
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 use support::{smes, stderr, stdout};
 
@@ -26,13 +27,20 @@ fn url_with_password() -> String {
 /// Runs `smes args...`, which must fail, and returns its standard error after checking that
 /// it names the log without the password.
 fn fails_without_password(dir: &Path, args: &[&str]) -> String {
-    let output = smes(dir, args);
-    let error = stderr(&output);
-    assert!(!output.status.success(), "smes {args:?} succeeded: {error}");
-    assert!(!error.contains(PASSWORD), "smes {args:?} printed the password: {error}");
+    refused_without_password("smes", &smes(dir, args), args)
+}
+
+/// Checks that a run failed and named the log without the password; returns its standard error.
+fn refused_without_password(binary: &str, output: &Output, args: &[&str]) -> String {
+    let error = stderr(output);
+    assert!(!output.status.success(), "{binary} {args:?} succeeded: {error}");
+    assert!(
+        !error.contains(PASSWORD),
+        "{binary} {args:?} printed the password: {error}"
+    );
     assert!(
         error.contains("postgres://no_such_smes_role:***@"),
-        "smes {args:?} does not name the log: {error}"
+        "{binary} {args:?} does not name the log: {error}"
     );
     error
 }
@@ -72,7 +80,13 @@ fn copy_names_either_log_without_its_password() {
 fn bench_names_the_server_without_its_password() {
     let dir = tempfile::tempdir().unwrap();
     let url = url_with_password();
-    let error = fails_without_password(dir.path(), &["bench", "--quick", "--postgres", &url]);
+    let args = ["--quick", "--postgres", &url];
+    let output = Command::new(support::smes_bench_binary())
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let error = refused_without_password("smes-bench", &output, &args);
     assert!(error.contains("cannot create a scratch database"), "{error}");
 }
 
@@ -81,7 +95,7 @@ fn help_never_shows_the_database_variables_value() {
     let dir = tempfile::tempdir().unwrap();
     let url = url_with_password();
     for args in [&["--help"][..], &["serve", "--help"], &["copy", "--help"]] {
-        let output = std::process::Command::new(support::smes_binary())
+        let output = Command::new(support::smes_binary())
             .args(args)
             .current_dir(dir.path())
             .env("SMES_DATABASE_URL", &url)

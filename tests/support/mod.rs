@@ -1,4 +1,5 @@
-//! Shared helpers of the end-to-end tests: the real `smes` binary, built once per test process.
+//! What the end-to-end tests share: the real `smes` binary (and the benchmark's
+//! `smes-bench`), built once per test process.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,24 +8,35 @@ use std::sync::OnceLock;
 /// The path of the `smes` binary, built (or found up to date) by cargo on first use.
 pub fn smes_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "smes-cli", "--bin", "smes"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the smes binary failed");
-        // Test binaries live in target/<profile>/deps; the binary one level up.
-        let deps = std::env::current_exe().expect("the test's own path");
-        let binary = deps
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>")
-            .join(format!("smes{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.exists(), "no smes binary at {}", binary.display());
-        binary
-    })
+    BINARY.get_or_init(|| build("smes-cli", "smes"))
+}
+
+/// The path of the `smes-bench` binary (the benchmark, kept out of `smes`), built (or found up
+/// to date) by cargo on first use.
+#[allow(dead_code)]
+pub fn smes_bench_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| build("smes-bench", "smes-bench"))
+}
+
+/// Builds `binary` of `package` with the cargo running the tests and returns its path.
+fn build(package: &str, binary: &str) -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", package, "--bin", binary])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the {binary} binary failed");
+    // Test binaries live in target/<profile>/deps; the binary one level up.
+    let deps = std::env::current_exe().expect("the test's own path");
+    let path = deps
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>")
+        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "no {binary} binary at {}", path.display());
+    path
 }
 
 /// Runs `smes` with `args` in `dir`, with no database URL inherited from the environment.

@@ -1,4 +1,4 @@
-//! Benchmarks of the smes event log, run by `smes bench`.
+//! Benchmarks of the smes event log, run by the `smes-bench` binary.
 //!
 //! Every figure is measured side by side with a raw baseline in the same run, on the same
 //! machine and disk, because absolute rates mean little across machines while ratios travel:
@@ -22,7 +22,7 @@ use smes_verify::EventRecord;
 mod postgres;
 mod projections;
 
-/// What `smes bench` measures, and how much.
+/// What `smes-bench` measures, and how much.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
     /// A quick run with small numbers, so that the benchmark is exercised in CI and cannot rot.
@@ -152,13 +152,13 @@ impl fmt::Display for Report {
         if self.events == 0 {
             writeln!(
                 f,
-                "smes bench --postgres: {} single appends per figure{quick}",
+                "smes-bench --postgres: {} single appends per figure{quick}",
                 self.single
             )?;
         } else {
             writeln!(
                 f,
-                "smes bench: {} events, {} per bulk transaction, {} single appends{quick}",
+                "smes-bench: {} events, {} per bulk transaction, {} single appends{quick}",
                 self.events, self.batch, self.single,
             )?;
         }

@@ -1,4 +1,4 @@
-//! `smes bench --postgres URL`: concurrent single appends on PostgreSQL against raw one-row
+//! `smes-bench --postgres URL`: concurrent single appends on PostgreSQL against raw one-row
 //! insert transactions on the same server, measured in one run.
 //!
 //! The bench creates a scratch database of its own on the server the URL names (the URL's

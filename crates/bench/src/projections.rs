@@ -24,11 +24,11 @@ use smes_domain::activity::ActivityEvent;
 use smes_domain::ids::ActivityId;
 use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{AppendRequest, EventStore, RecordedEvent, SqliteEventStore, SteppingClock};
-use smes_projections::generator::{Generator, GeneratorConfig, GeneratorStats};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, DomainEvent, Envelope, Projection, ReadModels};
 use smes_reports::snapshot::SnapshotRequest;
 use smes_reports::{Filter, Format, index};
+use smes_simulate::{Generator, GeneratorConfig, GeneratorStats};
 
 use crate::{BenchError, Measurement, peak_memory_mib, rate, raw_scan_decode, reset_peak_memory};
 

@@ -134,8 +134,6 @@ enum Command {
     /// Copy a whole log to another database (SQLite or PostgreSQL, either way) with its
     /// positions, times, hashes, command ids, key store and checkpoints; resumes an earlier copy.
     Copy(copy::CopyArgs),
-    /// Measure the event log's speed against raw SQLite on a temporary database.
-    Bench(smes_bench::BenchArgs),
     /// Build the link index the reports read through again from the whole log, beside the live
     /// one, and swap it in (a progress bar shows on a terminal). Reports catch it up by
     /// themselves; rebuild after changing how links are derived, or if a report says so.
@@ -280,13 +278,6 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(command) => audit::audit(command)?,
         Command::Copy(args) => print!("{}", copy::run(args).await?),
-        Command::Bench(args) => {
-            let report = smes_bench::run(&args).await?;
-            print!("{report}");
-            if let Some(kept) = &report.kept {
-                eprintln!("kept the benchmark's databases in {}", kept.display());
-            }
-        }
         Command::Rebuild { check } => {
             rebuild::run(open(&cli.database, false).await?.events(), cli.index_page, check).await?;
         }

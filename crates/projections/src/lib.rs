@@ -41,8 +41,6 @@ pub mod envelope;
 pub mod error;
 pub mod evaluation;
 pub mod funding;
-#[cfg(any(test, feature = "generator"))]
-pub mod generator;
 pub mod ledger;
 pub mod models;
 pub mod needs;

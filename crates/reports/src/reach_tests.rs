@@ -11,9 +11,9 @@ use serde_json::Value;
 use smes_domain::activity::ActivityEvent;
 use smes_domain::consultation::ConsultationEvent;
 use smes_projections::envelope::to_hex;
-use smes_projections::generator::{GeneratedIds, Generator, GeneratorConfig};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, DomainEvent, Envelope, LinkMap, Reach};
+use smes_simulate::{GeneratedIds, Generator, GeneratorConfig};
 
 use crate::index::Occurred;
 use crate::options::{Filter, Format};

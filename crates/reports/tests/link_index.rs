@@ -9,13 +9,13 @@ use smes_domain::activity::ActivityEvent;
 use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{EventStore, SqliteEventStore, SteppingClock};
 use smes_projections::DomainEvent;
-use smes_projections::generator::{Generator, GeneratorConfig};
 use smes_projections::trace::Subject;
 use smes_projections::{Cut, LinkMap};
 use smes_reports::index::{self, IndexCheck};
 use smes_reports::options::Filter;
 use smes_reports::snapshot::{self, SnapshotRequest};
 use smes_reports::{Format, read_log, trace};
+use smes_simulate::{Generator, GeneratorConfig};
 
 const SEED: u64 = 77;
 

@@ -648,7 +648,7 @@ pub async fn check(store: &dyn EventStore) -> Result<Option<IndexCheck>> {
 #[cfg(test)]
 mod tests {
     use smes_eventlog::SqliteEventStore;
-    use smes_projections::generator::{Generator, GeneratorConfig};
+    use smes_simulate::{Generator, GeneratorConfig};
 
     use super::*;
 

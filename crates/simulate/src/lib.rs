@@ -1,5 +1,5 @@
-//! A deterministic generator of large, realistic, domain-valid logs, for benchmarks and tests
-//! (behind the `generator` feature).
+//! A simulator of the SELA-SMEs Programme: a deterministic generator of large, realistic,
+//! domain-valid logs, for the benchmark and for tests. It is not part of the `smes` binary.
 //!
 //! The generator simulates the programme year by year: Member States join and leave,
 //! counterparts join (and some have their details corrected), consultations are held and
@@ -24,6 +24,8 @@
 //! correct by id, so the store must give event ids from [`GeneratedIds`] (same seed), drawn in
 //! log order: [`Generator::event_id_at`] then knows the id of every position in advance. The
 //! same seed and configuration give the same events, payloads, business times and ids.
+
+#![warn(missing_docs)]
 
 mod life;
 

@@ -11,7 +11,7 @@ use smes_eventlog::{EventStore, SqliteEventStore};
 use uuid::Uuid;
 
 use super::{Generator, GeneratorConfig, GeneratorStats};
-use crate::envelope::{DomainEvent, Envelope};
+use smes_projections::envelope::{DomainEvent, Envelope, stored_on};
 
 /// What the test compares between two runs: stream, type, payload and business time.
 type Fact = (String, String, String, Timestamp);
@@ -91,14 +91,14 @@ async fn generated_logs_are_valid_back_dated_and_reproducible() {
             &event.event_type,
             event.schema_version,
             &serde_json::from_str(event.payload.get()).unwrap(),
-            crate::envelope::stored_on(event),
+            stored_on(event),
         );
         assert_eq!(
             DomainEvent::decode_text(
                 &event.event_type,
                 event.schema_version,
                 event.payload.get(),
-                crate::envelope::stored_on(event),
+                stored_on(event),
             ),
             through_value.clone().transpose(),
             "position {}",
