@@ -29,7 +29,9 @@ use smes_domain::activity::{ActivityDecider, ActivityEvent, Proposer};
 use smes_domain::consultation::{ConsultationDecider, ConsultationEvent};
 use smes_domain::cooperation_source::CooperationSourceDecider;
 use smes_domain::counterpart::CounterpartDecider;
-use smes_domain::funding::{InKindContributionDecider, InKindContributionEvent, OfferDecider, OfferEvent, OfferSource};
+use smes_domain::funding::{
+    InKindContributionDecider, InKindContributionEvent, InKindContributor, OfferDecider, OfferEvent, OfferSource,
+};
 use smes_domain::ids::{ActivityId, CounterpartId, NeedId};
 use smes_domain::member_state::{MemberStateDecider, MemberStateEvent};
 use smes_domain::values::{MemberStateCode, WorkProgrammeYear};
@@ -140,10 +142,13 @@ pub fn links(envelope: &Envelope, mut emit: impl FnMut(String, String)) {
             both(activity(made.activity), OfferDecider::stream_name(&made.offer));
         }
         DomainEvent::InKindContribution(InKindContributionEvent::Valued(valued)) => {
-            both(
-                activity(valued.activity),
-                InKindContributionDecider::stream_name(&valued.contribution),
-            );
+            let contribution = InKindContributionDecider::stream_name(&valued.contribution);
+            both(activity(valued.activity), contribution.clone());
+            // A counterpart that gives in kind is named by its own stream (sources and Member
+            // States are in every view's programme streams already).
+            if let InKindContributor::Counterpart { id } = valued.contributor {
+                both(contribution, counterpart(id));
+            }
         }
         DomainEvent::WorkProgramme(WorkProgrammeEvent::Opened(opened)) => {
             both(YEARS.to_owned(), year_stream(opened.year));
@@ -209,6 +214,9 @@ enum Role {
     FundedActivity,
     /// An offer whose source is named.
     NamedOffer,
+    /// An in-kind contribution whose giver is named: by the counterpart's stream when a
+    /// counterpart gives it (Member States and sources are programme streams).
+    NamedContribution,
     /// The streams every view names things from.
     Programme,
     /// A cooperation source named in a view: by its counterpart, when it is one's organisation.
@@ -234,11 +242,12 @@ impl Role {
         match (self, kind) {
             (Role::Year, Kind::Activity) => Some(Step::Visit(Role::FundedActivity)),
             (Role::FundedActivity, Kind::Offer) => Some(Step::Visit(Role::NamedOffer)),
+            (Role::FundedActivity | Role::Activity, Kind::Contribution) => Some(Step::Visit(Role::NamedContribution)),
             (Role::Programme, Kind::CooperationSource) => Some(Step::Visit(Role::NamedSource)),
-            (Role::FundedActivity, Kind::Contribution | Kind::Counterpart)
-            | (Role::NamedOffer | Role::NamedSource, Kind::Counterpart)
+            (Role::FundedActivity, Kind::Counterpart)
+            | (Role::NamedOffer | Role::NamedSource | Role::NamedContribution, Kind::Counterpart)
             | (Role::Programme, _)
-            | (Role::Activity, Kind::Offer | Kind::Contribution | Kind::Counterpart | Kind::Activity)
+            | (Role::Activity, Kind::Offer | Kind::Counterpart | Kind::Activity)
             | (Role::Need | Role::NeedAndAnswers | Role::Consultation, Kind::Counterpart)
             | (Role::CounterpartReach, Kind::Offer)
             | (Role::Decision, Kind::WorkProgramme) => Some(Step::Read),

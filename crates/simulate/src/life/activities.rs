@@ -148,6 +148,7 @@ impl World {
             return Vec::new();
         };
         let rng = &mut self.rng;
+        let counterparts = &self.counterparts;
         let mut follow_ups = Vec::new();
         let later = |rng: &mut SplitMix, from: Date, low: i64, high: i64| {
             from.checked_add(rng.between(low, high).days()).unwrap_or(from)
@@ -516,8 +517,14 @@ impl World {
                 let command = InKindContributionCommand::Value(ValueInKindContribution {
                     contribution: id,
                     activity: file.id,
-                    contributor: InKindContributor::MemberState {
-                        member_state: file.host,
+                    // One contribution in four comes from a counterpart (an organisation
+                    // lending its venue), the rest from the host; the step's roll decides, so
+                    // no draw is added to the generator's sequence.
+                    contributor: match counterparts.get(roll as usize / 4 % counterparts.len().max(1)) {
+                        Some(counterpart) if roll % 4 == 0 => InKindContributor::Counterpart { id: counterpart.id },
+                        _ => InKindContributor::MemberState {
+                            member_state: file.host,
+                        },
                     },
                     what: "venue, interpretation and local transport".to_owned(),
                     value: money(Decimal::from(rng.between(2, 40) * 500), usd(), today),
