@@ -332,7 +332,7 @@ fn an_auditor_checks_a_snapshots_basis_against_a_checkpoint() {
     );
     assert_eq!(
         verified,
-        "snapshot verified: it was made from sela.int/smes at size 101, as the checkpoint commits\n"
+        "snapshot verified: it was made from sela.int/smes at size 102, as the checkpoint commits\n"
     );
     let verified = ok(
         d,

@@ -48,7 +48,7 @@ fn the_demo_writes_a_log_that_verifies_and_prints_a_summary() {
     let verify = smes(dir.path(), &["verify"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
     assert!(
-        stdout(&verify).starts_with("verified 101 events, head "),
+        stdout(&verify).starts_with("verified 102 events, head "),
         "{}",
         stdout(&verify)
     );
@@ -61,7 +61,7 @@ fn two_demo_runs_write_the_same_events_except_record_times() {
     demo(first.path());
     demo(second.path());
     let (first, second) = (redacted_log(first.path()), redacted_log(second.path()));
-    assert_eq!(first.len(), 101);
+    assert_eq!(first.len(), 102);
     assert_eq!(first, second);
     // The redaction took out only what it should: ids, business times and sealed focal points
     // are compared.
@@ -81,10 +81,10 @@ fn the_demo_refuses_a_log_that_holds_events() {
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(
         stderr(&again),
-        "error: the event log at sqlite://smes.db already holds 101 events; the demo needs a fresh log (use another --database)\n"
+        "error: the event log at sqlite://smes.db already holds 102 events; the demo needs a fresh log (use another --database)\n"
     );
     let verify = smes(dir.path(), &["verify"]);
-    assert!(stdout(&verify).starts_with("verified 101 events"), "nothing was added");
+    assert!(stdout(&verify).starts_with("verified 102 events"), "nothing was added");
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn the_anchor_is_the_one_a_signed_checkpoint_states() {
     demo(dir.path());
     run(dir.path(), &["key", "generate", "--origin", "sela.int/smes"]);
     for (size, args) in [
-        ("101", vec!["snapshot", "--year", "2013", "--format", "json"]),
+        ("102", vec!["snapshot", "--year", "2013", "--format", "json"]),
         (
             "60",
             vec!["snapshot", "--year", "2013", "--format", "json", "--at-position", "60"],
@@ -210,7 +210,7 @@ fn a_diff_between_two_business_dates() {
             redact(dir.path(), &report)
         );
     }
-    let nothing = run(dir.path(), &["diff", "--from", "position:101", "--to", "2099-01-01"]);
+    let nothing = run(dir.path(), &["diff", "--from", "position:102", "--to", "2099-01-01"]);
     assert!(nothing.contains("Nothing changed."), "{nothing}");
 }
 
@@ -249,19 +249,19 @@ fn a_back_dated_event_appears_as_of_its_date_but_not_as_known_before_it_was_reco
     };
     assert_eq!(
         status_of_activity_5(&["--as-of", "2013-12-31"]),
-        ("held".to_owned(), 102)
+        ("held".to_owned(), 103)
     );
     assert_eq!(
         status_of_activity_5(&["--as-of", "2013-06-30"]),
-        ("approved".to_owned(), 102)
+        ("approved".to_owned(), 103)
     );
     assert_eq!(
         status_of_activity_5(&["--as-of", "2013-12-31", "--known-at", &known_before]),
-        ("approved".to_owned(), 101)
+        ("approved".to_owned(), 102)
     );
     assert_eq!(
-        status_of_activity_5(&["--at-position", "101"]),
-        ("approved".to_owned(), 101)
+        status_of_activity_5(&["--at-position", "102"]),
+        ("approved".to_owned(), 102)
     );
 
     let learned = run(
@@ -271,7 +271,7 @@ fn a_back_dated_event_appears_as_of_its_date_but_not_as_known_before_it_was_reco
             "--from",
             &format!("known:{known_before}"),
             "--to",
-            "position:102",
+            "position:103",
             "--format",
             "json",
         ],
@@ -327,7 +327,7 @@ fn bad_options_are_named_with_the_values_allowed() {
         ),
         (
             &["snapshot", "--year", "2013", "--at-position", "500"],
-            "the log holds 101 events",
+            "the log holds 102 events",
         ),
         (
             &["snapshot", "--year", "2013", "--format", "pdf"],

@@ -211,7 +211,15 @@ pub fn script() -> Result<Vec<DemoStep>> {
         date(2012, 11, 9),
         json!({"kind": "register-cooperation-source", "cooperation_source": id(SOURCE, 1),
                "name": "CAF – Development Bank of Latin America", "source_kind": "regional",
-               "registered_on": "2012-11-09"}),
+               "country": "VE", "registered_on": "2012-11-09"}),
+    );
+    // A national development bank already a counterpart takes the cooperation source role too:
+    // one organisation, registered once, with two roles.
+    add(
+        date(2012, 11, 20),
+        json!({"kind": "register-cooperation-source", "cooperation_source": id(SOURCE, 2),
+               "counterpart": id(COUNTERPART, 5), "source_kind": "local", "country": "BO",
+               "registered_on": "2012-11-20"}),
     );
 
     // Funding: SELA's regular budget and the development bank.
@@ -689,10 +697,17 @@ pub fn script() -> Result<Vec<DemoStep>> {
         (4, 3, "CL", "Training rooms and course materials", 4_500, "2013-06-07"),
     ];
     for (n, activity, host, what, value, on) in in_kind {
+        // CORFO, a counterpart, lends its own training rooms in Chile: given by the organisation,
+        // not by the Member State.
+        let contributor = if n == 4 {
+            json!({"contributor": "counterpart", "id": id(COUNTERPART, 4)})
+        } else {
+            json!({"contributor": "member-state", "member_state": host})
+        };
         add(
             on.parse().expect("a fixed date"),
             json!({"kind": "value-in-kind-contribution", "contribution": id(CONTRIBUTION, n),
-                   "activity": id(ACTIVITY, activity), "host": host, "what": what,
+                   "activity": id(ACTIVITY, activity), "contributor": contributor, "what": what,
                    "value": usd(value, on), "valued_on": on}),
         );
     }
