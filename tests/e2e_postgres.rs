@@ -777,11 +777,21 @@ fn the_append_function_refuses_rows_that_do_not_extend_the_chain_and_writes_noth
             "earlier than the previous event's".to_owned(),
         ),
         (
-            "two rows out of order",
-            vec![chained_after(&next), next.clone()],
+            "a second row that does not link to the first",
+            vec![
+                next.clone(),
+                rehashed(&chained_after(&next), |record| {
+                    with_member(record, "prev_hash", &format!("\"{}\"", hex(&before_head.hash)))
+                }),
+            ],
             false,
             &no_extras,
-            format!("expected position {position} next"),
+            format!(
+                "position {}: the record links to {} but the previous hash is {}",
+                position + 1,
+                hex(&before_head.hash),
+                hex(&next.hash)
+            ),
         ),
         (
             "a command entry of another stream",

@@ -51,11 +51,27 @@ CREATE FUNCTION smes_record_micros(time_text TEXT) RETURNS BIGINT LANGUAGE sql S
     SELECT (extract(epoch FROM time_text::timestamptz) * 1000000)::bigint
 $$;
 
--- What is wrong with a new row of `events`, NULL if nothing: the checks of `smes verify`
--- (crates/verify/src/chain.rs and walk.rs) on one row, given the row before it (its position,
--- hash and record time; the head's for the first row of an append). `rec_*` are the record's
--- own fields. The record format is 1, the only one there is.
-CREATE FUNCTION smes_event_problem(
+-- The top-level members of a record before its metadata, as JSON: in the canonical layout they
+-- come first and hold only scalars, so this is all a row's columns are compared with, without
+-- parsing the metadata and payload. (`,"metadata":` cannot occur inside a JSON string, whose
+-- quotes are escaped.)
+CREATE FUNCTION smes_record_head(record TEXT) RETURNS JSON LANGUAGE sql IMMUTABLE AS $$
+    SELECT (left(record, strpos(record, ',"metadata":') - 1) || '}')::json
+$$;
+
+-- The last 80 bytes of a canonical record that links to `previous_hash`: its last member,
+-- `prev_hash`, has a fixed length. (Bytes, not text: a text's end is found by counting its
+-- characters from the start.)
+CREATE FUNCTION smes_record_tail(previous_hash BYTEA) RETURNS BYTEA LANGUAGE sql IMMUTABLE AS $$
+    SELECT convert_to(',"prev_hash":"' || encode(previous_hash, 'hex') || '"}', 'UTF8')
+$$;
+
+-- What is wrong with a new row of `events` on its own, NULL if nothing: its columns against its
+-- record, and its hash against its record's bytes, as `smes verify` checks them
+-- (crates/verify/src/chain.rs and walk.rs). `rec_*` are the record's own members. The record
+-- format is 1, the only one there is. How the row follows the one before it is checked once
+-- the append's rows are in (smes_append_write).
+CREATE FUNCTION smes_row_problem(
     col_position     BIGINT,
     col_stream       TEXT,
     col_version      BIGINT,
@@ -64,21 +80,15 @@ CREATE FUNCTION smes_event_problem(
     col_recorded_at  BIGINT,
     col_record       TEXT,
     col_hash         BYTEA,
-    previous_position     BIGINT,
-    previous_hash         BYTEA,
-    previous_recorded_at  BIGINT,
     rec_format       INTEGER,
     rec_position     BIGINT,
     rec_stream       TEXT,
     rec_version      BIGINT,
     rec_type         TEXT,
     rec_occurred_at  TEXT,
-    rec_recorded_at  TEXT,
-    rec_prev_hash    TEXT
+    rec_recorded_at  TEXT
 ) RETURNS TEXT LANGUAGE sql STABLE AS $$
     SELECT CASE
-        WHEN col_position IS DISTINCT FROM previous_position + 1 THEN
-            format('position %s: expected position %s next (positions are gapless)', col_position, previous_position + 1)
         WHEN rec_format IS DISTINCT FROM 1 THEN
             format('position %s: the record''s format is %s, not 1', col_position, rec_format)
         WHEN rec_position IS DISTINCT FROM col_position THEN
@@ -93,10 +103,6 @@ CREATE FUNCTION smes_event_problem(
             format('position %s: the occurred_at column says %s but the record says %s', col_position, col_occurred_at, rec_occurred_at)
         WHEN smes_record_micros(rec_recorded_at) IS DISTINCT FROM col_recorded_at THEN
             format('position %s: the recorded_at column says %s but the record says %s', col_position, col_recorded_at, rec_recorded_at)
-        WHEN col_recorded_at < previous_recorded_at THEN
-            format('position %s: its record time is earlier than the previous event''s', col_position)
-        WHEN rec_prev_hash IS DISTINCT FROM encode(previous_hash, 'hex') THEN
-            format('position %s: the record links to %s but the previous hash is %s', col_position, rec_prev_hash, encode(previous_hash, 'hex'))
         WHEN col_hash IS DISTINCT FROM sha256(convert_to(col_record, 'UTF8')) THEN
             format('position %s: the hash %s is not the hash of the record, %s', col_position, encode(col_hash, 'hex'),
                    encode(sha256(convert_to(col_record, 'UTF8')), 'hex'))
@@ -162,76 +168,90 @@ CREATE FUNCTION smes_append_write(
     edge_subtrees        BYTEA
 ) RETURNS BIGINT LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    before_position  BIGINT;
-    head_position    BIGINT;
-    head_hash        BYTEA;
-    head_recorded_at BIGINT;
-    bad_detail       TEXT;
+    before_position    BIGINT;
+    before_hash        BYTEA;
+    before_recorded_at BIGINT;
+    head_position      BIGINT;
+    bad_detail         TEXT;
     stored_edge      BIGINT;
 BEGIN
     -- The key of the append lock ("smes-log" in ASCII), as the writers take it.
     PERFORM pg_advisory_xact_lock(8317415632180899687);
-    SELECT h.head_position, h.head_hash, h.head_recorded_at INTO head_position, head_hash, head_recorded_at
+    SELECT h.head_position, h.head_hash, h.head_recorded_at INTO before_position, before_hash, before_recorded_at
         FROM smes_head() h;
-    before_position := head_position;
+    head_position := before_position;
 
-    -- Each row is checked against the one before it in the order the rows come (a window
-    -- without ORDER BY), which must be position order: rows in another order are refused.
+    -- Each row is checked against its own record as it is inserted; how the rows follow each
+    -- other and the head is checked once they are all in, below.
     IF staged THEN
         LOCK TABLE append_staging IN ACCESS EXCLUSIVE MODE;
         INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash)
-            SELECT c.position, c.stream, c.version, c.event_type, c.occurred_at, c.recorded_at, c.record, c.hash
-            FROM (SELECT s.*,
-                         lag(s.position, 1, head_position) OVER w AS previous_position,
-                         lag(s.hash, 1, head_hash) OVER w AS previous_hash,
-                         lag(s.recorded_at, 1, head_recorded_at) OVER w AS previous_recorded_at
-                  FROM append_staging s WINDOW w AS ()) c,
-                 json_to_record(c.record::json) AS r(format INTEGER, position BIGINT, stream TEXT, version BIGINT,
-                                                    type TEXT, occurred_at TEXT, recorded_at TEXT, prev_hash TEXT)
-            WHERE coalesce(smes_refuse_append(smes_event_problem(
-                c.position, c.stream, c.version, c.event_type, c.occurred_at, c.recorded_at, c.record, c.hash,
-                c.previous_position, c.previous_hash, c.previous_recorded_at,
-                r.format, r.position, r.stream, r.version, r.type, r.occurred_at, r.recorded_at, r.prev_hash)), true);
+            SELECT s.position, s.stream, s.version, s.event_type, s.occurred_at, s.recorded_at, s.record, s.hash
+            FROM append_staging s,
+                 json_to_record(smes_record_head(s.record)) AS r(format INTEGER, position BIGINT, stream TEXT,
+                                                                version BIGINT, type TEXT, occurred_at TEXT,
+                                                                recorded_at TEXT)
+            WHERE coalesce(smes_refuse_append(smes_row_problem(
+                s.position, s.stream, s.version, s.event_type, s.occurred_at, s.recorded_at, s.record, s.hash,
+                r.format, r.position, r.stream, r.version, r.type, r.occurred_at, r.recorded_at)), true);
         TRUNCATE append_staging;
-        SELECT h.head_position, h.head_hash, h.head_recorded_at INTO head_position, head_hash, head_recorded_at
-            FROM smes_head() h;
     END IF;
     IF cardinality(new_positions) > 0 THEN
         INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash)
-            SELECT c.p, c.s, c.v, c.t, c.o, c.ra, c.rec, c.h
-            FROM (SELECT u.*,
-                         lag(u.p, 1, head_position) OVER w AS previous_position,
-                         lag(u.h, 1, head_hash) OVER w AS previous_hash,
-                         lag(u.ra, 1, head_recorded_at) OVER w AS previous_recorded_at
-                  FROM unnest(new_positions, new_streams, new_versions, new_event_types, new_occurred_at,
-                              new_recorded_at, new_records, new_hashes) AS u(p, s, v, t, o, ra, rec, h)
-                  WINDOW w AS ()) c,
-                 json_to_record(c.rec::json) AS r(format INTEGER, position BIGINT, stream TEXT, version BIGINT,
-                                                 type TEXT, occurred_at TEXT, recorded_at TEXT, prev_hash TEXT)
-            WHERE coalesce(smes_refuse_append(smes_event_problem(
-                c.p, c.s, c.v, c.t, c.o, c.ra, c.rec, c.h,
-                c.previous_position, c.previous_hash, c.previous_recorded_at,
-                r.format, r.position, r.stream, r.version, r.type, r.occurred_at, r.recorded_at, r.prev_hash)), true);
-        SELECT h.head_position INTO head_position FROM smes_head() h;
+            SELECT u.p, u.s, u.v, u.t, u.o, u.ra, u.rec, u.h
+            FROM unnest(new_positions, new_streams, new_versions, new_event_types, new_occurred_at,
+                        new_recorded_at, new_records, new_hashes) AS u(p, s, v, t, o, ra, rec, h),
+                 json_to_record(smes_record_head(u.rec)) AS r(format INTEGER, position BIGINT, stream TEXT,
+                                                             version BIGINT, type TEXT, occurred_at TEXT,
+                                                             recorded_at TEXT)
+            WHERE coalesce(smes_refuse_append(smes_row_problem(
+                u.p, u.s, u.v, u.t, u.o, u.ra, u.rec, u.h,
+                r.format, r.position, r.stream, r.version, r.type, r.occurred_at, r.recorded_at)), true);
     END IF;
+    SELECT h.head_position INTO head_position FROM smes_head() h;
 
     IF head_position > before_position THEN
-        -- Stream versions: the first event of a stream in this append follows the stream's
-        -- version before it (version 1 needs no check: the unique (stream, version) key refuses
-        -- it on a stream that has events), and the others follow each other.
-        SELECT format('position %s: stream %s is at version %s before it, so version %s is refused',
-                      x.position, x.stream,
-                      coalesce(x.previous_in_append, (SELECT max(y.version) FROM events y
-                                                      WHERE y.stream = x.stream AND y.position <= before_position), 0),
-                      x.version)
+        -- The new rows in position order, each against the one before it (the head before the
+        -- first): the next position, a link to its hash (the record's fixed tail names it), no
+        -- earlier record time; and each against the stream's previous event: the next version.
+        -- The first event of a stream in this append follows the stream's version before it
+        -- (version 1 needs no check: the unique (stream, version) key refuses it on a stream
+        -- that has events). Only narrow columns are kept for the windows.
+        SELECT CASE
+                   WHEN x.position <> x.previous_position + 1 THEN
+                       format('position %s: expected position %s next (positions are gapless)',
+                              x.position, x.previous_position + 1)
+                   WHEN x.tail IS DISTINCT FROM smes_record_tail(x.previous_hash) THEN
+                       format('position %s: the record links to %s but the previous hash is %s', x.position,
+                              convert_from(substring(x.tail FROM 15 FOR 64), 'UTF8'), encode(x.previous_hash, 'hex'))
+                   WHEN x.recorded_at < x.previous_recorded_at THEN
+                       format('position %s: its record time is earlier than the previous event''s', x.position)
+                   ELSE
+                       format('position %s: stream %s is at version %s before it, so version %s is refused',
+                              x.position, x.stream,
+                              coalesce(x.previous_in_append,
+                                       (SELECT max(y.version) FROM events y
+                                        WHERE y.stream = x.stream AND y.position <= before_position), 0),
+                              x.version)
+               END
             INTO bad_detail
-            FROM (SELECT e.position, e.stream, e.version,
-                         lag(e.version) OVER (PARTITION BY e.stream ORDER BY e.position) AS previous_in_append
-                  FROM events e WHERE e.position > before_position AND e.position <= head_position) x
-            WHERE CASE WHEN x.previous_in_append IS NULL
-                       THEN x.version <> 1 AND NOT EXISTS (
-                                SELECT 1 FROM events y
-                                WHERE y.stream = x.stream AND y.version = x.version - 1 AND y.position <= before_position)
+            FROM (SELECT n.*,
+                         lag(n.position, 1, before_position) OVER by_position AS previous_position,
+                         lag(n.hash, 1, before_hash) OVER by_position AS previous_hash,
+                         lag(n.recorded_at, 1, before_recorded_at) OVER by_position AS previous_recorded_at,
+                         lag(n.version) OVER by_stream AS previous_in_append
+                  FROM (SELECT e.position, e.stream, e.version, e.recorded_at, e.hash, substring(convert_to(e.record, 'UTF8') FROM octet_length(e.record) - 79) AS tail
+                        FROM events e WHERE e.position > before_position AND e.position <= head_position
+                        OFFSET 0) n
+                  WINDOW by_position AS (ORDER BY n.position),
+                         by_stream AS (PARTITION BY n.stream ORDER BY n.position)) x
+            WHERE x.position <> x.previous_position + 1
+               OR x.tail IS DISTINCT FROM smes_record_tail(x.previous_hash)
+               OR x.recorded_at < x.previous_recorded_at
+               OR CASE WHEN x.previous_in_append IS NULL
+                       THEN x.version <> 1 AND NOT coalesce(
+                                (SELECT y.position <= before_position FROM events y
+                                 WHERE y.stream = x.stream AND y.version = x.version - 1), false)
                        ELSE x.version <> x.previous_in_append + 1 END
             ORDER BY x.position LIMIT 1;
         IF bad_detail IS NOT NULL THEN
