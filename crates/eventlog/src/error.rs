@@ -18,6 +18,22 @@ pub struct InvalidInput {
     pub reason: String,
 }
 
+impl Error {
+    /// [`Error::NotPermitted`] when the database refused `action` for want of a privilege
+    /// (SQLSTATE 42501), the error itself otherwise.
+    pub(crate) fn unless_permitted(self, action: &'static str) -> Error {
+        match &self {
+            Error::Database(sqlx::Error::Database(database)) if database.code().as_deref() == Some("42501") => {
+                Error::NotPermitted {
+                    action,
+                    detail: database.message().to_owned(),
+                }
+            }
+            _ => self,
+        }
+    }
+}
+
 impl InvalidInput {
     /// An invalid-input error for `field`.
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -143,6 +159,18 @@ pub enum Error {
     #[error("the transaction this append shared with others failed, and nothing was written: {detail}")]
     GroupCommitFailed {
         /// The database error.
+        detail: String,
+    },
+    /// The database refused the role the log was opened with a write (PostgreSQL: a reading
+    /// role, or a role without the writing role's grants); nothing was written.
+    #[error(
+        "this database role may not {action}: {detail} (on PostgreSQL only the writing role may; \
+         see docs/eventlog.md, \"Roles and what each can do\")"
+    )]
+    NotPermitted {
+        /// What was refused, e.g. `append to the log`.
+        action: &'static str,
+        /// The database's message.
         detail: String,
     },
     /// The store's clock gave a time outside the years 1000 to 9999.

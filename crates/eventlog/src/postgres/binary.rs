@@ -1,6 +1,6 @@
 //! Rows streamed with `COPY … FROM STDIN (FORMAT binary)`: how a large append sends its events
-//! and command entries (one stream of bytes the server parses without planning a statement or
-//! unpacking arrays).
+//! to the staging table (one stream of bytes the server parses without planning a statement or
+//! unpacking arrays), from which `smes_append_write` checks and moves them into the log.
 //!
 //! PostgreSQL's binary COPY format: an 11-byte signature, a flags word and a header extension
 //! length (both zero), then for each row the number of fields (16-bit) and each field as its
@@ -55,23 +55,6 @@ impl CopyRows {
         self.data.extend_from_slice(&length.to_be_bytes());
         self.data.extend_from_slice(value);
         self
-    }
-
-    /// Sends the rows with `statement` (a `COPY table (columns) FROM STDIN (FORMAT binary)`) on
-    /// `connection`, inside whatever transaction it has open.
-    pub(crate) async fn send(mut self, connection: &mut PgConnection, statement: &str) -> Result<()> {
-        if self.rows == 0 {
-            return Ok(());
-        }
-        self.data.extend_from_slice(&(-1i16).to_be_bytes());
-        let mut copy = connection.copy_in_raw(statement).await?;
-        if let Err(error) = copy.send(self.data).await {
-            // The connection is unusable mid-COPY: abort it (the transaction then rolls back).
-            let _ = copy.abort("sending the rows failed").await;
-            return Err(error.into());
-        }
-        copy.finish().await?;
-        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Copying on PostgreSQL: raw reads of records and command entries, and appending records sealed
 //! by another log in one transaction that holds the append lock (so it is ordered with every
-//! writer of every process), checked by [`crate::copy`] against the head read under the lock.
+//! writer of every process), checked by [`crate::copy`] against the head read under the lock
+//! and then, piece by piece, by `smes_append_write`, through which every append goes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,7 +14,7 @@ use crate::copy::{EventFacts, check_chain, check_commands, check_versions, new_h
 use crate::error::Result;
 use crate::event::{CommandEntry, Head, RawRecord};
 
-/// Rows per INSERT statement.
+/// Records per call of `smes_append_write`.
 const INSERT_CHUNK: usize = 5_000;
 
 /// Up to `limit` records from `from`, as stored.
@@ -138,16 +139,25 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
 
     let size = head.map_or(0, |(position, _, _)| position);
     let mut frontier = merkle::load_frontier(&mut transaction).await?;
-    merkle::catch_up(&mut transaction, &mut frontier, size, CatchUp::Store).await?;
+    // Subtrees completed by catching the stored edge up are stored with the first piece.
     let mut nodes: Vec<Node> = Vec::new();
+    merkle::catch_up(&mut transaction, &mut frontier, size, CatchUp::Collect(&mut nodes)).await?;
+    // Each piece goes through `smes_append_write`, which checks it against the chain, with the
+    // command entries that end in it and the Merkle nodes it completes.
     for chunk in checked.chunks(INSERT_CHUNK) {
         for record in chunk {
             merkle::push_leaf(&mut frontier, &record.hash, &mut nodes);
         }
+        let (first, last) = (chunk[0].position, chunk[chunk.len() - 1].position);
+        let entries: Vec<&CommandEntry> = commands
+            .iter()
+            .filter(|entry| (first..=last).contains(&entry.last_position))
+            .collect();
+        let (levels, indices, hashes) = merkle::node_columns(&nodes);
+        let edge = (!nodes.is_empty()).then_some(&frontier);
         sqlx::query(
-            "INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], \
-             $7::text[], $8::bytea[])",
+            "SELECT smes_append_write(false, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+             $16, $17, $18, $19, $20, $21, $22)",
         )
         .bind(chunk.iter().map(|record| to_i64(record.position)).collect::<Vec<_>>())
         .bind(chunk.iter().map(|record| record.stream.as_str()).collect::<Vec<_>>())
@@ -162,34 +172,55 @@ pub(super) async fn append_raw(pool: &PgPool, records: &[RawRecord], commands: &
         .bind(chunk.iter().map(|record| record.recorded_at_micros).collect::<Vec<_>>())
         .bind(chunk.iter().map(|record| record.record).collect::<Vec<_>>())
         .bind(chunk.iter().map(|record| record.hash.as_slice()).collect::<Vec<_>>())
-        .execute(&mut *transaction)
-        .await?;
-    }
-    for entry in commands {
-        sqlx::query(
-            "INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
-             recorded_at, request_digest, binds_command) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        .bind(
+            entries
+                .iter()
+                .map(|entry| entry.command_id.as_str())
+                .collect::<Vec<_>>(),
         )
-        .bind(&entry.command_id)
-        .bind(&entry.stream)
-        .bind(to_i64(entry.first_position))
-        .bind(to_i64(entry.last_position))
-        .bind(to_i64(entry.first_version))
-        .bind(to_i64(entry.last_version))
-        .bind(entry.recorded_at_micros)
-        .bind(&entry.request_digest)
-        .bind(entry.binds_command)
+        .bind(entries.iter().map(|entry| entry.stream.as_str()).collect::<Vec<_>>())
+        .bind(
+            entries
+                .iter()
+                .map(|entry| to_i64(entry.first_position))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            entries
+                .iter()
+                .map(|entry| to_i64(entry.last_position))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            entries
+                .iter()
+                .map(|entry| to_i64(entry.first_version))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            entries
+                .iter()
+                .map(|entry| to_i64(entry.last_version))
+                .collect::<Vec<_>>(),
+        )
+        .bind(entries.iter().map(|entry| entry.recorded_at_micros).collect::<Vec<_>>())
+        .bind(
+            entries
+                .iter()
+                .map(|entry| entry.request_digest.as_slice())
+                .collect::<Vec<_>>(),
+        )
+        .bind(entries.iter().map(|entry| entry.binds_command).collect::<Vec<_>>())
+        .bind(levels)
+        .bind(indices)
+        .bind(hashes)
+        .bind(edge.map(|frontier| to_i64(frontier.size())))
+        .bind(edge.map(|frontier| frontier.subtrees().concat()))
         .execute(&mut *transaction)
         .await?;
-    }
-    if !nodes.is_empty() {
-        merkle::store_nodes(&mut transaction, &nodes).await?;
-        merkle::save_frontier(&mut transaction, &frontier).await?;
+        nodes.clear();
     }
     let placed = new_head(head, &checked);
-    if !checked.is_empty() {
-        super::writer::notify_head(&mut transaction, placed.position).await?;
-    }
     transaction.commit().await?;
     Ok(placed)
 }

@@ -44,16 +44,6 @@ fn corrupt_frontier(detail: &str) -> Error {
     }
 }
 
-/// Writes the right edge back.
-pub(crate) async fn save_frontier(connection: &mut PgConnection, frontier: &MerkleFrontier) -> Result<()> {
-    sqlx::query("UPDATE merkle_frontier SET size = $1, subtrees = $2 WHERE id = 1")
-        .bind(to_i64(frontier.size()))
-        .bind(frontier.subtrees().concat())
-        .execute(&mut *connection)
-        .await?;
-    Ok(())
-}
-
 /// Appends one event's leaf, collecting every large subtree it completes into `nodes`; says
 /// whether it completed any.
 pub(crate) fn push_leaf(frontier: &mut MerkleFrontier, event_hash: &Hash, nodes: &mut Vec<Node>) -> bool {
@@ -76,28 +66,12 @@ pub(crate) fn node_columns(nodes: &[Node]) -> (Vec<i32>, Vec<i64>, Vec<Vec<u8>>)
     )
 }
 
-/// Stores completed large subtrees.
-pub(crate) async fn store_nodes(connection: &mut PgConnection, nodes: &[Node]) -> Result<()> {
-    if nodes.is_empty() {
-        return Ok(());
-    }
-    let (levels, indices, hashes) = node_columns(nodes);
-    sqlx::query(
-        "INSERT INTO merkle_nodes (level, idx, hash) SELECT * FROM UNNEST($1::int[], $2::bigint[], $3::bytea[])",
-    )
-    .bind(levels)
-    .bind(indices)
-    .bind(hashes)
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
 /// What [`catch_up`] does with the subtrees it completes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CatchUp {
-    /// Store them and the frontier (inside the writer's transaction).
-    Store,
+#[derive(Debug)]
+pub(crate) enum CatchUp<'a> {
+    /// Collect them, for the writer to store with its append (`smes_append_write`, which also
+    /// saves the edge), inside the writer's transaction.
+    Collect(&'a mut Vec<Node>),
     /// Only compute the frontier (a reader answering for a tree that lags).
     InMemory,
 }
@@ -107,7 +81,7 @@ pub(crate) async fn catch_up(
     connection: &mut PgConnection,
     frontier: &mut MerkleFrontier,
     head: u64,
-    mode: CatchUp,
+    mut mode: CatchUp<'_>,
 ) -> Result<()> {
     if frontier.size() > head {
         return Err(Error::MerkleState {
@@ -128,21 +102,14 @@ pub(crate) async fn catch_up(
         if hashes.is_empty() {
             break;
         }
-        let mut nodes = Vec::new();
         for hash in hashes {
             let hash = stored_hash(frontier.size() + 1, &hash)?;
-            match mode {
-                CatchUp::Store => {
-                    push_leaf(frontier, &hash, &mut nodes);
+            match &mut mode {
+                CatchUp::Collect(nodes) => {
+                    push_leaf(frontier, &hash, nodes);
                 }
                 CatchUp::InMemory => frontier.push(leaf_hash(&hash)),
             }
-        }
-        if !nodes.is_empty() {
-            store_nodes(connection, &nodes).await?;
-            // The edge is saved at the last completed subtree or later: at most 255 leaves lie
-            // beyond it, which is all the rule asks.
-            save_frontier(connection, frontier).await?;
         }
     }
     Ok(())

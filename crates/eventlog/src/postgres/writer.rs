@@ -31,7 +31,7 @@ use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Row as _};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::CommitDelay;
-use super::binary::{CopyIn, CopyRows};
+use super::binary::CopyIn;
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
 use crate::codec::{self, ChainTail, ValidatedAppend};
@@ -142,7 +142,9 @@ async fn run(
         };
         let committed = match committed {
             Ok(mut connection) => {
-                let committed = commit_group(&mut connection, &valid, clock.as_ref(), &mut known, delay, &counts).await;
+                let committed = commit_group(&mut connection, &valid, clock.as_ref(), &mut known, delay, &counts)
+                    .await
+                    .map_err(|error| error.unless_permitted("append to the log"));
                 if committed.is_ok() {
                     held = Some((connection, Instant::now()));
                 } else {
@@ -220,18 +222,9 @@ fn count_events(job: &Job) -> usize {
         .sum()
 }
 
-/// The channel on which a commit announces the new head position to other processes.
+/// The channel on which a commit announces the new head position to other processes
+/// (`smes_append_write` sends the notification, which is delivered when the commit is).
 pub(crate) const NOTIFY_CHANNEL: &str = "smes_log";
-
-/// Announces, when the transaction commits, that the log's head is now `position`.
-pub(crate) async fn notify_head(connection: &mut PgConnection, position: u64) -> Result<()> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(NOTIFY_CHANNEL)
-        .bind(position.to_string())
-        .execute(&mut *connection)
-        .await?;
-    Ok(())
-}
 
 /// Moves the head subscriptions watch forward (never back), waking them when it moves.
 pub(crate) fn raise_head(head: &watch::Sender<u64>, position: u64) {
@@ -468,20 +461,16 @@ async fn commit_known(
         .collect();
     let mut chain = chain_after(known.head.as_ref(), clock)?;
     let mut frontier = known.frontier.clone();
-    let size_before = frontier.size();
     // Command ids already in the register are the function's to find: it then writes nothing.
     let sealed = seal_group(appends, &mut chain, &mut frontier, &mut versions, &HashMap::new());
-    let grew = frontier.size() > size_before;
     let call = KnownCall {
         known_head: known.position(),
         command_ids: command_ids(appends),
         sealed: &sealed,
         recorded_at: chain.recorded_at_micros(),
         // The stored edge is saved when a stored subtree completes (every 256 leaves), so at
-        // most 255 leaves lie beyond it for another writer to hash; the head is announced
-        // whenever events were added.
+        // most 255 leaves lie beyond it for another writer to hash.
         edge: (!sealed.nodes.is_empty()).then_some(&frontier),
-        head: grew.then_some(frontier.size()),
     };
     let written = match delay {
         None => call.send(connection).await?,
@@ -513,8 +502,6 @@ struct KnownCall<'a> {
     recorded_at: i64,
     /// The tree's new right edge, to be saved.
     edge: Option<&'a MerkleFrontier>,
-    /// The new head position, when the group added events.
-    head: Option<u64>,
 }
 
 impl KnownCall<'_> {
@@ -524,23 +511,24 @@ impl KnownCall<'_> {
         } = self.sealed;
         let query = sqlx::query(
             "SELECT smes_append_known($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25)",
+             $18, $19, $20, $21, $22, $23, $24)",
         )
-        .bind(APPEND_LOCK)
         .bind(to_i64(self.known_head))
         .bind(&self.command_ids);
-        let row = bind_writes(query, rows, self.recorded_at, commands, nodes, self.edge, self.head)
+        let row = bind_writes(query, rows, self.recorded_at, commands, nodes, self.edge)
             .fetch_one(&mut *connection)
             .await?;
         Ok(row.try_get(0)?)
     }
 }
 
-/// Binds what both writing statements (`smes_append_known` and [`write_rest`]'s) send, in the
-/// same order from there on: the events' columns (position, stream, version, type, business
-/// time), the record time, the records and their hashes; the command entries' columns; the
-/// completed Merkle nodes (levels, indices, hashes); the tree's right edge to save (size and
-/// subtrees, or nulls); the notification's channel and the new head (or null).
+/// Binds what both writing functions (`smes_append_known` and `smes_append_write`, see
+/// [`write_rest`]) take, in the same order from there on: the events' columns (position,
+/// stream, version, type, business time, record time, record, hash); the command entries'
+/// columns (id, stream, first and last position, first and last version, record time, digest,
+/// and whether it binds its command: empty, so every entry does); the completed Merkle nodes
+/// (levels, indices, hashes); the tree's right edge to save (size and subtrees, or nulls). All
+/// of a group's events and entries share its record time.
 fn bind_writes<'q>(
     query: Query<'q, Postgres, PgArguments>,
     rows: &'q EventRows,
@@ -548,7 +536,6 @@ fn bind_writes<'q>(
     commands: &'q CommandRows,
     nodes: &[Node],
     edge: Option<&MerkleFrontier>,
-    head: Option<u64>,
 ) -> Query<'q, Postgres, PgArguments> {
     let (levels, indices, node_hashes) = merkle::node_columns(nodes);
     query
@@ -557,7 +544,7 @@ fn bind_writes<'q>(
         .bind(&rows.versions)
         .bind(&rows.event_types)
         .bind(&rows.occurred_at)
-        .bind(recorded_at)
+        .bind(vec![recorded_at; rows.positions.len()])
         .bind(&rows.records)
         .bind(&rows.hashes)
         .bind(&commands.ids)
@@ -566,14 +553,14 @@ fn bind_writes<'q>(
         .bind(&commands.last_positions)
         .bind(&commands.first_versions)
         .bind(&commands.last_versions)
+        .bind(vec![recorded_at; commands.ids.len()])
         .bind(&commands.digests)
+        .bind(Vec::<bool>::new())
         .bind(levels)
         .bind(indices)
         .bind(node_hashes)
         .bind(edge.map(|frontier| to_i64(frontier.size())))
         .bind(edge.map(|frontier| frontier.subtrees().concat()))
-        .bind(NOTIFY_CHANNEL)
-        .bind(head.map(|head| head.to_string()))
 }
 
 /// What sealing a group gives: the rows to write and each request's result.
@@ -754,6 +741,8 @@ async fn commit_prepared(
     // The edge this writer left at its last commit is reused while the log has not grown since;
     // otherwise the stored edge (saved by every commit) is used, and any leaves after it (left
     // by a copy, which saves it less often) are caught up.
+    // Subtrees completed by catching the stored edge up are stored with the group's.
+    let mut caught_up: Vec<Node> = Vec::new();
     let (mut frontier, remembered) = match (remembered, prepared.frontier) {
         (Some((frontier, versions)), None) if frontier.size() == position => (frontier, versions),
         (remembered, stored) => {
@@ -761,7 +750,13 @@ async fn commit_prepared(
                 Some((size, subtrees)) => merkle::frontier_from_row(size, &subtrees)?,
                 None => merkle::load_frontier(&mut transaction).await?,
             };
-            merkle::catch_up(&mut transaction, &mut frontier, position, CatchUp::Store).await?;
+            merkle::catch_up(
+                &mut transaction,
+                &mut frontier,
+                position,
+                CatchUp::Collect(&mut caught_up),
+            )
+            .await?;
             (frontier, remembered.map(|(_, versions)| versions).unwrap_or_default())
         }
     };
@@ -772,8 +767,9 @@ async fn commit_prepared(
     let mut sealer = Sealer::new(&mut chain, &mut frontier, &mut versions, &prepared.commands);
     let copied = events >= COPY_THRESHOLD;
     if copied {
-        // A large group's events go by binary COPY, sent a few hundred at a time while the
-        // next are sealed: the server parses and indexes them meanwhile.
+        // A large group's events go by binary COPY into the staging table, sent a few hundred
+        // at a time while the next are sealed: the server parses them meanwhile, and
+        // `smes_append_write` checks them and moves them into the log.
         let mut copy = CopyIn::start(&mut transaction, COPY_EVENTS, 8).await?;
         for &append in appends {
             sealer.seal(append);
@@ -795,19 +791,15 @@ async fn commit_prepared(
         nodes,
         results,
     } = sealer.sealed;
+    caught_up.extend(nodes);
+    let nodes = caught_up;
+    let grew = frontier.size() > size_before || !nodes.is_empty();
     // Rows not copied (a small group's) go in with the rest.
-    let inline_events = rows;
-    let mut inline_commands = &commands;
-    let empty_commands = CommandRows::default();
-    if commands.ids.len() >= COPY_THRESHOLD {
-        copy_commands(&mut transaction, &commands, recorded_at).await?;
-        inline_commands = &empty_commands;
-    }
-    let grew = frontier.size() > size_before;
     write_rest(
         &mut transaction,
-        &inline_events,
-        inline_commands,
+        copied,
+        &rows,
+        &commands,
         recorded_at,
         &nodes,
         grew.then_some(&frontier),
@@ -822,15 +814,17 @@ async fn commit_prepared(
     Ok(results)
 }
 
-/// Groups of at least this many events (or command entries) send them by binary COPY; smaller
-/// ones inline in [`write_rest`]'s statement, which costs one round trip where a COPY costs two.
+/// Groups of at least this many events send them by binary COPY; smaller ones inline in
+/// [`write_rest`]'s statement, which costs one round trip where a COPY costs two.
 const COPY_THRESHOLD: usize = 64;
 
 /// Events a large group sends in each piece of its COPY.
 const COPY_CHUNK: usize = 512;
 
-const COPY_EVENTS: &str = "COPY events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
-                           FROM STDIN (FORMAT binary)";
+/// A large group's events wait in `append_staging` (the only table of the log the writing role
+/// may insert into) until `smes_append_write` checks them and moves them into `events`.
+const COPY_EVENTS: &str = "COPY append_staging (position, stream, version, event_type, occurred_at, recorded_at, \
+                           record, hash) FROM STDIN (FORMAT binary)";
 
 /// Moves `rows` into the COPY's next piece, leaving `rows` empty.
 fn copy_event_rows(copy: &mut CopyIn<'_>, rows: &mut EventRows, recorded_at: i64) {
@@ -849,69 +843,28 @@ fn copy_event_rows(copy: &mut CopyIn<'_>, rows: &mut EventRows, recorded_at: i64
     *rows = EventRows::default();
 }
 
-async fn copy_commands(connection: &mut PgConnection, commands: &CommandRows, recorded_at: i64) -> Result<()> {
-    let mut copy = CopyRows::new(8, commands.ids.len() * 160);
-    for index in 0..commands.ids.len() {
-        copy.row()
-            .text(&commands.ids[index])
-            .text(&commands.streams[index])
-            .bigint(commands.first_positions[index])
-            .bigint(commands.last_positions[index])
-            .bigint(commands.first_versions[index])
-            .bigint(commands.last_versions[index])
-            .bigint(recorded_at)
-            .bytes(&commands.digests[index]);
-    }
-    copy.send(
-        connection,
-        "COPY commands (command_id, stream, first_position, last_position, first_version, last_version, \
-         recorded_at, request_digest) FROM STDIN (FORMAT binary)",
-    )
-    .await
-}
-
-/// One statement for the rest of a group's writes: the events and command entries not sent by
-/// COPY, the completed Merkle nodes, the tree's new right edge (`None`: unchanged) and the
-/// notification of the new head.
+/// One statement for the rest of a group's writes, through `smes_append_write`, which checks
+/// everything against the chain before it keeps it: the events copied into the staging table
+/// (when `staged`), the events and command entries not copied, the completed Merkle nodes, the
+/// tree's new right edge (`None`: unchanged). The function also records the append in
+/// `appends` and announces the new head.
 async fn write_rest(
     connection: &mut PgConnection,
+    staged: bool,
     rows: &EventRows,
     commands: &CommandRows,
     recorded_at: i64,
     nodes: &[Node],
     frontier: Option<&MerkleFrontier>,
 ) -> Result<()> {
-    // Data-modifying WITH clauses run once each, to completion, whether or not the final
-    // SELECT reads them.
     let query = sqlx::query(
-        "WITH new_events AS ( \
-           INSERT INTO events (position, stream, version, event_type, occurred_at, recorded_at, record, hash) \
-           SELECT p, s, v, t, o, $6, r, h \
-           FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $7::text[], $8::bytea[]) \
-           AS u(p, s, v, t, o, r, h)), \
-         new_commands AS ( \
-           INSERT INTO commands (command_id, stream, first_position, last_position, first_version, last_version, \
-           recorded_at, request_digest) \
-           SELECT c, s, fp, lp, fv, lv, $6, d \
-           FROM UNNEST($9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], \
-           $15::bytea[]) AS u(c, s, fp, lp, fv, lv, d)), \
-         new_nodes AS ( \
-           INSERT INTO merkle_nodes (level, idx, hash) SELECT * FROM UNNEST($16::int[], $17::bigint[], $18::bytea[])), \
-         new_edge AS ( \
-           UPDATE merkle_frontier SET size = $19, subtrees = $20 WHERE id = 1 AND $19 IS NOT NULL) \
-         SELECT pg_notify($21, $22) WHERE $22 IS NOT NULL",
-    );
-    bind_writes(
-        query,
-        rows,
-        recorded_at,
-        commands,
-        nodes,
-        frontier,
-        frontier.map(MerkleFrontier::size),
+        "SELECT smes_append_write($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22, $23)",
     )
-    .execute(&mut *connection)
-    .await?;
+    .bind(staged);
+    bind_writes(query, rows, recorded_at, commands, nodes, frontier)
+        .execute(&mut *connection)
+        .await?;
     Ok(())
 }
 

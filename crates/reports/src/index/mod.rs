@@ -11,6 +11,10 @@
 //!
 //! [`follow`] keeps the index caught up as the log grows, for a worker (`smes project`) that
 //! holds the [`LEASE`]: one worker at a time applies, the others wait for the lease.
+//!
+//! A role that may read the log but not write the index (PostgreSQL's reading role,
+//! docs/eventlog.md) reads through the index while it covers the view, and once it lags reads
+//! the whole log prefix instead: the same report, made the slower way.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +30,7 @@ use smes_verify::{GENESIS_HASH, Hash};
 
 use crate::error::{Error, Result};
 use crate::snapshot::{self, Known, Snapshot, SnapshotRequest};
-use crate::source::{Anchor, LogSlice};
+use crate::source::{Anchor, LogSlice, read_log};
 use crate::trace::{self, TraceReport};
 
 /// How many events one catch-up transaction, or one write of a rebuild, covers by default.
@@ -545,7 +549,8 @@ async fn read_streams(
 }
 
 /// A year's snapshot read through the link index (caught up `page` events a transaction): the
-/// same report [`snapshot::build`] makes from the whole log prefix.
+/// same report [`snapshot::build`] makes from the whole log prefix, which it reads instead when
+/// the index lags and the store may not extend it.
 pub async fn snapshot(store: &dyn EventStore, page: usize, request: &SnapshotRequest) -> Result<Snapshot> {
     let view = read_view(
         store,
@@ -555,12 +560,28 @@ pub async fn snapshot(store: &dyn EventStore, page: usize, request: &SnapshotReq
         request.cut.at_position,
         snapshot::occurred(&request.cut),
     )
-    .await?;
-    snapshot::build_known(&view.log, &Known::listed(&view.reach), request)
+    .await;
+    match view {
+        Err(error) if may_not_write_the_index(&error) => {
+            let log = read_log(store, request.cut.known_at, request.cut.at_position).await?;
+            snapshot::build(&log, request)
+        }
+        view => {
+            let view = view?;
+            snapshot::build_known(&view.log, &Known::listed(&view.reach), request)
+        }
+    }
+}
+
+/// Whether the store refused to extend the link index to a role that may only read (the
+/// report is then made from the whole log prefix).
+fn may_not_write_the_index(error: &Error) -> bool {
+    matches!(error, Error::Store(smes_eventlog::Error::NotPermitted { .. }))
 }
 
 /// A decision trace read through the link index (caught up `page` events a transaction): the
-/// same report [`trace::build`] makes from the whole log prefix.
+/// same report [`trace::build`] makes from the whole log prefix, which it reads instead when the
+/// index lags and the store may not extend it.
 pub async fn trace(store: &dyn EventStore, page: usize, subject: Subject, cut: &Cut) -> Result<TraceReport> {
     let view = read_view(
         store,
@@ -570,8 +591,13 @@ pub async fn trace(store: &dyn EventStore, page: usize, subject: Subject, cut: &
         cut.at_position,
         None,
     )
-    .await?;
-    trace::build(&view.log, subject, cut)
+    .await;
+    match view {
+        Err(error) if may_not_write_the_index(&error) => {
+            trace::build(&read_log(store, cut.known_at, cut.at_position).await?, subject, cut)
+        }
+        view => trace::build(&view?.log, subject, cut),
+    }
 }
 
 /// What [`check`] found: the links the live index should hold but does not, and those it holds
