@@ -509,6 +509,9 @@ async fn command_service(path: &std::path::Path, commands: u64) -> Result<Comman
         command_id: Some(uuid::Uuid::from_u128(u128::from(n) + 1)),
         ..CommandContext::new("actor-bench", "secretariat", Source::Cli)
     };
+    // The requesting state must be a Member State on the day received: the log holds the
+    // membership history, as a real one does, and each command reads it (timed).
+    smes_app::membership::load(&app, &CommandContext::new("actor-bench", "secretariat", Source::Cli)).await?;
 
     let half = commands / 2;
     let started = Instant::now();

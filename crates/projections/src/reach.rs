@@ -142,12 +142,15 @@ pub fn links(envelope: &Envelope, mut emit: impl FnMut(String, String)) {
             both(activity(made.activity), OfferDecider::stream_name(&made.offer));
         }
         DomainEvent::InKindContribution(InKindContributionEvent::Valued(valued)) => {
-            let contribution = InKindContributionDecider::stream_name(&valued.contribution);
-            both(activity(valued.activity), contribution.clone());
-            // A counterpart that gives in kind is named by its own stream (sources and Member
-            // States are in every view's programme streams already).
+            both(
+                activity(valued.activity),
+                InKindContributionDecider::stream_name(&valued.contribution),
+            );
+            // A counterpart that gives in kind is named from its own stream, which the activity
+            // leads to as it does to its proposer (sources and Member States are in every
+            // view's programme streams already).
             if let InKindContributor::Counterpart { id } = valued.contributor {
-                both(contribution, counterpart(id));
+                both(activity(valued.activity), counterpart(id));
             }
         }
         DomainEvent::WorkProgramme(WorkProgrammeEvent::Opened(opened)) => {
@@ -214,9 +217,6 @@ enum Role {
     FundedActivity,
     /// An offer whose source is named.
     NamedOffer,
-    /// An in-kind contribution whose giver is named: by the counterpart's stream when a
-    /// counterpart gives it (Member States and sources are programme streams).
-    NamedContribution,
     /// The streams every view names things from.
     Programme,
     /// A cooperation source named in a view: by its counterpart, when it is one's organisation.
@@ -242,12 +242,11 @@ impl Role {
         match (self, kind) {
             (Role::Year, Kind::Activity) => Some(Step::Visit(Role::FundedActivity)),
             (Role::FundedActivity, Kind::Offer) => Some(Step::Visit(Role::NamedOffer)),
-            (Role::FundedActivity | Role::Activity, Kind::Contribution) => Some(Step::Visit(Role::NamedContribution)),
             (Role::Programme, Kind::CooperationSource) => Some(Step::Visit(Role::NamedSource)),
-            (Role::FundedActivity, Kind::Counterpart)
-            | (Role::NamedOffer | Role::NamedSource | Role::NamedContribution, Kind::Counterpart)
+            (Role::FundedActivity, Kind::Contribution | Kind::Counterpart)
+            | (Role::NamedOffer | Role::NamedSource, Kind::Counterpart)
             | (Role::Programme, _)
-            | (Role::Activity, Kind::Offer | Kind::Counterpart | Kind::Activity)
+            | (Role::Activity, Kind::Offer | Kind::Contribution | Kind::Counterpart | Kind::Activity)
             | (Role::Need | Role::NeedAndAnswers | Role::Consultation, Kind::Counterpart)
             | (Role::CounterpartReach, Kind::Offer)
             | (Role::Decision, Kind::WorkProgramme) => Some(Step::Read),
