@@ -1,6 +1,11 @@
 //! The times of records: the range a log accepts, and the fixed-width text
 //! (`YYYY-MM-DDTHH:MM:SS.ffffffZ`) records hold, written for every event appended and read back
 //! for every event read or verified.
+//!
+//! The day counts are converted by hand rather than through jiff: measured both ways, neither
+//! was faster (docs/benchmarks.md), and the hand-written conversion covers every count a damaged
+//! column can hold, where jiff's civil times stop at the years ±9999, so the text of every
+//! message stays as it was.
 
 use std::fmt::Write as _;
 
