@@ -8,9 +8,8 @@ use smes_eventlog::postgres::is_postgres_url;
 use smes_eventlog::{EventStore, PostgresConfig, PostgresEventStore, SqliteEventStore, StoreOptions, StoredCheckpoint};
 
 use crate::error::Result;
+use crate::key_store::{PostgresKeyStore, SqliteKeyStore};
 use crate::personal_data::{KeyStore, RandomSource};
-use crate::postgres_keys::PostgresKeyStore;
-use crate::sqlite_keys::SqliteKeyStore;
 
 /// A URL with its password replaced by `***`: the one function every message naming a log uses.
 pub use smes_eventlog::without_password;

@@ -19,23 +19,20 @@ pub mod database;
 pub mod demo;
 mod error;
 pub mod key_audit;
-mod key_tables;
+mod key_store;
 pub mod membership;
 pub mod personal_data;
-mod postgres_keys;
 mod service;
-mod sqlite_keys;
 
 pub use app::{App, ForgetSubject, is_stream_of};
 pub use command_digest::{command_digest, id_from_command_id};
 pub use commands::{AppCommand, CommandLine};
 pub use database::Database;
 pub use error::{Error, Result};
+pub use key_store::{PostgresKeyStore, SqliteKeyStore};
 pub use personal_data::{
     ERASED, InMemoryKeyStore, KeyStore, KeyStoreContents, OsRandom, RandomSource, Sealer, SeededRandom,
 };
-pub use postgres_keys::PostgresKeyStore;
 pub use service::{
     CommandContext, CommandService, DEFAULT_MAX_ATTEMPTS, Executed, Loaded, Source, decode_recorded, stored_on,
 };
-pub use sqlite_keys::SqliteKeyStore;

@@ -509,8 +509,8 @@ async fn command_service(path: &std::path::Path, commands: u64) -> Result<Comman
         command_id: Some(uuid::Uuid::from_u128(u128::from(n) + 1)),
         ..CommandContext::new("actor-bench", "secretariat", Source::Cli)
     };
-    // The requesting state must be a Member State on the day received: the log holds the
-    // membership history, as a real one does, and each command reads it (timed).
+    // A request names its Member State, which must be one on the date received: the membership
+    // history goes in first, outside the timing; each command then reads it (timed).
     smes_app::membership::load(&app, &CommandContext::new("actor-bench", "secretariat", Source::Cli)).await?;
 
     let half = commands / 2;
@@ -797,6 +797,13 @@ mod tests {
         let total: usize = requests.iter().map(|request| request.events.len()).sum();
         assert_eq!(total, 1_234);
         assert_eq!(requests.len(), 100);
+    }
+
+    #[tokio::test]
+    async fn the_command_service_figures_come_from_commands_that_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let figures = command_service(&dir.path().join("commands.db"), 32).await.unwrap();
+        assert!(figures.sequential > 0.0 && figures.concurrent > 0.0);
     }
 
     #[test]
