@@ -521,7 +521,9 @@ impl World {
                     // lending its venue), the rest from the host; the step's roll decides, so
                     // no draw is added to the generator's sequence.
                     contributor: match counterparts.get(roll as usize / 4 % counterparts.len().max(1)) {
-                        Some(counterpart) if roll % 4 == 0 => InKindContributor::Counterpart { id: counterpart.id },
+                        Some(counterpart) if roll.is_multiple_of(4) => {
+                            InKindContributor::Counterpart { id: counterpart.id }
+                        }
                         _ => InKindContributor::MemberState {
                             member_state: file.host,
                         },
