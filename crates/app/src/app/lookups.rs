@@ -13,7 +13,7 @@ use smes_domain::member_state::{MemberStateDecider, MemberStateEvent};
 use smes_domain::membership::MembershipHistory;
 use smes_domain::stored::StoredEvent;
 use smes_domain::values::code_lists::country_codes;
-use smes_domain::values::{Correction, ExchangeRate, WorkProgrammeYear};
+use smes_domain::values::{Correction, ExchangeRate, MemberStateCode, WorkProgrammeYear};
 use smes_domain::work_programme::{WorkProgrammeDecider, WorkProgrammeStatus};
 use smes_domain::{Decider, DomainError};
 use smes_eventlog::StreamName;
@@ -112,9 +112,23 @@ impl App {
     /// of the standard: joining checks it), each event with the business date it was recorded
     /// under, which bounds a leaving whose own date no source gives.
     pub async fn membership_history(&self) -> Result<MembershipHistory> {
+        self.membership_history_among(country_codes()).await
+    }
+
+    /// The membership history of the named states only, read from their own streams: it
+    /// decides a check of those states as the whole history does (each state's spells come
+    /// from its stream alone), at the cost of a few streams instead of every country's. A
+    /// refusal is decided again on the whole history (see `App::execute_naming_states`), whose
+    /// message lists the Member States on the day.
+    pub async fn membership_history_of(&self, codes: &[MemberStateCode]) -> Result<MembershipHistory> {
+        self.membership_history_among(codes.iter().map(MemberStateCode::as_str))
+            .await
+    }
+
+    async fn membership_history_among<'a>(&self, codes: impl Iterator<Item = &'a str>) -> Result<MembershipHistory> {
         let store = self.service.store();
         let head = store.head().await?.position;
-        let streams = country_codes()
+        let streams = codes
             .map(|code| {
                 StreamName::new(format!("{}-{code}", MemberStateDecider::STREAM_PREFIX))
                     .map_err(smes_eventlog::Error::from)
@@ -127,17 +141,6 @@ impl App {
             history.record(&event, Some(known_by));
         }
         Ok(history)
-    }
-
-    /// The log's membership history when a command names a Member State to check, else an
-    /// empty one (which the deciders never consult for an empty list of states), sparing
-    /// the read.
-    pub async fn membership_history_for(&self, names_member_states: bool) -> Result<MembershipHistory> {
-        if names_member_states {
-            self.membership_history().await
-        } else {
-            Ok(MembershipHistory::default())
-        }
     }
 
     /// The outline of every activity in the log, for the duplicate rule.

@@ -20,16 +20,18 @@ use smes_domain::funding::{
 };
 use smes_domain::ids::PersonId;
 use smes_domain::member_state::{self, MemberStateCommand, MemberStateDecider};
+use smes_domain::membership::MembershipHistory;
 use smes_domain::personal_data::SealedPersonalData;
 use smes_domain::programme_review::{self, ProgrammeReviewCommand, ProgrammeReviewDecider};
 use smes_domain::request::{self, RequestCommand, RequestDecider};
+use smes_domain::values::MemberStateCode;
 use smes_domain::work_programme::{self, WorkProgrammeCommand, WorkProgrammeDecider};
 use smes_domain::{Decider, DomainError};
 use smes_eventlog::RecordedEvent;
 
 use crate::command_digest::command_digest;
 use crate::commands::{AppCommand, FocalPoint};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::personal_data::{PersonalData, Sealer};
 use crate::service::{CommandContext, CommandService, Executed};
 
@@ -341,18 +343,21 @@ impl App {
                     .await
             }
             AppCommand::HoldActivity(hold) => {
-                self.execute::<ActivityDecider>(
-                    context,
+                let named: Vec<MemberStateCode> = hold
+                    .participants
+                    .by_member_state
+                    .iter()
+                    .map(|share| share.member_state)
+                    .collect();
+                self.execute_naming_states::<ActivityDecider>(context, &named, |membership| {
                     ActivityCommand::Hold(activity::HoldActivity {
                         activity: hold.activity,
                         held: hold.held,
                         participants: hold.participants.clone(),
                         outputs: hold.outputs.clone(),
-                        membership: self
-                            .membership_history_for(!hold.participants.by_member_state.is_empty())
-                            .await?,
-                    }),
-                )
+                        membership,
+                    })
+                })
                 .await
             }
             AppCommand::CancelActivity(cancel) => {
@@ -434,8 +439,11 @@ impl App {
             }
             AppCommand::ValueInKindContribution(value) => {
                 let contributor = value.contributor()?;
-                self.execute::<InKindContributionDecider>(
-                    context,
+                let named: Vec<MemberStateCode> = match contributor {
+                    funding::InKindContributor::MemberState { member_state } => vec![member_state],
+                    _ => Vec::new(),
+                };
+                self.execute_naming_states::<InKindContributionDecider>(context, &named, |membership| {
                     InKindContributionCommand::Value(funding::ValueInKindContribution {
                         contribution: value.contribution,
                         activity: value.activity,
@@ -443,14 +451,9 @@ impl App {
                         what: value.what.clone(),
                         value: value.value.clone(),
                         valued_on: value.valued_on,
-                        membership: self
-                            .membership_history_for(matches!(
-                                contributor,
-                                funding::InKindContributor::MemberState { .. }
-                            ))
-                            .await?,
-                    }),
-                )
+                        membership,
+                    })
+                })
                 .await
             }
             AppCommand::CorrectCounterpartDetails(correct) => {
@@ -523,17 +526,16 @@ impl App {
                 .await
             }
             AppCommand::ReceiveRequest(receive) => {
-                self.execute::<RequestDecider>(
-                    context,
+                self.execute_naming_states::<RequestDecider>(context, receive.from.member_states(), |membership| {
                     RequestCommand::Receive(request::ReceiveRequest {
                         request: receive.request,
                         from: receive.from.clone(),
                         thematic_area: receive.thematic_area,
                         description: receive.description.clone(),
                         received_on: receive.received_on,
-                        membership: self.membership_history().await?,
-                    }),
-                )
+                        membership,
+                    })
+                })
                 .await
             }
             AppCommand::LinkRequest(link) => {
@@ -609,8 +611,9 @@ impl App {
                     self.check_correction::<ActivityDecider>(&record.activity, correction)
                         .await?;
                 }
-                self.execute::<ActivityDecider>(
-                    context,
+                let named: Vec<MemberStateCode> =
+                    record.by_member_state.iter().map(|share| share.member_state).collect();
+                self.execute_naming_states::<ActivityDecider>(context, &named, |membership| {
                     ActivityCommand::RecordResult(activity::RecordResult {
                         activity: record.activity,
                         indicator: record.indicator,
@@ -619,9 +622,9 @@ impl App {
                         by_sex: record.by_sex.clone(),
                         by_member_state: record.by_member_state.clone(),
                         correction: record.correction.clone(),
-                        membership: self.membership_history_for(!record.by_member_state.is_empty()).await?,
-                    }),
-                )
+                        membership,
+                    })
+                })
                 .await
             }
             AppCommand::RecordDisbursement(disburse) => {
@@ -683,6 +686,35 @@ impl App {
                 )
                 .await
             }
+        }
+    }
+
+    /// Executes a command that names Member States to check, with the membership history of
+    /// those states only (`App::membership_history_of`, none read when it names none). A
+    /// refusal on membership is decided again with the whole history, so that its message
+    /// lists the Member States on the day and a log without any history says how to load it;
+    /// nothing is appended by a refused command, so deciding it twice writes nothing twice.
+    async fn execute_naming_states<D>(
+        &self,
+        context: &CommandContext,
+        named: &[MemberStateCode],
+        command: impl Fn(MembershipHistory) -> D::Command,
+    ) -> Result<Executed>
+    where
+        D: Decider,
+        D::Event: smes_domain::stored::StoredEvent + smes_domain::OccurredOn,
+    {
+        let membership = if named.is_empty() {
+            MembershipHistory::default()
+        } else {
+            self.membership_history_of(named).await?
+        };
+        match self.execute::<D>(context, command(membership)).await {
+            Err(Error::Domain(DomainError::NotAMemberState { .. } | DomainError::MembershipNotLoaded { .. })) => {
+                self.execute::<D>(context, command(self.membership_history().await?))
+                    .await
+            }
+            executed => executed,
         }
     }
 
