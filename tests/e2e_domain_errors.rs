@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 use smes_domain::DomainError;
-use support::{smes, stderr, stdout};
+use support::{smes, stderr, stdout, usd};
 
 /// A demo id: `kind` byte and number, as `smes demo` lays them out.
 fn demo_id(kind: u8, n: u32) -> String {
@@ -49,10 +49,6 @@ fn contribution(n: u32) -> String {
 /// Ids this test makes up.
 fn new_id(n: u32) -> String {
     format!("7e570000-0000-4000-8000-{n:012x}")
-}
-
-fn usd(amount: &str, on: &str) -> Value {
-    json!({"amount": amount, "currency": "USD", "value_date": on})
 }
 
 fn secretariat(on: &str) -> Value {

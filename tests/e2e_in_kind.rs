@@ -15,11 +15,8 @@ use std::path::Path;
 
 use postgres::Database;
 use serde_json::{Value, json};
-use support::{ok_on, run_on, stderr, with_command_ids};
+use support::{funding_lines, import_id as id, ok_on, run_on, stderr, usd, with_command_ids};
 
-fn id(kind: u8, n: u32) -> String {
-    format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
-}
 fn counterpart(n: u32) -> String {
     id(0xC0, n)
 }
@@ -31,10 +28,6 @@ fn activity(n: u32) -> String {
 }
 fn contribution(n: u32) -> String {
     id(0x1C, n)
-}
-
-fn usd(amount: &str, on: &str) -> Value {
-    json!({"amount": amount, "currency": "USD", "value_date": on})
 }
 
 fn value_in_kind(n: u32, giver: (&str, Value), what: &str, amount: &str) -> Value {
@@ -95,15 +88,6 @@ fn imported(dir: &Path, database: &str) {
     ok_on(dir, database, &["member-state", "load"]);
     let summary = ok_on(dir, database, &["import", "in-kind.jsonl"]);
     assert!(summary.contains("8 applied"), "{summary}");
-}
-
-/// The funding lines of the work programme, as `smes snapshot` writes them.
-fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
-    ok_on(dir, database, &["snapshot", "--year", "2013"])
-        .lines()
-        .filter(|line| line.starts_with("- funding from "))
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]

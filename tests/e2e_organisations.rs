@@ -18,11 +18,8 @@ use std::path::Path;
 
 use postgres::Database;
 use serde_json::{Value, json};
-use support::{ok_on, run_on, stderr, with_command_ids};
+use support::{funding_lines, import_id as id, ok_on, run_on, stderr, usd, with_command_ids};
 
-fn id(kind: u8, n: u32) -> String {
-    format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
-}
 fn counterpart(n: u32) -> String {
     id(0xC0, n)
 }
@@ -34,10 +31,6 @@ fn activity(n: u32) -> String {
 }
 fn offer(n: u32) -> String {
     id(0x0F, n)
-}
-
-fn usd(amount: &str, on: &str) -> Value {
-    json!({"amount": amount, "currency": "USD", "value_date": on})
 }
 
 fn bank() -> Value {
@@ -80,15 +73,6 @@ fn fresh(dir: &Path, database: &str) {
 
 fn directory(dir: &Path, database: &str) -> Value {
     serde_json::from_str(&ok_on(dir, database, &["counterparts"])).unwrap()
-}
-
-/// The funding lines of the work programme, as `smes snapshot` writes them.
-fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
-    ok_on(dir, database, &["snapshot", "--year", "2013"])
-        .lines()
-        .filter(|line| line.starts_with("- funding from "))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Registers the bank as a counterpart, then as a cooperation source naming the counterpart

@@ -15,11 +15,8 @@ use std::path::Path;
 
 use postgres::Database;
 use serde_json::{Value, json};
-use support::{ok_on, run_on, stderr, stdout, with_command_ids};
+use support::{import_id as id, ok_on, run_on, stderr, stdout, usd, with_command_ids};
 
-fn id(kind: u8, n: u32) -> String {
-    format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
-}
 fn counterpart(n: u32) -> String {
     id(0xC0, n)
 }
@@ -31,10 +28,6 @@ fn need(n: u32) -> String {
 }
 fn activity(n: u32) -> String {
     id(0xAC, n)
-}
-
-fn usd(amount: &str, on: &str) -> Value {
-    json!({"amount": amount, "currency": "USD", "value_date": on})
 }
 
 /// The year 2013 as the Secretariat would import it: three counterparts, two consultations

@@ -90,6 +90,29 @@ pub fn with_command_ids(lines: &[serde_json::Value], first: u32, id: impl Fn(u32
         .collect()
 }
 
+/// An id of the shape the import-file tests write: `2013<kind>-0000-4000-8000-<n>`, the kind
+/// telling records apart (`0xC0` counterparts, `0x5C` sources, `0xAC` activities, ...).
+#[allow(dead_code)]
+pub fn import_id(kind: u8, n: u32) -> String {
+    format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
+}
+
+/// An amount in US dollars as an import line writes it, valued on `on`.
+#[allow(dead_code)]
+pub fn usd(amount: &str, on: &str) -> serde_json::Value {
+    serde_json::json!({"amount": amount, "currency": "USD", "value_date": on})
+}
+
+/// The funding lines of the 2013 work programme, as `smes snapshot` writes them.
+#[allow(dead_code)]
+pub fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
+    ok_on(dir, database, &["snapshot", "--year", "2013"])
+        .lines()
+        .filter(|line| line.starts_with("- funding from "))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The demo's focal points and actor: none of them may appear in a report, review or export.
 // Shared by several test binaries; the others do not use it.
 #[allow(dead_code)]
