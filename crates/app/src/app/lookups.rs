@@ -112,7 +112,8 @@ impl App {
     /// of the standard: joining checks it), each event with the business date it was recorded
     /// under, which bounds a leaving whose own date no source gives.
     pub async fn membership_history(&self) -> Result<MembershipHistory> {
-        self.membership_history_among(country_codes()).await
+        let head = self.service.store().head().await?.position;
+        self.membership_history_among(country_codes(), head).await
     }
 
     /// The membership history of the named states only, read from their own streams: it
@@ -120,14 +121,22 @@ impl App {
     /// from its stream alone), at the cost of a few streams instead of every country's. A
     /// refusal is decided again on the whole history (see `App::execute_naming_states`), whose
     /// message lists the Member States on the day.
+    ///
+    /// Every committed event of those streams counts, with no head read first to cut them at
+    /// one position: each state's spells come from its own stream, so streams read a moment
+    /// apart give the same answer for each state as one cut would.
     pub async fn membership_history_of(&self, codes: &[MemberStateCode]) -> Result<MembershipHistory> {
-        self.membership_history_among(codes.iter().map(MemberStateCode::as_str))
+        self.membership_history_among(codes.iter().map(MemberStateCode::as_str), u64::MAX)
             .await
     }
 
-    async fn membership_history_among<'a>(&self, codes: impl Iterator<Item = &'a str>) -> Result<MembershipHistory> {
+    /// The history from the streams of `codes`, with the events at positions up to `up_to`.
+    async fn membership_history_among<'a>(
+        &self,
+        codes: impl Iterator<Item = &'a str>,
+        up_to: u64,
+    ) -> Result<MembershipHistory> {
         let store = self.service.store();
-        let head = store.head().await?.position;
         let streams = codes
             .map(|code| {
                 StreamName::new(format!("{}-{code}", MemberStateDecider::STREAM_PREFIX))
@@ -135,7 +144,7 @@ impl App {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut history = MembershipHistory::default();
-        for recorded in store.read_streams(&streams, head).await? {
+        for recorded in store.read_streams(&streams, up_to).await? {
             let event: MemberStateEvent = decode_recorded(&recorded)?;
             let known_by = jiff::tz::Offset::UTC.to_datetime(recorded.occurred_at).date();
             history.record(&event, Some(known_by));

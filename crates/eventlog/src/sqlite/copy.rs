@@ -14,8 +14,7 @@ use crate::event::{CommandEntry, Head, RawRecord};
 
 /// Up to `limit` records from `from`, as stored.
 pub(super) fn read_raw(connection: &Connection, from: u64, limit: i64) -> Result<Vec<RawRecord>> {
-    let mut statement = connection
-        .prepare_cached("SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2")?;
+    let mut statement = connection.prepare_cached(super::paged::LOG_PAGE)?;
     let rows = statement.query_map(params![from, limit], |row| {
         Ok((
             row.get::<_, u64>(0)?,

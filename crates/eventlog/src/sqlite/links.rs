@@ -183,19 +183,23 @@ pub(crate) fn read_streams(
     read: StreamRead,
     upcasters: &Upcasters,
 ) -> Result<Vec<RecordedEvent>> {
-    let transaction = connection.unchecked_transaction()?;
+    // One stream is one statement, which SQLite reads in one snapshot of its own.
+    let transaction = match streams.len() {
+        1 => None,
+        _ => Some(connection.unchecked_transaction()?),
+    };
     let mut events = Vec::new();
     let up_to = to_i64(read.up_to);
     for stream in streams {
         events.extend(match read.before {
             None => read_page(
-                &transaction,
+                connection,
                 "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 ORDER BY version",
                 params![stream, up_to],
                 upcasters,
             )?,
             Some(before) => read_page(
-                &transaction,
+                connection,
                 "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
                  ORDER BY version",
                 params![stream, up_to, before],
@@ -203,7 +207,9 @@ pub(crate) fn read_streams(
             )?,
         });
     }
-    transaction.commit()?;
+    if let Some(transaction) = transaction {
+        transaction.commit()?;
+    }
     Ok(in_position_order(events))
 }
 

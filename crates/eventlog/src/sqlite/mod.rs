@@ -9,6 +9,7 @@
 mod copy;
 mod links;
 mod merkle;
+mod paged;
 mod readers;
 mod writer;
 
@@ -479,10 +480,7 @@ fn read_stored_page(
     until_position: u64,
     limit: usize,
 ) -> Result<Vec<StoredEvent>> {
-    let mut statement = connection.prepare_cached(
-        "SELECT position, stream, version, event_type, occurred_at, recorded_at, record, hash FROM events \
-         WHERE position >= ?1 AND position <= ?2 ORDER BY position LIMIT ?3",
-    )?;
+    let mut statement = connection.prepare_cached(paged::ROW_PAGE)?;
     let mut rows = statement.query(rusqlite::params![from_position, until_position, to_limit(limit)])?;
     let mut page = Vec::with_capacity(limit.min(DEFAULT_PAGE_SIZE));
     while let Some(row) = rows.next()? {
@@ -600,7 +598,7 @@ impl EventStore for SqliteEventStore {
         self.with_reader(|connection| {
             read_page(
                 connection,
-                "SELECT position, record, hash FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3",
+                paged::STREAM_PAGE,
                 rusqlite::params![stream.as_str(), to_i64(from_version), to_limit(limit)],
                 upcasters,
             )
@@ -613,7 +611,7 @@ impl EventStore for SqliteEventStore {
         self.with_reader(|connection| {
             read_page(
                 connection,
-                "SELECT position, record, hash FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2",
+                paged::LOG_PAGE,
                 rusqlite::params![to_i64(from_position), to_limit(limit)],
                 upcasters,
             )
