@@ -12,8 +12,6 @@
 //! holds their versioned stored shapes. Personal data arrives already sealed
 //! ([`personal_data`]).
 
-#![warn(missing_docs)]
-
 pub mod activity;
 pub mod business_time;
 pub mod consultation;
