@@ -33,9 +33,9 @@ pub mod values;
 pub mod work_programme;
 
 #[cfg(test)]
-mod properties;
-#[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 
 pub use business_time::OccurredOn;
 pub use decider::Decider;
