@@ -4,6 +4,12 @@
 //! Errors go to standard error with their whole cause chain and a non-zero exit code. It is
 //! the only crate that installs a log subscriber ([`logging`]): the libraries emit events.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command prints its output and its final error; diagnostics go through tracing"
+)]
+
 mod audit;
 mod commands;
 mod copy;

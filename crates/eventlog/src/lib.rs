@@ -20,6 +20,11 @@
 //! - [`canonical_payload`]: a payload in the canonical form every backend stores.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
+// The API boundary every backend and every caller of the store builds on: its guarantees live
+// in the docs of its public items, so every one of them is documented (docs/ARCHITECTURE.md,
+// "Lints").
+#![warn(missing_docs)]
+
 pub mod clock;
 mod codec;
 #[cfg(feature = "conformance")]

@@ -48,7 +48,6 @@ pub enum Error {
     /// An export could not be written.
     #[error("writing the {format} export failed: {detail}")]
     Render {
-        /// The format.
         format: &'static str,
         /// What went wrong.
         detail: String,

@@ -70,13 +70,11 @@ pub struct IndicatorRow {
     pub thematic_area: String,
     /// Its host Member State.
     pub host: String,
-    /// Its status.
     pub status: String,
     /// The indicator's id, or `participants`.
     pub indicator: String,
     /// What it measures.
     pub indicator_name: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: String,

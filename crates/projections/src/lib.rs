@@ -30,8 +30,6 @@
 //!
 //! The crate does no IO; [`Envelope::from_recorded`] is its only contact with the event log.
 
-#![warn(missing_docs)]
-
 pub mod activities;
 pub mod amounts;
 pub mod as_of;

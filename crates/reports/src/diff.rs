@@ -34,9 +34,7 @@ pub struct End {
 /// An activity added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityMention {
-    /// Its id.
     pub id: String,
-    /// Its title.
     pub title: String,
     /// Its status at the end where it exists.
     pub status: String,
@@ -58,7 +56,6 @@ pub struct FieldChange {
 /// An activity present at both ends that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityChange {
-    /// Its id.
     pub id: String,
     /// Its title at `--to`.
     pub title: String,
@@ -69,7 +66,6 @@ pub struct ActivityChange {
 /// What changed in one year's work programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearDiff {
-    /// The year.
     pub year: i16,
     /// Changes of the programme itself (status, budget, adopting decision).
     pub programme: Vec<FieldChange>,
@@ -81,7 +77,6 @@ pub struct YearDiff {
     pub changed: Vec<ActivityChange>,
 }
 
-/// A diff report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffReport {
     /// Always `work-programme-diff`.

@@ -62,7 +62,6 @@ pub enum Error {
     /// A report could not be written.
     #[error("writing the {format} report failed: {detail}")]
     Render {
-        /// The format.
         format: &'static str,
         /// What went wrong.
         detail: String,

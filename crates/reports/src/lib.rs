@@ -18,8 +18,6 @@
 //! Reports carry no personal data: counterparts appear by organisation, actors by role and
 //! pseudonymous id, and focal points not at all.
 
-#![warn(missing_docs)]
-
 pub mod diff;
 pub mod error;
 pub mod format;

@@ -11,8 +11,6 @@
 //! the actor and role taken from the token. The web pages ([`web`]) share the token table,
 //! the reports and the access rules, with a session cookie instead of a bearer token.
 
-#![warn(missing_docs)]
-
 pub mod access;
 mod commands;
 pub mod connections;

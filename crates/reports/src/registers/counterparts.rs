@@ -65,9 +65,7 @@ pub struct CorrectionRow {
 /// One counterpart: an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CounterpartRow {
-    /// Its id.
     pub id: String,
-    /// Its name.
     pub name: String,
     /// Its kind: `public`, `private`, `mixed`, `regional` or `international`.
     pub kind: String,
@@ -95,7 +93,6 @@ pub struct CounterpartRow {
 /// One cooperation source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRow {
-    /// Its id.
     pub id: String,
     /// Its name: its counterpart's, when it is a counterpart's organisation.
     pub name: String,

@@ -30,7 +30,6 @@ pub struct NeedsFilter {
     pub areas: BTreeSet<ThematicArea>,
     /// Member States concerned.
     pub countries: BTreeSet<MemberStateCode>,
-    /// Statuses.
     pub statuses: BTreeSet<NeedStatus>,
 }
 
@@ -89,9 +88,7 @@ pub struct StatusCount {
     pub needs: usize,
     /// Of those, answered.
     pub answered: usize,
-    /// Open.
     pub open: usize,
-    /// Unanswered.
     pub unanswered: usize,
 }
 

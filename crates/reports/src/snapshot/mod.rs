@@ -106,11 +106,9 @@ pub struct FundingRow {
     pub source: String,
     /// The source's organisation name.
     pub name: String,
-    /// Committed.
     pub committed: Vec<MoneyText>,
     /// Paid.
     pub disbursed: Vec<MoneyText>,
-    /// Spent.
     pub spent: Vec<MoneyText>,
     /// Given in kind.
     pub in_kind: Vec<MoneyText>,
@@ -119,15 +117,12 @@ pub struct FundingRow {
 /// One activity of the work programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityRow {
-    /// Its id.
     pub id: String,
     /// Its title (empty when its proposal is outside the cut).
     pub title: String,
-    /// Its kind.
     pub kind: Option<String>,
     /// Where it stands.
     pub status: String,
-    /// Its thematic area.
     pub thematic_area: Option<String>,
     /// Its host Member State.
     pub host: Option<String>,
@@ -174,13 +169,10 @@ pub struct TotalRow {
     pub activities: usize,
     /// Budgets.
     pub budget: Vec<MoneyText>,
-    /// Committed.
     pub committed: Vec<MoneyText>,
     /// Paid.
     pub disbursed: Vec<MoneyText>,
-    /// Spent.
     pub spent: Vec<MoneyText>,
-    /// In kind.
     pub in_kind: Vec<MoneyText>,
     /// Funding gaps.
     pub funding_gap: Vec<MoneyText>,
@@ -191,7 +183,6 @@ pub struct TotalRow {
 pub struct Snapshot {
     /// Always `work-programme-snapshot`.
     pub report: &'static str,
-    /// The year.
     pub year: i16,
     /// The cut and filter.
     pub selection: Selection,

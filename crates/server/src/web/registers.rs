@@ -543,7 +543,7 @@ fn history_item(text: &Text, fields: &Fields, item: &HistoryRow) -> Markup {
 }
 
 #[cfg(test)]
-mod member_state_tests {
+mod tests {
     use super::*;
 
     fn group(key: &str) -> Group {

@@ -1,7 +1,7 @@
 //! A real SQLite log per test (empty or with the demo), tokens of every role, and requests
 //! sent through the router as a client would send them.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file that includes this module uses only some of it")]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
