@@ -58,7 +58,7 @@ struct Cli {
 
     /// How many events each transaction of the link index covers when reports catch it up and
     /// when `smes rebuild` builds it.
-    #[arg(long, global = true, env = "SMES_INDEX_PAGE", default_value_t = smes_reports::index::PAGE)]
+    #[arg(long, global = true, env = "SMES_INDEX_PAGE", default_value_t = smes_read::index::PAGE)]
     index_page: usize,
 
     /// Who runs the command: a pseudonymous actor id, never a name.

@@ -16,7 +16,6 @@
 //!   of a name at a time, let go when the holder ends).
 //! - [`Witnesses`]: the signed checkpoints and keys a log is verified against besides its own
 //!   tables ([`EventStore::verify_with`]).
-//! - [`Upcasters`]: old payload versions are brought up to date on every read path.
 //! - [`canonical_payload`]: a payload in the canonical form every backend stores.
 //! - [`Clock`] and [`IdSource`]: injected, so tests get fixed times, ids and hashes.
 
@@ -38,7 +37,6 @@ pub mod location;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;
-pub mod upcast;
 mod walk;
 pub mod witness;
 
@@ -55,5 +53,4 @@ pub use location::without_password;
 pub use postgres::{AppendPaths, CommitDelay, PostgresConfig, PostgresEventStore};
 pub use sqlite::{Durability, MAX_DEFAULT_READ_PARALLELISM, SqliteConfig, SqliteEventStore, TreeMaintenance};
 pub use store::{DEFAULT_PAGE_SIZE, DEFAULT_POLL_INTERVAL, EventStore, EventStream, StoreOptions};
-pub use upcast::Upcasters;
 pub use witness::{CheckedCheckpoint, VerifiedLog, Witnesses};

@@ -8,11 +8,11 @@
 
 use serde::Serialize;
 use smes_domain::values::WorkProgrammeYear;
-use smes_projections::Cut;
 use smes_projections::activities::ActivityEntry;
+use smes_projections::{Cut, LogSlice};
+use smes_reports::Filter;
 use smes_reports::format::decimal;
 use smes_reports::options::status_name;
-use smes_reports::{Filter, LogSlice};
 
 use crate::context::Context;
 use crate::error::{Error, Result};

@@ -11,13 +11,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 use smes_domain::values::WorkProgrammeYear;
-use smes_projections::{ReadModels, fold_cut};
+use smes_projections::{Anchor, LogSlice, ReadModels, fold_cut};
 
 use crate::error::{Error, Result};
 use crate::format::{cell, describe_cut};
 use crate::options::{Format, Point};
 use crate::snapshot::{ActivityRow, Snapshot, SnapshotRequest, build as build_snapshot};
-use crate::source::{Anchor, LogSlice};
 
 /// The formats a diff can be written in.
 pub const FORMATS: [Format; 2] = [Format::Markdown, Format::Json];

@@ -68,7 +68,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
-            index_page: smes_reports::index::PAGE,
+            index_page: smes_read::index::PAGE,
             timeout: DEFAULT_TIMEOUT,
             secure_cookies: true,
             limits: connections::Limits::default(),

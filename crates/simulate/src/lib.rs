@@ -170,7 +170,6 @@ impl Generator {
             clock: clock.clone(),
             ids: Arc::new(self.ids()),
             create: true,
-            ..StoreOptions::default()
         };
         (options, clock)
     }

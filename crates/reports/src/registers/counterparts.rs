@@ -12,12 +12,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::counterparts::MembershipEvent;
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::RegisterModels;
 use crate::error::Result;
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// Which counterparts the directory lists: each set that is not empty must contain the
 /// counterpart's value. The Member States' histories are filtered by `countries` only.

@@ -5,14 +5,13 @@ use serde::Serialize;
 use smes_domain::consultation::EvaluationSubject;
 use smes_projections::evaluation::{HistoryEvent, HistoryItem};
 use smes_projections::needs::{NeedLine, NeedStatus};
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::{NeedStatusRow, Organisation, RegisterModels};
 use crate::error::Result;
 use crate::review::{ReviewRow, review_row};
 use crate::snapshot::Names;
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// A score on one criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

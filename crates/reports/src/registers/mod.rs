@@ -19,11 +19,10 @@ use smes_domain::values::MemberStateCode;
 use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::evaluation::EvaluationHistory;
 use smes_projections::needs::NeedLine;
-use smes_projections::{Envelope, FundingSource, Projection, WorkProgrammeModel};
+use smes_projections::{Envelope, FundingSource, LogSlice, Projection, WorkProgrammeModel};
 
 use crate::review::{CitingActivity, citing_activities, consultation_title};
 use crate::snapshot::{Names, source_names};
-use crate::source::LogSlice;
 
 pub use self::needs::{NeedsReport, NeedsRequest};
 

@@ -7,13 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::needs::NeedStatus;
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::{NeedStatusRow, RegisterModels, need_status_name};
 use crate::error::{Error, Result};
 use crate::options::{parse_area, parse_country, split};
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// The statuses a need can have, by name.
 pub const STATUSES: [(NeedStatus, &str); 3] = [

@@ -23,7 +23,7 @@ mod markdown;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use smes_projections::Cut;
+use smes_projections::{Anchor, Cut};
 
 pub use self::assemble::build;
 use crate::diff::YearDiff;
@@ -31,7 +31,6 @@ use crate::error::{Error, Result};
 use crate::format::MoneyText;
 use crate::options::{Format, parse_date, parse_position, parse_timestamp};
 use crate::snapshot::DecisionRow;
-use crate::source::Anchor;
 
 /// The formats a review pack can be written in.
 pub const FORMATS: [Format; 3] = [Format::Markdown, Format::Html, Format::Json];

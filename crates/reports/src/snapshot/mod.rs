@@ -26,11 +26,11 @@ use smes_projections::work_programme::{ActivityLine, YearStatus};
 use smes_projections::{
     Amounts, Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut,
 };
+use smes_projections::{Anchor, LogSlice};
 
 use crate::error::{Error, Result};
 use crate::format::{MoneyText, amounts, describe_cut};
 use crate::options::{Filter, Format, status_name};
-use crate::source::{Anchor, LogSlice};
 
 /// What a snapshot is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,13 +291,13 @@ pub(crate) fn source_names(log: &LogSlice) -> BTreeMap<CooperationSourceId, Stri
 /// Which events a snapshot under `cut` may go without: those its business-date bound never
 /// admits, except in the cooperation sources' streams, whose names it takes whatever the cut
 /// ([`source_names`]). `None` without a business-date bound.
-pub fn occurred(cut: &Cut) -> Option<crate::index::Occurred> {
+pub fn occurred(cut: &Cut) -> Option<smes_projections::Occurred> {
     fn cooperation_source(stream: &str) -> bool {
         stream
             .strip_prefix(CooperationSourceDecider::STREAM_PREFIX)
             .is_some_and(|rest| rest.starts_with('-'))
     }
-    cut.occurred_before().map(|before| crate::index::Occurred {
+    cut.occurred_before().map(|before| smes_projections::Occurred {
         before,
         whole: cooperation_source,
     })
