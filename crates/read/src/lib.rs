@@ -10,8 +10,6 @@
 //! the whole prefix, [`view::read_view`] for the streams a view needs through the link index);
 //! whatever is made from it after is a pure function of that data.
 
-#![warn(missing_docs)]
-
 mod decode;
 pub mod envelope;
 pub mod error;
