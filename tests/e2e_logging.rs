@@ -51,7 +51,7 @@ fn verbosity_on(dir: &Path, database: &str) {
     let log = stderr(&verbose);
     let caught_up: Vec<&str> = log
         .lines()
-        .filter(|line| line.contains(" INFO smes_reports::index: link index caught up"))
+        .filter(|line| line.contains(" INFO smes_read::index: link index caught up"))
         .collect();
     assert_eq!(caught_up.len(), 1, "{log}");
     let position = format!(" position={} ", demo_events + 1);
@@ -88,7 +88,7 @@ fn verbosity_on(dir: &Path, database: &str) {
     assert_eq!(stdout(&debug), stdout(&quiet));
     let log = stderr(&debug);
     let extended = format!(
-        " DEBUG smes_reports::index: link index extended from={0} through={0} ",
+        " DEBUG smes_read::index: link index extended from={0} through={0} ",
         demo_events + 2
     );
     assert!(log.contains(&extended), "{log}");

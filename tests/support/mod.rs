@@ -13,7 +13,7 @@ pub fn smes_binary() -> &'static Path {
 
 /// The path of the `smes-bench` binary (the benchmark, kept out of `smes`), built (or found up
 /// to date) by cargo on first use.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn smes_bench_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| build("smes-bench", "smes-bench"))
@@ -61,7 +61,7 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Runs `smes --database DATABASE args...` in `dir`.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn run_on(dir: &Path, database: &str, args: &[&str]) -> Output {
     let mut all = vec!["--database", database];
     all.extend_from_slice(args);
@@ -69,7 +69,7 @@ pub fn run_on(dir: &Path, database: &str, args: &[&str]) -> Output {
 }
 
 /// Standard output of `smes --database DATABASE args...`, failing the test on a non-zero exit.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn ok_on(dir: &Path, database: &str, args: &[&str]) -> String {
     let output = run_on(dir, database, args);
     assert!(output.status.success(), "smes {args:?}: {}", stderr(&output));
@@ -77,7 +77,7 @@ pub fn ok_on(dir: &Path, database: &str, args: &[&str]) -> String {
 }
 
 /// JSON lines of an import file, each given the command id `id(n)`, numbered from `first`.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn with_command_ids(lines: &[serde_json::Value], first: u32, id: impl Fn(u32) -> String) -> String {
     lines
         .iter()
@@ -92,19 +92,19 @@ pub fn with_command_ids(lines: &[serde_json::Value], first: u32, id: impl Fn(u32
 
 /// An id of the shape the import-file tests write: `2013<kind>-0000-4000-8000-<n>`, the kind
 /// telling records apart (`0xC0` counterparts, `0x5C` sources, `0xAC` activities, ...).
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn import_id(kind: u8, n: u32) -> String {
     format!("2013{kind:04x}-0000-4000-8000-{n:012x}")
 }
 
 /// An amount in US dollars as an import line writes it, valued on `on`.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn usd(amount: &str, on: &str) -> serde_json::Value {
     serde_json::json!({"amount": amount, "currency": "USD", "value_date": on})
 }
 
 /// The funding lines of the 2013 work programme, as `smes snapshot` writes them.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
     ok_on(dir, database, &["snapshot", "--year", "2013"])
         .lines()
@@ -115,7 +115,7 @@ pub fn funding_lines(dir: &Path, database: &str) -> Vec<String> {
 
 /// The demo's focal points and actor: none of them may appear in a report, review or export.
 // Shared by several test binaries; the others do not use it.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "not every test file that includes support uses it")]
 pub const DEMO_PERSONAL_DATA: [&str; 17] = [
     "Rosa Quispe Mamani",
     "rosa.quispe@produce.example",

@@ -3,7 +3,7 @@
 //! `test`); `SMES_TEST_POSTGRES` overrides the admin URL. The tests fail, never skip, without it.
 
 // Shared by several test binaries; not all of them use every item.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file that includes this module uses only some of it")]
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -2,7 +2,7 @@
 //! stopped when the value is dropped, and tokens made with `smes token create`.
 
 // Shared by several test binaries; not all of them use every item.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file that includes this module uses only some of it")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -310,9 +310,7 @@ pub struct LeaveSystem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
-    /// The estimated budget.
     pub estimated_budget: Money,
     /// When it was opened.
     pub opened_on: Date,
@@ -322,7 +320,6 @@ pub struct OpenWorkProgramme {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdoptWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The adopting decision.
     pub decision: Decision,
@@ -335,7 +332,6 @@ pub struct FocalPoint {
     /// The person's id; a new one is made when absent.
     #[serde(default)]
     pub person: Option<PersonId>,
-    /// Their name.
     pub name: String,
     /// Their e-mail address.
     pub email: String,
@@ -356,7 +352,6 @@ pub struct JoinCounterpart {
     pub member_state: Option<MemberStateCode>,
     /// The thematic areas it works on.
     pub thematic_areas: Vec<ThematicArea>,
-    /// Its focal point.
     pub focal_point: FocalPoint,
     /// When it joined.
     pub joined_on: Date,
@@ -366,7 +361,6 @@ pub struct JoinCounterpart {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFocalPoint {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The new focal point.
     pub focal_point: FocalPoint,
@@ -378,7 +372,6 @@ pub struct ChangeFocalPoint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawCounterpart {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// When it withdrew.
     pub withdrew_on: Date,
@@ -444,7 +437,6 @@ pub struct ScheduleConsultation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldConsultation {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When it took place.
     pub held_on: Date,
@@ -460,13 +452,11 @@ pub struct HoldConsultation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentifyNeed {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// The need's id.
     pub need: NeedId,
     /// The participants that raised it.
     pub raised_by: Vec<CounterpartId>,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The Member States it concerns.
     pub member_states: Vec<MemberStateCode>,
@@ -496,11 +486,9 @@ pub struct RatingInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateAchievements {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// What was evaluated.
     pub subject: EvaluationSubject,
-    /// The findings.
     pub findings: String,
     /// Scores by criterion.
     #[serde(default)]
@@ -515,7 +503,6 @@ pub struct EvaluateAchievements {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseConsultation {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When.
     pub closed_on: Date,
@@ -529,9 +516,7 @@ pub struct ProposeActivity {
     pub activity: ActivityId,
     /// Seminar, training workshop, ...
     pub activity_kind: ActivityKind,
-    /// Its title.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The needs it answers.
     #[serde(default)]
@@ -555,7 +540,6 @@ pub struct ProposeActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApproveActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// The work programme's year (its status is looked up in the log).
     pub work_programme: WorkProgrammeYear,
@@ -567,7 +551,6 @@ pub struct ApproveActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecideAgainstActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub rationale: String,
@@ -579,7 +562,6 @@ pub struct DecideAgainstActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// When it took place.
     pub held: Period,
@@ -594,7 +576,6 @@ pub struct HoldActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CancelActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub reason: String,
@@ -606,13 +587,11 @@ pub struct CancelActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DefineIndicator {
-    /// The activity.
     pub activity: ActivityId,
     /// The indicator's id.
     pub indicator: IndicatorId,
     /// What it measures.
     pub name: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: Decimal,
@@ -680,7 +659,6 @@ pub struct ValueInKindContribution {
     pub contributor: Option<InKindContributor>,
     /// What is given.
     pub what: String,
-    /// Its value.
     pub value: Money,
     /// When it was valued.
     pub valued_on: Date,
@@ -724,7 +702,6 @@ pub struct RecordExchangeRate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectCounterpartDetails {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The corrected name.
     pub name: String,
@@ -743,9 +720,7 @@ pub struct CorrectCounterpartDetails {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviseWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
-    /// The revised budget.
     pub revised_budget: Money,
     /// Why.
     pub reason: String,
@@ -757,7 +732,6 @@ pub struct ReviseWorkProgramme {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// When.
     pub closed_on: Date,
@@ -787,7 +761,6 @@ pub struct RequestAssistance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerAssistanceRequest {
-    /// The cooperation source.
     pub cooperation_source: CooperationSourceId,
     /// The request answered.
     pub request: AssistanceRequestId,
@@ -810,7 +783,6 @@ pub struct ReceiveRequest {
     pub request: RequestId,
     /// Who asks: `{"party": "member-state", "member_state": "GY"}`, a group or a subregional body.
     pub from: RequestingParty,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// What is asked for.
     pub description: String,
@@ -822,7 +794,6 @@ pub struct ReceiveRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
-    /// The request.
     pub request: RequestId,
     /// `{"follow_up": "need", "id": ...}` or `{"follow_up": "activity", "id": ...}`.
     pub follow_up: RequestFollowUp,
@@ -835,7 +806,6 @@ pub struct LinkRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseRequest {
-    /// The request.
     pub request: RequestId,
     /// How it ended.
     pub outcome: String,
@@ -859,11 +829,8 @@ pub struct OpenReview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordReviewFindings {
-    /// The review.
     pub review: ReviewId,
-    /// The findings.
     pub findings: Vec<String>,
-    /// The recommendations.
     #[serde(default)]
     pub recommendations: Vec<String>,
     /// When.
@@ -874,7 +841,6 @@ pub struct RecordReviewFindings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloseReview {
-    /// The review.
     pub review: ReviewId,
     /// When.
     pub closed_on: Date,
@@ -884,7 +850,6 @@ pub struct CloseReview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// The new planned period.
     pub planned: Period,
@@ -899,9 +864,7 @@ pub struct RescheduleActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordResult {
-    /// The activity.
     pub activity: ActivityId,
-    /// The indicator.
     pub indicator: IndicatorId,
     /// The period measured.
     pub period: Period,
@@ -922,7 +885,6 @@ pub struct RecordResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordDisbursement {
-    /// The offer.
     pub offer: OfferId,
     /// The commitment paid.
     pub commitment: CommitmentId,
@@ -936,7 +898,6 @@ pub struct RecordDisbursement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordExpenditure {
-    /// The offer.
     pub offer: OfferId,
     /// The commitment spent from.
     pub commitment: CommitmentId,
@@ -952,7 +913,6 @@ pub struct RecordExpenditure {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevalueInKindContribution {
-    /// The contribution.
     pub contribution: ContributionId,
     /// The corrected value.
     pub value: Money,
@@ -971,7 +931,6 @@ pub struct CommandLine {
     pub correlation_id: Option<Uuid>,
     /// What caused this command.
     pub causation_id: Option<Uuid>,
-    /// The command.
     pub command: AppCommand,
 }
 

@@ -33,7 +33,6 @@ pub enum Error {
     /// conflict.
     #[error("stream {stream} kept changing: gave up after {attempts} attempts")]
     TooManyConflicts {
-        /// The stream.
         stream: String,
         /// How many times the command was decided.
         attempts: usize,
@@ -43,7 +42,6 @@ pub enum Error {
         "command {command_id} was already applied to stream {applied_to}, not to {requested}; a command id names one command"
     )]
     CommandIdReused {
-        /// The command id.
         command_id: Uuid,
         /// Where the first command went.
         applied_to: String,
@@ -56,7 +54,6 @@ pub enum Error {
          nothing was written: a retry must send the same command, and a new command needs a new command id"
     )]
     CommandIdUsedForAnotherCommand {
-        /// The command id.
         command_id: Uuid,
         /// Where the first command went.
         applied_to: String,

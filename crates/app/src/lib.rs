@@ -10,8 +10,6 @@
 //! sees it. Concurrent commands are never serialised here: the store's single writer batches
 //! whatever is queued into one transaction (group commit).
 
-#![warn(missing_docs)]
-
 mod app;
 mod command_digest;
 pub mod commands;

@@ -41,7 +41,6 @@ async fn fixture() -> Fixture {
         create: true,
         clock: clock(),
         ids: Arc::new(SequentialIds::default()),
-        ..StoreOptions::default()
     };
     let store = Arc::new(
         SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), options)

@@ -98,6 +98,9 @@ pub enum BenchError {
     /// A report over the generated log failed.
     #[error("report")]
     Report(#[from] smes_reports::Error),
+    /// Reading the generated log for a report, or keeping its link index, failed.
+    #[error("read")]
+    Read(#[from] smes_read::Error),
 }
 
 /// One measured figure and the goal it is held to.

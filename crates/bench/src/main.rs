@@ -4,6 +4,12 @@
 //! It parses the flags, runs [`smes_bench::run`] and prints the report; an error goes to
 //! standard error with its whole cause chain and a non-zero exit code, as `smes` does.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "every line this binary prints is its output: results, where it kept files, errors"
+)]
+
 use std::error::Error;
 use std::fmt::Write as _;
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 //! thousands of activities, back-dated events and corrections; see
 //! `smes_projections::generator`) written through the real SQLite store, then:
 //!
-//! - the full rebuild of every read model (`stream_all` + `Envelope::from_recorded` + the fold
+//! - the full rebuild of every read model (`stream_all` + `smes_read::envelope` + the fold
 //!   of `ReadModels`) against the raw scan-and-decode of the same records in the same run, with
 //!   its peak memory, and the rebuild taken apart (read only, read and decode, everything);
 //! - the link index: rebuilt from the whole log as `smes rebuild` does, and caught up with
@@ -25,9 +25,11 @@ use smes_domain::ids::ActivityId;
 use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{AppendRequest, EventStore, RecordedEvent, SqliteEventStore, SteppingClock};
 use smes_projections::trace::Subject;
-use smes_projections::{Cut, DomainEvent, Envelope, Projection, ReadModels};
+use smes_projections::{Cut, DomainEvent, Projection, ReadModels};
+use smes_read::envelope::envelope;
+use smes_read::{index, report};
 use smes_reports::snapshot::SnapshotRequest;
-use smes_reports::{Filter, Format, index};
+use smes_reports::{Filter, Format};
 use smes_simulate::{Generator, GeneratorConfig, GeneratorStats};
 
 use crate::{BenchError, Measurement, peak_memory_mib, rate, raw_scan_decode, reset_peak_memory};
@@ -178,7 +180,7 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
         goal: None,
     });
     measurements.push(Measurement {
-        name: "rebuild, part: stream_all and Envelope::from_recorded",
+        name: "rebuild, part: stream_all and smes_read::envelope",
         value: decoded.rate,
         unit: "events/s",
         goal: None,
@@ -232,7 +234,7 @@ pub(crate) async fn run(dir: &Path, sizes: Sizes) -> Result<Vec<Measurement>, Be
         let mut caught_up = model.clone();
         let started = Instant::now();
         for recorded in &tail {
-            caught_up.apply(&Envelope::from_recorded(recorded)?);
+            caught_up.apply(&envelope(recorded)?);
         }
         catch_up_times.push(started.elapsed());
         std::hint::black_box(&caught_up);
@@ -368,7 +370,7 @@ async fn append_in_order(
 enum Pass {
     /// `stream_all` only.
     Read,
-    /// `stream_all` and `Envelope::from_recorded`.
+    /// `stream_all` and `smes_read::envelope`.
     Decode,
     /// Both, and the fold of every read model.
     Rebuild,
@@ -392,9 +394,9 @@ async fn timed_pass(store: &SqliteEventStore, pass: Pass) -> Result<Timed, Bench
                 std::hint::black_box(&recorded);
             }
             Pass::Decode => {
-                std::hint::black_box(Envelope::from_recorded(&recorded)?);
+                std::hint::black_box(envelope(&recorded)?);
             }
-            Pass::Rebuild => models.apply(&Envelope::from_recorded(&recorded)?),
+            Pass::Rebuild => models.apply(&envelope(&recorded)?),
         }
     }
     drop(stream);
@@ -426,7 +428,7 @@ async fn model_and_tail(
             new_events.push(recorded);
             continue;
         }
-        let envelope = Envelope::from_recorded(&recorded)?;
+        let envelope = envelope(&recorded)?;
         if let DomainEvent::Activity(ActivityEvent::Proposed(proposed)) = &envelope.event {
             activities.push(proposed.activity);
         }
@@ -445,7 +447,7 @@ async fn snapshot_of(store: &SqliteEventStore, year: WorkProgrammeYear, date: Da
         cut: Cut::as_of(date),
         filter: Filter::default(),
     };
-    let built = index::snapshot(store, index::PAGE, &request).await?;
+    let built = report::snapshot(store, index::PAGE, &request).await?;
     std::hint::black_box(built.render(Format::Markdown)?);
     Ok(started.elapsed())
 }
@@ -453,7 +455,7 @@ async fn snapshot_of(store: &SqliteEventStore, year: WorkProgrammeYear, date: Da
 /// The decision trace of an activity, rendered in Markdown, as `smes trace` makes it.
 async fn trace_of(store: &SqliteEventStore, activity: ActivityId) -> Result<Duration, BenchError> {
     let started = Instant::now();
-    let built = index::trace(store, index::PAGE, Subject::Activity(activity), &Cut::everything()).await?;
+    let built = report::trace(store, index::PAGE, Subject::Activity(activity), &Cut::everything()).await?;
     std::hint::black_box(built.render(Format::Markdown)?);
     Ok(started.elapsed())
 }

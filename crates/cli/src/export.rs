@@ -12,8 +12,9 @@ use clap::{Args, Subcommand};
 use smes_eventlog::EventStore;
 use smes_exports::iati::{self, DEFAULT_REPORTING_ORG_REF, IatiOptions};
 use smes_exports::indicators::{self, IndicatorOptions, TableFormat};
+use smes_read::read_log;
 use smes_reports::options::{parse_cut, parse_year};
-use smes_reports::{Filter, read_log, trace};
+use smes_reports::{Filter, trace};
 
 use crate::reports::{CutArgs, write};
 
@@ -119,14 +120,14 @@ pub async fn run(store: &dyn EventStore, command: ExportCommand) -> Result<()> {
                     let file =
                         std::fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
                     let mut out = BufWriter::new(file);
-                    smes_exports::events::write_all(store, &mut out).await?;
+                    smes_read::events::write_all(store, &mut out).await?;
                     out.flush()
                         .with_context(|| format!("cannot write {}", path.display()))?;
                 }
                 None => {
                     let stdout = std::io::stdout();
                     let mut out = BufWriter::new(stdout.lock());
-                    smes_exports::events::write_all(store, &mut out).await?;
+                    smes_read::events::write_all(store, &mut out).await?;
                     out.flush()?;
                 }
             }

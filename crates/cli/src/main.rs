@@ -4,6 +4,12 @@
 //! Errors go to standard error with their whole cause chain and a non-zero exit code. It is
 //! the only crate that installs a log subscriber ([`logging`]): the libraries emit events.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command prints its output and its final error; diagnostics go through tracing"
+)]
+
 mod audit;
 mod commands;
 mod copy;
@@ -52,7 +58,7 @@ struct Cli {
 
     /// How many events each transaction of the link index covers when reports catch it up and
     /// when `smes rebuild` builds it.
-    #[arg(long, global = true, env = "SMES_INDEX_PAGE", default_value_t = smes_reports::index::PAGE)]
+    #[arg(long, global = true, env = "SMES_INDEX_PAGE", default_value_t = smes_read::index::PAGE)]
     index_page: usize,
 
     /// Who runs the command: a pseudonymous actor id, never a name.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use smes_eventlog::EventStore;
-use smes_reports::index::{self, Progress};
+use smes_read::index::{self, Progress};
 
 /// Runs the worker until it fails (or, with `once`, until the index is caught up).
 pub async fn run(store: &dyn EventStore, page: usize, once: bool, retry: Duration) -> Result<()> {
@@ -58,10 +58,7 @@ pub async fn run(store: &dyn EventStore, page: usize, once: bool, retry: Duratio
         })
         .await;
         let Err(error) = outcome;
-        if matches!(
-            error,
-            smes_reports::Error::Store(smes_eventlog::Error::LeaseLost { .. })
-        ) {
+        if matches!(error, smes_read::Error::Store(smes_eventlog::Error::LeaseLost { .. })) {
             tracing::warn!("{error}; waiting for the lease again");
             continue;
         }

@@ -143,7 +143,7 @@ async fn snapshot(database: &str, page: usize, actor: &Actor, args: SnapshotArgs
         published_on,
     };
     let store = app.service().store().clone();
-    let command = publication::prepare(store.as_ref(), page, &request).await?;
+    let command = smes_read::publication::prepare(store.as_ref(), page, &request).await?;
     let mut context: CommandContext = actor.context(Source::Cli);
     context.command_id = Some(app.service().new_id());
     context.reason = args.why;
@@ -181,7 +181,7 @@ async fn snapshot(database: &str, page: usize, actor: &Actor, args: SnapshotArgs
 
 /// Writes the static site into `out` and says what was written.
 pub async fn site(store: &dyn EventStore, page: usize, out: &Path) -> Result<String> {
-    let files = publication::build_site(store, page).await?;
+    let files = smes_read::publication::build_site(store, page).await?;
     for file in &files {
         let path = out.join(&file.path);
         if let Some(parent) = path.parent() {

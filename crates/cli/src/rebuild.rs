@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use smes_eventlog::EventStore;
-use smes_reports::index;
+use smes_read::index;
 
 /// Runs `smes rebuild` and prints what it built; with `check`, compares the live index with
 /// the log instead and fails naming what differs.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use smes_eventlog::EventStore;
-use smes_reports::read_log;
+use smes_read::read_log;
 use smes_reports::registers::counterparts::{self, DirectoryFilter, DirectoryRequest};
 use smes_reports::registers::history;
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsRequest};

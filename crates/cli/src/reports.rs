@@ -10,8 +10,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use smes_eventlog::EventStore;
 use smes_projections::Cut;
+use smes_read::{read_log, report};
 use smes_reports::options::{self, parse_cut, parse_year};
-use smes_reports::{Filter, Format, Point, diff, index, read_log, snapshot, trace};
+use smes_reports::{Filter, Format, Point, diff, snapshot, trace};
 
 /// The options every report shares: the cut and where to write.
 #[derive(Debug, Args)]
@@ -107,7 +108,7 @@ pub async fn snapshot(store: &dyn EventStore, page: usize, args: SnapshotArgs) -
     let year = parse_year(&args.year)?;
     let cut = args.cut.cut()?;
     let filter = Filter::parse(&args.area, &args.country, &args.status)?;
-    let report = index::snapshot(store, page, &snapshot::SnapshotRequest { year, cut, filter }).await?;
+    let report = report::snapshot(store, page, &snapshot::SnapshotRequest { year, cut, filter }).await?;
     write(args.out, &report.render(format)?)
 }
 
@@ -125,7 +126,7 @@ pub async fn trace(store: &dyn EventStore, page: usize, args: TraceArgs) -> Resu
     })?;
     let subject = trace::parse_subject(&args.kind, &args.id)?;
     let cut = args.cut.cut()?;
-    let report = index::trace(store, page, subject, &cut).await?;
+    let report = report::trace(store, page, subject, &cut).await?;
     write(args.out, &report.render(format)?)
 }
 

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::Args;
 use smes_eventlog::{EventStore, RandomIds};
+use smes_read::read_log;
+use smes_reports::Format;
 use smes_reports::review::{self, ReviewRequest};
-use smes_reports::{Format, read_log};
 
 use crate::commands::{DomainCommand, ReviewCommand};
 use crate::wiring::{self, Actor};

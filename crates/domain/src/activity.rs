@@ -33,9 +33,7 @@ pub struct ProposeActivity {
     pub activity: ActivityId,
     /// What kind of activity.
     pub kind: ActivityKind,
-    /// Its title.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The needs it answers, if any.
     pub answers_needs: Vec<NeedId>,
@@ -63,7 +61,6 @@ pub struct ProposeActivity {
 /// Approves an activity into a work programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApproveActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// The work programme's year.
     pub work_programme: WorkProgrammeYear,
@@ -76,7 +73,6 @@ pub struct ApproveActivity {
 /// Rejects or defers a proposed activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecideAgainstActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub rationale: String,
@@ -87,7 +83,6 @@ pub struct DecideAgainstActivity {
 /// Moves an activity to new dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RescheduleActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// The new planned period.
     pub planned: Period,
@@ -103,7 +98,6 @@ pub struct RescheduleActivity {
 /// Records that an approved activity took place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoldActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// When it actually took place.
     pub held: Period,
@@ -119,7 +113,6 @@ pub struct HoldActivity {
 /// Calls off an activity that has not taken place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CancelActivity {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub reason: String,
@@ -130,7 +123,6 @@ pub struct CancelActivity {
 /// Defines a results indicator for an activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefineIndicator {
-    /// The activity.
     pub activity: ActivityId,
     /// The new indicator's id.
     pub indicator: IndicatorId,
@@ -151,9 +143,7 @@ pub struct DefineIndicator {
 /// Records, or corrects, the result of an indicator for a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordResult {
-    /// The activity.
     pub activity: ActivityId,
-    /// The indicator.
     pub indicator: IndicatorId,
     /// The period measured.
     pub period: Period,
@@ -196,13 +186,9 @@ pub enum ActivityCommand {
 /// An activity was proposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityProposed {
-    /// The activity.
     pub activity: ActivityId,
-    /// Its kind.
     pub kind: ActivityKind,
-    /// Its title.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The needs it answers.
     pub answers_needs: Vec<NeedId>,
@@ -212,7 +198,6 @@ pub struct ActivityProposed {
     pub proposed_by: Proposer,
     /// When it is planned.
     pub planned: Period,
-    /// Its estimated cost.
     pub estimated_cost: Money,
     /// When it was proposed.
     pub proposed_on: Date,
@@ -242,7 +227,6 @@ pub struct DuplicateOverrideNoted {
 /// An activity was approved into a work programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityApproved {
-    /// The activity.
     pub activity: ActivityId,
     /// The work programme's year.
     pub work_programme: WorkProgrammeYear,
@@ -253,7 +237,6 @@ pub struct ActivityApproved {
 /// An activity was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRejected {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub rationale: String,
@@ -264,7 +247,6 @@ pub struct ActivityRejected {
 /// The decision on an activity was deferred.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityDeferred {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub rationale: String,
@@ -275,7 +257,6 @@ pub struct ActivityDeferred {
 /// An activity was moved to new dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRescheduled {
-    /// The activity.
     pub activity: ActivityId,
     /// The new planned period.
     pub planned: Period,
@@ -288,7 +269,6 @@ pub struct ActivityRescheduled {
 /// An activity took place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityHeld {
-    /// The activity.
     pub activity: ActivityId,
     /// When.
     pub held: Period,
@@ -301,7 +281,6 @@ pub struct ActivityHeld {
 /// An activity was called off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityCancelled {
-    /// The activity.
     pub activity: ActivityId,
     /// Why.
     pub reason: String,
@@ -312,13 +291,10 @@ pub struct ActivityCancelled {
 /// A results indicator was defined for an activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorDefined {
-    /// The activity.
     pub activity: ActivityId,
-    /// The indicator.
     pub indicator: IndicatorId,
     /// What it measures.
     pub name: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: Decimal,
@@ -333,9 +309,7 @@ pub struct IndicatorDefined {
 /// A result was recorded against an indicator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResultRecorded {
-    /// The activity.
     pub activity: ActivityId,
-    /// The indicator.
     pub indicator: IndicatorId,
     /// The period measured.
     pub period: Period,
@@ -351,9 +325,7 @@ pub struct ResultRecorded {
 /// effective date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResultCorrected {
-    /// The activity.
     pub activity: ActivityId,
-    /// The indicator.
     pub indicator: IndicatorId,
     /// The period measured.
     pub period: Period,
@@ -419,13 +391,9 @@ impl ActivityEvent {
 /// What is known of an activity once proposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRecord {
-    /// The activity.
     pub activity: ActivityId,
-    /// Its kind.
     pub kind: ActivityKind,
-    /// Its title.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// Its host Member State.
     pub host: MemberStateCode,

@@ -187,7 +187,6 @@ pub struct ScheduleConsultation {
 /// Records that a consultation took place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoldConsultation {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When it took place.
     pub held_on: Date,
@@ -202,13 +201,11 @@ pub struct HoldConsultation {
 /// Records a need identified in a consultation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentifyNeed {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// The new need's id.
     pub need: NeedId,
     /// The participating counterparts that raised it.
     pub raised_by: Vec<CounterpartId>,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The Member States it concerns.
     pub member_states: Vec<MemberStateCode>,
@@ -229,11 +226,9 @@ pub struct IdentifyNeed {
 /// Records an evaluation of achievements made in a consultation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvaluateAchievements {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// What was evaluated.
     pub subject: EvaluationSubject,
-    /// The findings.
     pub findings: String,
     /// Scores by criterion, each criterion once.
     pub ratings: Vec<Rating>,
@@ -247,7 +242,6 @@ pub struct EvaluateAchievements {
 /// Closes a consultation: no more needs or evaluations are recorded in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseConsultation {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When it was closed.
     pub closed_on: Date,
@@ -271,7 +265,6 @@ pub enum ConsultationCommand {
 /// A consultation was scheduled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationScheduled {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// What it is.
     pub title: String,
@@ -284,7 +277,6 @@ pub struct ConsultationScheduled {
 /// A consultation took place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationHeld {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When.
     pub held_on: Date,
@@ -299,13 +291,10 @@ pub struct ConsultationHeld {
 /// A need was identified in a consultation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedIdentified {
-    /// The consultation.
     pub consultation: ConsultationId,
-    /// The need.
     pub need: NeedId,
     /// The counterparts that raised it.
     pub raised_by: Vec<CounterpartId>,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The Member States it concerns.
     pub member_states: Vec<MemberStateCode>,
@@ -320,11 +309,9 @@ pub struct NeedIdentified {
 /// Achievements were evaluated in a consultation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AchievementsEvaluated {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// What was evaluated.
     pub subject: EvaluationSubject,
-    /// The findings.
     pub findings: String,
     /// Scores by criterion.
     pub ratings: Vec<Rating>,
@@ -335,7 +322,6 @@ pub struct AchievementsEvaluated {
 /// A consultation was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationClosed {
-    /// The consultation.
     pub consultation: ConsultationId,
     /// When.
     pub closed_on: Date,
@@ -383,7 +369,6 @@ pub struct Consultation {
     pub closed_on: Option<Date>,
 }
 
-/// The consultation decider.
 #[derive(Debug, Clone, Copy)]
 pub struct ConsultationDecider;
 

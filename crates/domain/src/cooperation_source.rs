@@ -23,7 +23,6 @@ const REGISTER: &str = "register-cooperation-source";
 /// the log: the look-up a registration naming a counterpart, and a link, are decided with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterpartOrganisation {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// Its current name.
     pub name: String,
@@ -117,7 +116,6 @@ pub enum CooperationSourceCommand {
 pub struct CooperationSourceRegistered {
     /// The source.
     pub cooperation_source: CooperationSourceId,
-    /// Its name.
     pub name: String,
     /// Its reach.
     pub kind: CooperationSourceKind,
@@ -135,7 +133,6 @@ pub struct CooperationSourceRegistered {
 pub struct CooperationSourceLinkedToCounterpart {
     /// The source.
     pub cooperation_source: CooperationSourceId,
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// When.
     pub linked_on: Date,
@@ -148,7 +145,6 @@ pub struct CooperationSourceLinkedToCounterpart {
 pub struct AssistanceRequested {
     /// The source.
     pub cooperation_source: CooperationSourceId,
-    /// The request.
     pub request: AssistanceRequestId,
     /// What for.
     pub purpose: String,
@@ -165,7 +161,6 @@ pub struct AssistanceRequested {
 pub struct AssistanceRequestAnswered {
     /// The source.
     pub cooperation_source: CooperationSourceId,
-    /// The request.
     pub request: AssistanceRequestId,
     /// Granted, partly granted or declined.
     pub answer: AssistanceAnswer,
@@ -216,7 +211,6 @@ impl CooperationSourceEvent {
 /// A request for assistance as folded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssistanceRequestRecord {
-    /// The request.
     pub request: AssistanceRequestId,
     /// When it was sent.
     pub requested_on: Date,
@@ -237,7 +231,6 @@ pub struct CooperationSource {
     pub requests: Vec<AssistanceRequestRecord>,
 }
 
-/// The cooperation source decider.
 #[derive(Debug, Clone, Copy)]
 pub struct CooperationSourceDecider;
 

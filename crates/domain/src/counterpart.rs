@@ -58,7 +58,6 @@ impl CounterpartDetails {
 pub struct JoinCounterpart {
     /// The new counterpart's id.
     pub counterpart: CounterpartId,
-    /// Its details.
     pub details: CounterpartDetails,
     /// Its focal point, sealed by the app.
     pub focal_point: SealedPersonalData,
@@ -72,7 +71,6 @@ pub struct JoinCounterpart {
 /// Replaces a counterpart's details with corrected ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrectCounterpartDetails {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The corrected details, in full.
     pub details: CounterpartDetails,
@@ -86,7 +84,6 @@ pub struct CorrectCounterpartDetails {
 /// Names a new focal point for a counterpart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeFocalPoint {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The new focal point, sealed by the app.
     pub focal_point: SealedPersonalData,
@@ -97,7 +94,6 @@ pub struct ChangeFocalPoint {
 /// Records that a counterpart withdrew from the programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithdrawCounterpart {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// When it withdrew.
     pub withdrew_on: Date,
@@ -121,9 +117,7 @@ pub enum CounterpartCommand {
 /// A counterpart joined the programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterpartJoined {
-    /// The counterpart.
     pub counterpart: CounterpartId,
-    /// Its details.
     pub details: CounterpartDetails,
     /// Its focal point, sealed.
     pub focal_point: SealedPersonalData,
@@ -134,7 +128,6 @@ pub struct CounterpartJoined {
 /// A counterpart's details were corrected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterpartDetailsCorrected {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The corrected details.
     pub details: CounterpartDetails,
@@ -145,7 +138,6 @@ pub struct CounterpartDetailsCorrected {
 /// A counterpart's focal point changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FocalPointChanged {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// The new focal point, sealed.
     pub focal_point: SealedPersonalData,
@@ -156,7 +148,6 @@ pub struct FocalPointChanged {
 /// A counterpart withdrew from the programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterpartWithdrew {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// When.
     pub withdrew_on: Date,
@@ -180,7 +171,6 @@ pub enum CounterpartEvent {
 /// A counterpart's record as folded from its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterpartRecord {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// Its current details.
     pub details: CounterpartDetails,
@@ -215,7 +205,6 @@ impl Counterpart {
 /// against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CounterpartStanding {
-    /// The counterpart.
     pub counterpart: CounterpartId,
     /// When it joined.
     pub joined_on: Date,
@@ -231,7 +220,6 @@ impl CounterpartStanding {
     }
 }
 
-/// The counterpart decider.
 #[derive(Debug, Clone, Copy)]
 pub struct CounterpartDecider;
 

@@ -31,7 +31,6 @@ pub enum ForgottenRole {
 /// Records that a person's personal data was forgotten.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForgetPerson {
-    /// The person.
     pub person: PersonId,
     /// What their data was.
     pub role: ForgottenRole,
@@ -51,7 +50,6 @@ pub enum ErasureCommand {
 /// A person's personal data was forgotten: their key is destroyed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonalDataForgotten {
-    /// The person.
     pub person: PersonId,
     /// What their data was.
     pub role: ForgottenRole,
@@ -75,7 +73,6 @@ pub struct Erasure {
     pub forgotten_on: Option<Date>,
 }
 
-/// The erasure decider.
 #[derive(Debug, Clone, Copy)]
 pub struct ErasureDecider;
 

@@ -20,7 +20,6 @@ pub type Result<T, E = DomainError> = std::result::Result<T, E>;
 /// A record that may duplicate another, named in duplicate warnings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordRef {
-    /// An activity.
     Activity(ActivityId),
     /// A cooperation offer.
     Offer(OfferId),
@@ -81,14 +80,10 @@ pub enum DomainError {
     },
     /// Required free text was empty.
     #[error("{field} must not be empty")]
-    EmptyField {
-        /// The field.
-        field: &'static str,
-    },
+    EmptyField { field: &'static str },
     /// A list held the same value twice.
     #[error("{field} lists {value} more than once")]
     DuplicateEntry {
-        /// The field.
         field: &'static str,
         /// The repeated value.
         value: String,
@@ -103,18 +98,10 @@ pub enum DomainError {
     },
     /// A negative amount of money.
     #[error("amount {amount} {currency} is negative")]
-    NegativeAmount {
-        /// The amount.
-        amount: Decimal,
-        /// Its currency.
-        currency: Currency,
-    },
+    NegativeAmount { amount: Decimal, currency: Currency },
     /// An amount grew beyond what a decimal holds.
     #[error("amount in {currency} is too large")]
-    AmountOverflow {
-        /// The currency.
-        currency: Currency,
-    },
+    AmountOverflow { currency: Currency },
     /// Two amounts in different currencies were combined without a rate.
     #[error("cannot combine {left} with {right} without a recorded exchange rate")]
     CurrencyMismatch {
@@ -239,20 +226,13 @@ pub enum DomainError {
     // Counterpart.
     /// A counterpart joined twice.
     #[error("counterpart {counterpart} has already joined")]
-    CounterpartAlreadyJoined {
-        /// The counterpart.
-        counterpart: CounterpartId,
-    },
+    CounterpartAlreadyJoined { counterpart: CounterpartId },
     /// A command for a counterpart that never joined.
     #[error("counterpart {counterpart} has not joined")]
-    CounterpartNotJoined {
-        /// The counterpart.
-        counterpart: CounterpartId,
-    },
+    CounterpartNotJoined { counterpart: CounterpartId },
     /// A command for a counterpart that withdrew.
     #[error("counterpart {counterpart} withdrew on {withdrew_on}")]
     CounterpartWithdrawn {
-        /// The counterpart.
         counterpart: CounterpartId,
         /// When it withdrew.
         withdrew_on: Date,
@@ -263,7 +243,6 @@ pub enum DomainError {
         if *kind_is_national { "must belong to a Member State" } else { "must not belong to a Member State" }
     )]
     CounterpartMemberStateMismatch {
-        /// The counterpart.
         counterpart: CounterpartId,
         /// Its kind, as a slug.
         kind: &'static str,
@@ -316,70 +295,44 @@ pub enum DomainError {
     },
     /// A focal point change naming the person already in the role.
     #[error("counterpart {counterpart}: the new focal point is the current one")]
-    FocalPointUnchanged {
-        /// The counterpart.
-        counterpart: CounterpartId,
-    },
+    FocalPointUnchanged { counterpart: CounterpartId },
 
     // Consultation.
     /// A consultation scheduled twice.
     #[error("consultation {consultation} is already scheduled")]
-    ConsultationAlreadyScheduled {
-        /// The consultation.
-        consultation: ConsultationId,
-    },
+    ConsultationAlreadyScheduled { consultation: ConsultationId },
     /// A command for a consultation never scheduled.
     #[error("consultation {consultation} is not in the record: it was never scheduled")]
-    ConsultationNotScheduled {
-        /// The consultation.
-        consultation: ConsultationId,
-    },
+    ConsultationNotScheduled { consultation: ConsultationId },
     /// A consultation held twice.
     #[error("consultation {consultation} was already held on {held_on}")]
     ConsultationAlreadyHeld {
-        /// The consultation.
         consultation: ConsultationId,
         /// When it was held.
         held_on: Date,
     },
     /// Needs or evaluations recorded for a consultation not yet held.
     #[error("consultation {consultation} has not been held yet")]
-    ConsultationNotHeld {
-        /// The consultation.
-        consultation: ConsultationId,
-    },
+    ConsultationNotHeld { consultation: ConsultationId },
     /// A command for a closed consultation.
     #[error("consultation {consultation} is closed")]
-    ConsultationClosed {
-        /// The consultation.
-        consultation: ConsultationId,
-    },
+    ConsultationClosed { consultation: ConsultationId },
     /// A participant that had not joined, or had withdrawn, on the consultation's date.
     #[error("consultation {consultation}: counterpart {counterpart} was not an active counterpart on {on}")]
     ParticipantNotActive {
-        /// The consultation.
         consultation: ConsultationId,
-        /// The counterpart.
         counterpart: CounterpartId,
         /// The consultation date.
         on: Date,
     },
     /// A need identified twice in the same consultation.
     #[error("consultation {consultation}: need {need} is already identified")]
-    NeedAlreadyIdentified {
-        /// The consultation.
-        consultation: ConsultationId,
-        /// The need.
-        need: NeedId,
-    },
+    NeedAlreadyIdentified { consultation: ConsultationId, need: NeedId },
     /// A need raised by a counterpart that did not take part.
     #[error("consultation {consultation}: need {need} is raised by counterpart {counterpart}, which did not take part")]
     NeedRaisedByNonParticipant {
-        /// The consultation.
         consultation: ConsultationId,
-        /// The need.
         need: NeedId,
-        /// The counterpart.
         counterpart: CounterpartId,
     },
     /// A rating outside 1 to 5.
@@ -397,54 +350,32 @@ pub enum DomainError {
     // Activity.
     /// An activity proposed twice.
     #[error("activity {activity} is already proposed")]
-    ActivityAlreadyProposed {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityAlreadyProposed { activity: ActivityId },
     /// A command for an activity never proposed.
     #[error("activity {activity} has not been proposed")]
-    ActivityNotProposed {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityNotProposed { activity: ActivityId },
     /// An activity approved twice.
     #[error("activity {activity} is already approved into the {year} work programme")]
     ActivityAlreadyApproved {
-        /// The activity.
         activity: ActivityId,
         /// The work programme it was approved into.
         year: WorkProgrammeYear,
     },
     /// A command that needs an approved activity.
     #[error("activity {activity} has not been approved")]
-    ActivityNotApproved {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityNotApproved { activity: ActivityId },
     /// A command for a rejected activity.
     #[error("activity {activity} was rejected")]
-    ActivityRejected {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityRejected { activity: ActivityId },
     /// A command for a cancelled activity.
     #[error("activity {activity} was cancelled")]
-    ActivityCancelled {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityCancelled { activity: ActivityId },
     /// A command for an activity already held.
     #[error("activity {activity} was already held")]
-    ActivityAlreadyHeld {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityAlreadyHeld { activity: ActivityId },
     /// Results recorded for an activity not yet held.
     #[error("activity {activity} has not been held yet")]
-    ActivityNotHeld {
-        /// The activity.
-        activity: ActivityId,
-    },
+    ActivityNotHeld { activity: ActivityId },
     /// Approval into a work programme that is not open.
     #[error("work programme {year} is {status}, not open for approvals")]
     WorkProgrammeNotOpen {
@@ -464,7 +395,6 @@ pub enum DomainError {
     /// Participant counts by sex and by Member State give different totals.
     #[error("activity {activity}: participants by sex total {by_sex} but by Member State total {by_member_state}")]
     ParticipantTotalsDisagree {
-        /// The activity.
         activity: ActivityId,
         /// The total by sex.
         by_sex: u32,
@@ -474,25 +404,19 @@ pub enum DomainError {
     /// An indicator defined twice.
     #[error("activity {activity}: indicator {indicator} is already defined")]
     IndicatorAlreadyDefined {
-        /// The activity.
         activity: ActivityId,
-        /// The indicator.
         indicator: IndicatorId,
     },
     /// A result for an indicator never defined.
     #[error("activity {activity}: indicator {indicator} is not defined")]
     IndicatorNotDefined {
-        /// The activity.
         activity: ActivityId,
-        /// The indicator.
         indicator: IndicatorId,
     },
     /// A result whose breakdown does not add up to its value.
     #[error("activity {activity}, indicator {indicator}: {breakdown} totals {total} but the value is {value}")]
     BreakdownDoesNotAddUp {
-        /// The activity.
         activity: ActivityId,
-        /// The indicator.
         indicator: IndicatorId,
         /// Which breakdown: `by sex` or `by Member State`.
         breakdown: &'static str,
@@ -504,83 +428,48 @@ pub enum DomainError {
     /// A result for the same indicator and period recorded twice (correct it instead).
     #[error("activity {activity}, indicator {indicator}: a result for {period} is already recorded")]
     ResultAlreadyRecorded {
-        /// The activity.
         activity: ActivityId,
-        /// The indicator.
         indicator: IndicatorId,
-        /// The period.
         period: Period,
     },
     /// A correction of a result never recorded.
     #[error("activity {activity}, indicator {indicator}: no result for {period} to correct")]
     ResultNotRecorded {
-        /// The activity.
         activity: ActivityId,
-        /// The indicator.
         indicator: IndicatorId,
-        /// The period.
         period: Period,
     },
 
     // Work programme.
     /// A work programme opened twice.
     #[error("work programme {year} is already opened")]
-    WorkProgrammeAlreadyOpened {
-        /// The year.
-        year: WorkProgrammeYear,
-    },
+    WorkProgrammeAlreadyOpened { year: WorkProgrammeYear },
     /// A command for a work programme never opened.
     #[error("work programme {year} has not been opened")]
-    WorkProgrammeNotOpened {
-        /// The year.
-        year: WorkProgrammeYear,
-    },
+    WorkProgrammeNotOpened { year: WorkProgrammeYear },
     /// A work programme adopted twice.
     #[error("work programme {year} is already adopted")]
-    WorkProgrammeAlreadyAdopted {
-        /// The year.
-        year: WorkProgrammeYear,
-    },
+    WorkProgrammeAlreadyAdopted { year: WorkProgrammeYear },
     /// A command for a closed work programme.
     #[error("work programme {year} is closed")]
-    WorkProgrammeClosed {
-        /// The year.
-        year: WorkProgrammeYear,
-    },
+    WorkProgrammeClosed { year: WorkProgrammeYear },
 
     // Funding.
     /// An offer recorded twice.
     #[error("offer {offer} is already recorded")]
-    OfferAlreadyRecorded {
-        /// The offer.
-        offer: OfferId,
-    },
+    OfferAlreadyRecorded { offer: OfferId },
     /// A command for an offer never recorded.
     #[error("offer {offer} has not been recorded")]
-    OfferNotRecorded {
-        /// The offer.
-        offer: OfferId,
-    },
+    OfferNotRecorded { offer: OfferId },
     /// A commitment made twice.
     #[error("offer {offer}: commitment {commitment} already exists")]
-    CommitmentAlreadyMade {
-        /// The offer.
-        offer: OfferId,
-        /// The commitment.
-        commitment: CommitmentId,
-    },
+    CommitmentAlreadyMade { offer: OfferId, commitment: CommitmentId },
     /// A payment or expense against an unknown commitment.
     #[error("offer {offer}: no commitment {commitment}")]
-    CommitmentNotFound {
-        /// The offer.
-        offer: OfferId,
-        /// The commitment.
-        commitment: CommitmentId,
-    },
+    CommitmentNotFound { offer: OfferId, commitment: CommitmentId },
     /// A commitment larger than what is left of the offer.
     #[error("offer {offer}: commitment of {requested} exceeds the {available} still available")]
     CommitmentExceedsOffer {
-        /// The offer.
         offer: OfferId,
         /// The commitment, in the offer's currency.
         requested: Money,
@@ -590,7 +479,6 @@ pub enum DomainError {
     /// An amount in another currency than the offer's without a rate to convert it.
     #[error("offer {offer}: amount in {given} needs a recorded {given}->{offer_currency} rate")]
     ExchangeRateMissing {
-        /// The offer.
         offer: OfferId,
         /// The amount's currency.
         given: Currency,
@@ -600,7 +488,6 @@ pub enum DomainError {
     /// A disbursement larger than what is left of the commitment.
     #[error("commitment {commitment}: disbursement of {requested} exceeds the {available} not yet disbursed")]
     DisbursementExceedsCommitment {
-        /// The commitment.
         commitment: CommitmentId,
         /// The disbursement.
         requested: Money,
@@ -610,7 +497,6 @@ pub enum DomainError {
     /// An expenditure larger than what was disbursed and not yet spent.
     #[error("commitment {commitment}: expenditure of {requested} exceeds the {available} disbursed and not yet spent")]
     ExpenditureExceedsDisbursement {
-        /// The commitment.
         commitment: CommitmentId,
         /// The expenditure.
         requested: Money,
@@ -619,16 +505,10 @@ pub enum DomainError {
     },
     /// An in-kind contribution valued twice (revalue it instead).
     #[error("in-kind contribution {contribution} is already valued")]
-    ContributionAlreadyValued {
-        /// The contribution.
-        contribution: ContributionId,
-    },
+    ContributionAlreadyValued { contribution: ContributionId },
     /// A revaluation of an in-kind contribution never valued.
     #[error("in-kind contribution {contribution} has not been valued")]
-    ContributionNotValued {
-        /// The contribution.
-        contribution: ContributionId,
-    },
+    ContributionNotValued { contribution: ContributionId },
     /// The same source's rate for the same date recorded twice.
     #[error("a {from}->{to} rate for {date} from {rate_source:?} is already recorded")]
     ExchangeRateAlreadyRecorded {
@@ -645,23 +525,16 @@ pub enum DomainError {
     // Cooperation source.
     /// A cooperation source registered twice.
     #[error("cooperation source {cooperation_source} is already registered")]
-    CooperationSourceAlreadyRegistered {
-        /// The cooperation source.
-        cooperation_source: CooperationSourceId,
-    },
+    CooperationSourceAlreadyRegistered { cooperation_source: CooperationSourceId },
     /// A command for a cooperation source never registered.
     #[error("cooperation source {cooperation_source} has not been registered")]
-    CooperationSourceNotRegistered {
-        /// The cooperation source.
-        cooperation_source: CooperationSourceId,
-    },
+    CooperationSourceNotRegistered { cooperation_source: CooperationSourceId },
     /// A cooperation source linked to a counterpart a second time (a link is never replaced).
     #[error(
         "cooperation source {cooperation_source} is already the cooperation-source role of counterpart {counterpart}; \
          a link is not replaced"
     )]
     CooperationSourceAlreadyLinked {
-        /// The cooperation source.
         cooperation_source: CooperationSourceId,
         /// The counterpart it is linked to.
         counterpart: CounterpartId,
@@ -672,7 +545,6 @@ pub enum DomainError {
          {cooperation_source}; an organisation is a cooperation source once"
     )]
     CounterpartAlreadyCooperationSource {
-        /// The counterpart.
         counterpart: CounterpartId,
         /// The cooperation source that holds its role.
         cooperation_source: CooperationSourceId,
@@ -695,25 +567,19 @@ pub enum DomainError {
     /// A request for assistance made twice.
     #[error("cooperation source {cooperation_source}: request {request} was already made")]
     AssistanceRequestAlreadyMade {
-        /// The cooperation source.
         cooperation_source: CooperationSourceId,
-        /// The request.
         request: AssistanceRequestId,
     },
     /// An answer to a request for assistance never made.
     #[error("cooperation source {cooperation_source}: no request {request}")]
     AssistanceRequestNotFound {
-        /// The cooperation source.
         cooperation_source: CooperationSourceId,
-        /// The request.
         request: AssistanceRequestId,
     },
     /// A request for assistance answered twice.
     #[error("cooperation source {cooperation_source}: request {request} was already answered")]
     AssistanceRequestAlreadyAnswered {
-        /// The cooperation source.
         cooperation_source: CooperationSourceId,
-        /// The request.
         request: AssistanceRequestId,
     },
 
@@ -721,63 +587,38 @@ pub enum DomainError {
     /// A person forgotten twice.
     #[error("person {person} was already forgotten on {forgotten_on}")]
     PersonAlreadyForgotten {
-        /// The person.
         person: PersonId,
         /// When they were forgotten.
         forgotten_on: Date,
     },
     /// A request for support received twice.
     #[error("request {request} is already received")]
-    RequestAlreadyReceived {
-        /// The request.
-        request: RequestId,
-    },
+    RequestAlreadyReceived { request: RequestId },
     /// A command for a request never received.
     #[error("request {request} has not been received")]
-    RequestNotReceived {
-        /// The request.
-        request: RequestId,
-    },
+    RequestNotReceived { request: RequestId },
     /// A command for a closed request.
     #[error("request {request} is closed")]
-    RequestClosed {
-        /// The request.
-        request: RequestId,
-    },
+    RequestClosed { request: RequestId },
 
     // Programme review.
     /// A review opened twice.
     #[error("programme review {review} is already opened")]
-    ReviewAlreadyOpened {
-        /// The review.
-        review: ReviewId,
-    },
+    ReviewAlreadyOpened { review: ReviewId },
     /// A command for a review never opened.
     #[error("programme review {review} has not been opened")]
-    ReviewNotOpened {
-        /// The review.
-        review: ReviewId,
-    },
+    ReviewNotOpened { review: ReviewId },
     /// A command for a closed review.
     #[error("programme review {review} is closed")]
-    ReviewClosed {
-        /// The review.
-        review: ReviewId,
-    },
+    ReviewClosed { review: ReviewId },
     /// A review closed before any findings were recorded.
     #[error("programme review {review} has no findings yet and cannot be closed")]
-    ReviewWithoutFindings {
-        /// The review.
-        review: ReviewId,
-    },
+    ReviewWithoutFindings { review: ReviewId },
 
     // Publications.
     /// A publication id used twice.
     #[error("publication {publication} is already recorded")]
-    PublicationAlreadyRecorded {
-        /// The publication.
-        publication: PublicationId,
-    },
+    PublicationAlreadyRecorded { publication: PublicationId },
     /// A snapshot anchored beyond the log's head.
     #[error("a snapshot anchored at log position {position} cannot be published: the log holds {head} events")]
     PublicationBeyondHead {

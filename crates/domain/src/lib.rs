@@ -12,8 +12,6 @@
 //! holds their versioned stored shapes. Personal data arrives already sealed
 //! ([`personal_data`]).
 
-#![warn(missing_docs)]
-
 pub mod activity;
 pub mod business_time;
 pub mod consultation;
@@ -35,9 +33,9 @@ pub mod values;
 pub mod work_programme;
 
 #[cfg(test)]
-mod properties;
-#[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 
 pub use business_time::OccurredOn;
 pub use decider::Decider;

@@ -108,7 +108,6 @@ pub struct MemberState {
     pub latest_known_change: Option<Date>,
 }
 
-/// The Member State decider.
 #[derive(Debug, Clone, Copy)]
 pub struct MemberStateDecider;
 

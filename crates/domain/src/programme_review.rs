@@ -22,11 +22,9 @@ pub struct OpenReview {
 /// Records findings and recommendations of a review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordReviewFindings {
-    /// The review.
     pub review: ReviewId,
     /// The findings, at least one.
     pub findings: Vec<String>,
-    /// The recommendations.
     pub recommendations: Vec<String>,
     /// When they were recorded.
     pub recorded_on: Date,
@@ -35,7 +33,6 @@ pub struct RecordReviewFindings {
 /// Closes a review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseReview {
-    /// The review.
     pub review: ReviewId,
     /// When.
     pub closed_on: Date,
@@ -55,7 +52,6 @@ pub enum ProgrammeReviewCommand {
 /// A review was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewOpened {
-    /// The review.
     pub review: ReviewId,
     /// The period reviewed.
     pub period: Period,
@@ -66,11 +62,8 @@ pub struct ReviewOpened {
 /// Findings and recommendations were recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewFindingsRecorded {
-    /// The review.
     pub review: ReviewId,
-    /// The findings.
     pub findings: Vec<String>,
-    /// The recommendations.
     pub recommendations: Vec<String>,
     /// When.
     pub recorded_on: Date,
@@ -79,7 +72,6 @@ pub struct ReviewFindingsRecorded {
 /// A review was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewClosed {
-    /// The review.
     pub review: ReviewId,
     /// When.
     pub closed_on: Date,
@@ -109,7 +101,6 @@ pub struct ProgrammeReview {
     pub closed_on: Option<Date>,
 }
 
-/// The programme review decider.
 #[derive(Debug, Clone, Copy)]
 pub struct ProgrammeReviewDecider;
 

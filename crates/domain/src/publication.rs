@@ -72,13 +72,11 @@ pub struct PublishedFile {
 /// it, and how it is presented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedSnapshot {
-    /// The publication.
     pub publication: PublicationId,
     /// The work programme's year.
     pub year: WorkProgrammeYear,
     /// The cut, pinned to a position.
     pub cut: PublishedCut,
-    /// The filter.
     pub filter: PublishedFilter,
     /// The log prefix the snapshot was made from.
     pub anchor: PublishedAnchor,
@@ -131,7 +129,6 @@ pub struct Publication {
     pub published_on: Option<Date>,
 }
 
-/// The publication decider.
 #[derive(Debug, Clone, Copy)]
 pub struct PublicationDecider;
 

@@ -111,7 +111,6 @@ pub struct ReceiveRequest {
 /// Links a request to a need or activity it led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRequest {
-    /// The request.
     pub request: RequestId,
     /// The need or activity.
     pub follow_up: RequestFollowUp,
@@ -122,7 +121,6 @@ pub struct LinkRequest {
 /// Closes a request, answered or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseRequest {
-    /// The request.
     pub request: RequestId,
     /// How it ended, such as "answered by the 2013 guarantee systems seminar".
     pub outcome: String,
@@ -144,7 +142,6 @@ pub enum RequestCommand {
 /// A request for support was received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestReceived {
-    /// The request.
     pub request: RequestId,
     /// Who asks.
     pub from: RequestingParty,
@@ -159,7 +156,6 @@ pub struct RequestReceived {
 /// A request led to a need or an activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestLinked {
-    /// The request.
     pub request: RequestId,
     /// The need or activity.
     pub follow_up: RequestFollowUp,
@@ -170,7 +166,6 @@ pub struct RequestLinked {
 /// A request was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestClosed {
-    /// The request.
     pub request: RequestId,
     /// How it ended.
     pub outcome: String,
@@ -200,7 +195,6 @@ pub struct Request {
     pub closed_on: Option<Date>,
 }
 
-/// The request decider.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestDecider;
 

@@ -196,7 +196,6 @@ pub mod fixtures {
         history
     }
 
-    /// A currency.
     pub fn currency(code: &str) -> Currency {
         Currency::new(code).expect("test currencies are valid")
     }

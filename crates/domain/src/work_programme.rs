@@ -48,7 +48,6 @@ impl fmt::Display for WorkProgrammeStatus {
 /// Opens the work programme of a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The estimated budget (2013: about US$ 200,000).
     pub estimated_budget: Money,
@@ -59,7 +58,6 @@ pub struct OpenWorkProgramme {
 /// Records the decision adopting a work programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdoptWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The adopting decision.
     pub decision: Decision,
@@ -68,7 +66,6 @@ pub struct AdoptWorkProgramme {
 /// Revises a work programme's budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviseWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The revised budget, in the currency of the estimate.
     pub revised_budget: Money,
@@ -81,7 +78,6 @@ pub struct ReviseWorkProgramme {
 /// Closes a work programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseWorkProgramme {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// When.
     pub closed_on: Date,
@@ -103,9 +99,7 @@ pub enum WorkProgrammeCommand {
 /// A work programme was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkProgrammeOpened {
-    /// The year.
     pub year: WorkProgrammeYear,
-    /// The estimated budget.
     pub estimated_budget: Money,
     /// When.
     pub opened_on: Date,
@@ -114,7 +108,6 @@ pub struct WorkProgrammeOpened {
 /// A work programme was adopted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkProgrammeAdopted {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The adopting decision.
     pub decision: Decision,
@@ -123,9 +116,7 @@ pub struct WorkProgrammeAdopted {
 /// A work programme's budget was revised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkProgrammeRevised {
-    /// The year.
     pub year: WorkProgrammeYear,
-    /// The revised budget.
     pub revised_budget: Money,
     /// Why.
     pub reason: String,
@@ -136,7 +127,6 @@ pub struct WorkProgrammeRevised {
 /// A work programme was closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkProgrammeClosed {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// When.
     pub closed_on: Date,
@@ -168,7 +158,6 @@ pub struct WorkProgramme {
     pub adopted_by: Option<Decision>,
 }
 
-/// The work programme decider.
 #[derive(Debug, Clone, Copy)]
 pub struct WorkProgrammeDecider;
 

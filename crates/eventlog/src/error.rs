@@ -112,18 +112,6 @@ pub enum Error {
         /// What the decoder said.
         detail: String,
     },
-    /// Upcasting a stored payload to the current schema failed.
-    #[error("cannot upcast {event_type} v{schema_version} at position {position}: {detail}")]
-    Upcast {
-        /// Where.
-        position: u64,
-        /// The event type.
-        event_type: String,
-        /// The version that could not be upcast.
-        schema_version: u32,
-        /// Why.
-        detail: String,
-    },
     /// A payload did not have the shape its reader expected.
     #[error("the payload of {event_type} at position {position} does not match its type: {detail}")]
     Payload {

@@ -287,8 +287,7 @@ pub struct AppendOutcome {
     pub replayed: bool,
 }
 
-/// A payload as read from the log: the text of a JSON object, exactly as stored (or as an
-/// upcaster produced it).
+/// A payload as read from the log: the text of a JSON object, exactly as stored.
 ///
 /// Reads do not re-validate the text: it was validated when appended and the hash chain covers
 /// it, so a payload that is not JSON can only come from tampering, which `verify` finds.
@@ -299,10 +298,6 @@ pub struct Payload(Box<str>);
 impl Payload {
     pub(crate) fn from_stored(text: &str) -> Self {
         Payload(text.into())
-    }
-
-    pub(crate) fn from_upcast(text: String) -> Self {
-        Payload(text.into_boxed_str())
     }
 
     /// The JSON text.
@@ -344,11 +339,9 @@ pub struct RecordedEvent {
     pub event_id: Uuid,
     /// The event type.
     pub event_type: String,
-    /// The payload's schema version after upcasting.
+    /// The schema version the payload was stored with (the domain reads older versions).
     pub schema_version: u32,
-    /// The schema version the payload was stored with.
-    pub stored_schema_version: u32,
-    /// The payload after upcasting.
+    /// The payload, as stored.
     pub payload: Payload,
     /// Who, which command, why.
     pub metadata: Metadata,

@@ -20,7 +20,6 @@ use crate::event::{
 };
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
-use crate::upcast::Upcasters;
 use crate::witness::{VerifiedLog, Witnesses};
 
 /// A stream of events read from the log.
@@ -46,7 +45,8 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(200);
 ///   append's outcome (with `replayed` set), across restarts and concurrent races.
 /// - Each event's hash is the SHA-256 of its canonical record, which names the previous hash;
 ///   the record is stored exactly as hashed.
-/// - Every read path upcasts old payloads with the store's [`Upcasters`].
+/// - Every read path returns each event as stored: its schema version and payload as written
+///   (older shapes are read by the domain, which upcasts them; docs/eventlog.md).
 /// - A projection lease has at most one holder at a time, and is let go when its holder
 ///   drops it or dies.
 /// - The link index is changed only in whole transactions: an extend whose expected head is not
@@ -72,7 +72,7 @@ pub trait EventStore: Send + Sync {
     async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
 
     /// The events at positions `first..=last` whose stored type is one of `event_types`, in
-    /// position order, upcast as every read is. For readers that need only a few kinds of event
+    /// position order, as stored like every read. For readers that need only a few kinds of event
     /// from a long stretch of the log (building an index): a backend filters before decoding.
     /// This default reads every event of the range and keeps the matching ones.
     async fn read_range_of_types(&self, first: u64, last: u64, event_types: &[&str]) -> Result<Vec<RecordedEvent>> {
@@ -170,8 +170,8 @@ pub trait EventStore: Send + Sync {
     /// Merkle tree grows with the records. Returns the new head.
     async fn append_raw(&self, records: Vec<RawRecord>, commands: Vec<CommandEntry>) -> Result<Head>;
 
-    /// Every event of `streams` at positions up to `up_to`, in position order, upcast like every
-    /// other read. A stream named twice is read once; a stream without events gives nothing.
+    /// Every event of `streams` at positions up to `up_to`, in position order, as stored like
+    /// every other read. A stream named twice is read once; a stream without events gives nothing.
     async fn read_streams(&self, streams: &[StreamName], up_to: u64) -> Result<Vec<RecordedEvent>>;
 
     /// [`EventStore::read_streams`], keeping only the events whose business time
@@ -328,15 +328,13 @@ pub(crate) fn follow<'a, S: EventStore + ?Sized>(
     }))
 }
 
-/// What every backend is opened with: its clock, its id source and its upcasters.
+/// What every backend is opened with: its clock and its id source.
 #[derive(Clone)]
 pub struct StoreOptions {
     /// Where record times come from.
     pub clock: Arc<dyn Clock>,
     /// Where event ids come from.
     pub ids: Arc<dyn IdSource>,
-    /// How old payloads are brought up to date when read.
-    pub upcasters: Arc<Upcasters>,
     /// Whether to create the log if it does not exist (otherwise opening a missing log fails).
     pub create: bool,
 }
@@ -346,7 +344,6 @@ impl Default for StoreOptions {
         StoreOptions {
             clock: Arc::new(SystemClock),
             ids: Arc::new(RandomIds::default()),
-            upcasters: Arc::new(Upcasters::new()),
             create: false,
         }
     }
@@ -355,7 +352,6 @@ impl Default for StoreOptions {
 impl std::fmt::Debug for StoreOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoreOptions")
-            .field("upcasters", &self.upcasters)
             .field("create", &self.create)
             .finish_non_exhaustive()
     }

@@ -11,8 +11,7 @@ use smes_domain::funding::OfferEvent;
 use smes_domain::ids::{ActivityId, CommitmentId, CooperationSourceId, OfferId};
 use smes_domain::values::{CooperationSourceKind, CounterpartKind, MemberStateCode, Money};
 use smes_projections::envelope::DomainEvent;
-use smes_projections::{Cut, FundingSource, ReadModels, fold_cut};
-use smes_reports::LogSlice;
+use smes_projections::{Cut, FundingSource, LogSlice, ReadModels, fold_cut};
 use smes_reports::format::describe_cut;
 
 use crate::error::{Error, Result};

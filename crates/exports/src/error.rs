@@ -38,17 +38,13 @@ pub enum Error {
         /// What the codelist takes.
         allowed: &'static str,
     },
-    /// A report-side step failed: reading the log, decoding an event or an option of the
-    /// reports.
+    /// A report-side step failed: an option of the reports, or a report the export is made
+    /// with.
     #[error(transparent)]
     Report(#[from] smes_reports::Error),
-    /// The event log could not be read.
-    #[error("reading the event log failed")]
-    Store(#[from] smes_eventlog::Error),
     /// An export could not be written.
     #[error("writing the {format} export failed: {detail}")]
     Render {
-        /// The format.
         format: &'static str,
         /// What went wrong.
         detail: String,

@@ -8,11 +8,11 @@
 
 use serde::Serialize;
 use smes_domain::values::WorkProgrammeYear;
-use smes_projections::Cut;
 use smes_projections::activities::ActivityEntry;
+use smes_projections::{Cut, LogSlice};
+use smes_reports::Filter;
 use smes_reports::format::decimal;
 use smes_reports::options::status_name;
-use smes_reports::{Filter, LogSlice};
 
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -70,13 +70,11 @@ pub struct IndicatorRow {
     pub thematic_area: String,
     /// Its host Member State.
     pub host: String,
-    /// Its status.
     pub status: String,
     /// The indicator's id, or `participants`.
     pub indicator: String,
     /// What it measures.
     pub indicator_name: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: String,

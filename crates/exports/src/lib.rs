@@ -3,7 +3,7 @@
 //! indicators and results as a flat table (CSV or JSON), and the raw event log as JSON Lines.
 //!
 //! The key design choice: like the reports of `smes-reports`, an export is a pure function of
-//! a log prefix ([`smes_reports::LogSlice`]) and its options. Every date it writes, including
+//! a log prefix ([`smes_projections::LogSlice`], read by `smes-read`) and its options. Every date it writes, including
 //! IATI's `generated-datetime`, comes from the log (the record time of the last event read),
 //! never from the clock, and every collection is ordered, so the same prefix and options give
 //! the same bytes. Nothing is invented: what the log does not hold (an IATI identifier for a
@@ -12,8 +12,6 @@
 //!
 //! Exports carry no personal data: counterparts appear by organisation, Secretariat staff by
 //! pseudonymous actor id, focal points not at all.
-
-#![warn(missing_docs)]
 
 mod context;
 pub mod error;

@@ -2,6 +2,12 @@
 //! what each did; exits with 1 when an input broke a property (saved under
 //! `crates/fuzz/findings/`), 2 on a usage error.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "every line this binary prints is its output: results, where it kept files, errors"
+)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -32,7 +32,6 @@ pub enum ActivityState {
     Deferred,
     /// Approved into a work programme.
     Approved,
-    /// Rejected.
     Rejected,
     /// Took place.
     Held,
@@ -83,7 +82,6 @@ impl CorrectionNote {
 pub struct IndicatorDefinition {
     /// What it measures.
     pub name: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: Decimal,
@@ -98,7 +96,6 @@ pub struct IndicatorDefinition {
 pub struct ResultFigure {
     /// The period measured.
     pub period: Period,
-    /// The value.
     pub value: Decimal,
     /// The value by sex.
     pub by_sex: Vec<SexShare<Decimal>>,
@@ -134,15 +131,11 @@ pub struct OverriddenWarning {
 /// Everything known of one activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityEntry {
-    /// The activity.
     pub activity: ActivityId,
     /// Whether its proposal is among the events folded.
     pub proposal_known: bool,
-    /// Its title.
     pub title: Option<String>,
-    /// Its kind.
     pub kind: Option<ActivityKind>,
-    /// Its thematic area.
     pub thematic_area: Option<ThematicArea>,
     /// Its host Member State.
     pub host: Option<MemberStateCode>,

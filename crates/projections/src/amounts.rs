@@ -82,9 +82,7 @@ impl Amounts {
 pub enum FundingSource {
     /// SELA's regular budget.
     SelaRegularBudget,
-    /// A counterpart.
     Counterpart(CounterpartId),
-    /// A cooperation source.
     CooperationSource(CooperationSourceId),
     /// A Member State giving in kind.
     MemberState(MemberStateCode),

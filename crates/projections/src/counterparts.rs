@@ -31,7 +31,6 @@ use crate::projection::Projection;
 /// Where a focal point's personal data is sealed: the person and the key, nothing readable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedReference {
-    /// The person.
     pub person: PersonId,
     /// The key that seals their data.
     pub key_id: String,
@@ -51,7 +50,6 @@ impl From<&SealedPersonalData> for SealedReference {
 pub struct Details {
     /// The body's name.
     pub name: String,
-    /// Its kind.
     pub kind: CounterpartKind,
     /// Its Member State, for national counterparts.
     pub member_state: Option<MemberStateCode>,

@@ -105,6 +105,24 @@ impl Cut {
     }
 }
 
+/// Which events of a view's streams a reader may leave out: those that occurred at or after
+/// `before` (which the view's business-date bound never admits), except in the streams
+/// `whole` names, which the view reads uncut.
+#[derive(Debug, Clone, Copy)]
+pub struct Occurred {
+    /// The first business time the view's cut does not admit.
+    pub before: Timestamp,
+    /// The streams the view reads whole, whatever their events' business times.
+    pub whole: fn(&str) -> bool,
+}
+
+impl Occurred {
+    /// Whether a view bounded so reads an event of `stream` that occurred at `occurred_at`.
+    pub fn reads(&self, stream: &str, occurred_at: Timestamp) -> bool {
+        occurred_at < self.before || (self.whole)(stream)
+    }
+}
+
 /// The first instant after business date `date` ends, in UTC. Dates at the end of the
 /// calendar saturate to the largest timestamp.
 fn start_of_next_day(date: Date) -> Timestamp {

@@ -15,7 +15,6 @@ use smes_domain::publication::PublicationEvent;
 use smes_domain::request::RequestEvent;
 use smes_domain::stored::{self, StoredEvent};
 use smes_domain::work_programme::WorkProgrammeEvent;
-use smes_eventlog::RecordedEvent;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -124,77 +123,47 @@ pub struct Envelope {
     pub event: DomainEvent,
 }
 
-impl Envelope {
-    /// Reads a recorded event: decodes its payload with the domain's stored shapes. An event
-    /// type no aggregate knows is an error naming the position.
-    pub fn from_recorded(recorded: &RecordedEvent) -> Result<Self> {
-        let event = Self::event_of(recorded)?;
-        Ok(Envelope {
-            position: recorded.position,
-            stream: recorded.stream.clone(),
-            version: recorded.version,
-            event_id: recorded.event_id,
-            event_type: recorded.event_type.clone(),
-            occurred_at: recorded.occurred_at,
-            recorded_at: recorded.recorded_at,
-            actor: recorded.metadata.actor.clone(),
-            role: recorded.metadata.role.clone(),
-            reason: recorded.metadata.reason.clone(),
-            hash: to_hex(&recorded.hash),
-            event,
-        })
-    }
+/// A stored event's payload with what decoding it needs, as the log holds them: plain data,
+/// whichever store it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredPayload<'a> {
+    /// The event's log position, which errors name.
+    pub position: u64,
+    /// The stored type, such as `ActivityApproved`.
+    pub event_type: &'a str,
+    /// The schema version the payload was stored under.
+    pub schema_version: u32,
+    /// The payload's JSON text, exactly as stored.
+    pub text: &'a str,
+    /// Business time: what an older payload shape without a date of its own is upcast with.
+    pub occurred_at: Timestamp,
+}
 
-    /// [`Envelope::from_recorded`], taking the recorded event's texts rather than copying them.
-    pub fn from_owned(recorded: RecordedEvent) -> Result<Self> {
-        let event = Self::event_of(&recorded)?;
-        Ok(Envelope {
-            position: recorded.position,
-            stream: recorded.stream,
-            version: recorded.version,
-            event_id: recorded.event_id,
-            event_type: recorded.event_type,
-            occurred_at: recorded.occurred_at,
-            recorded_at: recorded.recorded_at,
-            actor: recorded.metadata.actor,
-            role: recorded.metadata.role,
-            reason: recorded.metadata.reason,
-            hash: to_hex(&recorded.hash),
-            event,
-        })
-    }
-
-    /// The decoded payload: straight from its text, or, when that fails, through a parsed
-    /// [`Value`] as before, so that every error reads the same whichever way it is found.
-    fn event_of(recorded: &RecordedEvent) -> Result<DomainEvent> {
-        if let Some(Ok(event)) = DomainEvent::decode_text(
-            &recorded.event_type,
-            recorded.schema_version,
-            recorded.payload.get(),
-            stored_on(recorded),
-        ) {
+impl StoredPayload<'_> {
+    /// Decodes the payload with the domain's stored shapes: straight from its text, or, when
+    /// that fails, through a parsed [`Value`] as before, so that every error reads the same
+    /// whichever way it is found. An event type no aggregate knows is an error naming the
+    /// position.
+    pub fn decode(&self) -> Result<DomainEvent> {
+        let stored_on = stored_on(self.occurred_at);
+        if let Some(Ok(event)) = DomainEvent::decode_text(self.event_type, self.schema_version, self.text, stored_on) {
             return Ok(event);
         }
-        let payload: Value = serde_json::from_str(recorded.payload.get()).map_err(|error| Error::PayloadNotJson {
-            position: recorded.position,
-            event_type: recorded.event_type.clone(),
+        let payload: Value = serde_json::from_str(self.text).map_err(|error| Error::PayloadNotJson {
+            position: self.position,
+            event_type: self.event_type.to_owned(),
             detail: error.to_string(),
         })?;
-        let event = DomainEvent::decode(
-            &recorded.event_type,
-            recorded.schema_version,
-            &payload,
-            stored_on(recorded),
-        )
-        .map_err(|source| Error::Decode {
-            position: recorded.position,
-            event_type: recorded.event_type.clone(),
-            source,
-        })?
-        .ok_or_else(|| Error::UnknownEventType {
-            position: recorded.position,
-            event_type: recorded.event_type.clone(),
-        })?;
+        let event = DomainEvent::decode(self.event_type, self.schema_version, &payload, stored_on)
+            .map_err(|source| Error::Decode {
+                position: self.position,
+                event_type: self.event_type.to_owned(),
+                source,
+            })?
+            .ok_or_else(|| Error::UnknownEventType {
+                position: self.position,
+                event_type: self.event_type.to_owned(),
+            })?;
         Ok(event)
     }
 }
@@ -335,10 +304,10 @@ impl smes_domain::OccurredOn for DomainEvent {
     }
 }
 
-/// The business date a recorded event was filed under (its `occurred_at`'s day in UTC): what an
-/// older payload shape without a date of its own is upcast with.
-pub fn stored_on(recorded: &RecordedEvent) -> Date {
-    jiff::tz::TimeZone::UTC.to_datetime(recorded.occurred_at).date()
+/// The business date an event that occurred at `occurred_at` was filed under (that instant's
+/// day in UTC): what an older payload shape without a date of its own is upcast with.
+pub fn stored_on(occurred_at: Timestamp) -> Date {
+    jiff::tz::TimeZone::UTC.to_datetime(occurred_at).date()
 }
 
 /// Lower-case hex of a hash.
@@ -354,51 +323,31 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use jiff::Timestamp;
-    use smes_eventlog::{Metadata, Payload, Upcasters};
-
     use super::*;
 
     /// The date a test's stored event was filed under.
     const FILED_ON: Date = jiff::civil::date(2013, 1, 1);
 
-    /// A recorded event with the given type and payload text. The store alone makes
-    /// payloads; an upcaster from a made-up version 0 hands back the text as a payload.
-    fn recorded(event_type: &str, payload: &str) -> RecordedEvent {
-        let upcast = Upcasters::new()
-            .register(event_type, 0, Ok)
-            .upcast(event_type, 0, payload)
-            .expect("the test payloads are JSON objects")
-            .expect("the step applies");
-        let payload: Payload = upcast.1;
-        RecordedEvent {
+    /// A payload stored at position 7 with the given type and text.
+    fn stored<'a>(event_type: &'a str, text: &'a str) -> StoredPayload<'a> {
+        StoredPayload {
             position: 7,
-            stream: "member-state-VE".to_owned(),
-            version: 1,
-            event_id: Uuid::from_u128(7),
-            event_type: event_type.to_owned(),
+            event_type,
             schema_version: 1,
-            stored_schema_version: 1,
-            payload,
-            metadata: Metadata::new("actor-9", "secretariat", "import").with_reason("from the 1975 list"),
+            text,
             occurred_at: Timestamp::UNIX_EPOCH,
-            recorded_at: Timestamp::UNIX_EPOCH,
-            prev_hash: [0; 32],
-            hash: [0xab; 32],
         }
     }
 
     #[test]
-    fn recorded_events_become_envelopes_and_unknown_types_name_their_position() {
+    fn stored_payloads_decode_and_unknown_types_name_their_position() {
         let joined = r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"Panama Convention"}"#;
-        let envelope = Envelope::from_recorded(&recorded("MemberStateJoined", joined)).unwrap();
-        assert_eq!(envelope.position, 7);
-        assert_eq!(envelope.actor, "actor-9");
-        assert_eq!(envelope.reason.as_deref(), Some("from the 1975 list"));
-        assert_eq!(envelope.hash, "ab".repeat(32));
-        assert!(matches!(envelope.event, DomainEvent::MemberState(_)));
+        assert!(matches!(
+            stored("MemberStateJoined", joined).decode(),
+            Ok(DomainEvent::MemberState(_))
+        ));
 
-        let unknown = Envelope::from_recorded(&recorded("CometSighted", "{}")).unwrap_err();
+        let unknown = stored("CometSighted", "{}").decode().unwrap_err();
         assert_eq!(
             unknown,
             Error::UnknownEventType {
@@ -407,8 +356,17 @@ mod tests {
             }
         );
         assert!(unknown.to_string().contains("position 7"));
-        let invalid = Envelope::from_recorded(&recorded("MemberStateJoined", r#"{"code":"ve"}"#)).unwrap_err();
+        let invalid = stored("MemberStateJoined", r#"{"code":"ve"}"#).decode().unwrap_err();
         assert!(matches!(invalid, Error::Decode { position: 7, .. }));
+        let not_json = stored("MemberStateJoined", "{").decode().unwrap_err();
+        assert!(matches!(not_json, Error::PayloadNotJson { position: 7, .. }));
+    }
+
+    #[test]
+    fn payloads_are_filed_under_their_day_in_utc() {
+        let late: Timestamp = "2013-03-14T23:59:59Z".parse().unwrap();
+        assert_eq!(stored_on(late), jiff::civil::date(2013, 3, 14));
+        assert_eq!(stored_on(Timestamp::UNIX_EPOCH), jiff::civil::date(1970, 1, 1));
     }
 
     /// Every aggregate's events decode from their text as through a [`Value`]: here the
@@ -460,12 +418,6 @@ mod tests {
 
     #[test]
     fn payloads_decoded_from_their_text_fail_as_through_a_value() {
-        let joined = r#"{"code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"Panama Convention"}"#;
-        let owned = Envelope::from_owned(recorded("MemberStateJoined", joined)).unwrap();
-        assert_eq!(
-            owned,
-            Envelope::from_recorded(&recorded("MemberStateJoined", joined)).unwrap()
-        );
         assert_eq!(DomainEvent::decode_text("NoSuchEvent", 1, "{}", FILED_ON), None);
         // A failure found from the text is reported as the parsed value's decode reports it.
         for (event_type, payload) in [
@@ -481,7 +433,7 @@ mod tests {
             ));
             let value: Value = serde_json::from_str(payload).unwrap();
             let expected = DomainEvent::decode(event_type, 1, &value, FILED_ON).unwrap_err();
-            let found = Envelope::from_owned(recorded(event_type, payload)).unwrap_err();
+            let found = stored(event_type, payload).decode().unwrap_err();
             assert_eq!(
                 found,
                 Error::Decode {

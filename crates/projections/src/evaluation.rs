@@ -24,7 +24,6 @@ use crate::projection::Projection;
 pub struct EvaluationEntry {
     /// What was evaluated.
     pub subject: EvaluationSubject,
-    /// The findings.
     pub findings: String,
     /// Scores by criterion.
     pub ratings: Vec<Rating>,
@@ -45,7 +44,6 @@ pub struct ConsultationEntry {
     pub venue: Option<String>,
     /// The counterparts that took part, sorted.
     pub participants: Vec<CounterpartId>,
-    /// The minutes' reference.
     pub minutes_reference: Option<String>,
     /// The evaluations, in log order.
     pub evaluations: Vec<EvaluationEntry>,
@@ -204,7 +202,6 @@ pub struct HistoryItem {
 pub enum HistoryEvent {
     /// A consultation, with what became of the needs it raised.
     Consultation {
-        /// The consultation.
         consultation: ConsultationId,
         /// What is known of it.
         entry: ConsultationEntry,
@@ -214,7 +211,6 @@ pub enum HistoryEvent {
     },
     /// A programme review.
     Review {
-        /// The review.
         review: ReviewId,
         /// What is known of it.
         entry: ReviewEntry,

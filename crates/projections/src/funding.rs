@@ -98,7 +98,6 @@ pub struct FundingBook {
 /// The commitments and contributions of one activity.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ActivityFunding {
-    /// Its commitments.
     pub commitments: BTreeSet<CommitmentId>,
     /// Its in-kind contributions.
     pub contributions: BTreeSet<ContributionId>,
@@ -241,11 +240,9 @@ impl FundingBook {
 /// Funding figures: committed, disbursed, spent and in kind, each by currency.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FundingFigures {
-    /// Committed.
     pub committed: Amounts,
     /// Paid.
     pub disbursed: Amounts,
-    /// Spent.
     pub spent: Amounts,
     /// Valued in kind.
     pub in_kind: Amounts,

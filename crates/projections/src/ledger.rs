@@ -39,7 +39,6 @@ impl Projection for FundingLedger {
 /// One source's account.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SourceAccount {
-    /// Offered.
     pub offered: Amounts,
     /// Committed, paid, spent and given in kind.
     #[serde(flatten)]

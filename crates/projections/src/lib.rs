@@ -28,9 +28,9 @@
 //! never added across currencies: [`Amounts`] keeps a map currency → amount, and a view
 //! converts only with a rate recorded in the log.
 //!
-//! The crate does no IO; [`Envelope::from_recorded`] is its only contact with the event log.
-
-#![warn(missing_docs)]
+//! The crate does no IO and depends on no store: what is read from the log reaches it as plain
+//! data ([`StoredPayload`], decoded into an [`Envelope`]; a [`LogSlice`] of envelopes with its
+//! [`Anchor`]), so the folds compile and run without a database driver.
 
 pub mod activities;
 pub mod amounts;
@@ -42,6 +42,7 @@ pub mod error;
 pub mod evaluation;
 pub mod funding;
 pub mod ledger;
+pub mod log_slice;
 pub mod models;
 pub mod needs;
 pub mod projection;
@@ -51,9 +52,10 @@ pub mod work_programme;
 
 pub use amounts::{Amounts, FundingSource};
 pub use as_of::AsOfIndex;
-pub use cut::{Cut, fold_cut, resume_cut};
-pub use envelope::{DomainEvent, Envelope};
+pub use cut::{Cut, Occurred, fold_cut, resume_cut};
+pub use envelope::{DomainEvent, Envelope, StoredPayload};
 pub use error::{Error, Result};
+pub use log_slice::{Anchor, LogSlice};
 pub use models::ReadModels;
 pub use projection::Projection;
 pub use reach::{LinkMap, Reach};

@@ -43,7 +43,6 @@ impl ReadModels {
         &self.evaluation_history.needs
     }
 
-    /// The funding ledger.
     pub fn funding_ledger(&self) -> &FundingLedger {
         &self.work_programme.funding
     }

@@ -29,7 +29,6 @@ pub struct NeedEntry {
     pub consultation: ConsultationId,
     /// The counterparts that raised it, sorted.
     pub raised_by: Vec<CounterpartId>,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// The Member States it concerns, sorted.
     pub member_states: Vec<MemberStateCode>,
@@ -132,7 +131,6 @@ pub enum NeedStatus {
 /// One need in the register's view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NeedLine {
-    /// The need.
     pub need: NeedId,
     /// What was identified.
     #[serde(flatten)]

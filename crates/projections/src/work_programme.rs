@@ -41,11 +41,9 @@ pub enum YearStatus {
     Open,
     /// Adopted by a decision.
     Adopted,
-    /// Closed.
     Closed,
 }
 
-/// A budget revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BudgetRevision {
     /// The revised budget.
@@ -250,19 +248,14 @@ impl WorkProgrammeModel {
 /// One activity of a year's work programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityLine {
-    /// The activity.
     pub activity: ActivityId,
     /// Whether its proposal is among the events folded.
     pub proposal_known: bool,
-    /// Its title.
     pub title: Option<String>,
-    /// Its kind.
     pub kind: Option<ActivityKind>,
     /// Where it stands.
     pub status: ActivityState,
-    /// Its thematic area.
     pub thematic_area: Option<ThematicArea>,
-    /// Its host.
     pub host: Option<MemberStateCode>,
     /// When it is planned.
     pub planned: Option<Period>,
@@ -303,7 +296,6 @@ impl ActivityLine {
 pub struct Figures {
     /// Budgets.
     pub budget: Amounts,
-    /// Funding.
     pub funding: FundingFigures,
     /// Funding gaps.
     pub funding_gap: Amounts,
@@ -322,7 +314,6 @@ impl Figures {
 pub struct Totals {
     /// All activities.
     pub overall: Figures,
-    /// By thematic area.
     pub by_thematic_area: BTreeMap<ThematicArea, Figures>,
     /// By host Member State.
     pub by_member_state: BTreeMap<MemberStateCode, Figures>,
@@ -331,18 +322,15 @@ pub struct Totals {
 /// The work programme of one year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkProgrammeView {
-    /// The year.
     pub year: WorkProgrammeYear,
     /// The currency amounts were converted into, where a rate applied.
     pub report_currency: Option<Currency>,
     /// Where it stands.
     pub status: YearStatus,
-    /// Its budget.
     pub budget: Option<Money>,
     /// The adopting decision.
     pub adopted_by: Option<Decision>,
     /// Its activities, by id.
     pub activities: Vec<ActivityLine>,
-    /// Totals.
     pub totals: Totals,
 }

@@ -11,13 +11,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 use smes_domain::values::WorkProgrammeYear;
-use smes_projections::{ReadModels, fold_cut};
+use smes_projections::{Anchor, LogSlice, ReadModels, fold_cut};
 
 use crate::error::{Error, Result};
 use crate::format::{cell, describe_cut};
 use crate::options::{Format, Point};
 use crate::snapshot::{ActivityRow, Snapshot, SnapshotRequest, build as build_snapshot};
-use crate::source::{Anchor, LogSlice};
 
 /// The formats a diff can be written in.
 pub const FORMATS: [Format; 2] = [Format::Markdown, Format::Json];
@@ -34,9 +33,7 @@ pub struct End {
 /// An activity added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityMention {
-    /// Its id.
     pub id: String,
-    /// Its title.
     pub title: String,
     /// Its status at the end where it exists.
     pub status: String,
@@ -58,7 +55,6 @@ pub struct FieldChange {
 /// An activity present at both ends that changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityChange {
-    /// Its id.
     pub id: String,
     /// Its title at `--to`.
     pub title: String,
@@ -69,7 +65,6 @@ pub struct ActivityChange {
 /// What changed in one year's work programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearDiff {
-    /// The year.
     pub year: i16,
     /// Changes of the programme itself (status, budget, adopting decision).
     pub programme: Vec<FieldChange>,
@@ -81,7 +76,6 @@ pub struct YearDiff {
     pub changed: Vec<ActivityChange>,
 }
 
-/// A diff report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffReport {
     /// Always `work-programme-diff`.

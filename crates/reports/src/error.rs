@@ -25,29 +25,6 @@ pub enum Error {
         /// The cut, described, or empty.
         cut: String,
     },
-    /// The event log could not be read.
-    #[error("reading the event log failed")]
-    Store(#[from] smes_eventlog::Error),
-    /// An event of the log could not be decoded.
-    #[error("decoding the event log failed")]
-    Decode(#[from] smes_projections::Error),
-    /// A thread decoding part of a report's events stopped before it finished (the process is
-    /// shutting down, or the thread panicked).
-    #[error("a thread decoding the event log stopped before it finished its part")]
-    DecoderStopped,
-    /// The link index was not built from this log (its head names an event the log does not
-    /// hold).
-    #[error("the link index does not match the event log at position {position}; run `smes rebuild` to build it again")]
-    IndexMismatch {
-        /// The position the index and the log disagree on.
-        position: u64,
-    },
-    /// The link index was rebuilt under a view again and again.
-    #[error("the link index changed under the report {attempts} times in a row (rebuilds running?); try again")]
-    IndexBusy {
-        /// How many times the view was read.
-        attempts: usize,
-    },
     /// A published snapshot made again from the log differs from what was published: its
     /// anchor or a file's digest.
     #[error("publication {publication} (log position {position}) cannot be reproduced from the log: {detail}")]
@@ -62,7 +39,6 @@ pub enum Error {
     /// A report could not be written.
     #[error("writing the {format} report failed: {detail}")]
     Render {
-        /// The format.
         format: &'static str,
         /// What went wrong.
         detail: String,

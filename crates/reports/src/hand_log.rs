@@ -4,10 +4,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use smes_domain::values::MemberStateCode;
-use smes_projections::{DomainEvent, Envelope};
+use smes_projections::{Anchor, DomainEvent, Envelope, LogSlice};
 use uuid::Uuid;
-
-use crate::source::{Anchor, LogSlice};
 
 /// A test id: `number` in the low bits of a fixed v4-shaped UUID.
 pub(crate) fn uuid(number: u128) -> Uuid {

@@ -7,30 +7,27 @@
 //! checked against their published digests and the public pages of the dissemination site
 //! ([`publication`]).
 //!
-//! The key design choice: a report is a pure function of a log prefix and its options. Reading
-//! the log is done once, by [`source::read_log`], which fixes the prefix a report is made from
-//! and its *anchor* (the log position, the hash at that position, and the Merkle tree size and
-//! root there, as a signed checkpoint states them); everything after is folding with
-//! `smes-projections` and rendering, with no clock, no randomness and ordered collections only,
-//! so the same prefix and options give the same bytes. Amounts are written as decimal strings
+//! The key design choice: a report is a pure function of a log prefix and its options. The
+//! crate reads nothing: the prefix arrives as a [`smes_projections::LogSlice`] (read once by `smes-read`, which
+//! fixes the events a report is made from and its *anchor*: the log position, the hash at that
+//! position, and the Merkle tree size and root there, as a signed checkpoint states them), and
+//! everything here is folding with `smes-projections` and rendering, with no clock, no
+//! randomness and ordered collections only, so the same prefix and options give the same
+//! bytes. Amounts are written as decimal strings
 //! with their currency, never as floats, and currencies are never added together.
 //!
 //! Reports carry no personal data: counterparts appear by organisation, actors by role and
 //! pseudonymous id, and focal points not at all.
 
-#![warn(missing_docs)]
-
 pub mod diff;
 pub mod error;
 pub mod format;
-pub mod index;
 pub mod options;
 pub mod page;
 pub mod publication;
 pub mod registers;
 pub mod review;
 pub mod snapshot;
-pub mod source;
 pub mod trace;
 
 #[cfg(test)]
@@ -40,7 +37,6 @@ mod reach_tests;
 
 pub use error::{Error, Result};
 pub use options::{Filter, Format, Point};
-pub use source::{Anchor, LogSlice, read_log};
 
 /// Pretty JSON with a final newline: the JSON form of every report.
 pub(crate) fn format_json<T: serde::Serialize>(value: &T) -> Result<String> {

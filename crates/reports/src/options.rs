@@ -18,7 +18,6 @@ use crate::error::{Error, Result};
 /// The formats a report can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Markdown.
     Markdown,
     /// JSON, pretty-printed.
     Json,
@@ -64,7 +63,6 @@ pub struct Filter {
     pub areas: BTreeSet<ThematicArea>,
     /// Host Member States.
     pub countries: BTreeSet<MemberStateCode>,
-    /// Statuses.
     pub statuses: BTreeSet<ActivityState>,
 }
 

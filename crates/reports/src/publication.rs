@@ -2,18 +2,18 @@
 //! snapshots, made again from the log and checked against their recorded digests, and the
 //! events held with the presentations, reports and videos they produced.
 //!
-//! [`prepare`] makes the snapshot to publish (its cut pinned to a log position) and the domain
-//! command that records it; [`read_site`] gathers what is public up to the log's head;
-//! [`reproduce`] makes a published snapshot again from its recorded options and refuses, with
-//! [`Error::PublicationMismatch`], one whose anchor or bytes differ from what was published.
-//! The pages ([`index_page`], [`events_page`], [`snapshot_page`]) are pure functions of those,
-//! shared by `smes publish site` (static files, relative links) and the server's public pages
-//! (absolute links), so both show the same thing. Nothing here is personal: published
+//! Everything here is a pure function of what was read from the log: [`pin`] fixes the cut of
+//! the snapshot to publish and [`command`] makes the domain command that records it from the
+//! snapshot made under that cut; [`Published::of`] finds a publication in an event; [`site`]
+//! gathers what is public from the events that say so; [`check`] compares a published snapshot
+//! made again from its recorded options with what was published and refuses, with
+//! [`Error::PublicationMismatch`], one whose anchor or bytes differ. The pages ([`index_page`],
+//! [`events_page`], [`snapshot_page`]) are pure functions of those, shared by `smes publish
+//! site` (static files, relative links, [`site_files`]) and the server's public pages (absolute
+//! links), so both show the same thing. Nothing here is personal: published
 //! snapshots carry none, and held events show their title, kind, area, host, dates and the
 //! links of their outputs only.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use jiff::civil::Date;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
@@ -25,17 +25,15 @@ use smes_domain::publication::{
 };
 use smes_domain::stored::StoredEvent;
 use smes_domain::values::WorkProgrammeYear;
-use smes_eventlog::EventStore;
 use smes_projections::activities::ActivityBook;
 use smes_projections::envelope::to_hex;
-use smes_projections::{Cut, DomainEvent, Envelope};
+use smes_projections::{Anchor, Cut, DomainEvent, Envelope};
 
 use crate::error::{Error, Result};
 use crate::format::describe_cut;
+use crate::format_json;
 use crate::options::{Filter, Format, parse_status, status_name};
 use crate::snapshot::{self, Snapshot, SnapshotRequest};
-use crate::source::Anchor;
-use crate::{format_json, index};
 
 /// The stored type of a publication.
 pub const SNAPSHOT_PUBLISHED: &str = "SnapshotPublished";
@@ -62,13 +60,19 @@ pub fn default_title(year: WorkProgrammeYear) -> String {
     format!("Work programme {year}")
 }
 
-/// Makes the snapshot to publish and the command that records it: the cut pinned to the given
-/// position or the head, the anchor the snapshot was made from, and the digest of each format.
-pub async fn prepare(store: &dyn EventStore, page: usize, request: &PublishRequest) -> Result<PublishSnapshot> {
-    let head = store.head().await?.position;
+/// The snapshot a publication is made of: the one asked for, its cut pinned to the position
+/// given or, without one, to the log's head (`head`).
+pub fn pin(request: &PublishRequest, head: u64) -> SnapshotRequest {
     let mut pinned = request.snapshot.clone();
     pinned.cut.at_position = Some(pinned.cut.at_position.unwrap_or(head));
-    let made = index::snapshot(store, page, &pinned).await?;
+    pinned
+}
+
+/// The command that records a publication: the cut pinned as [`pin`] pins it, the anchor the
+/// snapshot (`made`, under that cut, with the log's head at `head`) was made from, and the
+/// digest of each format.
+pub fn command(request: &PublishRequest, head: u64, made: &Snapshot) -> Result<PublishSnapshot> {
+    let pinned = pin(request, head);
     let mut files = Vec::new();
     for format in &request.formats {
         files.push(PublishedFile {
@@ -161,26 +165,21 @@ impl Published {
         })
     }
 
+    /// The publication an event records, if it records one.
+    pub fn of(envelope: &Envelope) -> Option<Published> {
+        match &envelope.event {
+            DomainEvent::Publication(PublicationEvent::SnapshotPublished(published)) => Some(Published {
+                position: envelope.position,
+                snapshot: published.snapshot.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The file name of the snapshot in a format: `work-programme-2013.html`.
     pub fn file_name(&self, format: &str) -> String {
         format!("work-programme-{}.{format}", self.snapshot.year)
     }
-}
-
-/// The publications up to the log's head, in log order.
-pub async fn publications(store: &dyn EventStore) -> Result<Vec<Published>> {
-    let head = store.head().await?.position;
-    let mut publications = Vec::new();
-    for recorded in store.read_range_of_types(1, head, &[SNAPSHOT_PUBLISHED]).await? {
-        let envelope = Envelope::from_recorded(&recorded)?;
-        if let DomainEvent::Publication(PublicationEvent::SnapshotPublished(published)) = envelope.event {
-            publications.push(Published {
-                position: envelope.position,
-                snapshot: published.snapshot,
-            });
-        }
-    }
-    Ok(publications)
 }
 
 /// A published snapshot made again from the log, checked against what was published.
@@ -194,17 +193,15 @@ pub struct Reproduced {
     pub files: Vec<(String, String)>,
 }
 
-/// Makes a published snapshot again from its recorded options and checks its anchor and each
-/// file's digest against the publication. A difference is [`Error::PublicationMismatch`]: the
-/// log no longer gives what was published.
-pub async fn reproduce(store: &dyn EventStore, page: usize, published: &Published) -> Result<Reproduced> {
+/// Checks a published snapshot made again under its recorded options ([`Published::request`])
+/// against the publication: its anchor and each file's digest. A difference is
+/// [`Error::PublicationMismatch`]: the log no longer gives what was published.
+pub fn check(published: &Published, made: Snapshot) -> Result<Reproduced> {
     let mismatch = |detail: String| Error::PublicationMismatch {
         publication: published.id(),
         position: published.position,
         detail,
     };
-    let request = published.request()?;
-    let made = index::snapshot(store, page, &request).await?;
     let recorded = &published.snapshot.anchor;
     let anchor = &made.anchor;
     let fields = [
@@ -298,31 +295,24 @@ impl Site {
     }
 }
 
-/// Reads what is public up to the log's head: the publications, and the activity events that
-/// say which events were held and with which outputs.
-pub async fn read_site(store: &dyn EventStore) -> Result<Site> {
-    let head = store.head().await?;
-    let last = head.position;
-    let tree = store.tree_head(Some(last)).await?;
-    let anchor = Anchor {
-        log_position: last,
-        head_hash: to_hex(&head.hash),
-        tree_size: tree.size,
-        tree_root: STANDARD.encode(tree.root),
-    };
-    let mut types: Vec<&str> = ActivityEvent::EVENT_TYPES.iter().map(|(name, _)| *name).collect();
+/// The stored types of the events [`site`] reads: the activities' and the publications'.
+pub fn site_event_types() -> Vec<&'static str> {
+    let mut types: Vec<&'static str> = ActivityEvent::EVENT_TYPES.iter().map(|(name, _)| *name).collect();
     types.push(SNAPSHOT_PUBLISHED);
+    types
+}
+
+/// What is public in a log prefix ending at `anchor`, from its events of the types
+/// [`site_event_types`] names, in log order: the publications, and the events held with their
+/// outputs.
+pub fn site(anchor: Anchor, envelopes: &[Envelope]) -> Site {
     let mut publications = Vec::new();
     let mut book = ActivityBook::default();
-    for recorded in store.read_range_of_types(1, last, &types).await? {
-        let envelope = Envelope::from_recorded(&recorded)?;
+    for envelope in envelopes {
         match &envelope.event {
-            DomainEvent::Activity(event) => book.apply(&envelope, event),
-            DomainEvent::Publication(PublicationEvent::SnapshotPublished(published)) => {
-                publications.push(Published {
-                    position: envelope.position,
-                    snapshot: published.snapshot.clone(),
-                });
+            DomainEvent::Activity(event) => book.apply(envelope, event),
+            DomainEvent::Publication(PublicationEvent::SnapshotPublished(_)) => {
+                publications.extend(Published::of(envelope));
             }
             _ => {}
         }
@@ -352,11 +342,11 @@ pub async fn read_site(store: &dyn EventStore) -> Result<Site> {
         })
         .collect();
     held.sort_by(|a, b| (&a.held_start, &a.activity).cmp(&(&b.held_start, &b.activity)));
-    Ok(Site {
+    Site {
         anchor,
         publications,
         held,
-    })
+    }
 }
 
 /// A publication as the JSON API and `smes publish snapshot` show it.
@@ -616,33 +606,31 @@ pub struct SiteFile {
     pub contents: String,
 }
 
-/// The whole static site up to the log's head: `index.html`, `events.html`, and for each
-/// publication its page and its published files, every one made again from the log and
-/// checked against its digest (a mismatch stops the build with [`Error::PublicationMismatch`]).
-pub async fn build_site(store: &dyn EventStore, page: usize) -> Result<Vec<SiteFile>> {
-    let site = read_site(store).await?;
+/// The whole static site: `index.html`, `events.html`, and for each publication of `site` its
+/// page and its published files, from `reproduced`, its publications made again and checked
+/// ([`check`]), in the same order.
+pub fn site_files(site: &Site, reproduced: Vec<Reproduced>) -> Vec<SiteFile> {
     let mut files = vec![
         SiteFile {
             path: "index.html".to_owned(),
-            contents: index_page(&site, Links::Site),
+            contents: index_page(site, Links::Site),
         },
         SiteFile {
             path: "events.html".to_owned(),
-            contents: events_page(&site, Links::Site),
+            contents: events_page(site, Links::Site),
         },
     ];
-    for published in &site.publications {
-        let reproduced = reproduce(store, page, published).await?;
+    for reproduced in reproduced {
         files.push(SiteFile {
-            path: snapshot_page_path(published),
+            path: snapshot_page_path(&reproduced.published),
             contents: snapshot_page(&reproduced, Links::Site),
         });
         for (format, contents) in reproduced.files {
             files.push(SiteFile {
-                path: snapshot_file_path(published, &format),
+                path: snapshot_file_path(&reproduced.published, &format),
                 contents,
             });
         }
     }
-    Ok(files)
+    files
 }

@@ -12,13 +12,11 @@ use smes_domain::activity::ActivityEvent;
 use smes_domain::consultation::ConsultationEvent;
 use smes_projections::envelope::to_hex;
 use smes_projections::trace::Subject;
-use smes_projections::{Cut, DomainEvent, Envelope, LinkMap, Reach};
+use smes_projections::{Anchor, Cut, DomainEvent, Envelope, LinkMap, LogSlice, Occurred, Reach};
 use smes_simulate::{GeneratedIds, Generator, GeneratorConfig};
 
-use crate::index::Occurred;
 use crate::options::{Filter, Format};
 use crate::snapshot::{self, Known, SnapshotRequest};
-use crate::source::{Anchor, LogSlice};
 use crate::trace;
 
 /// A generated log as the folds see it, without a store: positions in order, the batch's

@@ -10,12 +10,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use smes_domain::ids::{ActivityId, CounterpartId, NeedId};
 use smes_projections::trace::{Stage, Step, Subject};
-use smes_projections::{Cut, DecisionTrace, fold_cut};
+use smes_projections::{Anchor, Cut, DecisionTrace, LogSlice, fold_cut};
 
 use crate::error::{Error, Result};
 use crate::format::{cell, describe_cut};
 use crate::options::Format;
-use crate::source::{Anchor, LogSlice};
 
 /// The formats a trace can be written in.
 pub const FORMATS: [Format; 3] = [Format::Markdown, Format::Json, Format::Dot];

@@ -346,8 +346,8 @@ async fn outcome(api: &Api, kind: String, command_id: Uuid, executed: Executed) 
 /// Makes the snapshot a `publish-snapshot` body asks for and the command recording it; a bad
 /// option is a 422 naming its field.
 async fn publish_command(api: &Api, body: PublishSnapshotBody) -> Result<PublishSnapshot, Problem> {
-    let invalid = |error: smes_reports::Error| match error {
-        smes_reports::Error::InvalidOption { option, value, allowed } => {
+    let invalid = |error: smes_read::Error| match error {
+        smes_read::Error::Report(smes_reports::Error::InvalidOption { option, value, allowed }) => {
             let field = crate::reads::parameter_of(option);
             Problem::invalid_command(format!("{field}: {value:?} is not allowed; {allowed}")).with_field(field)
         }
@@ -365,10 +365,10 @@ async fn publish_command(api: &Api, body: PublishSnapshotBody) -> Result<Publish
         known_at: body.known_at,
         at_position: body.at_position,
     };
-    let filter = Filter::parse(&body.area, &body.country, &body.status).map_err(invalid)?;
+    let filter = Filter::parse(&body.area, &body.country, &body.status).map_err(|error| invalid(error.into()))?;
     let mut formats = Vec::new();
     for name in &body.format {
-        let format = Format::parse(name, &snapshot::FORMATS).map_err(invalid)?;
+        let format = Format::parse(name, &snapshot::FORMATS).map_err(|error| invalid(error.into()))?;
         if !formats.contains(&format) {
             formats.push(format);
         }
@@ -389,7 +389,7 @@ async fn publish_command(api: &Api, body: PublishSnapshotBody) -> Result<Publish
         published_on: body.published_on.unwrap_or_else(|| api.app.service().today()),
     };
     let store = api.app.service().store();
-    publication::prepare(store.as_ref(), api.config.index_page, &request)
+    smes_read::publication::prepare(store.as_ref(), api.config.index_page, &request)
         .await
         .map_err(invalid)
 }

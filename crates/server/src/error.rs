@@ -41,7 +41,6 @@ pub enum Error {
     /// The server could not listen on its address.
     #[error("cannot listen on {address}")]
     Listen {
-        /// The address.
         address: String,
         /// Why.
         #[source]

@@ -11,8 +11,6 @@
 //! the actor and role taken from the token. The web pages ([`web`]) share the token table,
 //! the reports and the access rules, with a session cookie instead of a bearer token.
 
-#![warn(missing_docs)]
-
 pub mod access;
 mod commands;
 pub mod connections;
@@ -70,7 +68,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
-            index_page: smes_reports::index::PAGE,
+            index_page: smes_read::index::PAGE,
             timeout: DEFAULT_TIMEOUT,
             secure_cookies: true,
             limits: connections::Limits::default(),

@@ -29,7 +29,9 @@ use crate::reads::{json_text, report};
 pub async fn published_snapshots(State(api): State<Api>, query: ApiQuery) -> Result<Response, Problem> {
     query.only(&[])?;
     let store = api.app.service().store();
-    let publications = publication::publications(store.as_ref()).await.map_err(report)?;
+    let publications = smes_read::publication::publications(store.as_ref())
+        .await
+        .map_err(report)?;
     Ok(json_text(publication::list_json(&publications).map_err(report)?))
 }
 
@@ -58,7 +60,7 @@ pub async fn published_snapshot(
     query.only(&[])?;
     let published = find(&api, &id).await?;
     let store = api.app.service().store();
-    let reproduced = publication::reproduce(store.as_ref(), api.config.index_page, &published)
+    let reproduced = smes_read::publication::reproduce(store.as_ref(), api.config.index_page, &published)
         .await
         .map_err(mismatch)?;
     Ok(json_text(publication::reproduced_json(&reproduced).map_err(report)?))
@@ -75,7 +77,9 @@ pub(crate) async fn find(api: &Api, id: &str) -> Result<Published, Problem> {
         Err(error) => return Err(Problem::invalid_parameter("id", format!("id: {error}"))),
     };
     let store = api.app.service().store();
-    let publications = publication::publications(store.as_ref()).await.map_err(report)?;
+    let publications = smes_read::publication::publications(store.as_ref())
+        .await
+        .map_err(report)?;
     publications
         .into_iter()
         .find(|published| published.snapshot.publication == publication)
@@ -84,9 +88,9 @@ pub(crate) async fn find(api: &Api, id: &str) -> Result<Published, Problem> {
 
 /// A publication the log no longer reproduces is a conflict between the log and what was
 /// published; other failures as every report's.
-pub(crate) fn mismatch(error: smes_reports::Error) -> Problem {
+pub(crate) fn mismatch(error: smes_read::Error) -> Problem {
     match error {
-        error @ smes_reports::Error::PublicationMismatch { .. } => Problem::new(
+        smes_read::Error::Report(error @ smes_reports::Error::PublicationMismatch { .. }) => Problem::new(
             StatusCode::CONFLICT,
             "publication-mismatch",
             "Publication mismatch",

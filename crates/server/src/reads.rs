@@ -12,8 +12,9 @@ use base64::prelude::BASE64_STANDARD;
 use serde::Serialize;
 use smes_eventlog::{Metadata, Payload, RecordedEvent, StreamName};
 use smes_projections::Cut;
+use smes_read::report as read_report;
 use smes_reports::options::{parse_cut, parse_year};
-use smes_reports::{Filter, Format, index, snapshot, trace};
+use smes_reports::{Filter, Format, snapshot, trace};
 
 use crate::Api;
 use crate::extract::{ApiPath, ApiQuery};
@@ -106,9 +107,9 @@ pub async fn work_programme(
     let filter = Filter::parse(&query.all("area"), &query.all("country"), &query.all("status")).map_err(report)?;
     let request = snapshot::SnapshotRequest { year, cut, filter };
     let store = api.app.service().store();
-    let report_json = index::snapshot(store.as_ref(), api.config.index_page, &request)
+    let report_json = read_report::snapshot(store.as_ref(), api.config.index_page, &request)
         .await
-        .and_then(|snapshot| snapshot.render(Format::Json))
+        .and_then(|snapshot| Ok(snapshot.render(Format::Json)?))
         .map_err(report)?;
     Ok(json_text(report_json))
 }
@@ -144,9 +145,9 @@ pub async fn trace(
     let subject = trace::parse_subject(&kind, &id).map_err(report)?;
     let cut = cut(&query)?;
     let store = api.app.service().store();
-    let report_json = index::trace(store.as_ref(), api.config.index_page, subject, &cut)
+    let report_json = read_report::trace(store.as_ref(), api.config.index_page, subject, &cut)
         .await
-        .and_then(|trace| trace.render(Format::Json))
+        .and_then(|trace| Ok(trace.render(Format::Json)?))
         .map_err(report)?;
     Ok(json_text(report_json))
 }
@@ -386,10 +387,12 @@ pub(crate) fn number(query: &ApiQuery, name: &str, min: u64, max: u64) -> Result
         .transpose()
 }
 
-/// A report's error as a problem: a bad option names its query or path parameter.
-pub(crate) fn report(error: smes_reports::Error) -> Problem {
-    match error {
-        smes_reports::Error::InvalidOption { option, value, allowed } => {
+/// A report's error, or an error reading the log for it, as a problem: a bad option names its
+/// query or path parameter.
+pub(crate) fn report(error: impl Into<smes_read::Error>) -> Problem {
+    use smes_read::Error::Report;
+    match error.into() {
+        Report(smes_reports::Error::InvalidOption { option, value, allowed }) => {
             let parameter = parameter_of(option);
             // The same words as the pages' field errors, whichever the status.
             let detail = format!("{parameter}: {value:?} is not allowed; {allowed}");
@@ -399,8 +402,8 @@ pub(crate) fn report(error: smes_reports::Error) -> Problem {
                 Problem::invalid_parameter(parameter, detail)
             }
         }
-        error @ smes_reports::Error::UnknownSubject { .. } => Problem::not_found(error.to_string()),
-        error @ smes_reports::Error::IndexBusy { .. } => {
+        Report(error @ smes_reports::Error::UnknownSubject { .. }) => Problem::not_found(error.to_string()),
+        error @ smes_read::Error::IndexBusy { .. } => {
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "Busy", error.to_string())
         }
         error => internal("report", &error),

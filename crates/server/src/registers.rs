@@ -7,12 +7,13 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use smes_projections::Cut;
+use smes_projections::{Cut, LogSlice};
+use smes_read::read_log;
 use smes_reports::registers::counterparts::{self, DirectoryFilter, DirectoryRequest};
 use smes_reports::registers::history;
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsRequest};
 use smes_reports::review::{self, ReviewRequest};
-use smes_reports::{Format, LogSlice, Point, diff, options, read_log};
+use smes_reports::{Format, Point, diff, options};
 
 use crate::Api;
 use crate::extract::ApiQuery;

@@ -1132,18 +1132,18 @@ async fn the_snapshot_and_trace_are_the_cli_reports() {
     let fixture = Fixture::demo().await;
     let activity = first_activity(&fixture).await;
     let store = fixture.store.as_ref();
-    let page = smes_reports::index::PAGE;
+    let page = smes_read::index::PAGE;
     let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, None).unwrap();
     let request = smes_reports::snapshot::SnapshotRequest {
         year: smes_reports::options::parse_year("2013").unwrap(),
         cut,
         filter: smes_reports::Filter::default(),
     };
-    let expected = smes_reports::index::snapshot(store, page, &request).await.unwrap();
+    let expected = smes_read::report::snapshot(store, page, &request).await.unwrap();
     let answer = fixture.get("/api/work-programme/2013?as_of=2013-06-30").await;
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
     let subject = smes_reports::trace::parse_subject("activity", &activity).unwrap();
-    let expected = smes_reports::index::trace(store, page, subject, &cut).await.unwrap();
+    let expected = smes_read::report::trace(store, page, subject, &cut).await.unwrap();
     let answer = fixture
         .get(&format!("/api/trace/activity/{activity}?as_of=2013-06-30"))
         .await;
@@ -1155,7 +1155,7 @@ async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
     let fixture = Fixture::demo().await;
     let store = fixture.store.as_ref();
     let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, Some("40")).unwrap();
-    let log = smes_reports::read_log(store, None, Some(40)).await.unwrap();
+    let log = smes_read::read_log(store, None, Some(40)).await.unwrap();
     let expected = smes_reports::review::build(&log, &request).unwrap();
     let answer = fixture
         .get("/api/review?from=2013-01-01&to=2013-12-31&at_position=40")
@@ -1163,7 +1163,7 @@ async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
     assert_eq!(answer.text, expected.render(smes_reports::Format::Json).unwrap());
     assert_eq!(answer.json["anchor"]["log_position"], 40);
 
-    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let log = smes_read::read_log(store, None, None).await.unwrap();
     let from = smes_reports::Point::parse("--from", "2013-03-31").unwrap();
     let to = smes_reports::Point::parse("--to", "position:60").unwrap();
     let expected = smes_reports::diff::build(&log, from, to, None).unwrap();
@@ -1174,7 +1174,7 @@ async fn the_review_pack_the_diff_and_the_registers_are_the_cli_reports() {
     // The registers, as `smes needs`, `smes counterparts` and `smes evaluation-history` write them.
     use smes_reports::registers::{counterparts, history, needs};
     let cut = smes_reports::options::parse_cut(Some("2013-06-30"), None, Some("80")).unwrap();
-    let log = smes_reports::read_log(store, None, Some(80)).await.unwrap();
+    let log = smes_read::read_log(store, None, Some(80)).await.unwrap();
     let filter = needs::NeedsFilter::parse(&["financing".to_owned()], &[], &["answered".to_owned()]).unwrap();
     let expected = needs::build(&log, &needs::NeedsRequest { cut, filter }).unwrap();
     let answer = fixture

@@ -780,7 +780,7 @@ async fn the_review_page_asks_for_a_period_and_draws_the_pack_with_its_charts() 
     assert_eq!(page.status, 200, "{}", page.text);
     let store = fixture.store.as_ref();
     let request = smes_reports::review::ReviewRequest::parse("2013-01-01", "2013-12-31", None, None).unwrap();
-    let log = smes_reports::read_log(store, None, None).await.unwrap();
+    let log = smes_read::read_log(store, None, None).await.unwrap();
     let pack = smes_reports::review::build(&log, &request).unwrap();
     let charts = smes_reports::review::charts::render(&pack).unwrap();
     let fragment = smes_reports::review::html::fragment(&pack, &charts).into_string();

@@ -25,8 +25,6 @@
 //! log order: [`Generator::event_id_at`] then knows the id of every position in advance. The
 //! same seed and configuration give the same events, payloads, business times and ids.
 
-#![warn(missing_docs)]
-
 mod life;
 
 use std::cmp::Reverse;
@@ -172,7 +170,6 @@ impl Generator {
             clock: clock.clone(),
             ids: Arc::new(self.ids()),
             create: true,
-            ..StoreOptions::default()
         };
         (options, clock)
     }

@@ -11,7 +11,8 @@ use smes_eventlog::{EventStore, SqliteEventStore};
 use uuid::Uuid;
 
 use super::{Generator, GeneratorConfig, GeneratorStats};
-use smes_projections::envelope::{DomainEvent, Envelope, stored_on};
+use smes_projections::envelope::{DomainEvent, stored_on};
+use smes_read::envelope::envelope;
 
 /// What the test compares between two runs: stream, type, payload and business time.
 type Fact = (String, String, String, Timestamp);
@@ -85,20 +86,20 @@ async fn generated_logs_are_valid_back_dated_and_reproducible() {
     let mut corrections = 0;
     let mut stored_facts = Vec::new();
     for event in &recorded {
-        let envelope = Envelope::from_recorded(event).unwrap_or_else(|error| panic!("{error}"));
+        let envelope = envelope(event).unwrap_or_else(|error| panic!("{error}"));
         // Decoding straight from the payload's text gives what decoding its parsed value does.
         let through_value = DomainEvent::decode(
             &event.event_type,
             event.schema_version,
             &serde_json::from_str(event.payload.get()).unwrap(),
-            stored_on(event),
+            stored_on(event.occurred_at),
         );
         assert_eq!(
             DomainEvent::decode_text(
                 &event.event_type,
                 event.schema_version,
                 event.payload.get(),
-                stored_on(event),
+                stored_on(event.occurred_at),
             ),
             through_value.clone().transpose(),
             "position {}",

@@ -23,7 +23,6 @@ pub struct Summary {
     pub streams: usize,
     /// Events by type.
     pub by_type: BTreeMap<String, usize>,
-    /// Activities by status.
     pub activities_by_status: BTreeMap<String, usize>,
     /// The work programme's year, budget and totals (amounts in its budget's currency).
     pub work_programme: Option<WorkProgrammeTotals>,
@@ -32,9 +31,7 @@ pub struct Summary {
 /// A work programme's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkProgrammeTotals {
-    /// The year.
     pub year: i16,
-    /// Its status.
     pub status: String,
     /// Its budget currency.
     pub currency: String,

@@ -18,7 +18,6 @@ const INSERT_KEY: &str = "INSERT INTO personal_data_keys (person, key_id, key, c
      VALUES ($1, $2, $3, $4) ON CONFLICT (person) DO NOTHING";
 /// The person's key.
 const KEY_OF_PERSON: &str = "SELECT key_id, key FROM personal_data_keys WHERE person = $1";
-/// A key by its id.
 const KEY_BY_ID: &str = "SELECT key_id, key FROM personal_data_keys WHERE key_id = $1";
 /// Destroys the person's key.
 pub(super) const DELETE_KEY: &str = "DELETE FROM personal_data_keys WHERE person = $1";

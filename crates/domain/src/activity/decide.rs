@@ -8,7 +8,6 @@ use crate::decider::Decider;
 use crate::error::{DomainError, DuplicateMatch, RecordRef, Result};
 use crate::values::{require_distinct, require_text};
 
-/// The activity decider.
 #[derive(Debug, Clone, Copy)]
 pub struct ActivityDecider;
 

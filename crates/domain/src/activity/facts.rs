@@ -16,7 +16,6 @@ use crate::values::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "proposer", content = "counterpart", rename_all = "kebab-case")]
 pub enum Proposer {
-    /// A counterpart.
     Counterpart(CounterpartId),
     /// The Permanent Secretariat.
     Secretariat,
@@ -31,7 +30,6 @@ pub enum ActivityStatus {
     Deferred,
     /// Approved into a work programme.
     Approved,
-    /// Rejected.
     Rejected,
     /// Took place.
     Held,
@@ -66,11 +64,9 @@ impl fmt::Display for ActivityStatus {
 pub struct ActivityOutline {
     /// The existing activity.
     pub activity: ActivityId,
-    /// Its kind.
     pub kind: ActivityKind,
     /// Its title, to name it in the warning.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: ThematicArea,
     /// Its host Member State.
     pub host: MemberStateCode,
@@ -131,7 +127,6 @@ pub fn find_duplicate_activities<'a>(
 pub struct Output {
     /// Report, presentation or video.
     pub kind: OutputKind,
-    /// Its title.
     pub title: String,
     /// Where it is published: an `http://` or `https://` link.
     pub link: String,
@@ -158,7 +153,6 @@ impl Output {
 /// A figure for one sex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SexShare<T> {
-    /// The sex.
     pub sex: Sex,
     /// The figure.
     pub value: T,
@@ -167,7 +161,6 @@ pub struct SexShare<T> {
 /// A figure for one Member State.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemberStateShare<T> {
-    /// The Member State.
     pub member_state: MemberStateCode,
     /// The figure.
     pub value: T,

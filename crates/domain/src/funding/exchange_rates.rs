@@ -65,7 +65,6 @@ impl ExchangeRates {
     }
 }
 
-/// The exchange-rate decider.
 #[derive(Debug, Clone, Copy)]
 pub struct ExchangeRateDecider;
 

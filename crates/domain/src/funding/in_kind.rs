@@ -18,7 +18,6 @@ use crate::values::{Correction, MemberStateCode, Money, require_text};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "contributor", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum InKindContributor {
-    /// A Member State.
     MemberState {
         /// Its code.
         member_state: MemberStateCode,
@@ -57,7 +56,6 @@ pub struct ValueInKindContribution {
     pub contributor: InKindContributor,
     /// What is given, such as "conference venue and interpretation".
     pub what: String,
-    /// Its value.
     pub value: Money,
     /// When it was valued.
     pub valued_on: Date,
@@ -69,7 +67,6 @@ pub struct ValueInKindContribution {
 /// Corrects the value of an in-kind contribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevalueInKindContribution {
-    /// The contribution.
     pub contribution: ContributionId,
     /// The corrected value.
     pub value: Money,
@@ -89,7 +86,6 @@ pub enum InKindContributionCommand {
 /// An in-kind contribution was valued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InKindContributionValued {
-    /// The contribution.
     pub contribution: ContributionId,
     /// The activity it supports.
     pub activity: ActivityId,
@@ -97,7 +93,6 @@ pub struct InKindContributionValued {
     pub contributor: InKindContributor,
     /// What is given.
     pub what: String,
-    /// Its value.
     pub value: Money,
     /// When it was valued.
     pub valued_on: Date,
@@ -106,7 +101,6 @@ pub struct InKindContributionValued {
 /// The value of an in-kind contribution was corrected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InKindContributionRevalued {
-    /// The contribution.
     pub contribution: ContributionId,
     /// The corrected value.
     pub value: Money,
@@ -132,7 +126,6 @@ pub struct InKindContribution {
     pub value: Option<Money>,
 }
 
-/// The in-kind contribution decider.
 #[derive(Debug, Clone, Copy)]
 pub struct InKindContributionDecider;
 

@@ -113,7 +113,6 @@ pub struct CommitToActivity {
 /// Records a payment made under a commitment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordDisbursement {
-    /// The offer.
     pub offer: OfferId,
     /// The commitment paid.
     pub commitment: CommitmentId,
@@ -126,7 +125,6 @@ pub struct RecordDisbursement {
 /// Records money spent from what was disbursed under a commitment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordExpenditure {
-    /// The offer.
     pub offer: OfferId,
     /// The commitment spent from.
     pub commitment: CommitmentId,
@@ -154,7 +152,6 @@ pub enum OfferCommand {
 /// A cooperation offer was recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferRecorded {
-    /// The offer.
     pub offer: OfferId,
     /// Who made it.
     pub source: OfferSource,
@@ -192,9 +189,7 @@ pub struct OfferDuplicateOverrideNoted {
 /// Part of an offer was committed to an activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentMade {
-    /// The offer.
     pub offer: OfferId,
-    /// The commitment.
     pub commitment: CommitmentId,
     /// The activity funded.
     pub activity: ActivityId,
@@ -211,9 +206,7 @@ pub struct CommitmentMade {
 /// Money was paid under a commitment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisbursementRecorded {
-    /// The offer.
     pub offer: OfferId,
-    /// The commitment.
     pub commitment: CommitmentId,
     /// The amount paid.
     pub amount: Money,
@@ -224,9 +217,7 @@ pub struct DisbursementRecorded {
 /// Money was spent under a commitment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpenditureRecorded {
-    /// The offer.
     pub offer: OfferId,
-    /// The commitment.
     pub commitment: CommitmentId,
     /// The amount spent.
     pub amount: Money,
@@ -256,7 +247,6 @@ pub enum OfferEvent {
 /// One commitment drawn on an offer, with what was paid and spent under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentRecord {
-    /// The commitment.
     pub commitment: CommitmentId,
     /// The activity funded.
     pub activity: ActivityId,
@@ -271,7 +261,6 @@ pub struct CommitmentRecord {
 /// What is known of an offer once recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferRecord {
-    /// The offer.
     pub offer: OfferId,
     /// Who made it.
     pub source: OfferSource,

@@ -17,7 +17,6 @@ pub enum ApprovingBody {
         /// The Decision's number, such as `N° 540`.
         decision_number: String,
     },
-    /// The Permanent Secretariat.
     PermanentSecretariat,
 }
 

@@ -9,7 +9,6 @@ use uuid::Uuid;
 use super::time::parse_time;
 use crate::error::Error;
 use crate::event::{Metadata, Payload, RecordedEvent};
-use crate::upcast::Upcasters;
 
 /// A hash as a backend stored it, checked to be 32 bytes; `position` names the event for the
 /// error.
@@ -66,13 +65,8 @@ impl<'a> From<EventRecord<'a>> for Decoded<'a> {
     }
 }
 
-/// Decodes a stored record into a [`RecordedEvent`], upcasting its payload.
-pub(crate) fn decode(
-    position: u64,
-    record_text: &str,
-    hash: &[u8],
-    upcasters: &Upcasters,
-) -> Result<RecordedEvent, Error> {
+/// Decodes a stored record into a [`RecordedEvent`], its payload as stored.
+pub(crate) fn decode(position: u64, record_text: &str, hash: &[u8]) -> Result<RecordedEvent, Error> {
     let corrupt = |detail: String| Error::CorruptRecord { position, detail };
     let record = match fast_decode(record_text) {
         Some(record) => record,
@@ -108,26 +102,14 @@ pub(crate) fn decode(
         source: record.metadata.source.into_owned(),
     };
     let event_type = record.event_type.into_owned();
-    let (schema_version, payload) = match upcasters
-        .upcast(&event_type, record.schema_version, record.payload)
-        .map_err(|detail| Error::Upcast {
-            position,
-            event_type: event_type.clone(),
-            schema_version: record.schema_version,
-            detail,
-        })? {
-        Some(upcast) => upcast,
-        None => (record.schema_version, Payload::from_stored(record.payload)),
-    };
     Ok(RecordedEvent {
         position: record.position,
         stream: record.stream.into_owned(),
         version: record.version,
         event_id,
         event_type,
-        schema_version,
-        stored_schema_version: record.schema_version,
-        payload,
+        schema_version: record.schema_version,
+        payload: Payload::from_stored(record.payload),
         metadata,
         occurred_at,
         recorded_at,

@@ -40,7 +40,6 @@ use crate::event::{
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{EventStore, EventStream, StoreOptions};
-use crate::upcast::Upcasters;
 use crate::walk::{LogWalk, StoredColumns};
 use crate::witness::{VerifiedLog, Witnesses, checkpoints_to_check};
 use merkle::{CatchUp, to_i64};
@@ -119,7 +118,6 @@ pub struct PostgresEventStore {
     location: String,
     pool: PgPool,
     writer: Writer,
-    upcasters: Arc<Upcasters>,
     ids: Arc<dyn IdSource>,
     clock: Arc<dyn Clock>,
     /// The head position after the latest commit seen (this process's or, by notification,
@@ -196,7 +194,6 @@ impl PostgresEventStore {
                 config.test_commit_delay,
             ),
             pool,
-            upcasters: options.upcasters,
             ids: options.ids,
             clock: options.clock,
             head,
@@ -354,9 +351,9 @@ const READ_AHEAD_PIECES: usize = 2 * READ_AHEAD_PAGE / READ_AHEAD_PIECE;
 /// A stored event as read: position, record, hash.
 type EventRow = (i64, String, Vec<u8>);
 
-fn decode_rows(rows: Vec<EventRow>, upcasters: &Upcasters) -> Result<Vec<RecordedEvent>> {
+fn decode_rows(rows: Vec<EventRow>) -> Result<Vec<RecordedEvent>> {
     rows.into_iter()
-        .map(|(position, record, hash)| codec::decode(position as u64, &record, &hash, upcasters))
+        .map(|(position, record, hash)| codec::decode(position as u64, &record, &hash))
         .collect()
 }
 
@@ -452,7 +449,7 @@ impl EventStore for PostgresEventStore {
         .bind(to_limit(limit))
         .fetch_all(&self.pool)
         .await?;
-        decode_rows(rows, &self.upcasters)
+        decode_rows(rows)
     }
 
     async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
@@ -462,7 +459,7 @@ impl EventStore for PostgresEventStore {
                 .bind(to_limit(limit))
                 .fetch_all(&self.pool)
                 .await?;
-        decode_rows(rows, &self.upcasters)
+        decode_rows(rows)
     }
 
     async fn head(&self) -> Result<Head> {
@@ -600,7 +597,7 @@ impl EventStore for PostgresEventStore {
         .bind(to_i64(up_to))
         .fetch_all(&self.pool)
         .await?;
-        decode_rows(rows, &self.upcasters)
+        decode_rows(rows)
     }
 
     async fn read_streams_occurred_before(
@@ -619,7 +616,7 @@ impl EventStore for PostgresEventStore {
         .bind(crate::links::micros_from(before))
         .fetch_all(&self.pool)
         .await?;
-        decode_rows(rows, &self.upcasters)
+        decode_rows(rows)
     }
 
     /// `pg_try_advisory_lock` on a connection of the lease's own (application name
@@ -686,13 +683,9 @@ impl EventStore for PostgresEventStore {
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {
         let (pieces, received) = tokio::sync::mpsc::channel(READ_AHEAD_PIECES);
         tokio::spawn(read_ahead(self.pool.clone(), from_position.max(1), pieces));
-        let upcasters = Arc::clone(&self.upcasters);
-        let decoded = stream::unfold(received, move |mut received| {
-            let upcasters = Arc::clone(&upcasters);
-            async move {
-                let page = received.recv().await?;
-                Some((page.and_then(|rows| decode_rows(rows, &upcasters)), received))
-            }
+        let decoded = stream::unfold(received, move |mut received| async move {
+            let page = received.recv().await?;
+            Some((page.and_then(decode_rows), received))
         });
         Box::pin(decoded.flat_map(|page| match page {
             Ok(events) => stream::iter(events.into_iter().map(Ok).collect::<Vec<_>>()),

@@ -13,7 +13,6 @@ use crate::codec;
 use crate::error::Result;
 use crate::event::RecordedEvent;
 use crate::links::{self, Link, LinkIndexHead, StoredHead};
-use crate::upcast::Upcasters;
 
 /// Nodes per `IN (…)` list of a `links_from` query (SQLite allows 32,766 parameters).
 const NODE_CHUNK: usize = 500;
@@ -177,12 +176,7 @@ pub(crate) struct StreamRead {
 /// [`crate::EventStore::read_streams_occurred_before`]: one read transaction, one indexed range
 /// read per stream (SQLite dropping the rows whose business time is not before `before` before
 /// their records are read out), merged by position. `streams` are distinct.
-pub(crate) fn read_streams(
-    connection: &Connection,
-    streams: &[&str],
-    read: StreamRead,
-    upcasters: &Upcasters,
-) -> Result<Vec<RecordedEvent>> {
+pub(crate) fn read_streams(connection: &Connection, streams: &[&str], read: StreamRead) -> Result<Vec<RecordedEvent>> {
     // One stream is one statement, which SQLite reads in one snapshot of its own.
     let transaction = match streams.len() {
         1 => None,
@@ -196,14 +190,12 @@ pub(crate) fn read_streams(
                 connection,
                 "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 ORDER BY version",
                 params![stream, up_to],
-                upcasters,
             )?,
             Some(before) => read_page(
                 connection,
                 "SELECT position, record, hash FROM events WHERE stream = ?1 AND position <= ?2 AND occurred_at < ?3 \
                  ORDER BY version",
                 params![stream, up_to, before],
-                upcasters,
             )?,
         });
     }

@@ -39,7 +39,6 @@ use crate::event::{
 use crate::lease::ProjectionLease;
 use crate::links::{Link, LinkIndexHead};
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore, EventStream, StoreOptions};
-use crate::upcast::Upcasters;
 use crate::walk::{LogWalk, StoredColumns};
 use crate::witness::{VerifiedLog, Witnesses, checkpoints_to_check};
 use merkle::CatchUp;
@@ -129,7 +128,6 @@ pub struct SqliteEventStore {
     path: PathBuf,
     writer: Writer,
     readers: Arc<ReaderPool>,
-    upcasters: Arc<Upcasters>,
     ids: Arc<dyn IdSource>,
     clock: Arc<dyn crate::clock::Clock>,
     busy_timeout: Duration,
@@ -227,7 +225,6 @@ impl SqliteEventStore {
             read_parallelism,
             link_writer: Arc::new(Mutex::new(None)),
             readers,
-            upcasters: options.upcasters,
         })
     }
 
@@ -344,10 +341,9 @@ impl SqliteEventStore {
             .min(distinct.len() / MIN_STREAMS_PER_READER)
             .max(1);
         if parts == 1 {
-            let upcasters = &self.upcasters;
             return self
                 .readers
-                .read(|connection| links::read_streams(connection, &distinct, read, upcasters));
+                .read(|connection| links::read_streams(connection, &distinct, read));
         }
         let mut dealt: Vec<Vec<String>> = vec![Vec::new(); parts];
         for (index, stream) in distinct.iter().enumerate() {
@@ -358,17 +354,16 @@ impl SqliteEventStore {
             .into_iter()
             .map(|part| {
                 let readers = Arc::clone(&self.readers);
-                let upcasters = Arc::clone(&self.upcasters);
                 tokio::task::spawn_blocking(move || {
                     let part: Vec<&str> = part.iter().map(String::as_str).collect();
-                    readers.read(|connection| links::read_streams(connection, &part, read, &upcasters))
+                    readers.read(|connection| links::read_streams(connection, &part, read))
                 })
             })
             .collect();
         let last: Vec<&str> = last.iter().map(String::as_str).collect();
         let mut events = self
             .readers
-            .read(|connection| links::read_streams(connection, &last, read, &self.upcasters));
+            .read(|connection| links::read_streams(connection, &last, read));
         for part in others {
             let part = part.await.map_err(|_| Error::ReaderStopped)?;
             events = match (events, part) {
@@ -431,7 +426,6 @@ fn read_page(
     connection: &rusqlite::Connection,
     sql: &str,
     params: impl rusqlite::Params,
-    upcasters: &Upcasters,
 ) -> Result<Vec<RecordedEvent>> {
     let mut statement = connection.prepare_cached(sql)?;
     let mut rows = statement.query(params)?;
@@ -440,7 +434,7 @@ fn read_page(
         let position: u64 = row.get(0)?;
         let record = row.get_ref(1)?.as_str()?;
         let hash = row.get_ref(2)?.as_blob()?;
-        events.push(codec::decode(position, record, hash, upcasters)?);
+        events.push(codec::decode(position, record, hash)?);
     }
     Ok(events)
 }
@@ -533,14 +527,12 @@ const DECODING_READERS: usize = 2;
 /// the first page that is not full (the end of the log as it read it) or after an error.
 fn spawn_decoding_readers(
     readers: Arc<ReaderPool>,
-    upcasters: Arc<Upcasters>,
     from_position: u64,
 ) -> Vec<mpsc::Receiver<Result<Vec<RecordedEvent>>>> {
     (0..DECODING_READERS)
         .map(|worker| {
             let (pages, receiver) = mpsc::channel(READ_AHEAD_PAGES);
             let readers = Arc::clone(&readers);
-            let upcasters = Arc::clone(&upcasters);
             tokio::task::spawn_blocking(move || {
                 let page_size = READ_AHEAD_PAGE as u64;
                 let mut start = from_position + worker as u64 * page_size;
@@ -551,7 +543,6 @@ fn spawn_decoding_readers(
                             "SELECT position, record, hash FROM events \
                              WHERE position >= ?1 AND position < ?2 ORDER BY position",
                             rusqlite::params![start, start.saturating_add(page_size)],
-                            &upcasters,
                         )
                     });
                     let (empty, last) = match &page {
@@ -594,26 +585,22 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn read_stream(&self, stream: &StreamName, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        let upcasters = &self.upcasters;
         self.with_reader(|connection| {
             read_page(
                 connection,
                 paged::STREAM_PAGE,
                 rusqlite::params![stream.as_str(), to_i64(from_version), to_limit(limit)],
-                upcasters,
             )
         })
         .await
     }
 
     async fn read_all(&self, from_position: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        let upcasters = &self.upcasters;
         self.with_reader(|connection| {
             read_page(
                 connection,
                 paged::LOG_PAGE,
                 rusqlite::params![to_i64(from_position), to_limit(limit)],
-                upcasters,
             )
         })
         .await
@@ -623,7 +610,6 @@ impl EventStore for SqliteEventStore {
         if event_types.is_empty() {
             return Ok(Vec::new());
         }
-        let upcasters = &self.upcasters;
         let (first, last) = (to_i64(first), to_i64(last));
         let sql = format!(
             "SELECT position, record, hash FROM events WHERE position BETWEEN ?1 AND ?2 AND event_type IN ({}) \
@@ -642,7 +628,7 @@ impl EventStore for SqliteEventStore {
                 .iter()
                 .map(|event_type| rusqlite::types::Value::Text((*event_type).to_owned())),
         );
-        self.with_reader(|connection| read_page(connection, &sql, rusqlite::params_from_iter(values), upcasters))
+        self.with_reader(|connection| read_page(connection, &sql, rusqlite::params_from_iter(values)))
             .await
     }
 
@@ -682,18 +668,16 @@ impl EventStore for SqliteEventStore {
     /// every core while the caller consumes.
     fn stream_all(&self, from_position: u64) -> EventStream<'_> {
         let readers = Arc::clone(&self.readers);
-        let upcasters = Arc::clone(&self.upcasters);
         let pages = stream::unfold(
             (Vec::new(), 0usize, false),
             move |(mut workers, turn, finished): (Vec<mpsc::Receiver<Result<Vec<RecordedEvent>>>>, usize, bool)| {
                 let readers = Arc::clone(&readers);
-                let upcasters = Arc::clone(&upcasters);
                 async move {
                     if finished {
                         return None;
                     }
                     if workers.is_empty() {
-                        workers = spawn_decoding_readers(readers, upcasters, from_position.max(1));
+                        workers = spawn_decoding_readers(readers, from_position.max(1));
                     }
                     // A worker that closes its channel found the end of the log in its range. A
                     // page that is not full is the last: events appended after it was read may

@@ -93,7 +93,6 @@ pub enum ActivityDateType {
 }
 
 impl ActivityDateType {
-    /// The code.
     pub fn code(self) -> &'static str {
         match self {
             ActivityDateType::PlannedStart => "1",
@@ -120,7 +119,6 @@ pub enum TransactionType {
 }
 
 impl TransactionType {
-    /// The code.
     pub fn code(self) -> &'static str {
         match self {
             TransactionType::IncomingFunds => "1",

@@ -15,10 +15,10 @@ mod xml;
 
 use jiff::civil::Date;
 use smes_domain::values::WorkProgrammeYear;
-use smes_projections::Cut;
 use smes_projections::work_programme::YearStatus;
+use smes_projections::{Cut, LogSlice};
+use smes_reports::Filter;
 use smes_reports::format::describe_cut;
-use smes_reports::{Filter, LogSlice};
 
 pub use organisation::organisation;
 

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use smes_domain::values::{Currency, MemberStateCode, Money};
+use smes_projections::LogSlice;
 use smes_projections::work_programme::YearStatus;
-use smes_reports::LogSlice;
 
 use super::codes::{self, BUDGET_COMMITTED, BUDGET_INDICATIVE};
 use super::xml::Xml;

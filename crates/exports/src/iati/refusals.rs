@@ -11,8 +11,8 @@ use smes_domain::values::{
 };
 use smes_domain::work_programme::{WorkProgrammeEvent, WorkProgrammeOpened};
 use smes_projections::envelope::DomainEvent;
-use smes_projections::{Cut, Envelope};
-use smes_reports::{Anchor, Filter, LogSlice};
+use smes_projections::{Anchor, Cut, Envelope, LogSlice};
+use smes_reports::Filter;
 
 use super::{DEFAULT_REPORTING_ORG_REF, IatiOptions, activities, organisation};
 use crate::error::Error;

@@ -17,8 +17,7 @@ use smes_domain::values::{ApprovingBody, Decision, Money};
 use smes_domain::work_programme::WorkProgrammeEvent;
 use smes_projections::envelope::DomainEvent;
 use smes_projections::trace::Subject;
-use smes_projections::{Cut, DecisionTrace, Envelope, FundingSource, fold_cut};
-use smes_reports::LogSlice;
+use smes_projections::{Cut, DecisionTrace, Envelope, FundingSource, LogSlice, fold_cut};
 use smes_reports::format::decimal;
 
 use crate::context::{Context, SELA_NAME};

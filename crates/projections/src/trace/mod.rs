@@ -54,7 +54,6 @@ pub struct Step {
     pub stage: Stage,
     /// The log position.
     pub position: u64,
-    /// The stream.
     pub stream: String,
     /// The stored event type.
     pub event_type: String,
@@ -62,7 +61,6 @@ pub struct Step {
     pub summary: String,
     /// Pseudonymous id of who recorded it.
     pub actor: String,
-    /// Their role.
     pub role: String,
     /// Why, where given.
     pub reason: Option<String>,
@@ -98,7 +96,6 @@ pub struct ActivityLinks {
 pub struct NeedLinks {
     /// Its identification.
     pub step: Option<u64>,
-    /// Its consultation.
     pub consultation: Option<ConsultationId>,
     /// Who raised it.
     pub raised_by: BTreeSet<CounterpartId>,
@@ -109,7 +106,6 @@ pub struct NeedLinks {
 /// What a consultation's steps and participants are.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ConsultationLinks {
-    /// Its steps.
     pub steps: BTreeSet<u64>,
     /// Who took part.
     pub participants: BTreeSet<CounterpartId>,
@@ -151,17 +147,12 @@ pub struct DecisionLinks {
 /// The decision trace read model.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DecisionTrace {
-    /// Activities.
     pub activities: BTreeMap<ActivityId, ActivityLinks>,
-    /// Needs.
     pub needs: BTreeMap<NeedId, NeedLinks>,
-    /// Consultations.
     pub consultations: BTreeMap<ConsultationId, ConsultationLinks>,
-    /// Counterparts.
     pub counterparts: BTreeMap<CounterpartId, CounterpartLinks>,
     /// Offers' own steps (recording and overridden duplicate warnings).
     pub offers: BTreeMap<OfferId, BTreeSet<u64>>,
-    /// Commitments.
     pub commitments: BTreeMap<CommitmentId, CommitmentLinks>,
     /// In-kind contributions' steps.
     pub contributions: BTreeMap<ContributionId, BTreeSet<u64>>,
@@ -173,11 +164,8 @@ pub struct DecisionTrace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
 pub enum Subject {
-    /// An activity.
     Activity(ActivityId),
-    /// A need.
     Need(NeedId),
-    /// A counterpart.
     Counterpart(CounterpartId),
     /// A decision, by document reference.
     Decision(String),
@@ -188,7 +176,6 @@ pub enum Subject {
 pub struct Trace {
     /// What it is about.
     pub subject: Subject,
-    /// The steps.
     pub steps: Vec<Step>,
 }
 

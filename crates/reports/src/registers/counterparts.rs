@@ -12,12 +12,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::counterparts::MembershipEvent;
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::RegisterModels;
 use crate::error::Result;
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// Which counterparts the directory lists: each set that is not empty must contain the
 /// counterpart's value. The Member States' histories are filtered by `countries` only.
@@ -65,9 +64,7 @@ pub struct CorrectionRow {
 /// One counterpart: an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CounterpartRow {
-    /// Its id.
     pub id: String,
-    /// Its name.
     pub name: String,
     /// Its kind: `public`, `private`, `mixed`, `regional` or `international`.
     pub kind: String,
@@ -95,7 +92,6 @@ pub struct CounterpartRow {
 /// One cooperation source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRow {
-    /// Its id.
     pub id: String,
     /// Its name: its counterpart's, when it is a counterpart's organisation.
     pub name: String,

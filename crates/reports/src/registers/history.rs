@@ -5,14 +5,13 @@ use serde::Serialize;
 use smes_domain::consultation::EvaluationSubject;
 use smes_projections::evaluation::{HistoryEvent, HistoryItem};
 use smes_projections::needs::{NeedLine, NeedStatus};
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::{NeedStatusRow, Organisation, RegisterModels};
 use crate::error::Result;
 use crate::review::{ReviewRow, review_row};
 use crate::snapshot::Names;
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// A score on one criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,7 +31,6 @@ pub struct EvaluationRow {
     pub subject: String,
     /// The activity's title, when an activity was evaluated and its proposal is under the cut.
     pub activity_title: Option<String>,
-    /// The findings.
     pub findings: String,
     /// Scores by criterion.
     pub ratings: Vec<RatingRow>,
@@ -43,7 +41,6 @@ pub struct EvaluationRow {
 /// A consultation in the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsultationRow {
-    /// Its id.
     pub id: String,
     /// Its title (empty when its scheduling is outside the cut).
     pub title: String,
@@ -55,7 +52,6 @@ pub struct ConsultationRow {
     pub venue: Option<String>,
     /// The organisations that took part.
     pub participants: Vec<Organisation>,
-    /// The minutes' reference.
     pub minutes_reference: Option<String>,
     /// When it was closed.
     pub closed_on: Option<String>,
@@ -73,7 +69,6 @@ pub enum HistoryRow {
     Consultation {
         /// The date, if known.
         date: Option<String>,
-        /// The consultation.
         #[serde(flatten)]
         consultation: ConsultationRow,
     },
@@ -81,7 +76,6 @@ pub enum HistoryRow {
     Review {
         /// The date, if known.
         date: Option<String>,
-        /// The review.
         #[serde(flatten)]
         review: ReviewRow,
     },
@@ -90,7 +84,6 @@ pub enum HistoryRow {
 /// How many consultations, reviews and needs the history holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryCounts {
-    /// Consultations.
     pub consultations: usize,
     /// Programme reviews.
     pub reviews: usize,
@@ -98,9 +91,7 @@ pub struct HistoryCounts {
     pub needs: usize,
     /// Of those, answered.
     pub answered: usize,
-    /// Open.
     pub open: usize,
-    /// Unanswered.
     pub unanswered: usize,
 }
 

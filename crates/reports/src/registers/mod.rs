@@ -19,18 +19,16 @@ use smes_domain::values::MemberStateCode;
 use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::evaluation::EvaluationHistory;
 use smes_projections::needs::NeedLine;
-use smes_projections::{Envelope, FundingSource, Projection, WorkProgrammeModel};
+use smes_projections::{Envelope, FundingSource, LogSlice, Projection, WorkProgrammeModel};
 
 use crate::review::{CitingActivity, citing_activities, consultation_title};
 use crate::snapshot::{Names, source_names};
-use crate::source::LogSlice;
 
 pub use self::needs::{NeedsReport, NeedsRequest};
 
 /// An organisation named in a register: a counterpart by its id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Organisation {
-    /// Its id.
     pub id: String,
     /// Its name (or `counterpart <id>` when its joining is outside the cut).
     pub name: String,
@@ -39,7 +37,6 @@ pub struct Organisation {
 /// A need with where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NeedStatusRow {
-    /// Its id.
     pub id: String,
     /// `answered`, `open` or `unanswered`.
     pub status: String,
@@ -51,7 +48,6 @@ pub struct NeedStatusRow {
     pub consultation: String,
     /// The organisations that raised it.
     pub raised_by: Vec<Organisation>,
-    /// Its thematic area.
     pub thematic_area: String,
     /// The Member States it concerns.
     pub member_states: Vec<String>,

@@ -7,13 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use smes_domain::values::{MemberStateCode, ThematicArea};
 use smes_projections::needs::NeedStatus;
-use smes_projections::{Cut, fold_cut};
+use smes_projections::{Anchor, Cut, LogSlice, fold_cut};
 
 use super::{NeedStatusRow, RegisterModels, need_status_name};
 use crate::error::{Error, Result};
 use crate::options::{parse_area, parse_country, split};
 use crate::snapshot::Selection;
-use crate::source::{Anchor, LogSlice};
 
 /// The statuses a need can have, by name.
 pub const STATUSES: [(NeedStatus, &str); 3] = [
@@ -30,7 +29,6 @@ pub struct NeedsFilter {
     pub areas: BTreeSet<ThematicArea>,
     /// Member States concerned.
     pub countries: BTreeSet<MemberStateCode>,
-    /// Statuses.
     pub statuses: BTreeSet<NeedStatus>,
 }
 
@@ -89,9 +87,7 @@ pub struct StatusCount {
     pub needs: usize,
     /// Of those, answered.
     pub answered: usize,
-    /// Open.
     pub open: usize,
-    /// Unanswered.
     pub unanswered: usize,
 }
 

@@ -16,7 +16,7 @@ use smes_projections::evaluation::{EvaluationHistory, ReviewEntry};
 use smes_projections::funding::FundingFigures;
 use smes_projections::needs::{NeedLine, NeedStatus};
 use smes_projections::work_programme::{ActivityLine, WorkProgrammeModel};
-use smes_projections::{Amounts, FundingSource, ReadModels, fold_cut};
+use smes_projections::{Amounts, FundingSource, LogSlice, ReadModels, fold_cut};
 
 use super::{
     Achievements, AreaProgress, Changes, CitingActivity, CountRow, Coverage, CoverageCell, Funding, GapRow,
@@ -28,7 +28,6 @@ use crate::error::Result;
 use crate::format::{MoneyText, amounts, describe_cut};
 use crate::options::{Point, status_name};
 use crate::snapshot::{Names, decision_row, source_names, year_status};
-use crate::source::LogSlice;
 
 /// The review pack of a period, made from a log prefix.
 pub fn build(log: &LogSlice, request: &ReviewRequest) -> Result<ReviewPack> {

@@ -23,7 +23,7 @@ mod markdown;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use smes_projections::Cut;
+use smes_projections::{Anchor, Cut};
 
 pub use self::assemble::build;
 use crate::diff::YearDiff;
@@ -31,7 +31,6 @@ use crate::error::{Error, Result};
 use crate::format::MoneyText;
 use crate::options::{Format, parse_date, parse_position, parse_timestamp};
 use crate::snapshot::DecisionRow;
-use crate::source::Anchor;
 
 /// The formats a review pack can be written in.
 pub const FORMATS: [Format; 3] = [Format::Markdown, Format::Html, Format::Json];
@@ -95,11 +94,9 @@ pub struct PeriodRow {
 /// One work programme of a year the period touches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgrammeRow {
-    /// The year.
     pub year: i16,
     /// `unknown`, `open`, `adopted` or `closed`.
     pub status: String,
-    /// Its budget.
     pub budget: Option<MoneyText>,
     /// The adopting decision.
     pub adopted_by: Option<DecisionRow>,
@@ -110,7 +107,6 @@ pub struct ProgrammeRow {
 /// A programme review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewRow {
-    /// Its id.
     pub id: String,
     /// The first day of the period it reviews.
     pub period_from: Option<String>,
@@ -145,7 +141,6 @@ pub struct AreaProgress {
     pub thematic_area: String,
     /// Approved into the work programmes, whatever happened after.
     pub approved: usize,
-    /// Held.
     pub held: usize,
     /// Approved and not yet held.
     pub to_be_held: usize,
@@ -162,7 +157,6 @@ pub struct IndicatorRow {
     pub activity: String,
     /// What the indicator measures.
     pub indicator: String,
-    /// Its unit.
     pub unit: String,
     /// The value before the activity.
     pub baseline: String,
@@ -200,7 +194,6 @@ pub struct CountRow {
     pub key: String,
     /// The key in words.
     pub label: String,
-    /// The count.
     pub count: u64,
 }
 
@@ -209,7 +202,6 @@ pub struct CountRow {
 pub struct ParticipationRow {
     /// The activity's id.
     pub id: String,
-    /// Its title.
     pub title: String,
     /// Its host Member State.
     pub host: Option<String>,
@@ -263,7 +255,6 @@ pub struct Coverage {
 /// An activity citing a need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CitingActivity {
-    /// Its id.
     pub id: String,
     /// Its title, when its proposal is known.
     pub title: String,
@@ -274,7 +265,6 @@ pub struct CitingActivity {
 /// A need not yet answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NeedRow {
-    /// Its id.
     pub id: String,
     /// The day it was identified.
     pub identified_on: String,
@@ -282,7 +272,6 @@ pub struct NeedRow {
     pub consultation: String,
     /// The organisations that raised it.
     pub raised_by: Vec<String>,
-    /// Its thematic area.
     pub thematic_area: String,
     /// The Member States it concerns.
     pub member_states: Vec<String>,
@@ -314,11 +303,9 @@ pub struct SourceRow {
     pub source: String,
     /// The organisation, or SELA's regular budget, or a Member State in kind.
     pub name: String,
-    /// Committed.
     pub committed: Vec<MoneyText>,
     /// Paid.
     pub disbursed: Vec<MoneyText>,
-    /// Spent.
     pub spent: Vec<MoneyText>,
     /// Given in kind.
     pub in_kind: Vec<MoneyText>,
@@ -327,17 +314,12 @@ pub struct SourceRow {
 /// An activity whose budget is not covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GapRow {
-    /// Its id.
     pub id: String,
-    /// Its title.
     pub title: String,
-    /// Its thematic area.
     pub thematic_area: Option<String>,
-    /// Its host.
     pub host: Option<String>,
     /// Where it stands.
     pub status: String,
-    /// Its budget.
     pub budget: Option<MoneyText>,
     /// What commitments and in-kind contributions do not cover.
     pub gap: MoneyText,

@@ -26,11 +26,11 @@ use smes_projections::work_programme::{ActivityLine, YearStatus};
 use smes_projections::{
     Amounts, Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut,
 };
+use smes_projections::{Anchor, LogSlice};
 
 use crate::error::{Error, Result};
 use crate::format::{MoneyText, amounts, describe_cut};
 use crate::options::{Filter, Format, status_name};
-use crate::source::{Anchor, LogSlice};
 
 /// What a snapshot is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,11 +106,9 @@ pub struct FundingRow {
     pub source: String,
     /// The source's organisation name.
     pub name: String,
-    /// Committed.
     pub committed: Vec<MoneyText>,
     /// Paid.
     pub disbursed: Vec<MoneyText>,
-    /// Spent.
     pub spent: Vec<MoneyText>,
     /// Given in kind.
     pub in_kind: Vec<MoneyText>,
@@ -119,15 +117,12 @@ pub struct FundingRow {
 /// One activity of the work programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityRow {
-    /// Its id.
     pub id: String,
     /// Its title (empty when its proposal is outside the cut).
     pub title: String,
-    /// Its kind.
     pub kind: Option<String>,
     /// Where it stands.
     pub status: String,
-    /// Its thematic area.
     pub thematic_area: Option<String>,
     /// Its host Member State.
     pub host: Option<String>,
@@ -174,13 +169,10 @@ pub struct TotalRow {
     pub activities: usize,
     /// Budgets.
     pub budget: Vec<MoneyText>,
-    /// Committed.
     pub committed: Vec<MoneyText>,
     /// Paid.
     pub disbursed: Vec<MoneyText>,
-    /// Spent.
     pub spent: Vec<MoneyText>,
-    /// In kind.
     pub in_kind: Vec<MoneyText>,
     /// Funding gaps.
     pub funding_gap: Vec<MoneyText>,
@@ -191,7 +183,6 @@ pub struct TotalRow {
 pub struct Snapshot {
     /// Always `work-programme-snapshot`.
     pub report: &'static str,
-    /// The year.
     pub year: i16,
     /// The cut and filter.
     pub selection: Selection,
@@ -300,13 +291,13 @@ pub(crate) fn source_names(log: &LogSlice) -> BTreeMap<CooperationSourceId, Stri
 /// Which events a snapshot under `cut` may go without: those its business-date bound never
 /// admits, except in the cooperation sources' streams, whose names it takes whatever the cut
 /// ([`source_names`]). `None` without a business-date bound.
-pub fn occurred(cut: &Cut) -> Option<crate::index::Occurred> {
+pub fn occurred(cut: &Cut) -> Option<smes_projections::Occurred> {
     fn cooperation_source(stream: &str) -> bool {
         stream
             .strip_prefix(CooperationSourceDecider::STREAM_PREFIX)
             .is_some_and(|rest| rest.starts_with('-'))
     }
-    cut.occurred_before().map(|before| crate::index::Occurred {
+    cut.occurred_before().map(|before| smes_projections::Occurred {
         before,
         whole: cooperation_source,
     })

@@ -29,10 +29,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
-use smes_projections::Cut;
+use smes_projections::{Anchor, Cut};
+use smes_read::report;
 use smes_reports::options::{parse_date, parse_position, parse_timestamp, parse_year};
 use smes_reports::snapshot::SnapshotRequest;
-use smes_reports::{Anchor, Filter, index, trace};
+use smes_reports::{Filter, trace};
 
 use crate::Api;
 use crate::access::{self, Access};
@@ -256,7 +257,7 @@ async fn home(State(api): State<Api>, Extension(signed): Extension<Signed>) -> R
     if !Access::Read.allows(signed.caller.role) {
         // Observers read what is published, and only that.
         let store = api.app.service().store();
-        return match smes_reports::publication::publications(store.as_ref()).await {
+        return match smes_read::publication::publications(store.as_ref()).await {
             Ok(publications) => render::published_home(text, &signed, &publications),
             Err(error) => failed("GET /", &error),
         };
@@ -388,9 +389,9 @@ impl Fields {
 
 /// A report's error in the words of the API's problems: the parameter, the value and what is
 /// allowed.
-fn message(error: smes_reports::Error) -> String {
-    match error {
-        smes_reports::Error::InvalidOption { option, value, allowed } => {
+fn message(error: impl Into<smes_read::Error>) -> String {
+    match error.into() {
+        smes_read::Error::Report(smes_reports::Error::InvalidOption { option, value, allowed }) => {
             let parameter = crate::reads::parameter_of(option);
             format!("{parameter}: {value:?} is not allowed; {allowed}")
         }
@@ -400,11 +401,13 @@ fn message(error: smes_reports::Error) -> String {
 
 /// The page of a report's failure: a bad option is 400, an unknown subject 404, a busy index
 /// 503, anything else 500 (logged).
-fn report_failure(text: &Text, signed: &Signed, what: &str, error: smes_reports::Error) -> Response {
+fn report_failure(text: &Text, signed: &Signed, what: &str, error: impl Into<smes_read::Error>) -> Response {
+    use smes_read::Error::{IndexBusy, Report};
+    let error = error.into();
     let (status, title) = match &error {
-        smes_reports::Error::InvalidOption { .. } => (StatusCode::BAD_REQUEST, text.invalid),
-        smes_reports::Error::UnknownSubject { .. } => (StatusCode::NOT_FOUND, text.not_found),
-        smes_reports::Error::IndexBusy { .. } => (StatusCode::SERVICE_UNAVAILABLE, text.refused),
+        Report(smes_reports::Error::InvalidOption { .. }) => (StatusCode::BAD_REQUEST, text.invalid),
+        Report(smes_reports::Error::UnknownSubject { .. }) => (StatusCode::NOT_FOUND, text.not_found),
+        IndexBusy { .. } => (StatusCode::SERVICE_UNAVAILABLE, text.refused),
         _ => return failed(what, &error),
     };
     render::message(text, status, title, &message(error), Some(signed))
@@ -433,9 +436,9 @@ async fn work_programme(
     };
     let request = SnapshotRequest { year, cut, filter };
     let store = api.app.service().store();
-    match index::snapshot(store.as_ref(), api.config.index_page, &request).await {
+    match report::snapshot(store.as_ref(), api.config.index_page, &request).await {
         Ok(snapshot) => render::work_programme(text, StatusCode::OK, &signed, year.get(), &fields, Some(&snapshot)),
-        Err(smes_reports::Error::InvalidOption { option, value, allowed }) => {
+        Err(smes_read::Error::Report(smes_reports::Error::InvalidOption { option, value, allowed })) => {
             let name = crate::reads::parameter_of(option);
             let error = smes_reports::Error::InvalidOption { option, value, allowed };
             match WORK_PROGRAMME_FIELDS.iter().find(|field| **field == name) {
@@ -466,7 +469,7 @@ async fn activity(
         return render::activity(text, StatusCode::BAD_REQUEST, &signed, &id, &fields, None);
     };
     let store = api.app.service().store();
-    match index::trace(store.as_ref(), api.config.index_page, subject, &cut).await {
+    match report::trace(store.as_ref(), api.config.index_page, subject, &cut).await {
         Ok(report) => render::activity(text, StatusCode::OK, &signed, &id, &fields, Some(&report)),
         Err(error) => report_failure(text, &signed, "GET /activity", error),
     }

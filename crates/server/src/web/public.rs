@@ -15,7 +15,7 @@ use crate::published;
 /// `/public`: the published snapshots, newest first, and the events held.
 pub(super) async fn index(State(api): State<Api>) -> Response {
     let store = api.app.service().store();
-    match publication::read_site(store.as_ref()).await {
+    match smes_read::publication::read_site(store.as_ref()).await {
         Ok(site) => render::respond_text(StatusCode::OK, publication::index_page(&site, Links::Server)),
         Err(error) => failed("GET /public", &error),
     }
@@ -24,7 +24,7 @@ pub(super) async fn index(State(api): State<Api>) -> Response {
 /// `/public/events`: the events held with their presentations, reports and videos.
 pub(super) async fn events(State(api): State<Api>) -> Response {
     let store = api.app.service().store();
-    match publication::read_site(store.as_ref()).await {
+    match smes_read::publication::read_site(store.as_ref()).await {
         Ok(site) => render::respond_text(StatusCode::OK, publication::events_page(&site, Links::Server)),
         Err(error) => failed("GET /public/events", &error),
     }
@@ -48,7 +48,7 @@ pub(super) async fn snapshot(State(api): State<Api>, ApiPath(id): ApiPath<String
         Err(problem) => return refused(problem),
     };
     let store = api.app.service().store();
-    match publication::reproduce(store.as_ref(), api.config.index_page, &published).await {
+    match smes_read::publication::reproduce(store.as_ref(), api.config.index_page, &published).await {
         Ok(reproduced) => render::respond_text(StatusCode::OK, publication::snapshot_page(&reproduced, Links::Server)),
         Err(error) => refused(published::mismatch(error)),
     }

@@ -6,14 +6,14 @@ use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
-use smes_projections::Cut;
+use smes_projections::{Cut, LogSlice};
+use smes_read::read_log;
 use smes_reports::registers::counterparts::{
     self, DirectoryFilter, DirectoryReport, DirectoryRequest, Group, MemberStateRow,
 };
 use smes_reports::registers::history::{self, HistoryReport, HistoryRow};
 use smes_reports::registers::needs::{self, NeedsFilter, NeedsReport, NeedsRequest, StatusCount};
 use smes_reports::registers::{NeedStatusRow, Organisation};
-use smes_reports::{LogSlice, read_log};
 
 use super::render::{country_input, cut_fieldset, cut_query, input, layout, respond};
 use super::text::Text;
@@ -34,9 +34,10 @@ fn list(fields: &Fields, name: &str) -> Vec<String> {
 pub(super) fn beside_field(
     fields: &mut Fields,
     names: &[&'static str],
-    error: smes_reports::Error,
-) -> Result<(), smes_reports::Error> {
-    if let smes_reports::Error::InvalidOption { option, .. } = &error {
+    error: impl Into<smes_read::Error>,
+) -> Result<(), smes_read::Error> {
+    let error = error.into();
+    if let smes_read::Error::Report(smes_reports::Error::InvalidOption { option, .. }) = &error {
         let name = crate::reads::parameter_of(option);
         if let Some(field) = names.iter().find(|field| **field == name) {
             fields.errors.push((field, message(error)));
@@ -70,7 +71,7 @@ pub(super) async fn make<R>(
     let text = words();
     let store = api.app.service().store();
     let made = match read_log(store.as_ref(), cut.known_at, cut.at_position).await {
-        Ok(log) => build(&log),
+        Ok(log) => build(&log).map_err(smes_read::Error::from),
         Err(error) => Err(error),
     };
     match made {
@@ -543,7 +544,7 @@ fn history_item(text: &Text, fields: &Fields, item: &HistoryRow) -> Markup {
 }
 
 #[cfg(test)]
-mod member_state_tests {
+mod tests {
     use super::*;
 
     fn group(key: &str) -> Group {

@@ -5,7 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use smes_reports::Anchor;
+use smes_projections::Anchor;
 use smes_reports::publication::Published;
 use smes_reports::snapshot::Snapshot;
 use smes_reports::trace::{TraceReport, stage_name};

@@ -1,7 +1,7 @@
 //! A real SQLite log per test (empty or with the demo), tokens of every role, and requests
 //! sent through the router as a client would send them.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file that includes this module uses only some of it")]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{EventStore, StoreOptions, SystemClock};
 use smes_projections::Cut;
 use smes_reports::Filter;
-use smes_reports::publication::{self, PublishRequest};
+use smes_reports::publication::PublishRequest;
 use smes_reports::snapshot::{self, SnapshotRequest};
 use smes_server::{Api, Role, ServerConfig, TokenStore};
 use tempfile::TempDir;
@@ -165,7 +165,7 @@ impl Fixture {
             note: Some("As approved by the Permanent Secretariat".to_owned()),
             published_on: jiff::civil::date(2013, 7, 1),
         };
-        let command = publication::prepare(self.store.as_ref(), smes_reports::index::PAGE, &request)
+        let command = smes_read::publication::prepare(self.store.as_ref(), smes_read::index::PAGE, &request)
             .await
             .unwrap();
         let context = CommandContext::new("actor-test", "secretariat", Source::Cli);

@@ -8,13 +8,13 @@ use jiff::SignedDuration;
 use smes_domain::activity::ActivityEvent;
 use smes_domain::values::WorkProgrammeYear;
 use smes_eventlog::{EventStore, SqliteEventStore, SteppingClock};
-use smes_projections::DomainEvent;
 use smes_projections::trace::Subject;
-use smes_projections::{Cut, LinkMap};
-use smes_reports::index::{self, IndexCheck};
+use smes_projections::{Cut, DomainEvent, LinkMap};
+use smes_read::index::{self, IndexCheck};
+use smes_read::{read_log, report};
 use smes_reports::options::Filter;
 use smes_reports::snapshot::{self, SnapshotRequest};
-use smes_reports::{Format, read_log, trace};
+use smes_reports::{Format, trace};
 use smes_simulate::{Generator, GeneratorConfig};
 
 const SEED: u64 = 77;
@@ -135,7 +135,9 @@ async fn expected(store: &SqliteEventStore, snapshots: &[SnapshotRequest], trace
             .await
             .expect("the log reads");
         answers.push(render(
-            snapshot::build(&log, request).and_then(|report| report.render(Format::Json)),
+            snapshot::build(&log, request)
+                .and_then(|report| report.render(Format::Json))
+                .map_err(smes_read::Error::from),
         ));
     }
     for (subject, cut) in traces {
@@ -143,7 +145,9 @@ async fn expected(store: &SqliteEventStore, snapshots: &[SnapshotRequest], trace
             .await
             .expect("the log reads");
         answers.push(render(
-            trace::build(&log, subject.clone(), cut).and_then(|report| report.render(Format::Json)),
+            trace::build(&log, subject.clone(), cut)
+                .and_then(|report| report.render(Format::Json))
+                .map_err(smes_read::Error::from),
         ));
     }
     answers
@@ -158,22 +162,22 @@ async fn through_index(
     let mut answers = Vec::new();
     for request in snapshots {
         answers.push(render(
-            index::snapshot(store, index::PAGE, request)
+            report::snapshot(store, index::PAGE, request)
                 .await
-                .and_then(|report| report.render(Format::Json)),
+                .and_then(|report| Ok(report.render(Format::Json)?)),
         ));
     }
     for (subject, cut) in traces {
         answers.push(render(
-            index::trace(store, index::PAGE, subject.clone(), cut)
+            report::trace(store, index::PAGE, subject.clone(), cut)
                 .await
-                .and_then(|report| report.render(Format::Json)),
+                .and_then(|report| Ok(report.render(Format::Json)?)),
         ));
     }
     answers
 }
 
-fn render(result: smes_reports::Result<String>) -> String {
+fn render(result: smes_read::Result<String>) -> String {
     result.unwrap_or_else(|error| format!("error: {error}"))
 }
 
@@ -297,7 +301,7 @@ async fn an_index_from_another_log_is_refused_naming_the_position() {
         .await
         .expect_err("the index is refused");
     assert!(
-        matches!(error, smes_reports::Error::IndexMismatch { position: 10 }),
+        matches!(error, smes_read::Error::IndexMismatch { position: 10 }),
         "{error}"
     );
     assert!(error.to_string().contains("smes rebuild"), "{error}");
@@ -307,7 +311,7 @@ async fn an_index_from_another_log_is_refused_naming_the_position() {
         filter: Filter::default(),
     };
     assert!(
-        index::snapshot(log.store.as_ref(), index::PAGE, &request)
+        report::snapshot(log.store.as_ref(), index::PAGE, &request)
             .await
             .is_err()
     );
@@ -316,7 +320,7 @@ async fn an_index_from_another_log_is_refused_naming_the_position() {
         .await
         .expect("the rebuild succeeds");
     assert_sound(&log.store).await;
-    index::snapshot(log.store.as_ref(), index::PAGE, &request)
+    report::snapshot(log.store.as_ref(), index::PAGE, &request)
         .await
         .expect("a snapshot after the rebuild");
 }

@@ -11,35 +11,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use futures_util::TryStreamExt;
 use jiff::Timestamp;
-use serde::Serialize;
 use smes_eventlog::EventStore;
-use smes_projections::Envelope;
 use smes_projections::envelope::to_hex;
+use smes_projections::{Anchor, LogSlice};
 
+use crate::envelope::envelope;
 use crate::error::{Error, Result};
-
-/// What a report was made from: enough to check it against a signed checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Anchor {
-    /// The last log position read (0 for an empty prefix).
-    pub log_position: u64,
-    /// The hash of the event at that position, lower-case hex (the chain's genesis hash for
-    /// an empty prefix).
-    pub head_hash: String,
-    /// The Merkle tree size: the number of events read, equal to the position.
-    pub tree_size: u64,
-    /// The RFC 6962 Merkle root at that size, in base64 as a checkpoint writes it.
-    pub tree_root: String,
-}
-
-/// A prefix of the log, decoded, with its anchor.
-#[derive(Debug, Clone)]
-pub struct LogSlice {
-    /// The events, from position 1, in order.
-    pub envelopes: Vec<Envelope>,
-    /// Where the prefix ends.
-    pub anchor: Anchor,
-}
 
 /// Reads the log from position 1 up to `at_position` (when given) and the last event recorded
 /// at or before `known_at` (when given). A position beyond the head is an error naming the
@@ -53,11 +30,11 @@ pub async fn read_log(
     if let Some(position) = at_position
         && position > head.position
     {
-        return Err(Error::InvalidOption {
-            option: "--at-position",
-            value: position.to_string(),
-            allowed: format!("the log holds {} events", head.position),
-        });
+        return Err(Error::invalid_option(
+            "--at-position",
+            position.to_string(),
+            format!("the log holds {} events", head.position),
+        ));
     }
     let last = at_position.unwrap_or(head.position);
     let mut envelopes = Vec::new();
@@ -66,7 +43,7 @@ pub async fn read_log(
         if recorded.position > last || known_at.is_some_and(|instant| recorded.recorded_at > instant) {
             break;
         }
-        envelopes.push(Envelope::from_recorded(&recorded)?);
+        envelopes.push(envelope(&recorded)?);
     }
     drop(events);
     if let Some(instant) = known_at
@@ -98,12 +75,12 @@ pub(crate) async fn before_first_record(store: &dyn EventStore, instant: Timesta
         Ok(events) => events.first().map(|event| event.recorded_at),
         Err(error) => return error.into(),
     };
-    Error::InvalidOption {
-        option: "--known-at",
-        value: instant.to_string(),
-        allowed: match first {
+    Error::invalid_option(
+        "--known-at",
+        instant.to_string(),
+        match first {
             Some(first) => format!("nothing was recorded by then; the log's first record was made at {first}"),
             None => "nothing was recorded by then".to_owned(),
         },
-    }
+    )
 }
