@@ -824,6 +824,15 @@ fn the_append_function_refuses_rows_that_do_not_extend_the_chain_and_writes_noth
             &no_extras,
             format!("expected position {position} next"),
         ),
+        (
+            "a record whose columns agree with its members but not in canonical text",
+            vec![rehashed(&next, |record| with_member(record, "id", "\"not-a-uuid\""))],
+            false,
+            &no_extras,
+            format!(
+                "position {position}: the record's members before its metadata are not the canonical text of its columns"
+            ),
+        ),
     ];
     runtime().block_on(async {
         let mut connection = connect(&as_writer).await;
@@ -848,6 +857,33 @@ fn the_append_function_refuses_rows_that_do_not_extend_the_chain_and_writes_noth
             assert!(message.contains(expected.as_str()), "{case}: {message}");
             assert_eq!(table_counts(&mut connection).await, counts, "{case}: nothing written");
         }
+
+        // Columns of different lengths: a record without its hash is refused, not left out.
+        let error = sqlx::query_scalar::<_, i64>(
+            "SELECT smes_append_write(false, $1, $2, $3, $4, $5, $6, $7, '{}', '{}', '{}', '{}', '{}', '{}', '{}', \
+             '{}', '{}', '{}', '{}', '{}', '{}', NULL, NULL)",
+        )
+        .bind(vec![next.position])
+        .bind(vec![next.stream.clone()])
+        .bind(vec![next.version])
+        .bind(vec![next.event_type.clone()])
+        .bind(vec![next.occurred_at])
+        .bind(vec![next.recorded_at])
+        .bind(vec![next.record.clone()])
+        .fetch_one(&mut connection)
+        .await
+        .expect_err("columns of different lengths");
+        assert!(
+            error
+                .to_string()
+                .contains("append refused: the 1 events' columns are not all of that length"),
+            "{error}"
+        );
+        assert_eq!(
+            table_counts(&mut connection).await,
+            counts,
+            "columns of different lengths: nothing written"
+        );
 
         // The row that extends the chain correctly is taken, staged or not, stamped with the
         // role that sent it (in a transaction rolled back: the log stays as the app wrote it).

@@ -351,8 +351,60 @@ async fn same_appends_give_the_same_bytes_as_sqlite() {
     assert_eq!(on_postgres.verify().await.unwrap(), on_sqlite.verify().await.unwrap());
 }
 
-/// A group large enough to be sent by binary COPY (events and command entries) stores the same
-/// bytes as SQLite, registers every command id, and answers a repeated group from the register.
+/// A group of more events than one piece is written in pieces of whole requests, one call of
+/// `smes_append_write` each (so one row of `appends` each), and stores the same bytes, tree and
+/// chain as SQLite, with every command registered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_larger_than_a_piece_is_written_in_pieces() {
+    let backend = postgres();
+    let url = backend.fresh_database().await;
+    let on_postgres = open(&url, fixed_options()).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let on_sqlite = SqliteEventStore::open(&dir.path().join("log.db").display().to_string(), fixed_options())
+        .await
+        .expect("open SQLite");
+    let batch = || {
+        (0..25u128)
+            .map(|n| {
+                let mut append = request(&format!("stream-{n}"), ExpectedVersion::NoStream, 100);
+                append.metadata = append.metadata.with_command_id(uuid::Uuid::from_u128(5_000 + n));
+                append
+            })
+            .collect::<Vec<_>>()
+    };
+    for outcome in on_postgres.append_batch(batch()).await.expect("append on PostgreSQL") {
+        outcome.expect("appended");
+    }
+    on_sqlite.append_batch(batch()).await.expect("append on SQLite");
+    let mut connection = connect(&url).await;
+    let pieces: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT first_position, last_position FROM appends ORDER BY first_position")
+            .fetch_all(&mut connection)
+            .await
+            .unwrap();
+    assert_eq!(pieces, vec![(1, 1_000), (1_001, 2_000), (2_001, 2_500)]);
+    let head = on_postgres.head().await.unwrap();
+    assert_eq!(head, on_sqlite.head().await.unwrap());
+    assert_eq!(head.position, 2_500);
+    for position in [1, 1_000, 1_001, 2_500] {
+        assert_eq!(
+            on_postgres.stored_record(position).await.unwrap(),
+            on_sqlite.stored_record(position).await.unwrap(),
+            "record {position}"
+        );
+    }
+    let outcome = on_postgres
+        .command_outcome(uuid::Uuid::from_u128(5_024))
+        .await
+        .unwrap()
+        .expect("registered");
+    assert_eq!((outcome.first_position, outcome.last_position), (2_401, 2_500));
+    assert_same_tree_and_chain(&on_postgres, &on_sqlite).await;
+}
+
+/// A large group with command ids, written the long way in one piece (events and command
+/// entries), stores the same bytes as SQLite, registers every command id, and answers a repeated
+/// group from the register.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_group_with_command_ids_is_copied_exactly() {
     let backend = postgres();

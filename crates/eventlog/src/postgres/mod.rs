@@ -8,7 +8,6 @@
 //! commit one at a time and positions are gapless and in commit order: a reader that sees
 //! position N has seen every position before it. Reads are plain sqlx queries on a small pool.
 
-mod binary;
 mod copy;
 mod links;
 mod merkle;

@@ -14,8 +14,8 @@
 //! A writer alone on the log seals a small group from what its last commit left ([`Known`]) and
 //! sends it in one statement that writes only if that head is still the head
 //! ([`commit_known`]); otherwise the group goes the long way ([`commit_prepared`]): the lock and
-//! what the checks need in one call, then the rows (a large group's events by binary COPY, sent
-//! while they are sealed), then the commit.
+//! what the checks need in one call, then the rows (a large group in pieces, each sent while the
+//! next is sealed), then the commit.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +31,6 @@ use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Row as _};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::CommitDelay;
-use super::binary::CopyIn;
 use super::merkle::{self, CatchUp, Node, to_i64};
 use crate::clock::Clock;
 use crate::codec::{self, ChainTail, ValidatedAppend};
@@ -352,8 +351,8 @@ impl Known {
     /// The group can be sealed from what is known: a small group whose every stream is known.
     fn covers(&self, appends: &[&ValidatedAppend]) -> bool {
         let events: usize = appends.iter().map(|append| append.events.len()).sum();
-        events < COPY_THRESHOLD
-            && appends.len() < COPY_THRESHOLD
+        events < KNOWN_LIMIT
+            && appends.len() < KNOWN_LIMIT
             && appends
                 .iter()
                 .all(|append| self.versions.contains_key(append.request.stream.as_str()))
@@ -622,6 +621,25 @@ impl<'a> Sealer<'a> {
         }
     }
 
+    /// Seals the first requests of `rest` up to [`PIECE_EVENTS`] events (at least one request)
+    /// and takes what they wrote, leaving the others in `rest`.
+    fn seal_piece(&mut self, rest: &mut &[&ValidatedAppend]) -> Piece {
+        let mut events = 0;
+        while let Some((&append, others)) = rest.split_first() {
+            self.seal(append);
+            events += append.events.len();
+            *rest = others;
+            if events >= PIECE_EVENTS {
+                break;
+            }
+        }
+        Piece {
+            rows: std::mem::take(&mut self.sealed.rows),
+            commands: std::mem::take(&mut self.sealed.commands),
+            nodes: std::mem::take(&mut self.sealed.nodes),
+        }
+    }
+
     fn seal(&mut self, append: &ValidatedAppend) {
         let stream = append.request.stream.as_str();
         let command_id = append.request.metadata.command_id.map(|id| id.hyphenated().to_string());
@@ -699,8 +717,8 @@ impl<'a> Sealer<'a> {
 }
 
 /// The long way: one transaction that takes the lock and reads what the checks need
-/// ([`prepare`]), then sends the rows (one statement, or for a large group a binary COPY of
-/// events and commands and then one statement for the rest), then commits.
+/// ([`prepare`]), then sends the rows (one statement, or for a large group one per piece of
+/// about [`PIECE_EVENTS`] events, each sent while the next is sealed), then commits.
 async fn commit_prepared(
     connection: &mut PgConnection,
     appends: &[&ValidatedAppend],
@@ -763,45 +781,40 @@ async fn commit_prepared(
     let size_before = frontier.size();
     let mut versions = prepared.versions;
     let recorded_at = chain.recorded_at_micros();
-    let events: usize = appends.iter().map(|append| append.events.len()).sum();
     let mut sealer = Sealer::new(&mut chain, &mut frontier, &mut versions, &prepared.commands);
-    let copied = events >= COPY_THRESHOLD;
-    if copied {
-        // A large group's events go by binary COPY into the staging table, sent a few hundred
-        // at a time while the next are sealed: the server parses them meanwhile, and
-        // `smes_append_write` checks them and moves them into the log.
-        let mut copy = CopyIn::start(&mut transaction, COPY_EVENTS, 8).await?;
-        for &append in appends {
-            sealer.seal(append);
-            if sealer.sealed.rows.positions.len() >= COPY_CHUNK {
-                copy_event_rows(&mut copy, &mut sealer.sealed.rows, recorded_at);
-                copy.flush().await?;
-            }
-        }
-        copy_event_rows(&mut copy, &mut sealer.sealed.rows, recorded_at);
-        copy.finish().await?;
-    } else {
-        for &append in appends {
-            sealer.seal(append);
-        }
+    // A large group goes in pieces of whole requests, each written by its own call while the
+    // next is sealed: the server checks and inserts one piece while the writer seals the next.
+    let mut rest = appends;
+    let mut piece = sealer.seal_piece(&mut rest);
+    // Subtrees completed by catching the stored edge up are stored with the first piece.
+    caught_up.append(&mut piece.nodes);
+    piece.nodes = caught_up;
+    let mut grew = !piece.nodes.is_empty();
+    while !rest.is_empty() {
+        let (written, next) = tokio::join!(
+            write_rest(
+                &mut transaction,
+                &piece.rows,
+                &piece.commands,
+                recorded_at,
+                &piece.nodes,
+                None
+            ),
+            async { sealer.seal_piece(&mut rest) }
+        );
+        written?;
+        piece = next;
+        grew |= !piece.nodes.is_empty();
     }
-    let Sealed {
-        rows,
-        commands,
-        nodes,
-        results,
-    } = sealer.sealed;
-    caught_up.extend(nodes);
-    let nodes = caught_up;
-    let grew = frontier.size() > size_before || !nodes.is_empty();
-    // Rows not copied (a small group's) go in with the rest.
+    let results = std::mem::take(&mut sealer.sealed.results);
+    drop(sealer);
+    let grew = grew || frontier.size() > size_before;
     write_rest(
         &mut transaction,
-        copied,
-        &rows,
-        &commands,
+        &piece.rows,
+        &piece.commands,
         recorded_at,
-        &nodes,
+        &piece.nodes,
         grew.then_some(&frontier),
     )
     .await?;
@@ -814,43 +827,28 @@ async fn commit_prepared(
     Ok(results)
 }
 
-/// Groups of at least this many events send them by binary COPY; smaller ones inline in
-/// [`write_rest`]'s statement, which costs one round trip where a COPY costs two.
-const COPY_THRESHOLD: usize = 64;
+/// Groups of fewer events than this may be written in one statement from what the writer
+/// knew ([`Known::covers`]); larger ones take the lock and read the head first.
+const KNOWN_LIMIT: usize = 64;
 
-/// Events a large group sends in each piece of its COPY.
-const COPY_CHUNK: usize = 512;
+/// The events the long way seals before it sends them as one piece (whole requests: a piece
+/// ends with the request that reaches this many).
+const PIECE_EVENTS: usize = 1_000;
 
-/// A large group's events wait in `append_staging` (the only table of the log the writing role
-/// may insert into) until `smes_append_write` checks them and moves them into `events`.
-const COPY_EVENTS: &str = "COPY append_staging (position, stream, version, event_type, occurred_at, recorded_at, \
-                           record, hash) FROM STDIN (FORMAT binary)";
-
-/// Moves `rows` into the COPY's next piece, leaving `rows` empty.
-fn copy_event_rows(copy: &mut CopyIn<'_>, rows: &mut EventRows, recorded_at: i64) {
-    let out = copy.rows();
-    for index in 0..rows.positions.len() {
-        out.row()
-            .bigint(rows.positions[index])
-            .text(&rows.streams[index])
-            .bigint(rows.versions[index])
-            .text(&rows.event_types[index])
-            .bigint(rows.occurred_at[index])
-            .bigint(recorded_at)
-            .text(&rows.records[index])
-            .bytes(&rows.hashes[index]);
-    }
-    *rows = EventRows::default();
+/// What one call of `smes_append_write` writes: events, command entries and Merkle nodes.
+struct Piece {
+    rows: EventRows,
+    commands: CommandRows,
+    nodes: Vec<Node>,
 }
 
-/// One statement for the rest of a group's writes, through `smes_append_write`, which checks
-/// everything against the chain before it keeps it: the events copied into the staging table
-/// (when `staged`), the events and command entries not copied, the completed Merkle nodes, the
-/// tree's new right edge (`None`: unchanged). The function also records the append in
-/// `appends` and announces the new head.
+/// One statement for a group's writes, through `smes_append_write`, which checks everything
+/// against the chain before it keeps it: the events and command entries (as arrays, sent as
+/// binary parameters, so the events are written once, straight into the log), the completed
+/// Merkle nodes, the tree's new right edge (`None`: unchanged). The function also records the
+/// append in `appends` and announces the new head.
 async fn write_rest(
     connection: &mut PgConnection,
-    staged: bool,
     rows: &EventRows,
     commands: &CommandRows,
     recorded_at: i64,
@@ -861,7 +859,7 @@ async fn write_rest(
         "SELECT smes_append_write($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
          $18, $19, $20, $21, $22, $23)",
     )
-    .bind(staged);
+    .bind(false);
     bind_writes(query, rows, recorded_at, commands, nodes, frontier)
         .execute(&mut *connection)
         .await?;
