@@ -7,6 +7,8 @@
 //! `smes-reports` and this crate's tests compare the two on logs with back-dated events and
 //! corrections.
 
+use std::time::{Duration, Instant};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use jiff::Timestamp;
@@ -115,13 +117,16 @@ pub async fn read_view(
     occurred: Option<Occurred>,
 ) -> Result<View> {
     for _ in 0..ATTEMPTS {
+        let started = Instant::now();
         let covered = catch_up(store, page).await?.position;
         let Some(last) = last_position(store, covered, known_at, at_position).await? else {
             continue;
         };
+        let caught_up = started.elapsed();
         let Some(reach) = walk(store, reach.clone(), last).await? else {
             continue;
         };
+        let walked = started.elapsed();
         let streams = reach
             .streams()
             .into_iter()
@@ -129,14 +134,33 @@ pub async fn read_view(
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(smes_eventlog::Error::from)?;
         let events = read_streams(store, &streams, last, occurred).await?;
+        let read = started.elapsed();
+        let count = events.len();
         let envelopes = decode_split(events, decoders()).await?;
+        let decoded = started.elapsed();
         let anchor = anchor(store, last).await?;
+        tracing::debug!(
+            last,
+            streams = streams.len(),
+            events = count,
+            catch_up_ms = millis(caught_up),
+            walk_ms = millis(walked - caught_up),
+            read_ms = millis(read - walked),
+            decode_ms = millis(decoded - read),
+            total_ms = millis(started.elapsed()),
+            "view read"
+        );
         return Ok(View {
             log: LogSlice { envelopes, anchor },
             reach,
         });
     }
     Err(Error::IndexBusy { attempts: ATTEMPTS })
+}
+
+/// A duration in milliseconds, for the log.
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1_000.0
 }
 
 /// The events of `streams` up to `last`, in position order, without those `occurred` leaves
