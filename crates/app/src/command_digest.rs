@@ -102,6 +102,41 @@ mod tests {
         assert_ne!(digest_of(join), digest_of(&other_source));
     }
 
+    /// Digests are stored with the command ids: a retried command must keep its digest
+    /// whatever shape the app reads the command into, so these are pinned byte for byte.
+    #[test]
+    fn digests_of_recorded_commands_do_not_change() {
+        let lines = [
+            r#"{"kind":"join-system","code":"VE","name":"Venezuela","joined_on":"1975-10-17","source":"Panama Convention"}"#,
+            r#"{"kind":"leave-system","code":"VE","source":"Panama Convention"}"#,
+            r#"{"kind":"open-work-programme","year":2013,"estimated_budget":{"amount":"200000","currency":"USD","value_date":"2012-10-17"},"opened_on":"2012-10-17"}"#,
+            r#"{"kind":"adopt-work-programme","year":2013,"decision":{"body":{"body":"latin-american-council","decision_number":"N° 540"},"reference":"SP/CL/XXXVIII.O/DC N° 540","rationale":"Work programme 2013","decided_on":"2013-01-25"}}"#,
+            r#"{"kind":"close-work-programme","year":2013,"closed_on":"2013-12-31"}"#,
+            r#"{"kind":"record-review-findings","review":"5e1a0000-0000-4000-8000-000000000301","findings":["more seminars"],"recorded_on":"2014-02-01"}"#,
+            r#"{"kind":"close-consultation","consultation":"5e1a0000-0000-4000-8000-000000000002","closed_on":"2013-03-01"}"#,
+            r#"{"kind":"join-counterpart","counterpart":"5e1a0000-0000-4000-8000-000000000101","name":"SEBRAE","counterpart_kind":"mixed","member_state":"BR","thematic_areas":["financing"],"focal_point":{"name":"Ana","email":"ana@example.org"},"joined_on":"2013-01-10"}"#,
+            r#"{"kind":"revise-work-programme","year":2013,"revised_budget":{"amount":"180000.50","currency":"USD","value_date":"2013-06-01"},"reason":"fewer seminars","revised_on":"2013-06-01"}"#,
+            r#"{"kind":"open-review","review":"5e1a0000-0000-4000-8000-000000000301","period":{"start":"2013-01-01","end":"2013-12-31"},"opened_on":"2014-01-15"}"#,
+        ];
+        let expected = [
+            "6e1be2b4e681a4d819334b66cd5a10be1bc40b9c3cfac2744f06e804adec45de",
+            "520acdde61da99c7c0258980314cee8ed150949d40e43b83d0f02895969bc03f",
+            "56dd49cc930f897378a92f6b5dbb9ddd2e846b2502403446297c12c1cfa89d51",
+            "706fb4f8d2ade486d49914c84d225b9e6014c7b92b1501f18811217fa8ab1dbf",
+            "5e735bb3c33daff886c4ac1514f584f3a478edbc72cde299ec1781c29f245840",
+            "706f7564fee7dfb080c5da10167c63563c2b3bd15eb0de729300da62f05d0878",
+            "f2c1277309cc5e8bd2639c46b6127d26c1bb503b672486ff06e634cd31a4f76e",
+            "6b8cfb87b1beafae64be167f4db1508bd596852a697643b62d466e8c9c93133b",
+            "e8fb4307b32e95055e41ff3301f811ea11e46b696aafdfc1979c2f53b36c31e8",
+            "c8cf59bf4011b6d2a992e7b17acf3d36c653f205cde09319c9a480a488bf4776",
+        ];
+        let digests: Vec<String> = lines
+            .iter()
+            .map(|line| digest_of(line).iter().map(|byte| format!("{byte:02x}")).collect())
+            .collect();
+        assert_eq!(digests, expected);
+    }
+
     #[test]
     fn ids_made_from_a_command_id_are_stable_distinct_and_version_4() {
         let command = Uuid::from_u128(1);

@@ -1,27 +1,34 @@
 //! The commands callers send: one JSON object per command, in the form `smes import` reads
 //! line by line and `smes ... --json` takes (docs/import.md).
 //!
-//! These are the app's input shapes, not the domain's commands: they carry personal data in
-//! clear (sealed by [`crate::App`] before the domain sees it) and no look-ups (gathered from
-//! the log by [`crate::App`]). Every field reuses the domain's value types, whose serde forms
-//! validate, so a bad value is refused with its field before anything is written.
+//! A command whose line carries just what the domain's command carries (or that plus look-ups
+//! the app fills, kept out of the line with `#[serde(skip)]`) is read straight into the
+//! domain's command type. The types here are the others: each says why it has its own shape
+//! (personal data in clear, sealed by [`crate::App`] before the domain sees it; a look-up
+//! named by an id; a date defaulted; an older field name). Every field reuses the domain's
+//! value types, whose serde forms validate, so a bad value is refused with its field before
+//! anything is written.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use smes_domain::DomainError;
-use smes_domain::activity::{MemberStateShare, Output, ParticipantCounts, Proposer, SexShare};
+use smes_domain::activity::Proposer;
 use smes_domain::consultation::{EvaluationSubject, GivenScore};
 use smes_domain::funding::{InKindContributor, OfferSource};
 use smes_domain::ids::{
-    ActivityId, AssistanceRequestId, CommitmentId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId,
-    IndicatorId, NeedId, OfferId, PersonId, RequestId, ReviewId,
+    ActivityId, ConsultationId, ContributionId, CooperationSourceId, CounterpartId, IndicatorId, NeedId, OfferId,
+    PersonId, RequestId,
 };
-use smes_domain::request::{RequestFollowUp, RequestingParty};
+use smes_domain::request::RequestFollowUp;
 use smes_domain::values::{
-    ActivityKind, AssistanceAnswer, CooperationSourceKind, Correction, CounterpartKind, Decision, ExchangeRate,
-    MemberStateCode, Money, OfferKind, Period, Priority, ThematicArea, WorkProgrammeYear,
+    ActivityKind, CooperationSourceKind, Correction, CounterpartKind, MemberStateCode, Money, OfferKind, Period,
+    ThematicArea,
+};
+use smes_domain::{
+    activity, consultation, cooperation_source, counterpart, funding, member_state, programme_review, request,
+    work_programme,
 };
 use uuid::Uuid;
 
@@ -35,85 +42,85 @@ pub use reading::{LineError, fields as read_fields};
 #[non_exhaustive]
 pub enum AppCommand {
     /// A Member State joined SELA.
-    JoinSystem(JoinSystem),
+    JoinSystem(member_state::JoinSystem),
     /// A Member State left SELA.
-    LeaveSystem(LeaveSystem),
+    LeaveSystem(member_state::LeaveSystem),
     /// Opens a year's work programme.
-    OpenWorkProgramme(OpenWorkProgramme),
+    OpenWorkProgramme(work_programme::OpenWorkProgramme),
     /// Adopts a work programme by a decision.
-    AdoptWorkProgramme(AdoptWorkProgramme),
+    AdoptWorkProgramme(work_programme::AdoptWorkProgramme),
     /// Registers a counterpart with its focal point.
     JoinCounterpart(JoinCounterpart),
     /// Names a counterpart's new focal point.
     ChangeFocalPoint(ChangeFocalPoint),
     /// Records that a counterpart withdrew.
-    WithdrawCounterpart(WithdrawCounterpart),
+    WithdrawCounterpart(counterpart::WithdrawCounterpart),
     /// Registers a cooperation source.
     RegisterCooperationSource(RegisterCooperationSource),
     /// Plans a consultation.
-    ScheduleConsultation(ScheduleConsultation),
+    ScheduleConsultation(consultation::ScheduleConsultation),
     /// Records that a consultation took place, with its participants.
     HoldConsultation(HoldConsultation),
     /// Records a need identified in a consultation.
-    IdentifyNeed(IdentifyNeed),
+    IdentifyNeed(consultation::IdentifyNeed),
     /// Records an evaluation of achievements made in a consultation.
     EvaluateAchievements(EvaluateAchievements),
     /// Closes a consultation.
-    CloseConsultation(CloseConsultation),
+    CloseConsultation(consultation::CloseConsultation),
     /// Proposes an activity (possible duplicates are looked up in the log).
     ProposeActivity(ProposeActivity),
     /// Approves an activity into a work programme.
-    ApproveActivity(ApproveActivity),
+    ApproveActivity(activity::ApproveActivity),
     /// Rejects a proposed activity.
-    RejectActivity(DecideAgainstActivity),
+    RejectActivity(activity::DecideAgainstActivity),
     /// Defers the decision on a proposed activity.
-    DeferActivity(DecideAgainstActivity),
+    DeferActivity(activity::DecideAgainstActivity),
     /// Records that an approved activity took place, with its participants and outputs.
-    HoldActivity(HoldActivity),
+    HoldActivity(activity::HoldActivity),
     /// Calls off an activity.
-    CancelActivity(CancelActivity),
+    CancelActivity(activity::CancelActivity),
     /// Defines a results indicator for an activity.
     DefineIndicator(DefineIndicator),
     /// Records a cooperation offer (possible duplicates are looked up in the log).
     RecordOffer(RecordOffer),
     /// Commits part of an offer to an activity (a recorded rate is looked up if needed).
-    CommitToActivity(CommitToActivity),
+    CommitToActivity(funding::CommitToActivity),
     /// Values an in-kind contribution to an activity.
     ValueInKindContribution(ValueInKindContribution),
     /// Records an exchange rate with its date and source.
-    RecordExchangeRate(RecordExchangeRate),
+    RecordExchangeRate(funding::RecordExchangeRate),
     /// Corrects a counterpart's details, naming the event corrected.
     CorrectCounterpartDetails(CorrectCounterpartDetails),
     /// Revises a work programme's budget.
-    ReviseWorkProgramme(ReviseWorkProgramme),
+    ReviseWorkProgramme(work_programme::ReviseWorkProgramme),
     /// Closes a work programme.
-    CloseWorkProgramme(CloseWorkProgramme),
+    CloseWorkProgramme(work_programme::CloseWorkProgramme),
     /// Records a request for assistance made to a cooperation source.
-    RequestAssistance(RequestAssistance),
+    RequestAssistance(cooperation_source::RequestAssistance),
     /// Records a cooperation source's answer to a request for assistance.
-    AnswerAssistanceRequest(AnswerAssistanceRequest),
+    AnswerAssistanceRequest(cooperation_source::AnswerAssistanceRequest),
     /// Records a national or subregional request for support.
-    ReceiveRequest(ReceiveRequest),
+    ReceiveRequest(request::ReceiveRequest),
     /// Links a request to a need or activity that follows it up.
     LinkRequest(LinkRequest),
     /// Closes a request.
-    CloseRequest(CloseRequest),
+    CloseRequest(request::CloseRequest),
     /// Opens a programme review for a period.
-    OpenReview(OpenReview),
+    OpenReview(programme_review::OpenReview),
     /// Records a review's findings and recommendations.
-    RecordReviewFindings(RecordReviewFindings),
+    RecordReviewFindings(programme_review::RecordReviewFindings),
     /// Closes a programme review.
-    CloseReview(CloseReview),
+    CloseReview(programme_review::CloseReview),
     /// Moves an activity to new dates.
     RescheduleActivity(RescheduleActivity),
     /// Records (or, with `correction`, corrects) an indicator's result for a period.
-    RecordResult(RecordResult),
+    RecordResult(activity::RecordResult),
     /// Records a payment made under a commitment.
-    RecordDisbursement(RecordDisbursement),
+    RecordDisbursement(funding::RecordDisbursement),
     /// Records money spent under a commitment.
-    RecordExpenditure(RecordExpenditure),
+    RecordExpenditure(funding::RecordExpenditure),
     /// Corrects the value of an in-kind contribution, naming the event corrected.
-    RevalueInKindContribution(RevalueInKindContribution),
+    RevalueInKindContribution(funding::RevalueInKindContribution),
     /// Ties a cooperation source to the counterpart registration of the same organisation.
     LinkOrganisation(LinkOrganisation),
 }
@@ -278,53 +285,6 @@ impl AppCommand {
     }
 }
 
-/// See [`AppCommand::JoinSystem`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JoinSystem {
-    /// ISO 3166-1 alpha-2 code.
-    pub code: MemberStateCode,
-    /// English name.
-    pub name: String,
-    /// When it joined, if a source gives the date.
-    #[serde(default)]
-    pub joined_on: Option<Date>,
-    /// The source of the fact.
-    pub source: String,
-}
-
-/// See [`AppCommand::LeaveSystem`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LeaveSystem {
-    /// ISO 3166-1 alpha-2 code.
-    pub code: MemberStateCode,
-    /// When it left, if a source gives the date.
-    #[serde(default)]
-    pub left_on: Option<Date>,
-    /// The source of the fact.
-    pub source: String,
-}
-
-/// See [`AppCommand::OpenWorkProgramme`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpenWorkProgramme {
-    pub year: WorkProgrammeYear,
-    pub estimated_budget: Money,
-    /// When it was opened.
-    pub opened_on: Date,
-}
-
-/// See [`AppCommand::AdoptWorkProgramme`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AdoptWorkProgramme {
-    pub year: WorkProgrammeYear,
-    /// The adopting decision.
-    pub decision: Decision,
-}
-
 /// A focal point as given by the caller, in clear; sealed before it reaches the domain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -337,7 +297,8 @@ pub struct FocalPoint {
     pub email: String,
 }
 
-/// See [`AppCommand::JoinCounterpart`].
+/// See [`AppCommand::JoinCounterpart`]. Its own shape: the focal point comes in clear and is sealed before deciding, the
+/// details the domain nests are flat here, and the membership history is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JoinCounterpart {
@@ -357,7 +318,7 @@ pub struct JoinCounterpart {
     pub joined_on: Date,
 }
 
-/// See [`AppCommand::ChangeFocalPoint`].
+/// See [`AppCommand::ChangeFocalPoint`]. Its own shape: the focal point comes in clear and is sealed before deciding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeFocalPoint {
@@ -368,18 +329,8 @@ pub struct ChangeFocalPoint {
     pub changed_on: Date,
 }
 
-/// See [`AppCommand::WithdrawCounterpart`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawCounterpart {
-    pub counterpart: CounterpartId,
-    /// When it withdrew.
-    pub withdrew_on: Date,
-    /// Why.
-    pub reason: String,
-}
-
-/// See [`AppCommand::RegisterCooperationSource`].
+/// See [`AppCommand::RegisterCooperationSource`]. Its own shape: `counterpart` names a registered counterpart whose organisation is
+/// looked up, and the kind is `source_kind` in the line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterCooperationSource {
@@ -402,7 +353,8 @@ pub struct RegisterCooperationSource {
     pub registered_on: Date,
 }
 
-/// See [`AppCommand::LinkOrganisation`].
+/// See [`AppCommand::LinkOrganisation`]. Its own shape: the counterpart's organisation is looked up, and `linked_on` is
+/// defaulted to the day it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkOrganisation {
@@ -419,21 +371,7 @@ pub struct LinkOrganisation {
     pub reason: Option<String>,
 }
 
-/// See [`AppCommand::ScheduleConsultation`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleConsultation {
-    /// The consultation's id.
-    pub consultation: ConsultationId,
-    /// What it is.
-    pub title: String,
-    /// The planned date.
-    pub scheduled_for: Date,
-    /// The planned venue.
-    pub venue: String,
-}
-
-/// See [`AppCommand::HoldConsultation`].
+/// See [`AppCommand::HoldConsultation`]. Its own shape: the participants are counterpart ids whose standing is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldConsultation {
@@ -448,28 +386,6 @@ pub struct HoldConsultation {
     pub minutes_reference: String,
 }
 
-/// See [`AppCommand::IdentifyNeed`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IdentifyNeed {
-    pub consultation: ConsultationId,
-    /// The need's id.
-    pub need: NeedId,
-    /// The participants that raised it.
-    pub raised_by: Vec<CounterpartId>,
-    pub thematic_area: ThematicArea,
-    /// The Member States it concerns.
-    pub member_states: Vec<MemberStateCode>,
-    /// High, medium or low.
-    pub priority: Priority,
-    /// What is needed.
-    pub description: String,
-    /// When it was identified: the day the consultation was held unless given (not before it,
-    /// not after today).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identified_on: Option<Date>,
-}
-
 /// One rating of an evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -482,7 +398,8 @@ pub struct RatingInput {
     pub score: GivenScore,
 }
 
-/// See [`AppCommand::EvaluateAchievements`].
+/// See [`AppCommand::EvaluateAchievements`]. Its own shape: each score is given as a number or a label ([`GivenScore`]) and read
+/// into the domain's rating before deciding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateAchievements {
@@ -499,16 +416,8 @@ pub struct EvaluateAchievements {
     pub evaluated_on: Option<Date>,
 }
 
-/// See [`AppCommand::CloseConsultation`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseConsultation {
-    pub consultation: ConsultationId,
-    /// When.
-    pub closed_on: Date,
-}
-
-/// See [`AppCommand::ProposeActivity`].
+/// See [`AppCommand::ProposeActivity`]. Its own shape: the kind is `activity_kind` in the line, and the possible duplicates
+/// and the membership history are looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProposeActivity {
@@ -536,54 +445,7 @@ pub struct ProposeActivity {
     pub duplicate_override: Option<String>,
 }
 
-/// See [`AppCommand::ApproveActivity`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApproveActivity {
-    pub activity: ActivityId,
-    /// The work programme's year (its status is looked up in the log).
-    pub work_programme: WorkProgrammeYear,
-    /// The approving decision.
-    pub decision: Decision,
-}
-
-/// See [`AppCommand::RejectActivity`] and [`AppCommand::DeferActivity`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecideAgainstActivity {
-    pub activity: ActivityId,
-    /// Why.
-    pub rationale: String,
-    /// When.
-    pub decided_on: Date,
-}
-
-/// See [`AppCommand::HoldActivity`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HoldActivity {
-    pub activity: ActivityId,
-    /// When it took place.
-    pub held: Period,
-    /// Participants by sex and by Member State.
-    pub participants: ParticipantCounts,
-    /// Reports, presentations, videos.
-    #[serde(default)]
-    pub outputs: Vec<Output>,
-}
-
-/// See [`AppCommand::CancelActivity`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CancelActivity {
-    pub activity: ActivityId,
-    /// Why.
-    pub reason: String,
-    /// When.
-    pub cancelled_on: Date,
-}
-
-/// See [`AppCommand::DefineIndicator`].
+/// See [`AppCommand::DefineIndicator`]. Its own shape: `defined_on` is defaulted to the day it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DefineIndicator {
@@ -604,7 +466,8 @@ pub struct DefineIndicator {
     pub defined_on: Option<Date>,
 }
 
-/// See [`AppCommand::RecordOffer`].
+/// See [`AppCommand::RecordOffer`]. Its own shape: the kind is `offer_kind` in the line, and the possible duplicates are
+/// looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordOffer {
@@ -626,23 +489,8 @@ pub struct RecordOffer {
     pub duplicate_override: Option<String>,
 }
 
-/// See [`AppCommand::CommitToActivity`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommitToActivity {
-    /// The offer drawn on.
-    pub offer: OfferId,
-    /// The commitment's id.
-    pub commitment: CommitmentId,
-    /// The activity funded.
-    pub activity: ActivityId,
-    /// The amount committed.
-    pub amount: Money,
-    /// When.
-    pub committed_on: Date,
-}
-
-/// See [`AppCommand::ValueInKindContribution`].
+/// See [`AppCommand::ValueInKindContribution`]. Its own shape: it accepts the older field `host` beside `contributor`, and the
+/// membership history is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueInKindContribution {
@@ -690,15 +538,8 @@ impl ValueInKindContribution {
     }
 }
 
-/// See [`AppCommand::RecordExchangeRate`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordExchangeRate {
-    /// The rate, with its date and source.
-    pub rate: ExchangeRate,
-}
-
-/// See [`AppCommand::CorrectCounterpartDetails`].
+/// See [`AppCommand::CorrectCounterpartDetails`]. Its own shape: the details the domain nests are flat here, and the membership
+/// history is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectCounterpartDetails {
@@ -716,81 +557,7 @@ pub struct CorrectCounterpartDetails {
     pub correction: Correction,
 }
 
-/// See [`AppCommand::ReviseWorkProgramme`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReviseWorkProgramme {
-    pub year: WorkProgrammeYear,
-    pub revised_budget: Money,
-    /// Why.
-    pub reason: String,
-    /// When.
-    pub revised_on: Date,
-}
-
-/// See [`AppCommand::CloseWorkProgramme`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseWorkProgramme {
-    pub year: WorkProgrammeYear,
-    /// When.
-    pub closed_on: Date,
-}
-
-/// See [`AppCommand::RequestAssistance`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RequestAssistance {
-    /// The cooperation source asked.
-    pub cooperation_source: CooperationSourceId,
-    /// The request's id.
-    pub request: AssistanceRequestId,
-    /// What is asked for.
-    pub purpose: String,
-    /// The activity it is for, if any.
-    #[serde(default)]
-    pub activity: Option<ActivityId>,
-    /// The amount sought, if any.
-    #[serde(default)]
-    pub amount_sought: Option<Money>,
-    /// When.
-    pub requested_on: Date,
-}
-
-/// See [`AppCommand::AnswerAssistanceRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnswerAssistanceRequest {
-    pub cooperation_source: CooperationSourceId,
-    /// The request answered.
-    pub request: AssistanceRequestId,
-    /// Granted, partly granted or declined.
-    pub answer: AssistanceAnswer,
-    /// The offer that came of it, if any.
-    #[serde(default)]
-    pub offer: Option<OfferId>,
-    /// A note on the answer.
-    pub note: String,
-    /// When.
-    pub answered_on: Date,
-}
-
-/// See [`AppCommand::ReceiveRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReceiveRequest {
-    /// The request's id.
-    pub request: RequestId,
-    /// Who asks: `{"party": "member-state", "member_state": "GY"}`, a group or a subregional body.
-    pub from: RequestingParty,
-    pub thematic_area: ThematicArea,
-    /// What is asked for.
-    pub description: String,
-    /// When it was received.
-    pub received_on: Date,
-}
-
-/// See [`AppCommand::LinkRequest`].
+/// See [`AppCommand::LinkRequest`]. Its own shape: `linked_on` is defaulted to the day it is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
@@ -802,51 +569,8 @@ pub struct LinkRequest {
     pub linked_on: Option<Date>,
 }
 
-/// See [`AppCommand::CloseRequest`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseRequest {
-    pub request: RequestId,
-    /// How it ended.
-    pub outcome: String,
-    /// When.
-    pub closed_on: Date,
-}
-
-/// See [`AppCommand::OpenReview`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpenReview {
-    /// The review's id.
-    pub review: ReviewId,
-    /// The period reviewed.
-    pub period: Period,
-    /// When it was opened.
-    pub opened_on: Date,
-}
-
-/// See [`AppCommand::RecordReviewFindings`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordReviewFindings {
-    pub review: ReviewId,
-    pub findings: Vec<String>,
-    #[serde(default)]
-    pub recommendations: Vec<String>,
-    /// When.
-    pub recorded_on: Date,
-}
-
-/// See [`AppCommand::CloseReview`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CloseReview {
-    pub review: ReviewId,
-    /// When.
-    pub closed_on: Date,
-}
-
-/// See [`AppCommand::RescheduleActivity`].
+/// See [`AppCommand::RescheduleActivity`]. Its own shape: `rescheduled_on` is defaulted to the day it is recorded, and the
+/// membership history is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleActivity {
@@ -858,66 +582,6 @@ pub struct RescheduleActivity {
     /// When it was rescheduled: the day it is recorded unless given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescheduled_on: Option<Date>,
-}
-
-/// See [`AppCommand::RecordResult`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordResult {
-    pub activity: ActivityId,
-    pub indicator: IndicatorId,
-    /// The period measured.
-    pub period: Period,
-    /// The measured value.
-    pub value: Decimal,
-    /// The value by sex.
-    #[serde(default)]
-    pub by_sex: Vec<SexShare<Decimal>>,
-    /// The value by Member State.
-    #[serde(default)]
-    pub by_member_state: Vec<MemberStateShare<Decimal>>,
-    /// For a correction: the event corrected (of this activity's stream), why, and from when.
-    #[serde(default)]
-    pub correction: Option<Correction>,
-}
-
-/// See [`AppCommand::RecordDisbursement`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordDisbursement {
-    pub offer: OfferId,
-    /// The commitment paid.
-    pub commitment: CommitmentId,
-    /// The amount paid.
-    pub amount: Money,
-    /// When.
-    pub disbursed_on: Date,
-}
-
-/// See [`AppCommand::RecordExpenditure`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordExpenditure {
-    pub offer: OfferId,
-    /// The commitment spent from.
-    pub commitment: CommitmentId,
-    /// The amount spent.
-    pub amount: Money,
-    /// What it was spent on.
-    pub description: String,
-    /// When.
-    pub spent_on: Date,
-}
-
-/// See [`AppCommand::RevalueInKindContribution`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RevalueInKindContribution {
-    pub contribution: ContributionId,
-    /// The corrected value.
-    pub value: Money,
-    /// The event corrected (of this contribution's stream), why, and from when.
-    pub correction: Correction,
 }
 
 /// A command with the envelope fields of an import line: its id and why it was issued.

@@ -12,6 +12,7 @@ mod facts;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 pub use decide::ActivityDecider;
 pub use facts::{
@@ -59,19 +60,22 @@ pub struct ProposeActivity {
 }
 
 /// Approves an activity into a work programme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApproveActivity {
     pub activity: ActivityId,
     /// The work programme's year.
     pub work_programme: WorkProgrammeYear,
     /// Look-up: that work programme's current status.
+    #[serde(skip)]
     pub work_programme_status: WorkProgrammeStatus,
     /// The approving decision.
     pub decision: Decision,
 }
 
 /// Rejects or defers a proposed activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DecideAgainstActivity {
     pub activity: ActivityId,
     /// Why.
@@ -96,7 +100,8 @@ pub struct RescheduleActivity {
 }
 
 /// Records that an approved activity took place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HoldActivity {
     pub activity: ActivityId,
     /// When it actually took place.
@@ -104,14 +109,17 @@ pub struct HoldActivity {
     /// Who took part.
     pub participants: ParticipantCounts,
     /// What it produced.
+    #[serde(default)]
     pub outputs: Vec<Output>,
     /// Look-up: the log's membership history; each state of the breakdown by Member State
     /// must be a Member State on the first day the activity was held.
+    #[serde(skip)]
     pub membership: MembershipHistory,
 }
 
 /// Calls off an activity that has not taken place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CancelActivity {
     pub activity: ActivityId,
     /// Why.
@@ -141,7 +149,8 @@ pub struct DefineIndicator {
 }
 
 /// Records, or corrects, the result of an indicator for a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordResult {
     pub activity: ActivityId,
     pub indicator: IndicatorId,
@@ -150,13 +159,17 @@ pub struct RecordResult {
     /// The measured value.
     pub value: Decimal,
     /// The value by sex, when measured (adds up to `value`).
+    #[serde(default)]
     pub by_sex: Vec<SexShare<Decimal>>,
     /// The value by Member State, when measured (adds up to `value`).
+    #[serde(default)]
     pub by_member_state: Vec<MemberStateShare<Decimal>>,
     /// For a correction of a recorded result: what is corrected, why, and from when.
+    #[serde(default)]
     pub correction: Option<Correction>,
     /// Look-up: the log's membership history; each state of the breakdown by Member State
     /// must be a Member State on the first day of the period measured.
+    #[serde(skip)]
     pub membership: MembershipHistory,
 }
 

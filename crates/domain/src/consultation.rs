@@ -172,7 +172,8 @@ impl Rating {
 }
 
 /// Plans a consultation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScheduleConsultation {
     /// The new consultation's id.
     pub consultation: ConsultationId,
@@ -199,7 +200,8 @@ pub struct HoldConsultation {
 }
 
 /// Records a need identified in a consultation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IdentifyNeed {
     pub consultation: ConsultationId,
     /// The new need's id.
@@ -215,11 +217,14 @@ pub struct IdentifyNeed {
     pub description: String,
     /// When it was identified: the consultation's date unless given; never before the
     /// consultation was held nor after `recorded_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identified_on: Option<Date>,
     /// The day the command is recorded (the app's clock), which no business date may pass.
+    #[serde(skip)]
     pub recorded_on: Date,
     /// Look-up: the log's membership history; the Member States the need concerns must be
     /// ones on the date it was identified.
+    #[serde(skip)]
     pub membership: MembershipHistory,
 }
 
@@ -240,7 +245,8 @@ pub struct EvaluateAchievements {
 }
 
 /// Closes a consultation: no more needs or evaluations are recorded in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseConsultation {
     pub consultation: ConsultationId,
     /// When it was closed.

@@ -10,6 +10,7 @@
 //! and passes it in ([`CounterpartOrganisation`]).
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
@@ -65,7 +66,8 @@ pub struct LinkToCounterpart {
 }
 
 /// Records the Secretariat's request for assistance to a source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RequestAssistance {
     /// The source asked.
     pub cooperation_source: CooperationSourceId,
@@ -74,15 +76,18 @@ pub struct RequestAssistance {
     /// What the assistance is for.
     pub purpose: String,
     /// The activity it would fund, if one.
+    #[serde(default)]
     pub activity: Option<ActivityId>,
     /// The amount sought, if stated.
+    #[serde(default)]
     pub amount_sought: Option<Money>,
     /// When it was sent.
     pub requested_on: Date,
 }
 
 /// Records a source's answer to a request for assistance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AnswerAssistanceRequest {
     /// The source.
     pub cooperation_source: CooperationSourceId,
@@ -91,6 +96,7 @@ pub struct AnswerAssistanceRequest {
     /// Granted, partly granted or declined.
     pub answer: AssistanceAnswer,
     /// The offer recorded as a result, if any.
+    #[serde(default)]
     pub offer: Option<OfferId>,
     /// What the source said.
     pub note: String,

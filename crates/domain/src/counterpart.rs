@@ -6,6 +6,7 @@
 //! correct.
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
@@ -92,7 +93,8 @@ pub struct ChangeFocalPoint {
 }
 
 /// Records that a counterpart withdrew from the programme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WithdrawCounterpart {
     pub counterpart: CounterpartId,
     /// When it withdrew.

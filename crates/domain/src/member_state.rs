@@ -6,30 +6,35 @@
 //! past records: activities held in a state while it was a member stay valid.
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
 use crate::values::{MemberStateCode, require_text};
 
 /// Records that a state joined the system.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JoinSystem {
     /// The state.
     pub code: MemberStateCode,
     /// Its English name.
     pub name: String,
     /// When it joined, if a source gives the date.
+    #[serde(default)]
     pub joined_on: Option<Date>,
     /// The document the fact comes from (title and date).
     pub source: String,
 }
 
 /// Records that a state left the system.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaveSystem {
     /// The state.
     pub code: MemberStateCode,
     /// When it left, if a source gives the date.
+    #[serde(default)]
     pub left_on: Option<Date>,
     /// The document the fact comes from, with any bounds known on an unknown date.
     pub source: String,

@@ -2,6 +2,7 @@
 //! objectives, with findings and recommendations (`programme-review-<uuid>`).
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
@@ -9,7 +10,8 @@ use crate::ids::ReviewId;
 use crate::values::{Period, require_non_empty, require_text};
 
 /// Opens a review of a period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpenReview {
     /// The new review's id.
     pub review: ReviewId,
@@ -20,18 +22,21 @@ pub struct OpenReview {
 }
 
 /// Records findings and recommendations of a review.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordReviewFindings {
     pub review: ReviewId,
     /// The findings, at least one.
     pub findings: Vec<String>,
+    #[serde(default)]
     pub recommendations: Vec<String>,
     /// When they were recorded.
     pub recorded_on: Date,
 }
 
 /// Closes a review.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseReview {
     pub review: ReviewId,
     /// When.

@@ -91,7 +91,8 @@ pub enum RequestFollowUp {
 }
 
 /// Records a request for support received by the Secretariat.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReceiveRequest {
     /// The new request's id.
     pub request: RequestId,
@@ -105,6 +106,7 @@ pub struct ReceiveRequest {
     pub received_on: Date,
     /// Look-up: the log's membership history; each requesting state must be a Member State
     /// on the day the request was received.
+    #[serde(skip)]
     pub membership: MembershipHistory,
 }
 
@@ -119,7 +121,8 @@ pub struct LinkRequest {
 }
 
 /// Closes a request, answered or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseRequest {
     pub request: RequestId,
     /// How it ended, such as "answered by the 2013 guarantee systems seminar".

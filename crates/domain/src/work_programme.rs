@@ -8,6 +8,7 @@
 use std::fmt;
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
@@ -46,7 +47,8 @@ impl fmt::Display for WorkProgrammeStatus {
 }
 
 /// Opens the work programme of a year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpenWorkProgramme {
     pub year: WorkProgrammeYear,
     /// The estimated budget (2013: about US$ 200,000).
@@ -56,7 +58,8 @@ pub struct OpenWorkProgramme {
 }
 
 /// Records the decision adopting a work programme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AdoptWorkProgramme {
     pub year: WorkProgrammeYear,
     /// The adopting decision.
@@ -64,7 +67,8 @@ pub struct AdoptWorkProgramme {
 }
 
 /// Revises a work programme's budget.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReviseWorkProgramme {
     pub year: WorkProgrammeYear,
     /// The revised budget, in the currency of the estimate.
@@ -76,7 +80,8 @@ pub struct ReviseWorkProgramme {
 }
 
 /// Closes a work programme.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CloseWorkProgramme {
     pub year: WorkProgrammeYear,
     /// When.

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::decider::Decider;
 use crate::error::{DomainError, Result};
@@ -26,7 +27,8 @@ impl fmt::Display for CurrencyPair {
 }
 
 /// Records an exchange rate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordExchangeRate {
     /// The rate, with its date and source.
     pub rate: ExchangeRate,

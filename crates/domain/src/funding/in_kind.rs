@@ -65,7 +65,8 @@ pub struct ValueInKindContribution {
 }
 
 /// Corrects the value of an in-kind contribution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RevalueInKindContribution {
     pub contribution: ContributionId,
     /// The corrected value.

@@ -93,7 +93,8 @@ pub struct RecordOffer {
 }
 
 /// Commits part of an offer to an activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommitToActivity {
     /// The offer drawn on.
     pub offer: OfferId,
@@ -105,13 +106,15 @@ pub struct CommitToActivity {
     pub amount: Money,
     /// Look-up: a recorded rate from the amount's currency to the offer's, needed when they
     /// differ.
+    #[serde(skip)]
     pub exchange_rate: Option<ExchangeRate>,
     /// When.
     pub committed_on: Date,
 }
 
 /// Records a payment made under a commitment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordDisbursement {
     pub offer: OfferId,
     /// The commitment paid.
@@ -123,7 +126,8 @@ pub struct RecordDisbursement {
 }
 
 /// Records money spent from what was disbursed under a commitment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RecordExpenditure {
     pub offer: OfferId,
     /// The commitment spent from.
