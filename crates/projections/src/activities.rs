@@ -157,6 +157,10 @@ pub struct ActivityEntry {
     pub decision: Option<Decision>,
     /// Why it was rejected, deferred or cancelled, the latest such.
     pub rationale: Option<String>,
+    /// When it was rejected or deferred, the latest such.
+    pub decided_on: Option<Date>,
+    /// When it was cancelled.
+    pub cancelled_on: Option<Date>,
     /// When it actually took place.
     pub held: Option<Period>,
     /// Who took part.
@@ -187,6 +191,8 @@ impl ActivityEntry {
             work_programme: None,
             decision: None,
             rationale: None,
+            decided_on: None,
+            cancelled_on: None,
             held: None,
             participants: None,
             outputs: Vec::new(),
@@ -256,10 +262,12 @@ impl ActivityBook {
             ActivityEvent::Rejected(rejected) => {
                 entry.status = ActivityState::Rejected;
                 entry.rationale = Some(rejected.rationale.clone());
+                entry.decided_on = Some(rejected.decided_on);
             }
             ActivityEvent::Deferred(deferred) => {
                 entry.status = ActivityState::Deferred;
                 entry.rationale = Some(deferred.rationale.clone());
+                entry.decided_on = Some(deferred.decided_on);
             }
             ActivityEvent::Rescheduled(rescheduled) => entry.planned = Some(rescheduled.planned),
             ActivityEvent::Held(held) => {
@@ -271,6 +279,7 @@ impl ActivityBook {
             ActivityEvent::Cancelled(cancelled) => {
                 entry.status = ActivityState::Cancelled;
                 entry.rationale = Some(cancelled.reason.clone());
+                entry.cancelled_on = Some(cancelled.cancelled_on);
             }
             ActivityEvent::IndicatorDefined(defined) => {
                 entry.indicators.entry(defined.indicator).or_default().definition = Some(IndicatorDefinition {

@@ -45,6 +45,7 @@ pub mod ledger;
 pub mod log_slice;
 pub mod models;
 pub mod needs;
+pub mod participation;
 pub mod projection;
 pub mod reach;
 pub mod trace;

@@ -34,7 +34,7 @@ use smes_domain::funding::{
 };
 use smes_domain::ids::{ActivityId, CounterpartId, NeedId};
 use smes_domain::member_state::{MemberStateDecider, MemberStateEvent};
-use smes_domain::values::{MemberStateCode, WorkProgrammeYear};
+use smes_domain::values::{MemberStateCode, Period, WorkProgrammeYear};
 use smes_domain::work_programme::{WorkProgrammeDecider, WorkProgrammeEvent};
 
 use crate::envelope::{DomainEvent, Envelope};
@@ -87,8 +87,9 @@ fn counterpart(id: CounterpartId) -> String {
 
 /// The stored event types whose events may assert links: every other event asserts none, so
 /// building the index decodes only these (a property test holds [`links`] to this list).
-pub const LINKING_EVENT_TYPES: [&str; 17] = [
+pub const LINKING_EVENT_TYPES: [&str; 18] = [
     "ActivityProposed",
+    "ActivityRescheduled",
     "ActivityDuplicateWarningOverridden",
     "ActivityApproved",
     "ConsultationHeld",
@@ -193,7 +194,11 @@ fn activity_links(event: &ActivityEvent, both: &mut impl FnMut(String, String)) 
                 both(own.clone(), counterpart(proposer));
             }
             both(COUNTRIES.to_owned(), member_state_stream(proposed.host));
+            // A proposal rejected or deferred is listed in the year its planned period starts
+            // in, so that year's programme leads to it.
+            planned_in(proposed.planned, &own, both);
         }
+        ActivityEvent::Rescheduled(rescheduled) => planned_in(rescheduled.planned, &own, both),
         ActivityEvent::DuplicateWarningOverridden(overridden) => {
             for duplicate in &overridden.duplicates {
                 both(activity(*duplicate), own.clone());
@@ -205,6 +210,13 @@ fn activity_links(event: &ActivityEvent, both: &mut impl FnMut(String, String)) 
             both(YEARS.to_owned(), year_stream(approved.work_programme));
         }
         _ => {}
+    }
+}
+
+/// Links an activity to the year its planned period starts in.
+fn planned_in(planned: Period, own: &str, both: &mut impl FnMut(String, String)) {
+    if let Ok(year) = WorkProgrammeYear::new(planned.start().year()) {
+        both(year_stream(year), own.to_owned());
     }
 }
 

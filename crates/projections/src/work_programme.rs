@@ -8,13 +8,19 @@
 //! log and dated on or before the amount's value date, and leaves the rest in its currency.
 //! Activities appear in the year they were approved into; an approval whose proposal is not
 //! among the events folded appears as a partial line (`proposal_known: false`).
+//!
+//! The year's figures are defined here once ([`Totals::of`]) and every report takes them:
+//! they count the activities approved into the year (approved or held) and leave a cancelled
+//! one out, its figures kept apart ([`Totals::cancelled`]). Proposals rejected or deferred are
+//! listed apart ([`WorkProgrammeView::declined`]) in the year their planned period starts in,
+//! and count in no total.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use smes_domain::activity::ActivityEvent;
+use smes_domain::activity::{ActivityEvent, ParticipantCounts};
 use smes_domain::funding::ExchangeRateEvent;
 use smes_domain::ids::{ActivityId, NeedId};
 use smes_domain::values::{
@@ -27,6 +33,7 @@ use crate::amounts::{Amounts, FundingSource, RateTable};
 use crate::envelope::{DomainEvent, Envelope};
 use crate::funding::FundingFigures;
 use crate::ledger::FundingLedger;
+use crate::participation::Participation;
 use crate::projection::Projection;
 
 /// Where a work programme stands.
@@ -144,17 +151,40 @@ impl WorkProgrammeModel {
             .filter(|entry| entry.work_programme == Some(year))
             .map(|entry| self.line(entry, self.funding.book.for_activity(entry.activity), report_currency))
             .collect();
-        let mut totals = Totals::default();
-        for line in &activities {
-            let figures = line.figures();
-            totals.overall.add_all(&figures);
-            if let Some(area) = line.thematic_area {
-                totals.by_thematic_area.entry(area).or_default().add_all(&figures);
-            }
-            if let Some(host) = line.host {
-                totals.by_member_state.entry(host).or_default().add_all(&figures);
-            }
-        }
+        let totals = Totals::of(&activities);
+        let declined = self
+            .activities
+            .iter()
+            .filter(|entry| entry.work_programme.is_none())
+            .filter(|entry| {
+                entry
+                    .planned
+                    .is_some_and(|planned| planned.start().year() == year.get())
+            })
+            .filter_map(|entry| {
+                let decision = match entry.status {
+                    ActivityState::Rejected => ProposalDecision::Rejected,
+                    ActivityState::Deferred => ProposalDecision::Deferred,
+                    _ => return None,
+                };
+                Some(ProposalLine {
+                    activity: entry.activity,
+                    title: entry.title.clone(),
+                    kind: entry.kind,
+                    thematic_area: entry.thematic_area,
+                    host: entry.host,
+                    planned: entry.planned,
+                    budget: entry.budget.as_ref().map(|budget| {
+                        report_currency
+                            .and_then(|currency| self.rates.convert(budget, currency))
+                            .unwrap_or_else(|| budget.clone())
+                    }),
+                    decision,
+                    decided_on: entry.decided_on,
+                    rationale: entry.rationale.clone(),
+                })
+            })
+            .collect();
         WorkProgrammeView {
             year,
             report_currency,
@@ -162,6 +192,7 @@ impl WorkProgrammeModel {
             budget: record.budget,
             adopted_by: record.adopted_by,
             activities,
+            declined,
             totals,
         }
     }
@@ -211,6 +242,14 @@ impl WorkProgrammeModel {
             held: entry.held,
             answers_needs: entry.answers_needs.clone(),
             decision: entry.decision.clone(),
+            cancellation: match (entry.status, entry.cancelled_on) {
+                (ActivityState::Cancelled, Some(cancelled_on)) => Some(Cancellation {
+                    cancelled_on,
+                    reason: entry.rationale.clone().unwrap_or_default(),
+                }),
+                _ => None,
+            },
+            participants: entry.participants.clone(),
             budget,
             funding,
             funding_gap,
@@ -265,6 +304,10 @@ pub struct ActivityLine {
     pub answers_needs: Vec<NeedId>,
     /// The approving decision.
     pub decision: Option<Decision>,
+    /// When and why it was called off, if it was.
+    pub cancellation: Option<Cancellation>,
+    /// Who took part, once it was held.
+    pub participants: Option<ParticipantCounts>,
     /// Its budget (estimated cost).
     pub budget: Option<Money>,
     /// Its funding, by source.
@@ -275,9 +318,72 @@ pub struct ActivityLine {
     pub unconverted_funding: Amounts,
 }
 
+/// An activity's cancellation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    /// When it was called off.
+    pub cancelled_on: Date,
+    /// Why.
+    pub reason: String,
+}
+
+/// What was decided on a proposal that was not approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProposalDecision {
+    /// Turned down.
+    Rejected,
+    /// Decision postponed.
+    Deferred,
+}
+
+impl ProposalDecision {
+    /// The status it gives the activity.
+    pub fn status(self) -> ActivityState {
+        match self {
+            ProposalDecision::Rejected => ActivityState::Rejected,
+            ProposalDecision::Deferred => ActivityState::Deferred,
+        }
+    }
+}
+
+/// A proposal for a year that was rejected or deferred: listed apart, counted in no total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalLine {
+    pub activity: ActivityId,
+    pub title: Option<String>,
+    pub kind: Option<ActivityKind>,
+    pub thematic_area: Option<ThematicArea>,
+    /// Its host Member State.
+    pub host: Option<MemberStateCode>,
+    /// When it was planned.
+    pub planned: Option<Period>,
+    /// The budget it asked for (estimated cost).
+    pub budget: Option<Money>,
+    /// Rejected or deferred.
+    pub decision: ProposalDecision,
+    /// When that was decided.
+    pub decided_on: Option<Date>,
+    /// Why.
+    pub rationale: Option<String>,
+}
+
 impl ActivityLine {
-    fn figures(&self) -> Figures {
-        let mut figures = Figures::default();
+    /// Whether its figures count in the year's totals: every activity approved into the year
+    /// does, except a cancelled one, whose figures are kept apart.
+    pub fn counts_in_totals(&self) -> bool {
+        self.status != ActivityState::Cancelled
+    }
+
+    /// Its own figures, as the totals add them.
+    pub fn figures(&self) -> Figures {
+        let mut figures = Figures {
+            activities: 1,
+            ..Figures::default()
+        };
+        if let Some(participants) = &self.participants {
+            figures.participants.add(participants);
+        }
         if let Some(budget) = &self.budget {
             figures.budget.add(budget);
         }
@@ -291,9 +397,13 @@ impl ActivityLine {
     }
 }
 
-/// Summed figures of several activities, by currency.
+/// Summed figures of several activities, money by currency.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Figures {
+    /// How many activities.
+    pub activities: usize,
+    /// Who took part in those held.
+    pub participants: Participation,
     /// Budgets.
     pub budget: Amounts,
     pub funding: FundingFigures,
@@ -302,21 +412,56 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add_all(&mut self, other: &Figures) {
+    /// Adds another group's figures.
+    pub fn add_all(&mut self, other: &Figures) {
+        self.activities += other.activities;
+        self.participants.add_all(&other.participants);
         self.budget.add_all(&other.budget);
         self.funding.add_all(&other.funding);
         self.funding_gap.add_all(&other.funding_gap);
     }
 }
 
-/// A year's totals.
+/// A year's totals (or those of any set of its activities): the one definition of the
+/// figures every report shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Totals {
-    /// All activities.
+    /// The activities that count (see [`ActivityLine::counts_in_totals`]).
     pub overall: Figures,
+    /// Those, by thematic area.
     pub by_thematic_area: BTreeMap<ThematicArea, Figures>,
-    /// By host Member State.
+    /// Those whose thematic area is outside the cut.
+    pub area_unknown: Figures,
+    /// Those, by host Member State.
     pub by_member_state: BTreeMap<MemberStateCode, Figures>,
+    /// Those whose host is outside the cut.
+    pub host_unknown: Figures,
+    /// The cancelled activities, apart: in none of the figures above.
+    pub cancelled: Figures,
+}
+
+impl Totals {
+    /// The totals of some activities.
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a ActivityLine>) -> Totals {
+        let mut totals = Totals::default();
+        for line in lines {
+            let figures = line.figures();
+            if !line.counts_in_totals() {
+                totals.cancelled.add_all(&figures);
+                continue;
+            }
+            totals.overall.add_all(&figures);
+            match line.thematic_area {
+                Some(area) => totals.by_thematic_area.entry(area).or_default().add_all(&figures),
+                None => totals.area_unknown.add_all(&figures),
+            }
+            match line.host {
+                Some(host) => totals.by_member_state.entry(host).or_default().add_all(&figures),
+                None => totals.host_unknown.add_all(&figures),
+            }
+        }
+        totals
+    }
 }
 
 /// The work programme of one year.
@@ -330,7 +475,10 @@ pub struct WorkProgrammeView {
     pub budget: Option<Money>,
     /// The adopting decision.
     pub adopted_by: Option<Decision>,
-    /// Its activities, by id.
+    /// The activities approved into it, by id, whatever happened after (held, cancelled).
     pub activities: Vec<ActivityLine>,
+    /// Proposals planned to start in the year that were rejected or deferred, by id.
+    pub declined: Vec<ProposalLine>,
+    /// Its figures.
     pub totals: Totals,
 }

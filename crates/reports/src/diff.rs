@@ -222,9 +222,12 @@ fn programme_fields(snapshot: &Snapshot) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn year_diff(before: &Snapshot, after: &Snapshot) -> YearDiff {
-    let earlier: BTreeMap<&str, &ActivityRow> = before.activities.iter().map(|row| (row.id.as_str(), row)).collect();
-    let later: BTreeMap<&str, &ActivityRow> = after.activities.iter().map(|row| (row.id.as_str(), row)).collect();
+fn year_diff<'a>(before: &'a Snapshot, after: &'a Snapshot) -> YearDiff {
+    // Every activity approved into the year, cancelled ones included, so a cancellation is a
+    // change of status.
+    let approved = |snapshot: &'a Snapshot| snapshot.activities.iter().chain(&snapshot.cancelled);
+    let earlier: BTreeMap<&str, &ActivityRow> = approved(before).map(|row| (row.id.as_str(), row)).collect();
+    let later: BTreeMap<&str, &ActivityRow> = approved(after).map(|row| (row.id.as_str(), row)).collect();
     let added = later
         .iter()
         .filter(|(id, _)| !earlier.contains_key(*id))

@@ -89,6 +89,23 @@ pub fn cell(text: &str) -> String {
     out
 }
 
+/// A count with its noun in the right number: `1 activity`, `2 activities`, `0 activities`.
+/// Every count of the English text of the reports is written through it.
+pub fn count_of(count: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}
+
+/// The verb "to be" agreeing with a count: `is` for one, `are` otherwise.
+pub fn is_or_are(count: impl Into<u64>) -> &'static str {
+    if count.into() == 1 { "is" } else { "are" }
+}
+
+/// The verb "to be" in the past agreeing with a count: `was` for one, `were` otherwise.
+pub fn was_or_were(count: impl Into<u64>) -> &'static str {
+    if count.into() == 1 { "was" } else { "were" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +121,16 @@ mod tests {
     #[test]
     fn markdown_cells_cannot_break_a_table() {
         assert_eq!(cell("a|b\nc\\"), "a\\|b c\\\\");
+    }
+
+    #[test]
+    fn counts_take_the_noun_and_verb_in_their_number() {
+        assert_eq!(count_of(1_u64, "activity", "activities"), "1 activity");
+        assert_eq!(count_of(0_u64, "activity", "activities"), "0 activities");
+        assert_eq!(count_of(2_u64, "person", "people"), "2 people");
+        assert_eq!(is_or_are(1_u64), "is");
+        assert_eq!(is_or_are(3_u64), "are");
+        assert_eq!(was_or_were(1_u64), "was");
+        assert_eq!(was_or_were(0_u64), "were");
     }
 }

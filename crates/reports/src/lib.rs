@@ -24,12 +24,15 @@ pub mod error;
 pub mod format;
 pub mod options;
 pub mod page;
+pub mod participants;
 pub mod publication;
 pub mod registers;
 pub mod review;
 pub mod snapshot;
 pub mod trace;
 
+#[cfg(test)]
+mod figures_tests;
 #[cfg(test)]
 mod hand_log;
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::trace;
 
 /// A generated log as the folds see it, without a store: positions in order, the batch's
 /// record time for each of its events.
-fn generated(seed: u64, events: u64) -> Vec<Envelope> {
+pub(crate) fn generated(seed: u64, events: u64) -> Vec<Envelope> {
     let mut generator = Generator::new(GeneratorConfig {
         seed,
         events,
@@ -63,7 +63,7 @@ fn generated(seed: u64, events: u64) -> Vec<Envelope> {
     log
 }
 
-fn anchor(last: u64) -> Anchor {
+pub(crate) fn anchor(last: u64) -> Anchor {
     Anchor {
         log_position: last,
         head_hash: format!("hash-{last}"),

@@ -30,14 +30,15 @@ pub fn organisation(log: &LogSlice, options: &IatiOptions) -> Result<String> {
     let view = context.models.work_programme.year(options.year, None);
     let generated = context.generated_at.to_string();
 
-    // Approved activities' budgets by host and currency; expenditure of the year by currency.
+    // Approved activities' budgets (not cancelled) by host and currency; expenditure of the year by currency.
     let mut by_country: BTreeMap<(MemberStateCode, Currency), Money> = BTreeMap::new();
     let mut spent: BTreeMap<Currency, Money> = BTreeMap::new();
     for line in &view.activities {
         if !options.filter.admits(line.thematic_area, line.host, line.status) {
             continue;
         }
-        if let (Some(host), Some(budget)) = (line.host, &line.budget) {
+        // A cancelled activity's budget is outside the year's figures, as in every report.
+        if let (true, Some(host), Some(budget)) = (line.counts_in_totals(), line.host, &line.budget) {
             add(by_country.entry((host, budget.currency())), budget);
         }
         let transactions = context.transactions.get(&line.activity).into_iter().flatten();

@@ -15,8 +15,9 @@ use smes_projections::activities::{ActivityEntry, ActivityState, IndicatorEntry}
 use smes_projections::evaluation::{EvaluationHistory, ReviewEntry};
 use smes_projections::funding::FundingFigures;
 use smes_projections::needs::{NeedLine, NeedStatus};
-use smes_projections::work_programme::{ActivityLine, WorkProgrammeModel};
-use smes_projections::{Amounts, FundingSource, LogSlice, ReadModels, fold_cut};
+use smes_projections::participation::Participation;
+use smes_projections::work_programme::{ActivityLine, Totals, WorkProgrammeModel};
+use smes_projections::{FundingSource, LogSlice, ReadModels, fold_cut};
 
 use super::{
     Achievements, AreaProgress, Changes, CitingActivity, CountRow, Coverage, CoverageCell, Funding, GapRow,
@@ -27,6 +28,7 @@ use crate::diff;
 use crate::error::Result;
 use crate::format::{MoneyText, amounts, describe_cut};
 use crate::options::{Point, status_name};
+use crate::participants::ParticipantsRow;
 use crate::snapshot::{Names, decision_row, source_names, year_status};
 
 /// The review pack of a period, made from a log prefix.
@@ -288,15 +290,12 @@ fn participants(models: &ReadModels, request: &ReviewRequest) -> Participants {
         .filter(|(period, _, _)| overlaps(period, request))
         .collect();
     held.sort_by_key(|(period, _, entry)| (period.start(), entry.activity));
-    let mut by_sex: BTreeMap<Sex, u64> = BTreeMap::new();
+    let mut all = Participation::default();
     let mut by_state: BTreeMap<MemberStateCode, u64> = BTreeMap::new();
     let mut activities = Vec::new();
     for (period, counts, entry) in held {
-        let mut own: BTreeMap<Sex, u64> = BTreeMap::new();
-        for share in &counts.by_sex {
-            *own.entry(share.sex).or_default() += u64::from(share.value);
-            *by_sex.entry(share.sex).or_default() += u64::from(share.value);
-        }
+        let own = Participation::of(counts);
+        all.add_all(&own);
         for share in &counts.by_member_state {
             *by_state.entry(share.member_state).or_default() += u64::from(share.value);
         }
@@ -305,13 +304,15 @@ fn participants(models: &ReadModels, request: &ReviewRequest) -> Participants {
             title: entry.title.clone().unwrap_or_default(),
             host: entry.host.map(|host| host.to_string()),
             held: period.to_string(),
-            total: own.values().sum(),
-            by_sex: sex_rows(&own),
+            total: own.total(),
+            by_sex: sex_rows(&own.by_sex),
+            women_share_percent: ParticipantsRow::of(&own).women_share_percent,
         });
     }
     Participants {
-        total: by_sex.values().sum(),
-        by_sex: sex_rows(&by_sex),
+        total: all.total(),
+        by_sex: sex_rows(&all.by_sex),
+        women_share_percent: ParticipantsRow::of(&all).women_share_percent,
         by_member_state: by_state
             .iter()
             .map(|(code, count)| CountRow {
@@ -420,34 +421,30 @@ fn needs(models: &ReadModels, names: &Names<'_>) -> Needs {
 }
 
 fn funding(lines: &[ActivityLine], names: &Names<'_>) -> Funding {
-    let mut budget = Amounts::new();
-    let mut gap = Amounts::new();
-    let mut all = FundingFigures::default();
+    // The period's figures are the sum of its years' as every report counts them.
+    let totals = Totals::of(lines);
     let mut by_source: BTreeMap<FundingSource, FundingFigures> = BTreeMap::new();
     let mut gaps = Vec::new();
-    for line in lines.iter().filter(|line| line.status != ActivityState::Cancelled) {
-        if let Some(amount) = &line.budget {
-            budget.add(amount);
-        }
+    for line in lines.iter().filter(|line| line.counts_in_totals()) {
         for (source, figures) in &line.funding {
-            all.add_all(figures);
             by_source.entry(*source).or_default().add_all(figures);
         }
-        if let Some(amount) = &line.funding_gap {
-            gap.add(amount);
-            if amount.amount() > Decimal::ZERO {
-                gaps.push((amount.clone(), line));
-            }
+        if let Some(amount) = &line.funding_gap
+            && amount.amount() > Decimal::ZERO
+        {
+            gaps.push((amount.clone(), line));
         }
     }
+    let all = &totals.overall.funding;
     gaps.sort_by_key(|(amount, line)| (amount.currency(), Reverse(amount.amount()), line.activity));
     Funding {
-        budget: amounts(&budget),
+        budget: amounts(&totals.overall.budget),
         committed: amounts(&all.committed),
         disbursed: amounts(&all.disbursed),
         spent: amounts(&all.spent),
         in_kind: amounts(&all.in_kind),
-        funding_gap: amounts(&gap),
+        funding_gap: amounts(&totals.overall.funding_gap),
+        cancelled_budget: amounts(&totals.cancelled.budget),
         by_source: by_source
             .iter()
             .map(|(source, figures)| SourceRow {

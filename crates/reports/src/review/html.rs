@@ -116,11 +116,7 @@ pub fn fragment(pack: &ReviewPack, charts: &[Chart]) -> Markup {
                 }
 
                 h2 { "Achievements against targets" }
-                p {
-                    "The work programmes are the targets: of " (achievements.overall.approved) " activities approved, "
-                    (achievements.overall.held) " were held, " (achievements.overall.to_be_held) " are still to be held and "
-                    (achievements.overall.cancelled) " were cancelled."
-                }
+                p { (super::achievements_sentence(&achievements.overall)) }
                 @if !achievements.by_thematic_area.is_empty() {
                     table {
                         tr { th { "thematic area" } th { "approved" } th { "held" } th { "to be held" } th { "cancelled" } }
@@ -157,7 +153,7 @@ pub fn fragment(pack: &ReviewPack, charts: &[Chart]) -> Markup {
                 @if participants.activities.is_empty() {
                     p { "No activity was held in the period." }
                 } @else {
-                    p { (participants.total) " people took part in " (participants.activities.len()) " activities held in the period." }
+                    p { (super::participants_sentence(participants)) }
                     (count_table("sex", &participants.by_sex))
                     (figure(charts, "participants-by-sex"))
                     (count_table("Member State", &participants.by_member_state))
@@ -166,12 +162,14 @@ pub fn fragment(pack: &ReviewPack, charts: &[Chart]) -> Markup {
                         tr {
                             th { "activity" } th { "host" } th { "held" } th { "total" }
                             @for row in &participants.by_sex { th { (row.label) } }
+                            th { "share of women" }
                         }
                         @for activity in &participants.activities {
                             tr {
                                 td { (activity.title) } td { (or_dash(activity.host.as_deref())) } td { (activity.held) }
                                 td.num { (activity.total) }
                                 @for row in &activity.by_sex { td.num { (row.count) } }
+                                td.num { (activity.women_share_percent.as_ref().map_or_else(|| "–".to_owned(), |share| format!("{share}%"))) }
                             }
                         }
                     }
@@ -232,6 +230,7 @@ pub fn fragment(pack: &ReviewPack, charts: &[Chart]) -> Markup {
                     tr { td { "spent" } td.num { (amounts_line(&funding.spent)) } }
                     tr { td { "in kind" } td.num { (amounts_line(&funding.in_kind)) } }
                     tr { td { "funding gap" } td.num { (amounts_line(&funding.funding_gap)) } }
+                    tr { td { "budget of cancelled activities (outside the figures above)" } td.num { (amounts_line(&funding.cancelled_budget)) } }
                 }
                 @if !funding.by_source.is_empty() {
                     h3 { "By source" }

@@ -151,15 +151,7 @@ fn write_achievements(out: &mut String, pack: &ReviewPack, charts: &[Chart], lin
     writeln!(out)?;
     writeln!(out, "## Achievements against targets")?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "The work programmes are the targets: of {} activities approved, {} were held, {} are still to be \
-         held and {} were cancelled.",
-        achievements.overall.approved,
-        achievements.overall.held,
-        achievements.overall.to_be_held,
-        achievements.overall.cancelled
-    )?;
+    writeln!(out, "{}", super::achievements_sentence(&achievements.overall))?;
     if !achievements.by_thematic_area.is_empty() {
         writeln!(out)?;
         writeln!(out, "| thematic area | approved | held | to be held | cancelled |")?;
@@ -228,30 +220,33 @@ fn write_participants(out: &mut String, pack: &ReviewPack, charts: &[Chart], lin
         writeln!(out, "No activity was held in the period.")?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{} people took part in {} activities held in the period.",
-        participants.total,
-        participants.activities.len()
-    )?;
+    writeln!(out, "{}", super::participants_sentence(participants))?;
     counts(out, "sex", &participants.by_sex)?;
     chart(out, charts, links, "participants-by-sex")?;
     counts(out, "Member State", &participants.by_member_state)?;
     chart(out, charts, links, "participants-by-member-state")?;
     writeln!(out)?;
     let sexes: Vec<&str> = participants.by_sex.iter().map(|row| row.label.as_str()).collect();
-    writeln!(out, "| activity | host | held | total | {} |", sexes.join(" | "))?;
-    writeln!(out, "|---|---|---|---|{}", "---|".repeat(sexes.len()))?;
+    writeln!(
+        out,
+        "| activity | host | held | total | {} | share of women |",
+        sexes.join(" | ")
+    )?;
+    writeln!(out, "|---|---|---|---|{}---|", "---|".repeat(sexes.len()))?;
     for activity in &participants.activities {
         let by_sex: Vec<String> = activity.by_sex.iter().map(|row| row.count.to_string()).collect();
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             cell(&activity.title),
             or_dash(activity.host.as_deref()),
             activity.held,
             activity.total,
-            by_sex.join(" | ")
+            by_sex.join(" | "),
+            activity
+                .women_share_percent
+                .as_ref()
+                .map_or_else(|| "–".to_owned(), |share| format!("{share}%"))
         )?;
     }
     Ok(())
@@ -372,6 +367,11 @@ fn write_funding(out: &mut String, pack: &ReviewPack, charts: &[Chart], links: C
     writeln!(out, "| spent | {} |", amounts_line(&funding.spent))?;
     writeln!(out, "| in kind | {} |", amounts_line(&funding.in_kind))?;
     writeln!(out, "| funding gap | {} |", amounts_line(&funding.funding_gap))?;
+    writeln!(
+        out,
+        "| budget of cancelled activities (outside the figures above) | {} |",
+        amounts_line(&funding.cancelled_budget)
+    )?;
     if !funding.by_source.is_empty() {
         writeln!(out)?;
         writeln!(out, "### By source")?;

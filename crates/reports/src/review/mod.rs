@@ -211,6 +211,9 @@ pub struct ParticipationRow {
     pub total: u64,
     /// By sex, in the order female, male, other or not stated.
     pub by_sex: Vec<CountRow>,
+    /// Women over everyone counted by sex, in percent to one decimal place; `None` when nobody
+    /// was counted by sex.
+    pub women_share_percent: Option<String>,
 }
 
 /// Participants of the activities held in the period.
@@ -220,6 +223,9 @@ pub struct Participants {
     pub total: u64,
     /// By sex, in the order female, male, other or not stated.
     pub by_sex: Vec<CountRow>,
+    /// Women over everyone counted by sex, in percent to one decimal place; `None` when nobody
+    /// was counted by sex.
+    pub women_share_percent: Option<String>,
     /// By Member State, by code.
     pub by_member_state: Vec<CountRow>,
     /// By activity, by the day it began, then id.
@@ -340,6 +346,8 @@ pub struct Funding {
     pub in_kind: Vec<MoneyText>,
     /// Funding gaps, by currency.
     pub funding_gap: Vec<MoneyText>,
+    /// Budgets of the activities cancelled, outside the figures above, by currency.
+    pub cancelled_budget: Vec<MoneyText>,
     /// By source, by the source's key.
     pub by_source: Vec<SourceRow>,
     /// Activities with a gap, largest first within each currency.
@@ -457,3 +465,34 @@ impl ReviewPack {
 
 #[cfg(test)]
 mod tests;
+
+/// The sentence on what became of the activities approved, counts and verbs in their number.
+pub(crate) fn achievements_sentence(overall: &AreaProgress) -> String {
+    use crate::format::{count_of, is_or_are, was_or_were};
+    let approved = overall.approved as u64;
+    let held = overall.held as u64;
+    let to_be_held = overall.to_be_held as u64;
+    let cancelled = overall.cancelled as u64;
+    format!(
+        "The work programmes are the targets: of {} approved, {held} {} held, {to_be_held} {} still to be \
+         held and {cancelled} {} cancelled.",
+        count_of(approved, "activity", "activities"),
+        was_or_were(held),
+        is_or_are(to_be_held),
+        was_or_were(cancelled)
+    )
+}
+
+/// The sentence on who took part in the period, with the share of women.
+pub(crate) fn participants_sentence(participants: &Participants) -> String {
+    use crate::format::count_of;
+    let share = participants.women_share_percent.as_ref().map_or_else(
+        || " None was counted by sex.".to_owned(),
+        |share| format!(" Women were {share}% of them."),
+    );
+    format!(
+        "{} took part in {} held in the period.{share}",
+        count_of(participants.total, "person", "people"),
+        count_of(participants.activities.len() as u64, "activity", "activities"),
+    )
+}

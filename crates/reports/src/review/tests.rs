@@ -5,8 +5,8 @@
 use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
 use smes_domain::activity::{
-    ActivityApproved, ActivityCancelled, ActivityEvent, ActivityHeld, ActivityProposed, IndicatorDefined,
-    MemberStateShare, ParticipantCounts, Proposer, ResultRecorded, SexShare,
+    ActivityApproved, ActivityCancelled, ActivityEvent, ActivityHeld, ActivityProposed, ActivityRejected,
+    IndicatorDefined, MemberStateShare, ParticipantCounts, Proposer, ResultRecorded, SexShare,
 };
 use smes_domain::ids::{ActivityId, IndicatorId, ReviewId};
 use smes_domain::programme_review::{ProgrammeReviewEvent, ReviewClosed, ReviewFindingsRecorded, ReviewOpened};
@@ -124,7 +124,7 @@ fn review_events(number: u128, reviewed: Period, opened_on: Date, closed_on: Opt
 }
 
 /// 2013 with three activities (one held with two indicators, one approved after the previous
-/// review closed, one cancelled) and reviews of 2011 and 2012 (closed) and of late 2012 (open).
+/// review closed, one cancelled) and a rejected proposal, and reviews of 2011 and 2012 (closed) and of late 2012 (open).
 fn log() -> Log {
     let mut log = Log::default();
     log.on(
@@ -190,6 +190,18 @@ fn log() -> Log {
         ),
         (date(2013, 7, 1), result(1, 5)),
         (date(2013, 7, 1), result(2, 18)),
+        (
+            date(2012, 11, 2),
+            propose(4, ThematicArea::Internationalization, "PA", 7_000, date(2012, 11, 2)),
+        ),
+        (
+            date(2012, 11, 10),
+            DomainEvent::Activity(ActivityEvent::Rejected(ActivityRejected {
+                activity: activity(4),
+                rationale: "Duplicates a CAF business mission".to_owned(),
+                decided_on: date(2012, 11, 10),
+            })),
+        ),
     ];
     dated.extend(review_events(
         1,
@@ -404,4 +416,77 @@ fn the_period_must_be_two_dates_in_order() {
     assert!(error.starts_with("--at-position: \"0\""), "{error}");
     // One day is a period.
     assert!(ReviewRequest::parse("2013-06-30", "2013-06-30", None, None).is_ok());
+}
+
+#[test]
+fn the_snapshot_lists_rejected_and_cancelled_apart_and_counts_neither() {
+    use crate::options::Filter;
+    use crate::snapshot::{SnapshotRequest, build as snapshot};
+    use smes_projections::Cut;
+
+    let request = |statuses: Vec<smes_projections::activities::ActivityState>| SnapshotRequest {
+        year: WorkProgrammeYear::new(2013).unwrap(),
+        cut: Cut::default(),
+        filter: Filter {
+            statuses: statuses.into_iter().collect(),
+            ..Filter::default()
+        },
+    };
+    let whole = snapshot(&log().slice(), &request(Vec::new())).unwrap();
+    let listed: Vec<&str> = whole.activities.iter().map(|row| row.title.as_str()).collect();
+    assert_eq!(listed, ["Activity 1", "Activity 2"]);
+    assert_eq!(whole.cancelled.len(), 1);
+    assert_eq!(whole.cancelled[0].cancelled_on.as_deref(), Some("2013-05-01"));
+    assert_eq!(whole.cancelled[0].cancellation_reason.as_deref(), Some("No host"));
+    assert_eq!(whole.cancelled_totals.budget[0].amount, "5000.00");
+    assert_eq!(whole.totals[0].budget[0].amount, "30000.00");
+    assert_eq!(whole.totals[0].participants.women, 6);
+    assert_eq!(
+        whole.totals[0].participants.women_share_percent.as_deref(),
+        Some("60.0")
+    );
+    let rejected = snapshot(
+        &log().slice(),
+        &request(vec![smes_projections::activities::ActivityState::Rejected]),
+    )
+    .unwrap();
+    assert!(rejected.activities.is_empty());
+    assert_eq!(rejected.declined.len(), 1);
+    let proposal = &rejected.declined[0];
+    assert_eq!(proposal.title, "Activity 4");
+    assert_eq!(proposal.decision, "rejected");
+    assert_eq!(proposal.decided_on.as_deref(), Some("2012-11-10"));
+    assert_eq!(proposal.rationale.as_deref(), Some("Duplicates a CAF business mission"));
+    let markdown = rejected.render(crate::options::Format::Markdown).unwrap();
+    assert!(markdown.contains("## Proposals rejected or deferred (1)"), "{markdown}");
+    assert!(markdown.contains("Duplicates a CAF business mission"), "{markdown}");
+    let csv = rejected.render(crate::options::Format::Csv).unwrap();
+    assert!(csv.contains(",rejected,"), "{csv}");
+    assert!(
+        csv.contains(",false,2012-11-10,Duplicates a CAF business mission,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn the_pack_writes_counts_in_their_number_and_the_share_of_women() {
+    let pack = pack("2013-01-01", "2013-12-31");
+    let markdown = pack.render(Format::Markdown).unwrap();
+    assert!(
+        markdown.contains(
+            "The work programmes are the targets: of 3 activities approved, 1 was held, 1 is still to be held and \
+             1 was cancelled."
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("10 people took part in 1 activity held in the period. Women were 60.0% of them."),
+        "{markdown}"
+    );
+    assert_eq!(pack.participants.women_share_percent.as_deref(), Some("60.0"));
+    assert_eq!(
+        pack.participants.activities[0].women_share_percent.as_deref(),
+        Some("60.0")
+    );
+    assert_eq!(pack.funding.cancelled_budget[0].amount, "5000.00");
 }

@@ -6,7 +6,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{ActivityRow, Snapshot, TotalRow};
-use crate::format::{MoneyText, amounts_line};
+use crate::format::{MoneyText, amounts_line, count_of};
 
 /// The style sheet of the snapshot's HTML, for pages that embed its [`fragment`].
 pub const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1b1b1b}\
@@ -102,13 +102,85 @@ pub fn fragment(snapshot: &Snapshot) -> Markup {
                     }
                 }
                 h2 { "Totals of the activities listed" }
+                p { "Cancelled activities are left out of these totals; their figures are shown apart below." }
                 table {
                     tr {
                         th { "group" } th { "" } th { "activities" } th { "budget" } th { "committed" }
                         th { "disbursed" } th { "spent" } th { "in kind" } th { "funding gap" }
+                        th { "participants" } th { "women" } th { "men" } th { "other or not stated" } th { "share of women" }
                     }
                     @for total in &snapshot.totals { (total_row(total)) }
                 }
+                (cancelled(snapshot))
+                (declined(snapshot))
+    }
+}
+
+fn cancelled(snapshot: &Snapshot) -> Markup {
+    let totals = &snapshot.cancelled_totals;
+    html! {
+        h2 { "Cancelled activities (" (snapshot.cancelled.len()) ")" }
+        @if snapshot.cancelled.is_empty() {
+            p { "No activity was cancelled." }
+        } @else {
+            table {
+                tr {
+                    th { "#" } th { "activity" } th { "area" } th { "host" } th { "approved by" }
+                    th { "budget" } th { "cancelled on" } th { "why" }
+                }
+                @for (index, activity) in snapshot.cancelled.iter().enumerate() {
+                    tr {
+                        td.num { (index + 1) }
+                        td { (activity.title) " " code { (activity.id) } }
+                        td { (or_dash(activity.thematic_area.as_deref())) }
+                        td { (or_dash(activity.host.as_deref())) }
+                        td { (activity.decision.as_ref().map_or("–", |decision| decision.reference.as_str())) }
+                        td.num { (money(activity.budget.as_ref())) }
+                        td { (or_dash(activity.cancelled_on.as_deref())) }
+                        td { (or_dash(activity.cancellation_reason.as_deref())) }
+                    }
+                }
+            }
+            p {
+                "Budget of the " (count_of(totals.activities as u64, "activity", "activities"))
+                " cancelled, outside the totals: " (amounts_line(&totals.budget))
+                "; committed " (amounts_line(&totals.committed)) ", in kind " (amounts_line(&totals.in_kind)) "."
+            }
+        }
+    }
+}
+
+fn declined(snapshot: &Snapshot) -> Markup {
+    html! {
+        h2 { "Proposals rejected or deferred (" (snapshot.declined.len()) ")" }
+        @if snapshot.declined.is_empty() {
+            p { "No proposal for the year was rejected or deferred." }
+        } @else {
+            table {
+                tr {
+                    th { "#" } th { "proposal" } th { "area" } th { "host" } th { "planned" } th { "budget asked" }
+                    th { "decision" } th { "decided on" } th { "rationale" }
+                }
+                @for (index, proposal) in snapshot.declined.iter().enumerate() {
+                    tr {
+                        td.num { (index + 1) }
+                        td { (proposal.title) " " code { (proposal.id) } }
+                        td { (or_dash(proposal.thematic_area.as_deref())) }
+                        td { (or_dash(proposal.host.as_deref())) }
+                        td {
+                            @match (&proposal.planned_start, &proposal.planned_end) {
+                                (Some(start), Some(end)) => { (start) " to " (end) }
+                                _ => { "–" }
+                            }
+                        }
+                        td.num { (money(proposal.budget.as_ref())) }
+                        td { (proposal.decision) }
+                        td { (or_dash(proposal.decided_on.as_deref())) }
+                        td { (or_dash(proposal.rationale.as_deref())) }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -128,6 +200,9 @@ fn details(number: usize, activity: &ActivityRow) -> Markup {
                 li { "proposed by: " (or_dash(activity.proposed_by.as_deref())) }
                 @if let (Some(start), Some(end)) = (&activity.held_start, &activity.held_end) {
                     li { "held: " (start) " to " (end) }
+                }
+                @if let Some(participants) = &activity.participants {
+                    li { "participants: " (participants.summary()) }
                 }
                 li {
                     "approved by: "
@@ -172,6 +247,9 @@ fn total_row(total: &TotalRow) -> Markup {
             td.num { (amounts_line(&total.budget)) } td.num { (amounts_line(&total.committed)) }
             td.num { (amounts_line(&total.disbursed)) } td.num { (amounts_line(&total.spent)) }
             td.num { (amounts_line(&total.in_kind)) } td.num { (amounts_line(&total.funding_gap)) }
+            td.num { (total.participants.total) } td.num { (total.participants.women) }
+            td.num { (total.participants.men) } td.num { (total.participants.other) }
+            td.num { (total.participants.share_text()) }
         }
     }
 }

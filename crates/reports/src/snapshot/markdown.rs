@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::{ActivityRow, Snapshot, TotalRow};
-use crate::format::{amounts_line, cell};
+use super::{ActivityRow, ProposalRow, Snapshot, TotalRow};
+use crate::format::{amounts_line, cell, count_of};
 
 /// Renders a snapshot as Markdown.
 pub fn render(snapshot: &Snapshot) -> String {
@@ -108,11 +108,103 @@ fn write_all(out: &mut String, snapshot: &Snapshot) -> std::fmt::Result {
     writeln!(out)?;
     writeln!(
         out,
-        "| group | | activities | budget | committed | disbursed | spent | in kind | funding gap |"
+        "Cancelled activities are left out of these totals; their figures are shown apart below."
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| group | | activities | budget | committed | disbursed | spent | in kind | funding gap | participants | women | men | other or not stated | share of women |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")?;
     for total in &snapshot.totals {
         write_total(out, total)?;
+    }
+    write_cancelled(out, snapshot)?;
+    write_declined(out, &snapshot.declined)?;
+    Ok(())
+}
+
+fn write_cancelled(out: &mut String, snapshot: &Snapshot) -> std::fmt::Result {
+    writeln!(out)?;
+    writeln!(out, "## Cancelled activities ({})", snapshot.cancelled.len())?;
+    writeln!(out)?;
+    if snapshot.cancelled.is_empty() {
+        writeln!(out, "No activity was cancelled.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "| # | activity | area | host | approved by | budget | cancelled on | why |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+    for (index, activity) in snapshot.cancelled.iter().enumerate() {
+        writeln!(
+            out,
+            "| {} | {} (`{}`) | {} | {} | {} | {} | {} | {} |",
+            index + 1,
+            cell(&activity.title),
+            activity.id,
+            optional(activity.thematic_area.as_deref()),
+            optional(activity.host.as_deref()),
+            activity
+                .decision
+                .as_ref()
+                .map_or_else(|| "–".to_owned(), |decision| cell(&decision.reference)),
+            activity
+                .budget
+                .as_ref()
+                .map_or_else(|| "–".to_owned(), ToString::to_string),
+            optional(activity.cancelled_on.as_deref()),
+            optional(activity.cancellation_reason.as_deref()),
+        )?;
+    }
+    let cancelled = &snapshot.cancelled_totals;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Budget of the {} cancelled, outside the totals: {}; committed {}, in kind {}.",
+        count_of(cancelled.activities as u64, "activity", "activities"),
+        amounts_line(&cancelled.budget),
+        amounts_line(&cancelled.committed),
+        amounts_line(&cancelled.in_kind)
+    )
+}
+
+fn write_declined(out: &mut String, declined: &[ProposalRow]) -> std::fmt::Result {
+    writeln!(out)?;
+    writeln!(out, "## Proposals rejected or deferred ({})", declined.len())?;
+    writeln!(out)?;
+    if declined.is_empty() {
+        writeln!(out, "No proposal for the year was rejected or deferred.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "| # | proposal | area | host | planned | budget asked | decision | decided on | rationale |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    for (index, proposal) in declined.iter().enumerate() {
+        let planned = match (&proposal.planned_start, &proposal.planned_end) {
+            (Some(start), Some(end)) => format!("{start} to {end}"),
+            _ => "–".to_owned(),
+        };
+        writeln!(
+            out,
+            "| {} | {} (`{}`) | {} | {} | {} | {} | {} | {} | {} |",
+            index + 1,
+            cell(&proposal.title),
+            proposal.id,
+            optional(proposal.thematic_area.as_deref()),
+            optional(proposal.host.as_deref()),
+            planned,
+            proposal
+                .budget
+                .as_ref()
+                .map_or_else(|| "–".to_owned(), ToString::to_string),
+            proposal.decision,
+            optional(proposal.decided_on.as_deref()),
+            optional(proposal.rationale.as_deref()),
+        )?;
     }
     Ok(())
 }
@@ -132,6 +224,9 @@ fn write_activity(out: &mut String, number: usize, activity: &ActivityRow) -> st
     writeln!(out, "- proposed by: {}", optional(activity.proposed_by.as_deref()))?;
     if let (Some(start), Some(end)) = (&activity.held_start, &activity.held_end) {
         writeln!(out, "- held: {start} to {end}")?;
+    }
+    if let Some(participants) = &activity.participants {
+        writeln!(out, "- participants: {}", participants.summary())?;
     }
     match &activity.decision {
         Some(decision) => writeln!(
@@ -179,13 +274,18 @@ fn write_total(out: &mut String, total: &TotalRow) -> std::fmt::Result {
     let key = if total.group == "all" { "" } else { total.key.as_str() };
     writeln!(
         out,
-        "| {group} | {key} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {group} | {key} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         total.activities,
         amounts_line(&total.budget),
         amounts_line(&total.committed),
         amounts_line(&total.disbursed),
         amounts_line(&total.spent),
         amounts_line(&total.in_kind),
-        amounts_line(&total.funding_gap)
+        amounts_line(&total.funding_gap),
+        total.participants.total,
+        total.participants.women,
+        total.participants.men,
+        total.participants.other,
+        total.participants.share_text()
     )
 }

@@ -22,15 +22,15 @@ use smes_domain::values::{ApprovingBody, Decision, MemberStateCode, WorkProgramm
 use smes_domain::work_programme::WorkProgrammeEvent;
 use smes_projections::counterparts::CounterpartDirectory;
 use smes_projections::funding::FundingFigures;
-use smes_projections::work_programme::{ActivityLine, YearStatus};
-use smes_projections::{
-    Amounts, Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut,
-};
+use smes_projections::participation::Participation;
+use smes_projections::work_programme::{ActivityLine, Figures, ProposalLine, Totals, YearStatus};
 use smes_projections::{Anchor, LogSlice};
+use smes_projections::{Cut, DomainEvent, Envelope, FundingSource, Projection, Reach, WorkProgrammeModel, fold_cut};
 
 use crate::error::{Error, Result};
 use crate::format::{MoneyText, amounts, describe_cut};
 use crate::options::{Filter, Format, status_name};
+use crate::participants::ParticipantsRow;
 
 /// What a snapshot is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +156,36 @@ pub struct ActivityRow {
     pub funding_gap: Option<MoneyText>,
     /// Funding in currencies with no recorded rate into the budget's, left out of the gap.
     pub unconverted_funding: Vec<MoneyText>,
+    /// Who took part, once it was held.
+    pub participants: Option<ParticipantsRow>,
+    /// When it was called off (cancelled activities only).
+    pub cancelled_on: Option<String>,
+    /// Why it was called off (cancelled activities only).
+    pub cancellation_reason: Option<String>,
+}
+
+/// A proposal for the year that was rejected or deferred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalRow {
+    pub id: String,
+    /// Its title (empty when its proposal is outside the cut).
+    pub title: String,
+    pub kind: Option<String>,
+    pub thematic_area: Option<String>,
+    /// Its host Member State.
+    pub host: Option<String>,
+    /// Planned first day.
+    pub planned_start: Option<String>,
+    /// Planned last day.
+    pub planned_end: Option<String>,
+    /// The budget it asked for.
+    pub budget: Option<MoneyText>,
+    /// `rejected` or `deferred`.
+    pub decision: String,
+    /// When that was decided.
+    pub decided_on: Option<String>,
+    /// Why.
+    pub rationale: Option<String>,
 }
 
 /// Totals of a group of the listed activities, by currency.
@@ -176,6 +206,8 @@ pub struct TotalRow {
     pub in_kind: Vec<MoneyText>,
     /// Funding gaps.
     pub funding_gap: Vec<MoneyText>,
+    /// Who took part in those held.
+    pub participants: ParticipantsRow,
 }
 
 /// A work programme snapshot.
@@ -190,10 +222,17 @@ pub struct Snapshot {
     pub anchor: Anchor,
     /// The work programme itself.
     pub programme: Programme,
-    /// Its activities, by id, as filtered.
+    /// Its approved activities (approved or held), by id, as filtered.
     pub activities: Vec<ActivityRow>,
-    /// Totals of the listed activities: overall, by thematic area, by host Member State.
+    /// Totals of the listed approved activities: overall, by thematic area, by host Member
+    /// State. Cancelled activities are in none of them.
     pub totals: Vec<TotalRow>,
+    /// The activities approved into the year and then cancelled, by id, as filtered.
+    pub cancelled: Vec<ActivityRow>,
+    /// The listed cancelled activities' figures, apart from the totals (group `cancelled`).
+    pub cancelled_totals: TotalRow,
+    /// Proposals for the year rejected or deferred, by id, as filtered.
+    pub declined: Vec<ProposalRow>,
 }
 
 /// The formats a snapshot can be written in.
@@ -353,7 +392,27 @@ pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> 
         .iter()
         .filter(|line| request.filter.admits(line.thematic_area, line.host, line.status))
         .collect();
-    let activities: Vec<ActivityRow> = lines.iter().map(|line| activity_row(line, &names)).collect();
+    let figures = Totals::of(lines.iter().copied());
+    let activities: Vec<ActivityRow> = lines
+        .iter()
+        .filter(|line| line.counts_in_totals())
+        .map(|line| activity_row(line, &names))
+        .collect();
+    let cancelled: Vec<ActivityRow> = lines
+        .iter()
+        .filter(|line| !line.counts_in_totals())
+        .map(|line| activity_row(line, &names))
+        .collect();
+    let declined: Vec<ProposalRow> = view
+        .declined
+        .iter()
+        .filter(|line| {
+            request
+                .filter
+                .admits(line.thematic_area, line.host, line.decision.status())
+        })
+        .map(proposal_row)
+        .collect();
     Ok(Snapshot {
         report: "work-programme-snapshot",
         year: request.year.get(),
@@ -374,8 +433,11 @@ pub fn build_known(log: &LogSlice, known: &Known, request: &SnapshotRequest) -> 
             budget: view.budget.as_ref().map(MoneyText::of),
             adopted_by: view.adopted_by.as_ref().map(decision_row),
         },
-        totals: totals(&lines),
+        totals: total_rows(&figures),
+        cancelled_totals: total_row("cancelled", "all".to_owned(), &figures.cancelled),
         activities,
+        cancelled,
+        declined,
     })
 }
 
@@ -518,67 +580,82 @@ fn activity_row(line: &ActivityLine, names: &Names<'_>) -> ActivityRow {
         in_kind: amounts(&all.in_kind),
         funding_gap: line.funding_gap.as_ref().map(MoneyText::of),
         unconverted_funding: amounts(&line.unconverted_funding),
+        participants: line
+            .participants
+            .as_ref()
+            .map(|counts| ParticipantsRow::of(&Participation::of(counts))),
+        cancelled_on: line
+            .cancellation
+            .as_ref()
+            .map(|cancellation| cancellation.cancelled_on.to_string()),
+        cancellation_reason: line
+            .cancellation
+            .as_ref()
+            .map(|cancellation| cancellation.reason.clone()),
     }
 }
 
-#[derive(Default)]
-struct Sums {
-    activities: usize,
-    budget: Amounts,
-    funding: FundingFigures,
-    funding_gap: Amounts,
-}
-
-impl Sums {
-    fn add(&mut self, line: &ActivityLine) {
-        self.activities += 1;
-        if let Some(budget) = &line.budget {
-            self.budget.add(budget);
-        }
-        if let Some(gap) = &line.funding_gap {
-            self.funding_gap.add(gap);
-        }
-        for figures in line.funding.values() {
-            self.funding.add_all(figures);
-        }
-    }
-
-    fn row(&self, group: &str, key: String) -> TotalRow {
-        TotalRow {
-            group: group.to_owned(),
-            key,
-            activities: self.activities,
-            budget: amounts(&self.budget),
-            committed: amounts(&self.funding.committed),
-            disbursed: amounts(&self.funding.disbursed),
-            spent: amounts(&self.funding.spent),
-            in_kind: amounts(&self.funding.in_kind),
-            funding_gap: amounts(&self.funding_gap),
-        }
+fn proposal_row(line: &ProposalLine) -> ProposalRow {
+    ProposalRow {
+        id: line.activity.to_string(),
+        title: line.title.clone().unwrap_or_default(),
+        kind: line.kind.map(|kind| kind.slug().to_owned()),
+        thematic_area: line.thematic_area.map(|area| area.slug().to_owned()),
+        host: line.host.map(|host| host.to_string()),
+        planned_start: line.planned.map(|period| period.start().to_string()),
+        planned_end: line.planned.map(|period| period.end().to_string()),
+        budget: line.budget.as_ref().map(MoneyText::of),
+        decision: status_name(line.decision.status()).to_owned(),
+        decided_on: line.decided_on.map(|date| date.to_string()),
+        rationale: line.rationale.clone(),
     }
 }
 
-fn totals(lines: &[&ActivityLine]) -> Vec<TotalRow> {
-    let mut overall = Sums::default();
-    let mut by_area: BTreeMap<&'static str, Sums> = BTreeMap::new();
-    let mut by_state: BTreeMap<String, Sums> = BTreeMap::new();
-    for line in lines {
-        overall.add(line);
-        let area = line.thematic_area.map_or("unknown", |area| area.slug());
-        by_area.entry(area).or_default().add(line);
-        let host = line.host.map_or_else(|| "unknown".to_owned(), |host| host.to_string());
-        by_state.entry(host).or_default().add(line);
+/// A row of figures.
+pub(crate) fn total_row(group: &str, key: String, figures: &Figures) -> TotalRow {
+    TotalRow {
+        group: group.to_owned(),
+        key,
+        activities: figures.activities,
+        budget: amounts(&figures.budget),
+        committed: amounts(&figures.funding.committed),
+        disbursed: amounts(&figures.funding.disbursed),
+        spent: amounts(&figures.funding.spent),
+        in_kind: amounts(&figures.funding.in_kind),
+        funding_gap: amounts(&figures.funding_gap),
+        participants: ParticipantsRow::of(&figures.participants),
     }
-    let mut rows = vec![overall.row("all", "all".to_owned())];
+}
+
+/// The rows of the totals: overall, by thematic area (slug order), by host Member State.
+fn total_rows(totals: &Totals) -> Vec<TotalRow> {
+    let mut by_area: BTreeMap<&'static str, &Figures> = totals
+        .by_thematic_area
+        .iter()
+        .map(|(area, figures)| (area.slug(), figures))
+        .collect();
+    let mut rows = vec![total_row("all", "all".to_owned(), &totals.overall)];
+    if totals.area_unknown.activities > 0 {
+        by_area.insert("unknown", &totals.area_unknown);
+    }
     rows.extend(
         by_area
             .iter()
-            .map(|(area, sums)| sums.row("thematic-area", (*area).to_owned())),
+            .map(|(area, figures)| total_row("thematic-area", (*area).to_owned(), figures)),
     );
+    let mut by_state: Vec<(String, &Figures)> = totals
+        .by_member_state
+        .iter()
+        .map(|(state, figures)| (state.to_string(), figures))
+        .collect();
+    if totals.host_unknown.activities > 0 {
+        by_state.push(("unknown".to_owned(), &totals.host_unknown));
+        by_state.sort_by(|a, b| a.0.cmp(&b.0));
+    }
     rows.extend(
         by_state
             .iter()
-            .map(|(state, sums)| sums.row("member-state", state.clone())),
+            .map(|(state, figures)| total_row("member-state", state.clone(), figures)),
     );
     rows
 }

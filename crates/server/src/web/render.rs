@@ -227,13 +227,14 @@ pub(super) fn work_programme(
         }
         @if let Some(snapshot) = snapshot {
             (smes_reports::snapshot::html::fragment(snapshot))
-            @if !snapshot.activities.is_empty() {
+            @let traced = traced(snapshot);
+            @if !traced.is_empty() {
                 h2 { (text.activity_traces) }
                 ul {
-                    @for activity in &snapshot.activities {
+                    @for (id, title) in traced {
                         li {
-                            a href={ "/activity/" (activity.id) (cut_query(fields)) } {
-                                @if activity.title.is_empty() { (text.untitled) } @else { (activity.title) }
+                            a href={ "/activity/" (id) (cut_query(fields)) } {
+                                @if title.is_empty() { (text.untitled) } @else { (title) }
                             }
                         }
                     }
@@ -243,6 +244,23 @@ pub(super) fn work_programme(
     };
     let anchor = snapshot.map(|snapshot| &snapshot.anchor);
     respond(status, layout(text, &title, Some(signed), anchor, body))
+}
+
+/// Every activity a snapshot lists, by id and title: the approved ones, then the cancelled
+/// ones, then the proposals rejected or deferred, each with its trace.
+fn traced(snapshot: &Snapshot) -> Vec<(&str, &str)> {
+    snapshot
+        .activities
+        .iter()
+        .chain(&snapshot.cancelled)
+        .map(|activity| (activity.id.as_str(), activity.title.as_str()))
+        .chain(
+            snapshot
+                .declined
+                .iter()
+                .map(|proposal| (proposal.id.as_str(), proposal.title.as_str())),
+        )
+        .collect()
 }
 
 /// The cut fields given, as a query string for a link (maud escapes it in the attribute).
