@@ -18,6 +18,16 @@ pub enum Error {
     /// An empty actor id.
     #[error("the actor id must not be empty")]
     InvalidActor,
+    /// An actor id holding a control character.
+    #[error(
+        "the actor id {actor:?} holds the control character U+{code:04X}; an actor id is one line of text without control characters"
+    )]
+    ActorControlCharacter {
+        /// The actor id given.
+        actor: String,
+        /// The first control character in it.
+        code: u32,
+    },
     /// A token with this name exists already (revoked or not).
     #[error("a token named {0:?} exists already; names are never reused")]
     TokenExists(String),

@@ -154,9 +154,7 @@ impl TokenStore {
     pub async fn create(&self, name: &str, role: Role, actor: Option<&str>) -> Result<NewToken> {
         check_name(name)?;
         let actor = actor.unwrap_or(name);
-        if actor.trim().is_empty() {
-            return Err(Error::InvalidActor);
-        }
+        check_actor(actor)?;
         if self.count(name).await? > 0 {
             return Err(Error::TokenExists(name.to_owned()));
         }
@@ -296,6 +294,21 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// An actor id is recorded in the metadata of every event its token's commands write: it must
+/// say something, on one line, without control characters.
+fn check_actor(actor: &str) -> Result<()> {
+    if actor.trim().is_empty() {
+        return Err(Error::InvalidActor);
+    }
+    if let Some(control) = actor.chars().find(|character| character.is_control()) {
+        return Err(Error::ActorControlCharacter {
+            actor: actor.to_owned(),
+            code: u32::from(control),
+        });
+    }
+    Ok(())
+}
+
 fn timestamp(name: &str, microseconds: i64) -> Result<Timestamp> {
     Timestamp::from_microsecond(microseconds).map_err(|_| Error::CorruptToken {
         name: name.to_owned(),
@@ -313,6 +326,29 @@ mod tests {
         for bad in ["", "has space", "é", &"x".repeat(MAX_NAME + 1)] {
             assert!(matches!(check_name(bad), Err(Error::InvalidTokenName(_))), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn actors_are_one_line_without_control_characters() {
+        assert!(check_actor("actor-7f3a").is_ok());
+        assert!(matches!(check_actor("  "), Err(Error::InvalidActor)));
+        for (bad, code) in [
+            ("actor\n2", 0x0A),
+            ("tab\there", 0x09),
+            ("bell\u{7}", 0x07),
+            ("del\u{7f}", 0x7F),
+        ] {
+            match check_actor(bad) {
+                Err(Error::ActorControlCharacter { actor, code: found }) => {
+                    assert_eq!((actor.as_str(), found), (bad, code));
+                }
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+        assert_eq!(
+            check_actor("a\u{1b}[31m").unwrap_err().to_string(),
+            "the actor id \"a\\u{1b}[31m\" holds the control character U+001B; an actor id is one line of text without control characters"
+        );
     }
 
     #[test]
