@@ -172,9 +172,26 @@ async fn an_api_request_is_one_line_with_its_route_status_latency_and_actor_and_
 async fn an_actor_id_cannot_end_its_line_or_forge_another() {
     let fixture = Fixture::empty().await;
     let forged = "someone\n2026-01-01T00:00:00Z  INFO request{method=GET route=/api/log/head actor=\"admin\"}";
+    // A token is no longer made with such an actor id...
+    assert!(
+        fixture
+            .tokens
+            .create("odd", smes_server::Role::Auditor, Some(forged))
+            .await
+            .is_err()
+    );
+    // ...but a token table written before that rule may hold one: its line must stay one line.
     let created = fixture
         .tokens
-        .create("odd", smes_server::Role::Auditor, Some(forged))
+        .create("odd", smes_server::Role::Auditor, Some("someone"))
+        .await
+        .unwrap();
+    let smes_server::TokenStore::Sqlite(pool) = &fixture.tokens else {
+        panic!("the fixture's log is a SQLite file");
+    };
+    sqlx::query("UPDATE api_tokens SET actor = ?1 WHERE name = 'odd'")
+        .bind(forged)
+        .execute(pool)
         .await
         .unwrap();
     let (captured, _guard) = capture();
