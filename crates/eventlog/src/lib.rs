@@ -29,6 +29,7 @@ mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod copy;
+pub mod cpus;
 pub mod error;
 pub mod event;
 pub mod lease;

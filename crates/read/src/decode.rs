@@ -20,9 +20,7 @@ const MIN_EVENTS_PER_DECODER: usize = 1_000;
 /// no more than the SQLite store reads a view's streams on by default (a report is one
 /// request, and should not take every core of a larger server).
 pub(crate) fn decoders() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(smes_eventlog::MAX_DEFAULT_READ_PARALLELISM as usize)
+    smes_eventlog::cpus::available().min(smes_eventlog::MAX_DEFAULT_READ_PARALLELISM as usize)
 }
 
 /// [`decode`], a large view's events split in consecutive parts (at most `threads`) decoded at

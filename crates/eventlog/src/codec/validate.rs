@@ -49,13 +49,6 @@ pub(crate) fn validate(request: AppendRequest, ids: &dyn IdSource) -> Result<Val
 /// Batches with at least this many events are validated on two threads.
 const PARALLEL_VALIDATION_EVENTS: usize = 1_000;
 
-/// How many threads the machine runs at once, asked of the system once: the answer reads
-/// files under /proc and the cgroup tree, which cost more than validating a small append.
-fn validation_threads() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
-}
-
 /// Validates every request of a batch, answering in request order, as [`validate`] would one
 /// after the other. Validation is mostly parsing payloads (and writing them again when they
 /// are not canonical), so a large batch is split between two threads; its event ids are then
@@ -66,7 +59,7 @@ pub(crate) fn validate_all(
     ids: &dyn IdSource,
 ) -> Vec<Result<ValidatedAppend, InvalidInput>> {
     let events: usize = requests.iter().map(|request| request.events.len()).sum();
-    if events < PARALLEL_VALIDATION_EVENTS || requests.len() < 2 || validation_threads() < 2 {
+    if events < PARALLEL_VALIDATION_EVENTS || requests.len() < 2 || crate::cpus::available() < 2 {
         return requests.into_iter().map(|request| validate(request, ids)).collect();
     }
     let mut drawn = draw_ids(&requests, ids);

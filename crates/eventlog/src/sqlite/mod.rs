@@ -105,8 +105,8 @@ const MIN_STREAMS_PER_READER: usize = 32;
 
 /// The default of [`SqliteConfig::read_parallelism`].
 fn default_read_parallelism() -> u32 {
-    std::thread::available_parallelism()
-        .map_or(1, |cpus| u32::try_from(cpus.get()).unwrap_or(u32::MAX))
+    u32::try_from(crate::cpus::available())
+        .unwrap_or(u32::MAX)
         .min(MAX_DEFAULT_READ_PARALLELISM)
 }
 
